@@ -1,0 +1,36 @@
+# NetCanvas: `make run` starts the app, `make test` runs every check.
+# Both create .venv on first use. torch is pinned here (not in pyproject) so the
+# CPU wheel is used; users keep the range from pyproject.toml.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TORCH_PIN := torch==2.13.0
+
+.PHONY: run test lint bench fuzz docs clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet '$(TORCH_PIN)' -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) main.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: lint
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) -m benchmarks.run
+
+fuzz: $(STAMP)
+	NETCANVAS_FUZZ_EXAMPLES=10000 $(PY) -m pytest -q tests/test_fuzz_files.py
+
+docs: $(STAMP)
+	$(PY) -m tools.make_docs
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
