@@ -1,0 +1,210 @@
+"""The command line: validate, compile, train and export diagrams headless.
+
+Exit status: 0 success, 1 a diagram with errors (or training that failed),
+2 an unreadable file or bad arguments. Messages go to stderr, results to
+stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from .diagnostics import DiagramError
+from .fileio import DiagramFileError, load
+from .settings import OPTIMIZERS
+
+COMMANDS = ("validate", "compile", "train", "export")
+PROG = "netcanvas"
+
+
+class UsageError(Exception):
+    """Bad arguments or an unreadable file: exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments: one line that says what is wrong, exit status 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Validate, compile, train and "
+                     "export NetCanvas diagrams without a window.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="list the diagram's problems, one per line")
+    p.add_argument("file")
+    p = sub.add_parser("compile", help="print (or write) the diagram as PyTorch source")
+    p.add_argument("file")
+    p.add_argument("-o", "--output", metavar="OUT.py", help="write the source to OUT.py")
+    p = sub.add_parser("train", help="train the diagram on its data set")
+    p.add_argument("file")
+    p.add_argument("--dataset", metavar="NAME")
+    p.add_argument("--epochs", type=int, metavar="N")
+    p.add_argument("--optimizer", choices=OPTIMIZERS)
+    p.add_argument("--lr", type=float, metavar="X")
+    p.add_argument("--batch-size", type=int, metavar="N")
+    p.add_argument("--seed", type=int, metavar="N")
+    p.add_argument("--save-weights", metavar="W.safetensors")
+    p.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    p = sub.add_parser("export", help="export as ONNX or Python")
+    p.add_argument("file")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--onnx", metavar="OUT.onnx")
+    group.add_argument("--python", metavar="OUT.py")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return HANDLERS[args.command](args)
+    except UsageError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 2
+    except DiagramFileError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 2
+    except DiagramError as error:
+        _print_problems(error.diagnostics, sys.stderr, errors_only=True)
+        return 1
+
+
+def _print_problems(problems, stream, errors_only: bool = False) -> None:
+    for problem in problems:
+        if errors_only and not problem.is_error:
+            continue
+        print(f"{problem.severity}: {problem.message} [{problem.code}]", file=stream)
+
+
+def cmd_validate(args) -> int:
+    from .validation import validate
+
+    problems = validate(load(args.file))
+    _print_problems(problems, sys.stdout)
+    if not problems:
+        print("no problems")
+    return 1 if any(p.is_error for p in problems) else 0
+
+
+def cmd_compile(args) -> int:
+    from .codegen import to_python
+    from .export import export_python
+
+    source = to_python(load(args.file))
+    if args.output:
+        _write(export_python, source, args.output)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(source)
+    return 0
+
+
+def _write(writer, what, path: str) -> None:
+    try:
+        writer(what, path)
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def cmd_train(args) -> int:
+    from .training import train
+
+    diagram = load(args.file)
+    folder = os.path.dirname(os.path.abspath(args.save_weights or "."))
+    if args.save_weights and not os.path.isdir(folder):  # say so before training, not after
+        raise UsageError(f"cannot write {args.save_weights}: the folder {folder} does not exist")
+    total = args.epochs or diagram.training.epochs
+    progress = Progress(sys.stderr, total) if sys.stderr.isatty() and not args.json else None
+    try:
+        run = train(diagram, dataset=args.dataset, epochs=args.epochs, seed=args.seed,
+                    optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
+                    callback=progress.update if progress else None)
+    except DiagramError:
+        raise
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if progress:
+        progress.finish()
+    if args.save_weights:
+        _save_weights(run, args.save_weights, diagram.title)
+    _report(run, args.json)
+    if run.stopped:
+        print(f"{PROG}: {run.stopped}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _save_weights(run, path: str, title: str) -> None:
+    from .weights import save_weights
+
+    try:
+        save_weights(run.model, path, title)
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def _report(run, as_json: bool) -> None:
+    last = run.history[-1] if run.history else {}
+    summary = {
+        "epochs": len(run.history),
+        "seconds": round(run.seconds, 4),
+        "train_loss": last.get("train_loss"),
+        "test_loss": last.get("test_loss"),
+        "test_accuracy": last.get("test_accuracy"),
+    }
+    if as_json:
+        print(json.dumps(summary))
+        return
+    parts = [f"{summary['epochs']} epochs in {summary['seconds']:.2f} s"]
+    for key in ("train_loss", "test_loss"):
+        if summary[key] is not None:
+            parts.append(f"{key.replace('_', ' ')} {summary[key]:.4f}")
+    if summary["test_accuracy"] is not None:
+        parts.append(f"test accuracy {summary['test_accuracy']:.1%}")
+    print(", ".join(parts))
+
+
+class Progress:
+    """A one-line progress bar on a terminal."""
+
+    def __init__(self, stream, total: int, width: int = 30) -> None:
+        self.stream, self.total, self.width = stream, total, width
+
+    def update(self, metrics: dict) -> None:
+        epoch, total = metrics["epoch"], self.total
+        filled = int(self.width * epoch / max(total, 1))
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r[{bar}] epoch {epoch}/{total}  loss {metrics['train_loss']:.4f}")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        self.stream.write("\n")
+
+
+def cmd_export(args) -> int:
+    from .codegen import to_python
+    from .export import ExportError, export_onnx, export_python
+
+    diagram = load(args.file)
+    if args.python:
+        _write(export_python, to_python(diagram), args.python)
+        print(f"wrote {args.python}", file=sys.stderr)
+        return 0
+    from .compiler import compile as compile_diagram  # imports torch: ONNX only
+
+    net = compile_diagram(diagram, seed=diagram.training.seed)
+    try:
+        _write(export_onnx, net, args.onnx)
+    except ExportError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.onnx}", file=sys.stderr)
+    return 0
+
+
+HANDLERS = {"validate": cmd_validate, "compile": cmd_compile, "train": cmd_train,
+            "export": cmd_export}

@@ -1,0 +1,206 @@
+"""The command line, run as a student or an autograder would: ``python main.py ...``.
+
+Exit status 0 for success, 1 for a diagram with errors, 2 for an unreadable
+file or bad arguments. (ONNX export has its own, slower suite.)
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+import graph_engine as ge
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def chain(d: ge.Diagram, *ids: str) -> list[str]:
+    for src, dst in pairwise(ids):
+        d.connect(src, dst)
+    return list(ids)
+
+
+def good_diagram() -> ge.Diagram:
+    d = ge.Diagram()
+    d.title = "circle classifier"
+    chain(d, d.add("Input", features=2), d.add("Linear", out_features=6), d.add("ReLU"),
+          d.add("Linear", out_features=2), d.add("CrossEntropyLoss"))
+    d.dataset = {"name": "circle", "samples": 80}
+    d.training = ge.TrainingSettings(epochs=2, lr=0.1)
+    return d
+
+
+@pytest.fixture
+def good_file(tmp_path) -> Path:
+    path = tmp_path / "good.json"
+    ge.save(good_diagram(), path)
+    return path
+
+
+@pytest.fixture
+def bad_file(tmp_path) -> Path:
+    d = ge.Diagram()
+    x, hidden = chain(d, d.add("Input", features=3), d.add("Linear", out_features=4))
+    d.rename(hidden, "Hidden layer")
+    d.add("Linear", out_features=2)  # nothing wired into it
+    d.dataset = "circle"
+    path = tmp_path / "bad.json"
+    ge.save(d, path)
+    return path
+
+
+def import_file(path: Path):
+    spec = importlib.util.spec_from_file_location(f"netcanvas_cli_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# ------------------------------------------------------------ validate
+
+@pytest.mark.parametrize("content", [b"\x00\x01garbage\xff", b"{not json", b"[]",
+                                     b'{"format": "netcanvas-diagram", "version": 7}'])
+def test_validate_on_garbage_prints_one_line_and_exits_2(tmp_path, content):
+    path = tmp_path / "junk.json"
+    path.write_bytes(content)
+    result = run_cli("validate", path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "junk.json" in lines[0]
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_validate_on_a_missing_file_exits_2(tmp_path):
+    result = run_cli("validate", tmp_path / "nope.json")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_validate_on_a_valid_file_exits_0(good_file):
+    result = run_cli("validate", good_file)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "no problems"
+
+
+def test_validate_on_errors_exits_1_one_diagnostic_per_line(bad_file):
+    result = run_cli("validate", bad_file)
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    expected = {p.code for p in ge.validate(ge.load(bad_file))}
+    assert len(lines) == len(ge.validate(ge.load(bad_file)))
+    assert {line.rsplit("[", 1)[1].rstrip("]") for line in lines} == expected
+    assert all(line.split(":")[0] in ("error", "warning", "hint") for line in lines)
+    assert any("Linear 2" in line and "port-open" in line for line in lines)
+    assert any("Input 1" in line and "dataset-features" in line for line in lines)
+    assert not any("linear2" in line or "input1" in line for line in lines)
+
+
+def test_warnings_alone_exit_0(tmp_path):
+    d = good_diagram()
+    d.add("Target")  # wired nowhere: a dead-end warning, no error
+    path = tmp_path / "warn.json"
+    ge.save(d, path)
+    result = run_cli("validate", path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("warning: Target 1") and "dead-end" in result.stdout
+
+
+# ------------------------------------------------------------ compile and export
+
+def test_compile_writes_importable_source(good_file, tmp_path):
+    out = tmp_path / "net_source.py"
+    result = run_cli("compile", good_file, "-o", out)
+    assert result.returncode == 0, result.stderr
+    module = import_file(out)
+    net = ge.compile(ge.load(good_file), seed=0)
+    model = module.CircleClassifierNet()
+    model.load_state_dict(net.model.state_dict())
+    assert list(model.state_dict()) == list(net.model.state_dict())
+
+
+def test_compile_prints_the_source_without_o(good_file):
+    result = run_cli("compile", good_file)
+    assert result.returncode == 0
+    assert result.stdout == ge.to_python(ge.load(good_file))
+
+
+def test_compile_on_errors_exits_1(bad_file, tmp_path):
+    result = run_cli("compile", bad_file, "-o", tmp_path / "x.py")
+    assert result.returncode == 1
+    assert "port-open" in result.stderr and not (tmp_path / "x.py").exists()
+
+
+def test_export_python_works(good_file, tmp_path):
+    out = tmp_path / "exported.py"
+    result = run_cli("export", good_file, "--python", out)
+    assert result.returncode == 0, result.stderr
+    assert out.read_text() == ge.to_python(ge.load(good_file))
+
+
+def test_compile_to_a_missing_folder_exits_2(good_file, tmp_path):
+    result = run_cli("compile", good_file, "-o", tmp_path / "no" / "x.py")
+    assert result.returncode == 2 and "cannot write" in result.stderr
+
+
+# ------------------------------------------------------------ train
+
+def test_train_json_and_saved_weights(good_file, tmp_path):
+    import torch
+
+    from graph_engine import datasets
+    from graph_engine.training import to_tensors
+    from graph_engine.weights import load_weights
+
+    weights = tmp_path / "w.safetensors"
+    result = run_cli("train", good_file, "--epochs", "3", "--seed", "2", "--json",
+                     "--optimizer", "adam", "--lr", "0.01", "--batch-size", "8",
+                     "--save-weights", weights)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)  # one JSON object and nothing else
+    assert set(summary) >= {"epochs", "seconds", "train_loss", "test_loss", "test_accuracy"}
+    assert summary["epochs"] == 3 and 0 <= summary["test_accuracy"] <= 1
+    assert summary["seconds"] >= 0
+    diagram = ge.load(good_file)
+    net = ge.compile(diagram)
+    load_weights(net.model, weights)  # the trained weights reproduce the reported loss
+    data = to_tensors(net, datasets.load(diagram.dataset))
+    with torch.no_grad():
+        loss = float(net.loss_fn(net.model.eval()(data.x_train), data.y_train))
+    assert loss == pytest.approx(summary["train_loss"], rel=1e-5)
+
+
+def test_train_on_an_unknown_dataset_exits_2(good_file):
+    result = run_cli("train", good_file, "--dataset", "mnist", "--epochs", "1")
+    assert result.returncode == 2
+    assert "unknown data set" in result.stderr and "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------ bad arguments
+
+@pytest.mark.parametrize("args", [
+    ("validate",),
+    ("train", "{good}", "--epochs", "many"),
+    ("train", "{good}", "--optimizer", "lbfgs"),
+    ("export", "{good}"),
+    ("export", "{good}", "--python", "a.py", "--onnx", "b.onnx"),
+    ("compile", "{good}", "--frobnicate"),
+])
+def test_bad_arguments_exit_2(args, good_file):
+    result = run_cli(*(a.format(good=good_file) for a in args))
+    assert result.returncode == 2
+    assert result.stderr.strip() and "Traceback" not in result.stderr
+
+
+def test_help_exits_0():
+    result = run_cli("--help")
+    assert result.returncode == 0 and "validate" in result.stdout
