@@ -1,0 +1,1 @@
+"""The canvas: a QGraphicsScene mirroring a Diagram, and the view around it."""

@@ -1,0 +1,309 @@
+"""Graphics items for blocks, ports and wires. They draw; they hold no truth.
+
+A :class:`BlockItem` shows one block of the diagram; its position, name and
+parameters are read from the Diagram and written back only through undo
+commands (the scene turns a finished drag into one Move command).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsSimpleTextItem,
+    QStyleOptionGraphicsItem,
+)
+
+from graph_engine.registry import PortSpec
+
+from .. import style
+
+INPUT_SIDE, OUTPUT_SIDE = "input", "output"
+
+
+class PortItem(QGraphicsItem):
+    """A port on a block's edge; named on hover, highlighted while wiring."""
+
+    def __init__(self, block_item: BlockItem, spec: PortSpec, side: str) -> None:
+        super().__init__(block_item)
+        self.block_item, self.spec, self.side = block_item, spec, side
+        self.hovered = False
+        self.highlight = False  # a compatible target while a wire is dragged
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setToolTip(self._tooltip())
+        self.label = QGraphicsSimpleTextItem(spec.name, self)
+        self.label.setFont(style.ui_font(8))
+        self.label.setBrush(QColor(style.TEXT_MUTED))
+        self.label.setVisible(False)
+        width = self.label.boundingRect().width()
+        self.label.setPos(-width - 10 if side == INPUT_SIDE else 10, -18)
+
+    @property
+    def block_id(self) -> str:
+        return self.block_item.block_id
+
+    def _tooltip(self) -> str:
+        kind = "labels" if self.spec.kind == "target" else "N × features"
+        help_text = f"<br>{self.spec.help}" if self.spec.help else ""
+        return f"<b>{self.spec.name}</b> ({self.side}, {kind}){help_text}"
+
+    def boundingRect(self) -> QRectF:
+        r = style.PORT_RADIUS + 4
+        return QRectF(-r, -r, 2 * r, 2 * r)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addEllipse(self.boundingRect())
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        r = style.PORT_RADIUS + (2 if self.hovered or self.highlight else 0)
+        fill = QColor(style.PORT_HIGHLIGHT) if self.highlight else QColor(style.BLOCK_FILL)
+        if self.spec.kind == "target" and not self.highlight:
+            fill = QColor("#FDE7EC")
+        painter.setPen(QPen(style.category_colour(self.block_item.category), 2))
+        painter.setBrush(fill)
+        painter.drawEllipse(QPointF(0, 0), r, r)
+
+    def scene_anchor(self) -> QPointF:
+        return self.mapToScene(QPointF(0, 0))
+
+    def hoverEnterEvent(self, event) -> None:
+        self.hovered = True
+        self.label.setVisible(True)
+        self.update()
+
+    def hoverLeaveEvent(self, event) -> None:
+        self.hovered = False
+        self.label.setVisible(self.highlight)
+        self.update()
+
+    def set_highlight(self, on: bool) -> None:
+        if on != self.highlight:
+            self.highlight = on
+            self.label.setVisible(on or self.hovered)
+            self.update()
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.scene().start_wire(self, event.scenePos())
+            event.accept()
+        else:
+            super().mousePressEvent(event)
+
+
+class BlockItem(QGraphicsItem):
+    """One block: a rounded card with a coloured header and its ports."""
+
+    def __init__(self, block) -> None:
+        super().__init__()
+        self.block_id = block.id
+        self.category = block.spec.category
+        self.title, self.name, self.detail = "", "", ""
+        self.severity: str | None = None
+        self.wires: list[WireItem] = []
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+                      | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.inputs = self._make_ports(block.spec.inputs, INPUT_SIDE)
+        self.outputs = self._make_ports(block.spec.outputs, OUTPUT_SIDE)
+        self.refresh(block)
+        self.setPos(*block.position)
+
+    def _make_ports(self, specs, side: str) -> dict[str, PortItem]:
+        ports = {}
+        x = 0 if side == INPUT_SIDE else style.BLOCK_WIDTH
+        for index, spec in enumerate(specs):
+            port = PortItem(self, spec, side)
+            step = style.BLOCK_HEIGHT / (len(specs) + 1)
+            port.setPos(x, step * (index + 1) if len(specs) > 1 else style.BLOCK_HEIGHT / 2)
+            ports[spec.name] = port
+        return ports
+
+    def port(self, side: str, name: str) -> PortItem:
+        return (self.inputs if side == INPUT_SIDE else self.outputs)[name]
+
+    def all_ports(self) -> list[PortItem]:
+        return [*self.inputs.values(), *self.outputs.values()]
+
+    def refresh(self, block, param_count: int | None = None) -> None:
+        """Re-read the texts from the block (after params or name changed)."""
+        self.title = _elide(block.label, 22)
+        self.name = block.name
+        if param_count is not None:
+            self.detail = "no parameters" if param_count == 0 else _count_text(param_count)
+        self.update()
+
+    def set_problems(self, severity: str | None, tooltip: str) -> None:
+        self.severity = severity
+        self.setToolTip(tooltip)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-4, -4, style.BLOCK_WIDTH + 8, style.BLOCK_HEIGHT + 8)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(0, 0, style.BLOCK_WIDTH, style.BLOCK_HEIGHT), 7, 7)
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(0, 0, style.BLOCK_WIDTH, style.BLOCK_HEIGHT)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 22))
+        painter.drawRoundedRect(rect.translated(0, 2), 7, 7)
+        painter.setBrush(QColor(style.BLOCK_FILL))
+        painter.setPen(QPen(QColor(style.BLOCK_BORDER), 1))
+        painter.drawRoundedRect(rect, 7, 7)
+        self._paint_header(painter, rect)
+        self._paint_texts(painter, rect)
+        self._paint_outline(painter, rect)
+
+    def _paint_header(self, painter: QPainter, rect: QRectF) -> None:
+        header = QPainterPath()
+        header.addRoundedRect(QRectF(0, 0, rect.width(), style.HEADER_HEIGHT), 7, 7)
+        square = QPainterPath()
+        square.addRect(QRectF(0, style.HEADER_HEIGHT / 2, rect.width(), style.HEADER_HEIGHT / 2))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(style.category_colour(self.category))
+        painter.drawPath(header.united(square))
+        painter.setPen(QColor("#FFFFFF"))
+        painter.setFont(style.ui_font(9.5, bold=True))
+        painter.drawText(QRectF(10, 0, rect.width() - 20, style.HEADER_HEIGHT),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self.title)
+
+    def _paint_texts(self, painter: QPainter, rect: QRectF) -> None:
+        painter.setPen(QColor(style.TEXT))
+        painter.setFont(style.ui_font(9))
+        top = style.HEADER_HEIGHT + 3
+        painter.drawText(QRectF(10, top, rect.width() - 20, 18),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self.name)
+        painter.setPen(QColor(style.TEXT_MUTED))
+        painter.setFont(style.ui_font(8))
+        painter.drawText(QRectF(10, top + 18, rect.width() - 20, 16),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self.detail)
+
+    def _paint_outline(self, painter: QPainter, rect: QRectF) -> None:
+        colour = None
+        if self.severity in style.SEVERITY_COLOURS and self.severity != "hint":
+            colour = QColor(style.SEVERITY_COLOURS[self.severity])
+        if self.isSelected():
+            colour = QColor(style.SELECTION)
+        if colour is None:
+            return
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(colour, 2.5))
+        painter.drawRoundedRect(rect.adjusted(-1.5, -1.5, 1.5, 1.5), 8, 8)
+        if self.isSelected() and self.severity in ("error", "warning"):
+            painter.setPen(QPen(QColor(style.SEVERITY_COLOURS[self.severity]), 2, Qt.DashLine))
+            painter.drawRoundedRect(rect.adjusted(-4, -4, 4, 4), 10, 10)
+
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange:
+            step = style.GRID_STEP / 2
+            return QPointF(round(value.x() / step) * step, round(value.y() / step) * step)
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for wire in self.wires:
+                wire.update_path()
+        return super().itemChange(change, value)
+
+
+def _elide(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _count_text(count: int) -> str:
+    return f"{count:,} parameter" + ("" if count == 1 else "s")
+
+
+class WireItem(QGraphicsPathItem):
+    """A smooth wire between two ports, labelled with its shape (N×F)."""
+
+    def __init__(self, wire, source: PortItem, target: PortItem) -> None:
+        super().__init__()
+        self.wire, self.source, self.target = wire, source, target
+        self.setZValue(-1)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setAcceptHoverEvents(True)
+        self.hovered = False
+        self.label = QGraphicsSimpleTextItem("", self)
+        self.label.setFont(style.ui_font(8))
+        self.label.setBrush(QColor(style.TEXT_MUTED))
+        self.label_text = ""
+        self._shape, self._bounds = QPainterPath(), QRectF()
+        source.block_item.wires.append(self)
+        target.block_item.wires.append(self)
+        self.update_path()
+
+    def detach(self) -> None:
+        for block in (self.source.block_item, self.target.block_item):
+            if self in block.wires:
+                block.wires.remove(self)
+
+    def set_label(self, text: str) -> None:
+        if text != self.label_text:
+            self.label_text = text
+            self.label.setText(text)
+            self._place_label()
+            self.update()
+
+    def update_path(self) -> None:
+        self.prepareGeometryChange()
+        self.setPath(wire_path(self.source.scene_anchor(), self.target.scene_anchor()))
+        stroker = QPainterPathStroker()
+        stroker.setWidth(12)
+        self._shape = stroker.createStroke(self.path())
+        self._place_label()
+
+    def _place_label(self) -> None:
+        self.prepareGeometryChange()
+        mid = self.path().pointAtPercent(0.5)
+        rect = self.label.boundingRect()
+        self.label.setPos(mid.x() - rect.width() / 2, mid.y() - rect.height() - 3)
+        label = self.label.mapRectToParent(rect).adjusted(-5, -2, 5, 2)
+        self._bounds = self._shape.boundingRect().united(label)
+
+    def shape(self) -> QPainterPath:
+        return self._shape
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        selected = self.isSelected()
+        colour = QColor(style.WIRE_SELECTED if selected or self.hovered else style.WIRE)
+        if self.source.spec.kind == "target":
+            colour = QColor("#E11D48") if not selected else colour
+        pen = QPen(colour, 3 if selected else 2)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path())
+        if self.label_text:
+            rect = self.label.mapRectToParent(self.label.boundingRect()).adjusted(-4, -1, 4, 1)
+            painter.setPen(QPen(QColor(style.GRID_MAJOR), 1))
+            painter.setBrush(QBrush(QColor(style.CANVAS_BACKGROUND)))
+            painter.drawRoundedRect(rect, 6, 6)
+
+    def hoverEnterEvent(self, event) -> None:
+        self.hovered = True
+        self.update()
+
+    def hoverLeaveEvent(self, event) -> None:
+        self.hovered = False
+        self.update()
+
+
+def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
+    """A cubic curve leaving and entering horizontally."""
+    path = QPainterPath(start)
+    bend = max(40.0, abs(end.x() - start.x()) * 0.5)
+    path.cubicTo(QPointF(start.x() + bend, start.y()), QPointF(end.x() - bend, end.y()), end)
+    return path

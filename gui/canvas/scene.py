@@ -1,0 +1,294 @@
+"""The scene mirrors the document's Diagram and turns gestures into commands.
+
+It keeps a block id -> item map and updates items from the Diagram's events
+(orange-canvas-core's ``canvas/scene.py`` is the model). Dragging blocks,
+drawing wires and dropping palette entries end in undo commands; the items
+never change the Diagram themselves.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
+
+from graph_engine import WireError
+
+from .. import commands, style
+from ..document import Document
+from .items import INPUT_SIDE, OUTPUT_SIDE, BlockItem, PortItem, WireItem, wire_path
+
+
+class DiagramScene(QGraphicsScene):
+    status_message = Signal(str)
+
+    def __init__(self, document: Document, parent=None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.blocks: dict[str, BlockItem] = {}
+        self.wires: dict[object, WireItem] = {}
+        self._drag_start: dict[str, tuple[float, float]] = {}
+        self._wiring: _WireDrag | None = None
+        self.setSceneRect(QRectF(-4000, -3000, 8000, 6000))
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        document.diagram_replaced.connect(self.rebuild)
+        document.analysed.connect(self.show_analysis)
+        self._diagram = None
+        self.rebuild()
+
+    # ------------------------------------------------------------ mirroring
+    @property
+    def diagram(self):
+        return self.document.diagram
+
+    def rebuild(self) -> None:
+        self._unsubscribe()
+        self.clear()
+        self.blocks.clear()
+        self.wires.clear()
+        self._diagram = self.diagram
+        for block in self._diagram.blocks:
+            self._add_block(block)
+        for wire in self._diagram.wires:
+            self._add_wire(wire)
+        self._subscribe()
+        self.show_analysis()
+
+    def _events(self):
+        d = self._diagram
+        return ((d.block_added, self._add_block), (d.block_removed, self._remove_block),
+                (d.wire_added, self._add_wire), (d.wire_removed, self._remove_wire),
+                (d.params_changed, self._refresh_block), (d.renamed, self._refresh_block),
+                (d.moved, self._move_block))
+
+    def _subscribe(self) -> None:
+        for event, handler in self._events():
+            event.connect(handler)
+
+    def _unsubscribe(self) -> None:
+        if self._diagram is not None:
+            for event, handler in self._events():
+                event.disconnect(handler)
+
+    def _add_block(self, block) -> None:
+        item = BlockItem(block)
+        self.blocks[block.id] = item
+        self.addItem(item)
+
+    def _remove_block(self, block) -> None:
+        item = self.blocks.pop(block.id, None)
+        if item is not None:
+            self.removeItem(item)
+
+    def _add_wire(self, wire) -> None:
+        source = self.blocks[wire.src].port(OUTPUT_SIDE, wire.src_port)
+        target = self.blocks[wire.dst].port(INPUT_SIDE, wire.dst_port)
+        item = WireItem(wire, source, target)
+        self.wires[wire] = item
+        self.addItem(item)
+
+    def _remove_wire(self, wire) -> None:
+        item = self.wires.pop(wire, None)
+        if item is not None:
+            item.detach()
+            self.removeItem(item)
+
+    def _refresh_block(self, block) -> None:
+        self.blocks[block.id].refresh(block)
+
+    def _move_block(self, block) -> None:
+        item = self.blocks[block.id]
+        if (item.pos().x(), item.pos().y()) != block.position:
+            item.setPos(*block.position)
+
+    def show_analysis(self) -> None:
+        """Parameter counts, wire shapes and problem outlines from the analysis."""
+        analysis = self.document.analysis
+        if analysis is None or analysis.diagram is not self._diagram:
+            return
+        for block_id, item in self.blocks.items():
+            block = self._diagram.block(block_id)
+            features = analysis.input_features(block_id) or 0
+            count = block.spec.param_count(block.params, features) if features or \
+                block.spec.role == "input" else 0
+            item.refresh(block, count)
+            item.set_problems(*_problem_summary(self.document.problems_for(block_id)))
+        for wire, item in self.wires.items():
+            size = analysis.features.get(wire.src)
+            labels = wire.src_port == "target"
+            item.set_label("labels" if labels else (f"N×{size}" if size else ""))
+
+    # ------------------------------------------------------------ selection
+    def selected_block_ids(self) -> list[str]:
+        return [i.block_id for i in self.selectedItems() if isinstance(i, BlockItem)]
+
+    def selected_wires(self) -> list:
+        return [i.wire for i in self.selectedItems() if isinstance(i, WireItem)]
+
+    def select_blocks(self, block_ids) -> None:
+        self.clearSelection()
+        for block_id in block_ids:
+            if block_id in self.blocks:
+                self.blocks[block_id].setSelected(True)
+
+    def blocks_rect(self, block_ids=None) -> QRectF:
+        items = [self.blocks[b] for b in (block_ids or self.blocks) if b in self.blocks]
+        rect = QRectF()
+        for item in items:
+            rect = rect.united(item.sceneBoundingRect())
+        return rect
+
+    # ------------------------------------------------------------ moving
+    def mousePressEvent(self, event) -> None:
+        super().mousePressEvent(event)
+        self._drag_start = {b: (i.pos().x(), i.pos().y()) for b, i in self.blocks.items()
+                            if i.isSelected()}
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._wiring is not None:
+            self._wiring.move(event.scenePos())
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._wiring is not None:
+            self._finish_wire(event.scenePos())
+            return
+        super().mouseReleaseEvent(event)
+        self._commit_moves()
+
+    def _commit_moves(self) -> None:
+        moves = {}
+        for block_id, old in self._drag_start.items():
+            item = self.blocks.get(block_id)
+            if item is None:
+                continue
+            new = (item.pos().x(), item.pos().y())
+            if new != old:
+                moves[block_id] = (self.diagram.block(block_id).position, new)
+        self._drag_start = {}
+        if moves:
+            self.document.undo_stack.push(commands.MoveBlocks(self.diagram, moves))
+
+    # ------------------------------------------------------------ wiring
+    def start_wire(self, port: PortItem, pos: QPointF) -> None:
+        self._wiring = _WireDrag(self, port)
+        self._wiring.move(pos)
+
+    def _finish_wire(self, pos: QPointF) -> None:
+        drag, self._wiring = self._wiring, None
+        target = drag.port_at(pos) or drag.block_at(pos)
+        drag.clear()
+        if target is None:
+            return
+        try:
+            wire = drag.plan(target)
+        except WireError as error:
+            self.status_message.emit(f"Not connected: {error}")
+            return
+        self.document.undo_stack.push(commands.Connect(self.diagram, wire))
+        self.status_message.emit(f"Connected {self.diagram.block(wire.src).name} to "
+                                 f"{self.diagram.block(wire.dst).name}")
+
+    def connect_ports(self, source: PortItem, target: PortItem) -> bool:
+        """Wire two ports as a mouse drag would (used by keyboard and tests)."""
+        self.start_wire(source, source.scene_anchor())
+        self._finish_wire(target.scene_anchor())
+        return True
+
+    # ------------------------------------------------------------ background
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.fillRect(rect, QColor(style.CANVAS_BACKGROUND))
+        step = style.GRID_STEP
+        left, top = int(rect.left()) - int(rect.left()) % step, int(rect.top()) - int(
+            rect.top()) % step
+        scale = painter.worldTransform().m11()
+        if scale * step < 6:
+            return
+        minor, major = QPen(QColor(style.GRID_MINOR), 0), QPen(QColor(style.GRID_MAJOR), 0)
+        x = left
+        while x < rect.right():
+            painter.setPen(major if x % (step * 5) == 0 else minor)
+            painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+            x += step
+        y = top
+        while y < rect.bottom():
+            painter.setPen(major if y % (step * 5) == 0 else minor)
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            y += step
+
+
+def _problem_summary(problems) -> tuple[str | None, str]:
+    if not problems:
+        return None, ""
+    severity = "error" if any(p.is_error for p in problems) else (
+        "warning" if any(p.severity == "warning" for p in problems) else "hint")
+    lines = "".join(f"<li>{p.message}</li>" for p in problems)
+    return severity, f"<ul style='margin:0'>{lines}</ul>"
+
+
+class _WireDrag:
+    """A wire being drawn from a port: a rubber-band curve, and the ports
+    that would accept it highlighted."""
+
+    def __init__(self, scene: DiagramScene, port: PortItem) -> None:
+        self.scene, self.port = scene, port
+        self.item = QGraphicsPathItem()
+        pen = QPen(QColor(style.WIRE_SELECTED), 2, Qt.PenStyle.DashLine)
+        self.item.setPen(pen)
+        self.item.setZValue(10)
+        scene.addItem(self.item)
+        self.candidates = self._compatible_ports()
+        for candidate in self.candidates:
+            candidate.set_highlight(True)
+
+    def _compatible_ports(self) -> list[PortItem]:
+        found = []
+        side = INPUT_SIDE if self.port.side == OUTPUT_SIDE else OUTPUT_SIDE
+        for item in self.scene.blocks.values():
+            for other in (item.inputs if side == INPUT_SIDE else item.outputs).values():
+                src, dst = self.ends(other)
+                try:
+                    self.scene.diagram.check_wire(src.block_id, dst.block_id, src.spec.name,
+                                                  dst.spec.name)
+                except WireError:
+                    continue
+                found.append(other)
+        return found
+
+    def ends(self, other: PortItem) -> tuple[PortItem, PortItem]:
+        return (self.port, other) if self.port.side == OUTPUT_SIDE else (other, self.port)
+
+    def move(self, pos: QPointF) -> None:
+        start = self.port.scene_anchor()
+        path = wire_path(start, pos) if self.port.side == OUTPUT_SIDE else wire_path(pos, start)
+        self.item.setPath(path)
+
+    def port_at(self, pos: QPointF) -> PortItem | None:
+        for item in self.scene.items(pos):
+            if isinstance(item, PortItem) and item is not self.port:
+                return item
+        return None
+
+    def block_at(self, pos: QPointF) -> BlockItem | None:
+        """Dropped on a block's body: the engine picks the first free port."""
+        for item in self.scene.items(pos):
+            if isinstance(item, BlockItem) and item is not self.port.block_item:
+                return item
+        return None
+
+    def plan(self, target):
+        """The wire to make, or WireError: to a port, or to a block's first
+        free port that takes it."""
+        diagram = self.scene.diagram
+        if isinstance(target, PortItem):
+            src, dst = self.ends(target)
+            return diagram.check_wire(src.block_id, dst.block_id, src.spec.name, dst.spec.name)
+        if self.port.side == OUTPUT_SIDE:
+            return diagram.check_wire(self.port.block_id, target.block_id, self.port.spec.name)
+        return diagram.check_wire(target.block_id, self.port.block_id, None, self.port.spec.name)
+
+    def clear(self) -> None:
+        for candidate in self.candidates:
+            candidate.set_highlight(False)
+        self.scene.removeItem(self.item)

@@ -1,0 +1,197 @@
+"""Undo commands: every user edit, each calling only Diagram methods.
+
+Modelled on orange-canvas-core's ``document/commands.py``: a command keeps
+what it needs to undo itself (a removed block and its wires, old parameter
+values, old positions). Composite edits are one command over many blocks.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from graph_engine import Diagram, Wire
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class AddBlock(QUndoCommand):
+    def __init__(self, diagram: Diagram, type_name: str, position, params=None) -> None:
+        super().__init__(f"Add {type_name}")
+        self.diagram, self.type_name = diagram, type_name
+        self.position, self.params = position, dict(params or {})
+        self.block_id: str | None = None
+        self.name: str | None = None
+
+    def redo(self) -> None:
+        self.block_id = self.diagram.add_block(self.type_name, self.params, self.position,
+                                               self.block_id, self.name)
+        self.name = self.diagram.block(self.block_id).name
+
+    def undo(self) -> None:
+        self.diagram.remove(self.block_id)
+
+
+class RemoveItems(QUndoCommand):
+    """Delete blocks (with their wires) and loose wires; undo puts all back."""
+
+    def __init__(self, diagram: Diagram, block_ids, wires=(), text: str = "") -> None:
+        block_ids, wires = list(block_ids), [w for w in wires
+                                             if w.src not in block_ids and w.dst not in block_ids]
+        super().__init__(text or _remove_text(diagram, block_ids, wires))
+        self.diagram, self.block_ids, self.wires = diagram, block_ids, wires
+        self._removed: list = []
+        self._wire_indices: list[tuple[int, Wire]] = []
+
+    def redo(self) -> None:
+        self._wire_indices = [(self.diagram.disconnect(w), w) for w in self.wires]
+        self._removed = [self.diagram.remove(b) for b in self.block_ids]
+
+    def undo(self) -> None:
+        for removed in reversed(self._removed):
+            self.diagram.restore(removed)
+        for index, wire in reversed(self._wire_indices):
+            self.diagram.insert_wire(wire, index)
+
+
+def _remove_text(diagram: Diagram, block_ids, wires) -> str:
+    if len(block_ids) == 1 and not wires:
+        return f"Delete {diagram.block(block_ids[0]).name}"
+    if not block_ids:
+        return "Delete " + _plural(len(wires), "wire")
+    parts = [_plural(len(block_ids), "block")] + ([_plural(len(wires), "wire")] if wires else [])
+    return "Delete " + " and ".join(parts)
+
+
+class Connect(QUndoCommand):
+    def __init__(self, diagram: Diagram, wire: Wire) -> None:
+        src, dst = diagram.block(wire.src).name, diagram.block(wire.dst).name
+        super().__init__(f"Connect {src} to {dst}")
+        self.diagram, self.wire = diagram, wire
+
+    def redo(self) -> None:
+        self.diagram.insert_wire(self.wire)
+
+    def undo(self) -> None:
+        self.diagram.disconnect(self.wire)
+
+
+class MoveBlocks(QUndoCommand):
+    """Positions before and after; one step however many blocks moved."""
+
+    def __init__(self, diagram: Diagram, moves: dict, text: str = "") -> None:
+        super().__init__(text or _move_text(diagram, moves))
+        self.diagram = diagram
+        self.moves = dict(moves)  # id -> ((old x, old y), (new x, new y))
+
+    def redo(self) -> None:
+        for block_id, (_, new) in self.moves.items():
+            self.diagram.move(block_id, *new)
+
+    def undo(self) -> None:
+        for block_id, (old, _) in self.moves.items():
+            self.diagram.move(block_id, *old)
+
+
+def _move_text(diagram: Diagram, moves: dict) -> str:
+    if len(moves) == 1:
+        return f"Move {diagram.block(next(iter(moves))).name}"
+    return "Move " + _plural(len(moves), "block")
+
+
+class Macro(QUndoCommand):
+    """Several commands as one undo step. The children are kept in a Python
+    list (not as Qt children) so their Python redo/undo stay alive."""
+
+    def __init__(self, text: str, children: list[QUndoCommand]) -> None:
+        super().__init__(text)
+        self.children_ = list(children)
+
+    def redo(self) -> None:
+        for child in self.children_:
+            child.redo()
+
+    def undo(self) -> None:
+        for child in reversed(self.children_):
+            child.undo()
+
+
+class SetParams(QUndoCommand):
+    def __init__(self, diagram: Diagram, block_id: str, changes: dict) -> None:
+        block = diagram.block(block_id)
+        names = ", ".join(changes)
+        super().__init__(f"Set {names} of {block.name}")
+        self.diagram, self.block_id = diagram, block_id
+        self.new = {k: block.spec.param(k).coerce(v) for k, v in changes.items()}
+        self.old = {k: block.params[k] for k in changes}
+
+    def redo(self) -> None:
+        self.diagram.set_params(self.block_id, **self.new)
+
+    def undo(self) -> None:
+        self.diagram.set_params(self.block_id, **self.old)
+
+
+class Rename(QUndoCommand):
+    def __init__(self, diagram: Diagram, block_id: str, name: str) -> None:
+        self.old = diagram.block(block_id).name
+        super().__init__(f"Rename {self.old} to {name}")
+        self.diagram, self.block_id, self.new = diagram, block_id, name
+
+    def redo(self) -> None:
+        self.diagram.rename(self.block_id, self.new)
+
+    def undo(self) -> None:
+        self.diagram.rename(self.block_id, self.old)
+
+
+class AddFragment(QUndoCommand):
+    """Paste or duplicate: new blocks (fresh ids) and the wires between them."""
+
+    def __init__(self, diagram: Diagram, blocks: list[dict], wires: list[tuple], offset,
+                 text: str = "Paste") -> None:
+        super().__init__(f"{text} {_plural(len(blocks), 'block')}")
+        self.diagram, self.blocks, self.wires, self.offset = diagram, blocks, wires, offset
+        self.ids: dict[str, str] = {}  # fragment id -> diagram id
+        self.names: dict[str, str] = {}
+
+    def redo(self) -> None:
+        dx, dy = self.offset
+        for record in self.blocks:
+            x, y = record["position"]
+            key = record["id"]
+            self.ids[key] = self.diagram.add_block(record["type"], record["params"],
+                                                   (x + dx, y + dy), self.ids.get(key),
+                                                   self.names.get(key))
+            self.names[key] = self.diagram.block(self.ids[key]).name
+        for src, src_port, dst, dst_port in self.wires:
+            self.diagram.insert_wire(Wire(self.ids[src], src_port, self.ids[dst], dst_port))
+
+    def undo(self) -> None:
+        for record in reversed(self.blocks):
+            self.diagram.remove(self.ids[record["id"]])
+
+
+class SetDataset(QUndoCommand):
+    def __init__(self, diagram: Diagram, dataset, text: str = "Change data set") -> None:
+        super().__init__(text)
+        self.diagram, self.new, self.old = diagram, dataset, diagram.dataset
+
+    def redo(self) -> None:
+        self.diagram.dataset = self.new
+
+    def undo(self) -> None:
+        self.diagram.dataset = self.old
+
+
+class SetTraining(QUndoCommand):
+    def __init__(self, diagram: Diagram, settings, text: str = "Change training settings"):
+        super().__init__(text)
+        self.diagram, self.new, self.old = diagram, settings, diagram.training
+
+    def redo(self) -> None:
+        self.diagram.training = self.new
+
+    def undo(self) -> None:
+        self.diagram.training = self.old

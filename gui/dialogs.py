@@ -1,0 +1,65 @@
+"""Every modal question the editor asks, in one place (tests replace these)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+DIAGRAM_FILTER = "NetCanvas diagrams (*.json);;All files (*)"
+
+
+def ask_unsaved(parent: QWidget, name: str) -> str:
+    """"save", "discard" or "cancel" for a document with unsaved changes."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Unsaved changes")
+    box.setText(f"Save the changes to {name}?")
+    box.setInformativeText("Your changes will be lost if you don't save them.")
+    box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                           | QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    answer = box.exec()
+    return {QMessageBox.StandardButton.Save: "save",
+            QMessageBox.StandardButton.Discard: "discard"}.get(
+        QMessageBox.StandardButton(answer), "cancel")
+
+
+def open_path(parent: QWidget, title: str = "Open diagram", folder: str = "",
+              filter: str = DIAGRAM_FILTER) -> str:
+    path, _ = QFileDialog.getOpenFileName(parent, title, folder, filter)
+    return path
+
+
+def save_path(parent: QWidget, title: str = "Save diagram", suggestion: str = "",
+              filter: str = DIAGRAM_FILTER) -> str:
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggestion, filter)
+    return path
+
+
+def show_error(parent: QWidget, title: str, text: str) -> None:
+    QMessageBox.critical(parent, title, text)
+
+
+def show_info(parent: QWidget, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
+    answer = QMessageBox.question(parent, title, text)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_recover(parent: QWidget, name: str, when: str) -> str:
+    """After a crash: "recover", "discard" or "later" for an autosaved diagram."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Recover unsaved work")
+    box.setText(f"NetCanvas did not close properly. Recover the unsaved changes to {name}?")
+    box.setInformativeText(f"They were saved automatically at {when}. Discard deletes them; "
+                           "Not Now asks again next time.")
+    recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    box.setEscapeButton(box.addButton("Not Now", QMessageBox.ButtonRole.RejectRole))
+    box.setDefaultButton(recover)
+    box.exec()
+    clicked = box.clickedButton()
+    return "recover" if clicked == recover else "discard" if clicked == discard else "later"

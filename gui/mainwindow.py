@@ -1,0 +1,196 @@
+"""The main window: canvas in the centre, palette, inspector, problems and
+undo history in docks, menus, toolbar and status bar.
+
+It wires the parts together and holds no diagram logic itself: files and
+edits live in :mod:`file_actions` and :mod:`edit_actions`, drawing in the
+canvas, state in the :class:`~gui.document.Document`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QUndoView
+
+from .canvas.scene import DiagramScene
+from .canvas.view import CanvasView
+from .document import Document
+from .edit_actions import EditActions
+from .file_actions import FileActions
+from .inspector import Inspector
+from .menus import build_actions, build_menus, build_toolbar
+from .palette import Palette
+from .problems import ProblemsPanel
+from .recovery import Recovery
+from .teaching.ui import TeachingUI
+from .training.ui import TrainingUI
+
+LEFT, RIGHT, BOTTOM = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
+                       Qt.DockWidgetArea.BottomDockWidgetArea)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, restore_layout: bool = True) -> None:
+        super().__init__()
+        self.setObjectName("NetCanvasMainWindow")
+        self.document = Document(self)
+        self.scene = DiagramScene(self.document, self)  # keep a reference: see Qt docs
+        self.view = CanvasView(self.scene, self)
+        self.setCentralWidget(self.view)
+        self.files, self.edit = FileActions(self), EditActions(self)
+        self.docks: dict[str, QDockWidget] = {}
+        self._make_docks()
+        self.actions_by_name = build_actions(self)
+        build_menus(self, self.actions_by_name)
+        self.toolbar = build_toolbar(self, self.actions_by_name)
+        for dock in self.docks.values():
+            self.docks_menu.addAction(dock.toggleViewAction())
+        self._make_status_bar()
+        self.training = TrainingUI(self)
+        self.teaching = TeachingUI(self)  # inside-the-network views, code, exports
+        self.recovery = Recovery(self)  # autosave while modified; offers it after a crash
+        self._connect()
+        self.resize(1400, 880)
+        self._default_state = None
+        self._restore = restore_layout
+        self.update_recent_menu()
+        self.update_title()
+
+    # ------------------------------------------------------------ building
+    def _make_docks(self) -> None:
+        self.palette = Palette()
+        self.inspector = Inspector(self.document)
+        self.problems = ProblemsPanel(self.document)
+        self.history = QUndoView(self.document.undo_stack)
+        self.history.setEmptyLabel("<opened>")
+        self.add_dock("palette", "Blocks", self.palette, LEFT)
+        self.add_dock("inspector", "Inspector", self.inspector, RIGHT)
+        self.add_dock("problems", "Problems", self.problems, BOTTOM)
+        self.add_dock("history", "Undo History", self.history, LEFT)
+        self.tabifyDockWidget(self.docks["palette"], self.docks["history"])
+        self.docks["palette"].raise_()
+
+    def add_dock(self, name: str, title: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{name}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        self.docks[name] = dock
+        if hasattr(self, "docks_menu"):
+            self.docks_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._default_state is None:  # dock sizes apply only once laid out
+            self._default_state = b""
+            QTimer.singleShot(0, self._first_layout)
+
+    def _first_layout(self) -> None:
+        self._default_sizes()
+        self._default_state = self.saveState()
+        if self._restore:
+            self._restore_layout()
+
+    def _default_sizes(self) -> None:
+        """The canvas gets the most room; plots and panels the rest."""
+        d = self.docks
+        self.resizeDocks([d["palette"], d["inspector"]], [210, 380], Qt.Orientation.Horizontal)
+        self.resizeDocks([d["inspector"], d["output"]], [300, 420], Qt.Orientation.Vertical)
+        self.resizeDocks([d["problems"]], [210], Qt.Orientation.Vertical)
+        self.resizeDocks([d["problems"], d["curves"]], [480, 700], Qt.Orientation.Horizontal)
+
+    def _make_status_bar(self) -> None:
+        self.problem_label = QLabel()
+        self.zoom_label = QLabel("100%")
+        self.statusBar().addPermanentWidget(self.problem_label)
+        self.statusBar().addPermanentWidget(self.zoom_label)
+
+    def _connect(self) -> None:
+        self.palette.block_requested.connect(lambda t: self.edit.add_block(t))
+        self.view.block_dropped.connect(self.edit.add_block)
+        self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z:.0%}"))
+        self.scene.selectionChanged.connect(self._selection_changed)
+        self.scene.status_message.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        self.problems.blocks_activated.connect(self.focus_blocks)
+        self.document.analysed.connect(self._show_counts)
+        self.document.modified_changed.connect(lambda _: self.update_title())
+        self.document.path_changed.connect(lambda _: self.update_title())
+        self.document.diagram_replaced.connect(self.update_title)
+
+    # ------------------------------------------------------------ reacting
+    def _selection_changed(self) -> None:
+        self.inspector.show_selection(self.scene.selected_block_ids())
+
+    def focus_blocks(self, block_ids: list[str]) -> None:
+        self.scene.select_blocks(block_ids)
+        rect = self.scene.blocks_rect(block_ids)
+        if not rect.isEmpty():
+            self.view.centerOn(rect.center())
+
+    def _show_counts(self) -> None:
+        counts = self.problems.counts()
+        parts = [f"{counts[k]} {k}{'s' if counts[k] > 1 else ''}"
+                 for k in ("error", "warning", "hint") if counts.get(k)]
+        self.problem_label.setText(" · ".join(parts) if parts else "No problems")
+        colour = "#B91C1C" if counts.get("error") else "#92400E" if counts.get("warning") \
+            else "#166534"
+        self.problem_label.setStyleSheet(f"color: {colour}; padding: 0 8px;")
+
+    def update_title(self) -> None:
+        name = self.document.display_name
+        if not self.document.path and self.document.diagram.title:
+            name = self.document.diagram.title
+        self.setWindowTitle(f"{name}[*] — NetCanvas")
+        self.setWindowModified(self.document.modified)
+
+    def update_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        paths = self.files.recent()
+        for path in paths:
+            action = menu.addAction(path)
+            action.triggered.connect(lambda checked=False, p=path: self.files.open_path(p))
+        if paths:
+            menu.addSeparator()
+            menu.addAction("Clear Recent Files", self.files.clear_recent)
+        menu.setEnabled(bool(paths))
+
+    def diagram_opened(self, example: bool) -> None:
+        """Hook after a file or example opens (the description is shown)."""
+        description = self.document.diagram.description
+        if example and description:
+            self.statusBar().showMessage(description.split("\n")[0], 15000)
+
+    # ------------------------------------------------------------ layout, closing
+    def _restore_layout(self) -> None:
+        settings = QSettings()
+        geometry, state = settings.value("window/geometry"), settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state)
+        for dock in self.docks.values():
+            dock.show()
+
+    def closeEvent(self, event) -> None:
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        self.training.shutdown()
+        self.recovery.finish()  # a clean exit leaves nothing to recover
+        event.accept()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About NetCanvas",
+                          "<h3>NetCanvas</h3><p>Learn how neural networks work by drawing "
+                          "them. Diagrams compile to real PyTorch modules and train while "
+                          "you watch.</p>")

@@ -1,0 +1,126 @@
+"""Menus and the main toolbar, with the platform's standard shortcuts."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QStyle
+
+from .file_actions import example_paths
+
+SK = QKeySequence.StandardKey
+
+
+def _action(window, text: str, slot, shortcut=None, tip: str = "", icon=None) -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        if isinstance(shortcut, (list, tuple)):
+            action.setShortcuts([QKeySequence(s) for s in shortcut])
+        elif isinstance(shortcut, SK):
+            action.setShortcuts(shortcut)
+        else:
+            action.setShortcut(QKeySequence(shortcut))
+    if tip:
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+    if icon is not None:
+        action.setIcon(window.style().standardIcon(icon))
+    action.triggered.connect(lambda checked=False: slot())
+    return action
+
+
+def build_actions(window) -> dict[str, QAction]:
+    files, edit, view = window.files, window.edit, window.view
+    stack = window.document.undo_stack
+    SP = QStyle.StandardPixmap
+    actions = {
+        "new": _action(window, "&New", files.new, SK.New, "Start a new diagram",
+                       SP.SP_FileIcon),
+        "open": _action(window, "&Open…", files.open, SK.Open, "Open a diagram file",
+                        SP.SP_DialogOpenButton),
+        "save": _action(window, "&Save", files.save, SK.Save, "Save the diagram",
+                        SP.SP_DialogSaveButton),
+        "save_as": _action(window, "Save &As…", files.save_as, SK.SaveAs,
+                           "Save the diagram under a new name"),
+        "export_image": _action(window, "Export Canvas &Image…", files.export_image, None,
+                                "Save the canvas as a PNG or SVG picture"),
+        "quit": _action(window, "&Quit", window.close, SK.Quit, "Quit NetCanvas"),
+        "cut": _action(window, "Cu&t", edit.cut, SK.Cut, "Cut the selected blocks"),
+        "copy": _action(window, "&Copy", edit.copy, SK.Copy, "Copy the selected blocks"),
+        "paste": _action(window, "&Paste", edit.paste, SK.Paste, "Paste blocks"),
+        "duplicate": _action(window, "D&uplicate", edit.duplicate, "Ctrl+D",
+                             "Duplicate the selected blocks"),
+        "delete": _action(window, "&Delete", edit.delete, [QKeySequence(SK.Delete).toString(),
+                                                           "Backspace"],
+                          "Delete the selected blocks and wires"),
+        "select_all": _action(window, "Select &All", edit.select_all, SK.SelectAll),
+        "zoom_in": _action(window, "Zoom &In", view.zoom_in, SK.ZoomIn),
+        "zoom_out": _action(window, "Zoom &Out", view.zoom_out, SK.ZoomOut),
+        "zoom_reset": _action(window, "&Actual Size", view.reset_zoom, "Ctrl+0"),
+        "fit": _action(window, "&Fit to View", view.fit, "Ctrl+Shift+F",
+                       "Show the whole diagram"),
+        "auto_layout": _action(window, "Auto &Layout", edit.auto_layout, "Ctrl+L",
+                               "Arrange the blocks in layers, left to right"),
+        "reset_layout": _action(window, "&Reset Window Layout", window.reset_layout),
+        "about": _action(window, "&About NetCanvas", window.about),
+    }
+    undo = stack.createUndoAction(window, "&Undo")
+    undo.setShortcuts(SK.Undo)
+    undo.setIcon(window.style().standardIcon(SP.SP_ArrowBack))
+    redo = stack.createRedoAction(window, "&Redo")
+    redo.setShortcuts(SK.Redo)
+    redo.setIcon(window.style().standardIcon(SP.SP_ArrowForward))
+    actions["undo"], actions["redo"] = undo, redo
+    for action in actions.values():
+        window.addAction(action)  # shortcuts work wherever the focus is
+    return actions
+
+
+def build_menus(window, actions: dict[str, QAction]) -> None:
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    for key in ("new", "open"):
+        file_menu.addAction(actions[key])
+    window.recent_menu = file_menu.addMenu("Open &Recent")
+    window.examples_menu = file_menu.addMenu("Open &Example")
+    for path in example_paths():
+        action = window.examples_menu.addAction(path.stem.replace("-", " ").capitalize())
+        action.setData(str(path))
+        action.triggered.connect(lambda checked=False, p=str(path): window.files.open_example(p))
+    file_menu.addSeparator()
+    for key in ("save", "save_as"):
+        file_menu.addAction(actions[key])
+    file_menu.addSeparator()
+    window.export_menu = file_menu.addMenu("E&xport")
+    window.export_menu.addAction(actions["export_image"])
+    file_menu.addSeparator()
+    file_menu.addAction(actions["quit"])
+    window.file_menu = file_menu
+
+    edit_menu = bar.addMenu("&Edit")
+    for key in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None,
+                "select_all"):
+        edit_menu.addSeparator() if key is None else edit_menu.addAction(actions[key])
+
+    window.view_menu = bar.addMenu("&View")
+    for key in ("zoom_in", "zoom_out", "zoom_reset", "fit"):
+        window.view_menu.addAction(actions[key])
+    window.view_menu.addSeparator()
+    window.docks_menu = window.view_menu.addMenu("&Panels")
+    window.view_menu.addAction(actions["reset_layout"])
+
+    window.diagram_menu = bar.addMenu("&Diagram")
+    window.diagram_menu.addAction(actions["auto_layout"])
+
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(actions["about"])
+
+
+def build_toolbar(window, actions: dict[str, QAction]):
+    from PySide6.QtCore import Qt
+
+    toolbar = window.addToolBar("Main")
+    toolbar.setObjectName("mainToolbar")
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+    for key in ("new", "open", "save", None, "undo", "redo"):
+        toolbar.addSeparator() if key is None else toolbar.addAction(actions[key])
+    return toolbar

@@ -1,0 +1,65 @@
+"""The one visual palette: category colours, severity colours, fonts, sizes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QColor, QFont
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+CATEGORY_COLOURS = {
+    "Data": "#2563EB",
+    "Layers": "#7C3AED",
+    "Activations": "#059669",
+    "Output": "#C026D3",
+    "Merge": "#0891B2",
+    "Losses": "#E11D48",
+}
+
+SEVERITY_COLOURS = {"error": "#DC2626", "warning": "#D97706", "hint": "#2563EB"}
+
+CANVAS_BACKGROUND = "#F6F7F9"
+GRID_MINOR = "#ECEEF2"
+GRID_MAJOR = "#DFE2E8"
+BLOCK_FILL = "#FFFFFF"
+BLOCK_BORDER = "#CBD2DC"
+TEXT = "#1F2933"
+TEXT_MUTED = "#6B7280"
+WIRE = "#7B8494"
+WIRE_SELECTED = "#2563EB"
+SELECTION = "#2563EB"
+PORT_HIGHLIGHT = "#16A34A"
+
+GRID_STEP = 20
+BLOCK_WIDTH = 160
+BLOCK_HEIGHT = 66
+HEADER_HEIGHT = 24
+PORT_RADIUS = 6
+
+
+def category_colour(category: str) -> QColor:
+    return QColor(CATEGORY_COLOURS.get(category, "#64748B"))
+
+
+def colour(name: str) -> QColor:
+    return QColor(name)
+
+
+def ui_font(point_size: float = 9.5, bold: bool = False) -> QFont:
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(point_size)
+    font.setBold(bold)
+    return font
+
+
+def mono_font(point_size: float = 9.5) -> QFont:
+    font = QFont("DejaVu Sans Mono")
+    font.setStyleHint(QFont.StyleHint.Monospace)
+    font.setPointSizeF(point_size)
+    return font
+
+
+def style_sheet() -> str:
+    path = RESOURCES / "style.qss"
+    return path.read_text(encoding="utf-8") if path.exists() else ""

@@ -1,0 +1,55 @@
+"""One real drag and drop, under Xvfb with the X server's own mouse.
+
+Offscreen, a QDrag returns at once and drops nothing, so the other GUI tests
+send the drag events themselves. This test proves the real thing works: it
+starts Xvfb, runs tests/drivers/real_drag.py there, and reads the result.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+needs_x = pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xdotool")),
+                             reason="Xvfb and xdotool are not installed (.ci/run installs them)")
+
+
+def free_display() -> int:
+    for number in range(90, 140):
+        if not Path(f"/tmp/.X{number}-lock").exists() and \
+                not Path(f"/tmp/.X11-unix/X{number}").exists():
+            return number
+    raise RuntimeError("no free X display number")
+
+
+@pytest.fixture
+def xvfb():
+    number = free_display()
+    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1400x900x24", "-nolisten",
+                               "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        if Path(f"/tmp/.X11-unix/X{number}").exists():
+            break
+        time.sleep(0.05)
+    yield f":{number}"
+    server.terminate()
+    server.wait(5)
+
+
+@pytest.mark.xvfb
+@needs_x
+def test_a_real_drag_from_the_palette_drops_a_block(xvfb, tmp_path):
+    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb",
+           "PYTHONPATH": str(ROOT), "XDG_CONFIG_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "drivers" / "real_drag.py")],
+                            env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
+    lines = result.stdout.strip().splitlines()
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert lines and lines[-1] == "Linear", (result.stdout, result.stderr[-2000:])
