@@ -1,0 +1,164 @@
+"""Loss and accuracy curves over epochs, with a log-scale option and values on hover."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+
+from . import TEST_COLOUR, TRAIN_COLOUR
+from .grid import add_grid
+
+
+class CurvePlot(pg.PlotWidget):
+    """Train and test curves of one metric, with a hover read-out."""
+
+    def __init__(self, title: str, metric: str, parent=None) -> None:
+        super().__init__(parent)
+        self.metric = metric
+        self.setTitle(title, size="10pt")
+        self.setLabel("bottom", "epoch")
+        self.setLabel("left", title.lower())
+        self.grid = add_grid(self.getPlotItem())  # showGrid repaints the axes every frame
+        self.getAxis("left").enableAutoSIPrefix(False)
+        self.setMouseEnabled(x=False, y=False)
+        self.setMenuEnabled(False)
+        # Loss falls and accuracy rises: keep each legend out of its curves' way.
+        self.addLegend(offset=(-10, 10) if metric == "loss" else (-10, -30))
+        item = self.getPlotItem()
+        item.setDownsampling(auto=True, mode="peak")
+        item.setClipToView(True)
+        self.train = self.plot([], [], pen=pg.mkPen(TRAIN_COLOUR, width=2), name="train")
+        self.test = self.plot([], [], pen=pg.mkPen(TEST_COLOUR, width=2), name="test")
+        dashed = pg.mkPen("#9CA3AF", style=Qt.PenStyle.DashLine)
+        self.cursor = pg.InfiniteLine(angle=90, pen=dashed)
+        self.readout = pg.TextItem(color="#111827", anchor=(0, 1),
+                                   fill=pg.mkBrush(255, 255, 255, 220))
+        for extra in (self.cursor, self.readout):
+            extra.setVisible(False)
+            self.addItem(extra, ignoreBounds=True)
+        self.epochs = np.zeros(0)
+        self.values = {"train": np.zeros(0), "test": np.zeros(0)}
+        self.scene().sigMouseMoved.connect(self._hover)
+
+    def set_data(self, epochs: np.ndarray, train: np.ndarray, test: np.ndarray) -> None:
+        self.epochs, self.values = epochs, {"train": train, "test": test}
+        self.train.setData(epochs, train)
+        self.test.setData(epochs, test)
+
+    def clear_data(self) -> None:
+        self.set_data(np.zeros(0), np.zeros(0), np.zeros(0))
+        self.cursor.setVisible(False)
+        self.readout.setVisible(False)
+
+    def _hover(self, pos) -> None:
+        view = self.getPlotItem().vb
+        if not len(self.epochs) or not self.sceneBoundingRect().contains(pos):
+            self.cursor.setVisible(False)
+            self.readout.setVisible(False)
+            return
+        x = view.mapSceneToView(pos).x()
+        index = int(np.clip(np.searchsorted(self.epochs, x), 0, len(self.epochs) - 1))
+        epoch = self.epochs[index]
+        train, test = self.values["train"][index], self.values["test"][index]
+        self.cursor.setPos(epoch)
+        self.readout.setText(f"epoch {int(epoch)}\ntrain {train:.4g}\ntest  {test:.4g}")
+        y_range = view.viewRange()[1]
+        self.readout.setPos(epoch, y_range[0] + 0.97 * (y_range[1] - y_range[0]))
+        self.cursor.setVisible(True)
+        self.readout.setVisible(True)
+
+    def readout_text(self) -> str:
+        return self.readout.toPlainText()
+
+
+class Series:
+    """Growing columns of the history, converted incrementally (a long run
+    has hundreds of thousands of epochs; each redraw adds only the new ones)."""
+
+    KEYS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.size = 0
+        self.columns = {k: np.zeros(256) for k in self.KEYS}
+
+    def extend(self, rows: list[dict]) -> None:
+        needed = self.size + len(rows)
+        if needed > len(self.columns["epoch"]):
+            capacity = max(needed, 2 * len(self.columns["epoch"]))
+            for key, column in self.columns.items():
+                grown = np.zeros(capacity)
+                grown[:self.size] = column[:self.size]
+                self.columns[key] = grown
+        for key, column in self.columns.items():
+            values = [row.get(key, np.nan) for row in rows]
+            column[self.size:needed] = np.asarray(values, dtype=float)
+        self.size = needed
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        column = self.columns[key][:self.size]
+        return np.where(np.isfinite(column), column, np.nan)
+
+
+def nice_limit(epochs: float) -> float:
+    """The x-axis end: steps of 1, 2, 5 × 10ⁿ, so the axis rarely moves."""
+    target = max(10.0, epochs * 1.05)
+    scale = 10 ** np.floor(np.log10(target))
+    for step in (1, 2, 5, 10):
+        if step * scale >= target:
+            return float(step * scale)
+    return float(10 * scale)
+
+
+class CurvesPanel(QWidget):
+    """The loss plot (log scale on request) beside the accuracy plot."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.loss = CurvePlot("Loss", "loss")
+        self.accuracy = CurvePlot("Accuracy", "accuracy")
+        self.accuracy.setYRange(0, 1.02)
+        self.accuracy.getPlotItem().vb.disableAutoRange(axis="y")
+        self.log_scale = QCheckBox("Log scale")
+        self.log_scale.setToolTip("Show the loss on a logarithmic axis: small changes late in "
+                                  "training become visible")
+        self.log_scale.toggled.connect(lambda on: self.loss.setLogMode(y=on))
+        row = QHBoxLayout()
+        row.addWidget(self.loss, 1)
+        row.addWidget(self.accuracy, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(row)
+        layout.addWidget(self.log_scale)
+        self.series = Series()
+        self._x_limit = 0.0
+
+    def show_history(self, history: list[dict]) -> None:
+        """Show ``history`` (the whole run so far); only new rows are converted."""
+        if len(history) < self.series.size:
+            self.series.clear()
+        if len(history) == self.series.size:
+            if not history:
+                self.loss.clear_data()
+                self.accuracy.clear_data()
+            return
+        self.series.extend(history[self.series.size:])
+        s = self.series
+        self._set_x_range(s["epoch"][-1])
+        self.loss.set_data(s["epoch"], s["train_loss"], s["test_loss"])
+        classification = "train_accuracy" in history[-1]
+        self.accuracy.setVisible(classification)
+        if classification:
+            self.accuracy.set_data(s["epoch"], s["train_accuracy"], s["test_accuracy"])
+
+    def _set_x_range(self, last_epoch: float) -> None:
+        limit = nice_limit(last_epoch)
+        if limit != self._x_limit:
+            self._x_limit = limit
+            for plot in (self.loss, self.accuracy):
+                plot.getPlotItem().vb.disableAutoRange(axis="x")
+                plot.setXRange(0, limit, padding=0)

@@ -1,0 +1,1 @@
+"""Training in the editor: a worker thread, its controller, and the toolbar."""

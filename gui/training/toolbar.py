@@ -1,0 +1,157 @@
+"""The training toolbar: play/pause, step, reset, the epoch counter, and the
+settings a student changes while watching (learning rate, batch size,
+optimizer, epoch limit). Settings edits are undoable: they are saved with
+the diagram."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QStyle, QToolBar, QWidget
+
+from graph_engine.settings import OPTIMIZERS, TRAINING_PARAMS
+
+from .. import commands
+from ..param_widgets import ParamEditor
+from .process import FAILED, PAUSED, PREPARING, RUNNING
+
+LEARNING_RATES = ("0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",
+                  "3", "10")
+OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam",
+                   "rmsprop": "RMSprop", "adagrad": "Adagrad"}
+
+
+def _spec(name: str):
+    return next(p for p in TRAINING_PARAMS if p.name == name)
+
+
+class TrainingToolbar(QToolBar):
+    def __init__(self, window, controller) -> None:
+        super().__init__("Training", window)
+        self.setObjectName("trainingToolbar")
+        self.window, self.controller = window, controller
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        icon = window.style().standardIcon
+        SP = QStyle.StandardPixmap
+        self.play_icon, self.pause_icon = icon(SP.SP_MediaPlay), icon(SP.SP_MediaPause)
+        self.play = self._action("Play", controller.toggle, "F5", "Train (F5); press again "
+                                 "to pause", self.play_icon)
+        self.step = self._action("Step", controller.step, "F6", "Train one epoch (F6)",
+                                 icon(SP.SP_MediaSeekForward))
+        self.reset = self._action("Reset", controller.reset, "Ctrl+Shift+R",
+                                  "Back to the initial weights, epoch 0", icon(SP.SP_BrowserReload))
+        self.epoch_label = QLabel("Epoch 0")
+        self.epoch_label.setObjectName("epochLabel")
+        self.epoch_label.setMinimumWidth(150)
+        self.epoch_label.setStyleSheet("font-family: 'DejaVu Sans Mono'; padding: 0 10px;")
+        self.addWidget(self.epoch_label)
+        self.addSeparator()
+        self.lr = self._lr_box()
+        self.batch = self._editor("batch_size", "Batch")
+        self.optimizer = self._optimizer_box()
+        controller.status_changed.connect(self._status)
+        controller.progressed.connect(self._progress)
+        window.document.diagram_replaced.connect(self.show_settings)
+        self._listen()
+        self.show_settings()
+
+    def _action(self, text, slot, shortcut, tip, icon) -> QAction:
+        action = QAction(icon, text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda checked=False: slot())
+        self.addAction(action)
+        self.window.addAction(action)
+        return action
+
+    def _label(self, text: str) -> None:
+        label = QLabel(text)
+        label.setStyleSheet("padding: 0 4px 0 8px; color: #4B5563;")
+        self.addWidget(label)
+
+    def _lr_box(self) -> QComboBox:
+        self._label("Learning rate")
+        box = QComboBox()
+        box.setEditable(True)
+        box.addItems(LEARNING_RATES)
+        box.setMinimumContentsLength(6)
+        box.setMaximumWidth(95)
+        box.setToolTip(_spec("lr").help)
+        box.lineEdit().editingFinished.connect(lambda: self._change("lr", box.currentText()))
+        box.activated.connect(lambda i: self._change("lr", box.itemText(i)))
+        self.addWidget(box)
+        return box
+
+    def _editor(self, name: str, label: str) -> QWidget:
+        self._label(label)
+        editor = ParamEditor(_spec(name), getattr(self.window.document.diagram.training, name),
+                             self)
+        editor.committed.connect(self._change)
+        if isinstance(editor.widget, QSpinBox):
+            editor.widget.setMaximumWidth(75)
+        self.addWidget(editor.widget)
+        return editor
+
+    def _optimizer_box(self) -> QComboBox:
+        self._label("Optimizer")
+        box = QComboBox()
+        for key in OPTIMIZERS:
+            box.addItem(OPTIMIZER_NAMES[key], key)
+        box.setToolTip(_spec("optimizer").help)
+        box.activated.connect(lambda i: self._change("optimizer", box.itemData(i)))
+        self.addWidget(box)
+        return box
+
+    # ------------------------------------------------------------ settings
+    def _change(self, name: str, value) -> None:
+        diagram = self.window.document.diagram
+        try:
+            value = _spec(name).coerce(value)
+        except ValueError as error:
+            self.window.statusBar().showMessage(str(error), 6000)
+            self.show_settings()
+            return
+        if getattr(diagram.training, name) == value:
+            return
+        settings = diagram.training.with_(**{name: value})
+        self.window.document.undo_stack.push(
+            commands.SetTraining(diagram, settings, f"Set {name} to {value}"))
+
+    def _listen(self) -> None:
+        self._diagram = self.window.document.diagram
+        self._diagram.settings_changed.connect(self._settings_changed)
+
+    def _settings_changed(self) -> None:
+        self.controller.update_settings(self.window.document.diagram.training)
+        self.show_settings()
+
+    def show_settings(self) -> None:
+        document = self.window.document
+        if document.diagram is not self._diagram:
+            self._diagram.settings_changed.disconnect(self._settings_changed)
+            self._listen()
+        settings = document.diagram.training
+        self.lr.setEditText(f"{settings.lr:g}")
+        self.batch.set_value(settings.batch_size)
+        self.optimizer.setCurrentIndex(max(0, self.optimizer.findData(settings.optimizer)))
+        self._progress()
+
+    # ------------------------------------------------------------ progress
+    def _status(self, status: str, message: str) -> None:
+        running = status in (RUNNING, PREPARING)
+        self.play.setIcon(self.pause_icon if running else self.play_icon)
+        self.play.setText("Pause" if running else "Play")
+        self.step.setEnabled(not running)
+        if message:
+            stays = status in (PAUSED, FAILED)  # divergence, a crash: keep the advice in view
+            self.window.statusBar().showMessage(message, 0 if stays else 10000)
+        elif status == RUNNING:
+            self.window.statusBar().showMessage("Training…", 3000)
+
+    def _progress(self) -> None:
+        state = self.controller.state
+        with state.lock:
+            epoch = state.epoch
+        limit = self.window.document.diagram.training.epochs
+        self.epoch_label.setText(f"Epoch {epoch:,} / {limit:,}")

@@ -1,0 +1,107 @@
+"""Installs training into the main window: the controller, the toolbar, the
+Data, Output and Curves docks, and File → Save/Load Weights."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QScrollArea
+
+from .. import dialogs
+from ..data_panel import DataPanel
+from ..plots.curves import CurvesPanel
+from ..plots.output import OutputPlot
+from .controller import TrainingController
+from .toolbar import TrainingToolbar
+
+WEIGHTS_FILTER = "Weights (*.safetensors);;All files (*)"
+RIGHT, BOTTOM = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
+
+
+def _scrolling(widget):
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(widget)
+    return area
+
+
+class TrainingUI(QObject):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.controller = TrainingController(window.document, self)
+        self.toolbar = TrainingToolbar(window, self.controller)
+        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.data_panel = DataPanel(window)
+        self.output = OutputPlot()
+        self.curves = CurvesPanel()
+        window.add_dock("output", "Output", self.output, RIGHT)
+        window.add_dock("data", "Data", _scrolling(self.data_panel), RIGHT)
+        window.tabifyDockWidget(window.docks["inspector"], window.docks["data"])
+        window.docks["inspector"].raise_()
+        window.add_dock("curves", "Training curves", self.curves, BOTTOM)
+        window.splitDockWidget(window.docks["problems"], window.docks["curves"],
+                               Qt.Orientation.Horizontal)
+        self._weights_menu()
+        self._data = None
+        self._output = None  # the probe result drawn last: redraw only a new one
+        self.controller.set_probe("output", "boundary", resolution=100)
+        self.controller.progressed.connect(self.update_views)
+        self.controller.refused.connect(self._refused)
+        self.controller.file_done.connect(self._file_done)
+
+    def _weights_menu(self) -> None:
+        menu = self.window.file_menu
+        first = self.window.export_menu.menuAction()
+        self.save_weights = QAction("Save &Weights…", self.window)
+        self.save_weights.setStatusTip("Save the trained weights as a safetensors file")
+        self.save_weights.triggered.connect(self._save_weights)
+        self.load_weights = QAction("&Load Weights…", self.window)
+        self.load_weights.setStatusTip("Load trained weights from a safetensors file")
+        self.load_weights.triggered.connect(self._load_weights)
+        menu.insertAction(first, self.save_weights)
+        menu.insertAction(first, self.load_weights)
+
+    def update_views(self) -> None:
+        state = self.controller.state
+        with state.lock:
+            history = state.history  # append-only; the curves read only new rows
+            size = len(history)
+            output = state.probes.get("output")
+            data = state.data
+        history = history[:size] if size < len(history) else history
+        if data is not self._data:
+            self._data = data
+            self.output.set_data(data)
+        self.curves.show_history(history)
+        if output is not self._output or output is None:
+            self._output = output
+            self.output.show_output(output)
+
+    def _refused(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 10000)
+        if "Problems" in message:
+            self.window.docks["problems"].show()
+            self.window.docks["problems"].raise_()
+
+    def _save_weights(self) -> None:
+        path = dialogs.save_path(self.window, "Save weights", "weights.safetensors",
+                                 WEIGHTS_FILTER)
+        if path:
+            if not path.endswith(".safetensors"):
+                path += ".safetensors"
+            self.controller.save_weights(path)
+
+    def _load_weights(self) -> None:
+        path = dialogs.open_path(self.window, "Load weights", filter=WEIGHTS_FILTER)
+        if path:
+            self.controller.load_weights(path)
+
+    def _file_done(self, ok: bool, message: str) -> None:
+        if ok:
+            self.window.statusBar().showMessage(message, 8000)
+        else:
+            dialogs.show_error(self.window, "Weights", message)
+
+    def shutdown(self) -> None:
+        self.controller.shutdown()
