@@ -1,0 +1,103 @@
+"""The confusion matrix: which classes the network mixes up, live.
+
+Rows are the true classes, columns the predicted ones; the diagonal holds
+the correct answers. Cells are shaded by the share of their row, so a
+small class's mistakes show as clearly as a large one's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
+
+from .hub import ProbeView, error_text
+
+WHITE, BLUE = np.array([255.0, 255.0, 255.0]), np.array([8.0, 119.0, 189.0])
+MAX_NUMBERS = 12  # classes; beyond this the counts would not fit their cells
+
+
+def shade(matrix: np.ndarray) -> np.ndarray:
+    """Counts -> (rows, cols, 3) colours: white to blue by share of the row."""
+    totals = matrix.sum(axis=1, keepdims=True)
+    share = np.divide(matrix, totals, out=np.zeros(matrix.shape), where=totals > 0)
+    return (WHITE + (BLUE - WHITE) * share[..., None]).astype(np.uint8)
+
+
+class ConfusionPanel(ProbeView):
+    def __init__(self, hub, parent=None) -> None:
+        super().__init__(hub, "dock.confusion", "confusion", parent, split="test")
+        self.setObjectName("confusionPanel")
+        self.matrix: np.ndarray | None = None
+        self.class_names: list[str] = []
+        self.texts: list[pg.TextItem] = []
+        self.split = QComboBox()
+        self.split.addItem("Test set", "test")
+        self.split.addItem("Training set", "train")
+        self.split.setToolTip("Count the predictions on the test set (what the network has "
+                              "never trained on) or on the training set")
+        self.split.activated.connect(lambda i: self.set_probe_args(split=self.split.itemData(i)))
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.getViewBox().invertY(True)
+        self.plot.setLabel("bottom", "predicted class")
+        self.plot.setLabel("left", "true class")
+        self.image = pg.ImageItem()
+        self.plot.addItem(self.image)
+        self.caption = QLabel()
+        self.caption.setObjectName("helpText")
+        self.caption.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.caption, 1)
+        row.addWidget(self.split)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.plot, 1)
+        layout.addLayout(row)
+
+    def show_result(self, result) -> None:
+        if result is None:
+            if self.matrix is None:
+                self.caption.setText("Train a classifier to see which classes it confuses.")
+            return
+        if "error" in result or "note" in result:
+            self.matrix = None
+            self.image.clear()
+            self._numbers(np.zeros((0, 0), dtype=int))
+            self.caption.setText(error_text(result) if "error" in result else result["note"])
+            return
+        self.draw(result["matrix"], result["class_names"], result["split"])
+
+    def draw(self, matrix: np.ndarray, class_names: list[str], split: str) -> None:
+        self.matrix, self.class_names = matrix, list(class_names)
+        n = len(matrix)
+        self.image.setImage(shade(matrix).transpose(1, 0, 2), levels=(0, 255))
+        self.image.setRect(QRectF(0, 0, n, n))
+        ticks = [(i + 0.5, name) for i, name in enumerate(self.class_names)]
+        self.plot.getAxis("bottom").setTicks([ticks])
+        self.plot.getAxis("left").setTicks([ticks])
+        self.plot.setRange(xRange=(0, n), yRange=(0, n), padding=0.02)
+        self._numbers(matrix)
+        total, correct = int(matrix.sum()), int(np.trace(matrix))
+        part = "Test set" if split == "test" else "Training set"
+        share = f" ({correct / total:.1%})" if total else ""
+        self.caption.setText(f"{part}: {correct} of {total} correct{share}. Rows: the true "
+                             "class; columns: the prediction. Off the diagonal: mistakes.")
+
+    def _numbers(self, matrix: np.ndarray) -> None:
+        n = len(matrix)
+        cells = [(c, r) for r in range(n) for c in range(n)] if n <= MAX_NUMBERS else []
+        if len(cells) != len(self.texts):
+            for text in self.texts:
+                self.plot.removeItem(text)
+            self.texts = [pg.TextItem(anchor=(0.5, 0.5)) for _ in cells]
+            for text in self.texts:
+                self.plot.addItem(text)
+        totals = matrix.sum(axis=1) if n else []
+        for text, (c, r) in zip(self.texts, cells, strict=True):
+            dark = totals[r] and matrix[r, c] / totals[r] > 0.55
+            text.setColor("#FFFFFF" if dark else "#111827")
+            text.setText(str(int(matrix[r, c])))
+            text.setPos(c + 0.5, r + 0.5)

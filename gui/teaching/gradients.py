@@ -1,0 +1,114 @@
+"""Gradient norms per layer over time, on a log scale.
+
+The vanishing-gradient lesson made visible: in a deep stack of Sigmoids
+the first layers' curves sit orders of magnitude below the last layer's,
+while a ReLU stack keeps them close. The ``gradients`` probe samples the
+norms a few times a second; this view strings the samples into curves.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+
+from ..plots import CLASS_COLOURS
+from .hub import ProbeView, error_text
+
+LEGEND_ROWS = 6
+FLOOR = 1e-10  # a zero norm (a Step blocks every gradient) cannot sit on a log axis
+
+
+def legend_html(entries: list[str], rows: int = LEGEND_ROWS) -> str:
+    """Entries in columns of ``rows``, so a deep network's legend fits a short dock."""
+    columns = [entries[i:i + rows] for i in range(0, len(entries), rows)]
+    cells = "".join(f"<td style='padding-right:10px'>{'<br>'.join(c)}</td>" for c in columns)
+    return f"<b>Layers, from the input</b><table><tr>{cells}</tr></table>"
+
+
+class GradientPlot(ProbeView):
+    def __init__(self, hub, document, parent=None) -> None:
+        super().__init__(hub, "dock.gradients", "gradients", parent)
+        self.setObjectName("gradientPlot")
+        self.document = document
+        self.series: dict[str, tuple[list, list]] = {}  # block id -> (epochs, norms)
+        self.last_epoch = -1
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.setLogMode(y=True)
+        self.plot.setLabel("bottom", "epoch")
+        self.plot.setLabel("left", "norm (log)")
+        self.plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" on a log axis
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        # The legend sits beside the plot: inside a short dock it would hide the curves.
+        self.legend = QLabel()
+        self.legend.setObjectName("gradientLegend")
+        self.legend.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.legend.setMinimumWidth(130)
+        self.caption = QLabel()
+        self.caption.setObjectName("helpText")
+        self.caption.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.plot, 1)
+        row.addWidget(self.legend)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(row, 1)
+        layout.addWidget(self.caption)
+
+    def show_result(self, result) -> None:
+        if result is None:
+            if not self.series:
+                self.caption.setText("Train the network to see how large the gradient is "
+                                     "at each layer: one curve per layer with weights.")
+            return
+        if "error" in result:
+            self.caption.setText(error_text(result))
+            return
+        norms, epoch = result["norms"], result["epoch"]
+        if epoch < self.last_epoch or set(norms) != set(self.series):
+            self.clear()  # a reset, or another network
+            self.series = {b: ([], []) for b in norms}
+        if epoch == self.last_epoch:
+            return
+        self.last_epoch = epoch
+        for block_id, norm in norms.items():
+            epochs, values = self.series[block_id]
+            epochs.append(epoch)
+            values.append(max(float(norm), FLOOR))
+        self.draw()
+
+    def clear(self) -> None:
+        for curve in self.curves.values():
+            self.plot.removeItem(curve)
+        self.legend.clear()
+        self.curves, self.series, self.last_epoch = {}, {}, -1
+
+    def draw(self) -> None:
+        diagram = self.document.diagram
+        entries = []
+        for index, (block_id, (epochs, values)) in enumerate(self.series.items()):
+            colour = CLASS_COLOURS[index % len(CLASS_COLOURS)]
+            curve = self.curves.get(block_id)
+            if curve is None:
+                curve = self.plot.plot([], [], pen=pg.mkPen(colour, width=2))
+                self.curves[block_id] = curve
+            curve.setData(np.asarray(epochs, dtype=float), np.asarray(values))
+            name = diagram.block(block_id).name if block_id in diagram else block_id
+            entries.append(f"<span style='color:{colour}'>━━</span> {index + 1}. "
+                           f"{escape(name)} <span style='color:#6B7280'>{values[-1]:.2g}</span>")
+        self.legend.setText(legend_html(entries))
+        zeros = any(min(v) <= FLOOR for _, v in self.series.values() if v)
+        self.caption.setText("How strongly the loss pulls on each layer's weights. Curves far "
+                             "below the last layer's: "
+                             "the gradient vanishes on its way back, and those layers learn "
+                             "slowly." + (" A norm of exactly 0 is drawn at 10⁻¹⁰." if zeros
+                                          else ""))
+
+    def curve_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        return {b: (np.asarray(e), np.asarray(v)) for b, (e, v) in self.series.items()}

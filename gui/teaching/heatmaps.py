@@ -1,0 +1,81 @@
+"""Drawing small heatmaps: the diverging colours and a cheap image tile.
+
+Colours follow TensorFlow Playground and the output plot: orange below
+zero, white at zero, blue above. A tile paints a QImage, so a layer's
+sixteen unit maps cost sixteen image blits, not sixteen plot widgets.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QWidget
+
+from ..plots.output import values_image
+
+
+def diverging(values: np.ndarray, scale: float | None = None) -> np.ndarray:
+    """(rows, cols) values -> (rows, cols, 3) uint8; ``scale`` maps to full colour
+    (default: the largest magnitude, so the map's shape always shows)."""
+    values = np.nan_to_num(np.asarray(values, dtype=np.float64))
+    if scale is None:
+        scale = float(np.abs(values).max()) if values.size else 1.0
+    return np.ascontiguousarray(values_image(values, scale).transpose(1, 0, 2))
+
+
+def plane_image(values: np.ndarray, scale: float | None = None) -> QImage:
+    """A map indexed [y, x] with y upwards, as an image with y upwards."""
+    rgb = np.ascontiguousarray(diverging(values, scale)[::-1])
+    height, width = rgb.shape[:2]
+    return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+
+
+class Tile(QWidget):
+    """One unit's map, hoverable and clickable."""
+
+    hovered = Signal(int)
+
+    def __init__(self, index: int, size: int = 72, parent=None) -> None:
+        super().__init__(parent)
+        self.index = index
+        self.image: QImage | None = None
+        self.selected = False
+        self.setFixedSize(QSize(size, size))
+        self.setMouseTracking(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def set_image(self, image: QImage, tip: str) -> None:
+        self.image = image
+        self.setToolTip(tip)
+        self.update()
+
+    def set_selected(self, selected: bool) -> None:
+        if selected != self.selected:
+            self.selected = selected
+            self.update()
+
+    def enterEvent(self, event) -> None:
+        super().enterEvent(event)
+        self.hovered.emit(self.index)
+
+    def mousePressEvent(self, event) -> None:
+        self.hovered.emit(self.index)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        if self.image is not None:
+            painter.drawImage(rect, self.image)
+        pen = QPen(QColor("#2563EB" if self.selected else "#CBD2DC"), 2 if self.selected else 1)
+        painter.setPen(pen)
+        painter.drawRect(rect)
+        # The unit's number on a white chip, readable over any colour.
+        label = str(self.index + 1)
+        chip = QRectF(rect.left() + 2, rect.top() + 2, 7 * len(label) + 6, 14)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(255, 255, 255, 215))
+        painter.drawRoundedRect(chip, 3, 3)
+        painter.setPen(QColor("#1F2933"))
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, label)
+        painter.end()

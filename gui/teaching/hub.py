@@ -1,0 +1,141 @@
+"""Probes that run only while a view shows them.
+
+A view claims a probe by name when it becomes visible and releases it when
+it is hidden, so the training process computes nothing nobody looks at.
+Names are shared (the inspector's unit maps always use the same one), so a
+release counts only from the view that holds the claim. A view deleted
+with its inspector page gets no hide event; :meth:`ProbeHub.sweep` drops
+claims whose view is gone.
+"""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QDockWidget, QWidget
+
+
+class ProbeHub(QObject):
+    def __init__(self, controller, parent=None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self._owners: dict[str, object] = {}
+
+    def claim(self, name: str, owner: object, fn: str, **args) -> None:
+        self._owners[name] = owner
+        self._forget(name)  # an old result may belong to another block
+        self.controller.set_probe(name, fn, **args)
+
+    def sweep_soon(self) -> None:
+        QTimer.singleShot(0, self.sweep)
+
+    def sweep(self) -> None:
+        """Release the claims of views that were deleted (a replaced inspector page)."""
+        for name, owner in list(self._owners.items()):
+            if isinstance(owner, QObject) and not shiboken6.isValid(owner):
+                self.release(name, owner)
+
+    def release(self, name: str, owner: object) -> None:
+        if self._owners.get(name) is owner:
+            del self._owners[name]
+            self.controller.set_probe(name, None)
+            self._forget(name)
+
+    def result(self, name: str):
+        state = self.controller.state
+        with state.lock:
+            return state.probes.get(name)
+
+    def _forget(self, name: str) -> None:
+        state = self.controller.state
+        with state.lock:
+            state.probes.pop(name, None)
+
+
+def error_text(result: dict) -> str:
+    """A probe's error without the exception class a student needs not see."""
+    text = str(result.get("error", ""))
+    for prefix in ("ValueError: ", "RuntimeError: "):
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    return text
+
+
+class ProbeView(QWidget):
+    """A widget fed by one probe: claimed while it is on screen, drawn when
+    new results arrive. Subclasses implement ``show_result(result)`` (None
+    while nothing has arrived yet).
+
+    A dock behind another dock's tab keeps its widgets "visible" to Qt, so
+    the dock's own visibilityChanged signal says whether it is on top."""
+
+    def __init__(self, hub: ProbeHub, name: str, fn: str | None, parent=None, **args) -> None:
+        super().__init__(parent)
+        self.hub, self.probe_name, self.probe_fn, self.probe_args = hub, name, fn, args
+        self._last = None
+        self._claimed = False
+        self._dock: QDockWidget | None = None
+        self._dock_shown = True
+        hub.controller.progressed.connect(self.refresh)
+
+    @property
+    def claimed(self) -> bool:
+        return self._claimed
+
+    def set_probe_args(self, **args) -> None:
+        self.probe_args = args
+        if self._claimed:
+            self._claim()
+
+    def _claim(self) -> None:
+        self._last = None
+        self._claimed = True
+        if self.probe_fn is not None:  # None: a view that needs no probe right now
+            self.hub.claim(self.probe_name, self, self.probe_fn, **self.probe_args)
+        self.show_result(None)
+
+    def _release(self) -> None:
+        self._claimed = False
+        self.hub.release(self.probe_name, self)
+
+    def _update_claim(self) -> None:
+        wanted = self.isVisible() and self._dock_shown
+        if wanted and not self._claimed:
+            self._claim()
+        elif not wanted and self._claimed:
+            self._release()
+
+    def _find_dock(self) -> None:
+        if self._dock is not None:
+            return
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QDockWidget):
+            parent = parent.parentWidget()
+        if parent is not None:
+            self._dock = parent
+            self._dock_shown = not parent.visibleRegion().isEmpty()
+            parent.visibilityChanged.connect(self._dock_visibility)
+
+    def _dock_visibility(self, visible: bool) -> None:
+        self._dock_shown = visible
+        self._update_claim()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._find_dock()
+        self._update_claim()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self._update_claim()
+
+    def refresh(self) -> None:
+        if not self._claimed:
+            return
+        result = self.hub.result(self.probe_name)
+        if result is not None and result is not self._last:
+            self._last = result
+            self.show_result(result)
+
+    def show_result(self, result) -> None:
+        raise NotImplementedError

@@ -1,0 +1,58 @@
+"""Lints from the training metrics, shown in the Problems panel.
+
+A loss that grows (learning rate too high) or hardly moves (too low, or
+vanishing gradients) is only visible once the network trains, so these
+come from the run's history instead of the diagram. They are recomputed
+at most once a second while training, since a history can be long. A
+diverging loss stays listed until the run is reset: with a learning rate
+that high the loss often spikes and falls back within a second, and the
+warning must not vanish before the student has read it.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject
+
+from graph_engine.lints import training_lints
+
+INTERVAL = 1.0  # seconds between checks while training
+STICKY = ("diverging-loss",)
+
+
+class TrainingLints(QObject):
+    def __init__(self, window, parent=None) -> None:
+        super().__init__(parent)
+        self.window = window
+        self.controller = window.training.controller
+        self._seen = -1  # history length last checked
+        self._checked_at = 0.0
+        self._kept: dict = {}  # sticky lints of this run, by code
+        self.controller.progressed.connect(self.check)
+
+    def check(self, force: bool = False) -> None:
+        state = self.controller.state
+        with state.lock:
+            size = len(state.history)
+            history = state.history[:size]
+        if size == self._seen:
+            return
+        if size < self._seen:
+            self._kept = {}  # a reset or a new run
+        now = time.monotonic()
+        if not force and size > self._seen > 0 and now - self._checked_at < INTERVAL \
+                and self.controller.running:
+            return
+        self._seen, self._checked_at = size, now
+        lints = training_lints(history)
+        self._kept.update({d.code: d for d in lints if d.code in STICKY})
+        codes = {d.code for d in lints}
+        self._show(lints + [d for code, d in self._kept.items() if code not in codes])
+
+    def _show(self, lints: list) -> None:
+        problems = self.window.problems
+        if [(d.code, d.message) for d in lints] != \
+                [(d.code, d.message) for d in problems.extra]:
+            problems.set_extra(lints)
+            self.window._show_counts()

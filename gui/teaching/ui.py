@@ -1,0 +1,88 @@
+"""Installs the teaching views into the main window.
+
+Inspector sections for the selected block (the activation's curve and
+slope, a Linear layer's weights, each unit's output over the input plane),
+docks for gradient norms, activation histograms, the confusion matrix and
+the live code, File → Export entries, and training lints in the Problems
+panel. Everything they draw comes from the engine; views that need the
+training process hold a probe only while they are visible.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+
+from graph_engine.registry import ACTIVATION, LAYER, MERGE
+
+from .activation_plot import ActivationPlot
+from .code_panel import CodePanel
+from .confusion import ConfusionPanel
+from .exports import Exports
+from .gradients import GradientPlot
+from .histograms import HistogramPanel
+from .hub import ProbeHub
+from .training_lints import TrainingLints
+from .units import UnitMaps
+from .weights import WeightMap
+
+RIGHT, BOTTOM = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
+
+
+def has_input_plane(diagram) -> bool:
+    """False when the diagram's data set is known not to have two inputs."""
+    from graph_engine import datasets
+
+    if diagram.dataset is None:
+        return True
+    try:
+        return datasets.info(diagram.dataset).features == 2
+    except (ValueError, OSError):
+        return True  # an unreadable CSV: the probe will say what is wrong
+
+
+class TeachingUI(QObject):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        document = window.document
+        self.hub = ProbeHub(window.training.controller, self)
+        window.inspector.extensions.extend([self._activation, self._weights, self._units])
+        self.gradients = GradientPlot(self.hub, document)
+        self.histograms = HistogramPanel(self.hub, document)
+        self.confusion = ConfusionPanel(self.hub)
+        self.exports = Exports(window, self.hub)
+        self.code = CodePanel(window, self.exports)
+        self._docks()
+        self.lints = TrainingLints(window, self)
+        # A new selection replaces the inspector page and deletes its views.
+        window.scene.selectionChanged.connect(self.hub.sweep_soon)
+        document.diagram_replaced.connect(self.hub.sweep_soon)
+
+    def _docks(self) -> None:
+        window = self.window
+        window.add_dock("gradients", "Gradients", self.gradients, BOTTOM)
+        window.add_dock("histograms", "Activations", self.histograms, BOTTOM)
+        window.add_dock("confusion", "Confusion matrix", self.confusion, BOTTOM)
+        for name in ("gradients", "histograms", "confusion"):
+            window.tabifyDockWidget(window.docks["curves"], window.docks[name])
+        window.docks["curves"].raise_()
+        window.add_dock("code", "Code", self.code, RIGHT).visibilityChanged.connect(
+            self.code.set_shown)
+        window.tabifyDockWidget(window.docks["inspector"], window.docks["code"])
+        window.docks["inspector"].raise_()
+
+    # ------------------------------------------------------------ inspector sections
+    def _activation(self, inspector, block):
+        if block.spec.role != ACTIVATION:
+            return None
+        return ActivationPlot(self.hub, inspector.document, block)
+
+    def _weights(self, inspector, block):
+        return WeightMap(self.hub, block) if block.type == "Linear" else None
+
+    def _units(self, inspector, block):
+        if block.spec.role not in (LAYER, ACTIVATION, MERGE):
+            return None
+        if not has_input_plane(inspector.document.diagram):
+            return None
+        return UnitMaps(self.hub, block)
