@@ -1,0 +1,160 @@
+"""The shipped example diagrams: they load, say what they claim, train, and teach.
+
+Every file in resources/examples/ must appear in EXPECTED with the diagnostic
+codes its description promises (none, or the mistake it demonstrates); none
+may have an error. The examples whose description promises a result are
+trained with their own settings and held to it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import pytest
+
+import graph_engine as ge
+from graph_engine.fileio import dumps
+from tools import make_examples
+
+FOLDER = make_examples.EXAMPLES
+FILE_FORMAT_MD = make_examples.ROOT / "docs" / "file-format.md"
+
+# example -> the diagnostic codes validation must report, exactly
+EXPECTED: dict[str, set[str]] = {
+    "perceptron": set(),
+    "two-layer-net": set(),
+    "binary-classifier-blobs": set(),
+    "polynomial-linear": set(),
+    "polynomial-mlp": set(),
+    "xor-no-hidden": set(),
+    "xor": set(),
+    "spiral": set(),
+    "deep-sigmoid": {"deep-saturating-stack"},
+    "deep-relu": set(),
+    "softmax-before-cross-entropy": {"softmax-before-cross-entropy"},
+    "stacked-linear": {"stacked-linear", "no-nonlinearity"},
+    "circle": set(),
+    "residual": set(),
+    "custom-activation": set(),
+    "digits": set(),
+    "regression-gauss": set(),
+}
+
+MUST_SOLVE = ("xor", "circle", "spiral")  # >= 95 % test accuracy within their own epochs
+POLYNOMIAL_MSE = 0.5  # the MLP's test MSE stays below it, the straight line's above
+
+
+def example(name: str) -> ge.Diagram:
+    return ge.load(FOLDER / f"{name}.json")
+
+
+def final(run) -> dict:
+    return run.history[-1]
+
+
+def test_every_example_file_is_in_the_table():
+    assert {p.stem for p in FOLDER.glob("*.json")} == set(EXPECTED)
+    assert set(make_examples.EXAMPLES_BY_NAME) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_file_is_what_the_generator_writes(name):
+    text = (FOLDER / f"{name}.json").read_text(encoding="utf-8")
+    assert text == dumps(make_examples.EXAMPLES_BY_NAME[name]()), \
+        f"{name}.json is out of date: run python -m tools.make_examples {name}"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example_loads_and_validates_as_described(name):
+    d = example(name)
+    assert d.title and d.dataset is not None
+    sentences = re.findall(r"[.!?](?:\s|$)", d.description)
+    assert 2 <= len(sentences) <= 4, d.description
+    problems = ge.validate(d)
+    assert not [p for p in problems if p.is_error], problems
+    assert {p.code for p in problems} == EXPECTED[name]
+    positions = [b.position for b in d.blocks]
+    assert len(set(positions)) == len(positions), "two blocks on top of each other"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example_trains_three_epochs(name):
+    run = ge.train(example(name), epochs=3)
+    assert run.stopped is None
+    assert [h["epoch"] for h in run.history] == [1, 2, 3]
+    assert all(math.isfinite(h["train_loss"]) and math.isfinite(h["test_loss"])
+               for h in run.history)
+
+
+@pytest.mark.parametrize("name", MUST_SOLVE)
+def test_example_reaches_95_percent_with_its_settings(name):
+    d = example(name)
+    run = ge.train(d)
+    assert len(run.history) == d.training.epochs
+    assert final(run)["test_accuracy"] >= 0.95
+
+
+def test_polynomial_mlp_fits_and_a_straight_line_cannot():
+    mlp = final(ge.train(example("polynomial-mlp")))["test_loss"]
+    line = final(ge.train(example("polynomial-linear")))["test_loss"]
+    assert mlp < POLYNOMIAL_MSE < line
+
+
+def test_same_seed_gives_the_same_history():
+    first = ge.train(example("residual"), epochs=4)
+    second = ge.train(example("residual"), epochs=4)
+    assert first.history == second.history
+
+
+def test_file_format_doc_shows_the_perceptron_as_saved(tmp_path):
+    """docs/file-format.md quotes perceptron.json in full, then a hand-written
+    short form of it: both must stay true."""
+    text = FILE_FORMAT_MD.read_text(encoding="utf-8")
+    section = text.split("## A complete example", 1)[1]
+    full, short = re.findall(r"```json\n(.*?)```", section, re.S)[:2]
+    assert full == (FOLDER / "perceptron.json").read_text(encoding="utf-8")
+    (tmp_path / "short.json").write_text(short, encoding="utf-8")
+    d = ge.load(tmp_path / "short.json")
+    assert not ge.validate(d)
+    saved = json.loads(full)
+    assert [b.type for b in d.blocks] == [b["type"] for b in saved["blocks"]]
+    assert d.training.to_dict() == saved["training"]
+
+
+# ------------------------------------------------------ the lessons they claim
+
+@pytest.mark.parametrize("name", ["xor-no-hidden", "stacked-linear"])
+def test_linear_models_stay_near_chance(name):
+    assert final(ge.train(example(name)))["test_accuracy"] < 0.7
+
+
+def test_softmax_before_cross_entropy_trains_worse_than_the_fix():
+    broken = example("softmax-before-cross-entropy")
+    fixed = example("softmax-before-cross-entropy")
+    softmax = next(b.id for b in fixed.blocks if b.type == "Softmax")
+    feeder, loss = fixed.wires_into(softmax)[0].src, fixed.wires_from(softmax)[0].dst
+    fixed.remove(softmax)
+    fixed.connect(feeder, loss)
+    assert not ge.validate(fixed)
+    worse, better = final(ge.train(broken)), final(ge.train(fixed))
+    assert worse["test_loss"] > 2 * better["test_loss"]
+    assert worse["test_accuracy"] < better["test_accuracy"]
+
+
+def first_to_last_gradient(name: str) -> tuple[float, float]:
+    """Accuracy after training, and the first Linear layer's gradient norm over
+    the last one's after the first epoch."""
+    d = example(name)
+    linear = [b.id for b in d.blocks if b.type == "Linear"]
+    run = ge.train(d, track_gradients=True)
+    norms = run.history[0]["grad_norms"]
+    return final(run)["test_accuracy"], norms[linear[0]] / norms[linear[-1]]
+
+
+def test_sigmoid_gradients_vanish_and_relu_ones_do_not():
+    sigmoid_accuracy, sigmoid_ratio = first_to_last_gradient("deep-sigmoid")
+    relu_accuracy, relu_ratio = first_to_last_gradient("deep-relu")
+    assert sigmoid_ratio < 1e-3 < relu_ratio
+    assert sigmoid_accuracy < 0.7 and relu_accuracy >= 0.95

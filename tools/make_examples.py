@@ -1,0 +1,319 @@
+"""Build the example diagrams in resources/examples/ with the public API.
+
+    python -m tools.make_examples            write every example
+    python -m tools.make_examples NAME ...   write only these (e.g. xor spiral)
+
+Each example is a function that draws one network with ``Diagram.add`` and
+``Diagram.connect``, gives it a title, a description for students, a data
+set and training settings, and lays its blocks out left to right. The
+settings were chosen by training each example and measuring it (see
+tests/test_examples.py for the bounds they must meet), so edit them here and
+regenerate rather than editing the JSON files by hand.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import graph_engine as ge
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "resources" / "examples"
+STEP = 190.0  # horizontal distance between neighbouring blocks
+BRANCH = 130.0  # vertical offset of a side branch, and of a Target below its loss
+MOONS = ge.DatasetSpec("moons", noise=0.1)  # a little noise, so the moons look real
+
+Layer = tuple  # ("Linear", {"out_features": 8}) or ("ReLU",)
+
+
+class Sketch:
+    """A diagram being drawn left to right: each block goes one column on."""
+
+    def __init__(self, title: str, description: str) -> None:
+        self.diagram = ge.Diagram()
+        self.diagram.title = title
+        self.diagram.description = " ".join(description.split())
+
+    def place(self, type_: str, column: float, row: float = 0.0, **params) -> str:
+        """Add a block at ``column`` (in steps) and ``row`` (in branch offsets)."""
+        block_id = self.diagram.add(type_, **params)
+        self.diagram.move(block_id, column * STEP, row * BRANCH)
+        return block_id
+
+    def chain(self, layers: list[Layer], start: str | None = None, column: float = 0.0,
+              row: float = 0.0) -> list[str]:
+        """Place ``layers`` one column apart, each wired to the one before it;
+        the first is wired from ``start`` when given."""
+        ids, previous = [], start
+        for offset, (type_, *params) in enumerate(layers):
+            block_id = self.place(type_, column + offset, row, **(params[0] if params else {}))
+            if previous is not None:
+                self.diagram.connect(previous, block_id)
+            ids.append(block_id)
+            previous = block_id
+        return ids
+
+    def target(self, loss_id: str) -> str:
+        """A Target block below ``loss_id``, wired to its target port."""
+        x, _ = self.diagram.block(loss_id).position
+        block_id = self.diagram.add("Target")
+        self.diagram.move(block_id, x, BRANCH)
+        self.diagram.connect(block_id, loss_id, dst_port="target")
+        return block_id
+
+    def finish(self, dataset, **training) -> ge.Diagram:
+        self.diagram.dataset = dataset
+        self.diagram.training = ge.TrainingSettings(**training)
+        return self.diagram
+
+
+def linear(n: int) -> Layer:
+    return ("Linear", {"out_features": n})
+
+
+def mlp(inputs: int, hidden: list[int], activation: str, outputs: int, *tail: Layer) \
+        -> list[Layer]:
+    """Input, then Linear + activation per hidden width, then the output Linear."""
+    layers: list[Layer] = [("Input", {"features": inputs})]
+    for width in hidden:
+        layers += [linear(width), (activation,)]
+    return [*layers, linear(outputs), *tail]
+
+
+# ------------------------------------------------------------------ the examples
+
+def perceptron() -> ge.Diagram:
+    s = Sketch("The perceptron", """
+        One Linear unit followed by a Sigmoid: y = sigmoid(w·x + b), trained with binary
+        cross-entropy. Press play and watch the decision boundary: it is always a straight
+        line, which is enough here because the two Gaussian clouds can be split by one.
+        A single neuron is a linear classifier with a probability on top.""")
+    s.chain([("Input", {"features": 2}), linear(1), ("Sigmoid",), ("BCELoss",)])
+    return s.finish("gauss", optimizer="sgd", lr=0.1, batch_size=10, epochs=20, seed=0)
+
+
+def two_layer_net() -> ge.Diagram:
+    s = Sketch("TwoLayerNet", """
+        The lecture's TwoLayerNet: Linear, ReLU, Linear, with CrossEntropyLoss on the two
+        raw scores. Eight hidden ReLU units bend the boundary into a polygon that fences in
+        the inner disc. Watch the test accuracy climb as the corners of the polygon find
+        the ring.""")
+    s.chain(mlp(2, [8], "ReLU", 2, ("CrossEntropyLoss",)))
+    return s.finish("circle", optimizer="adam", lr=0.03, batch_size=10, epochs=30, seed=0)
+
+
+def binary_classifier_blobs() -> ge.Diagram:
+    s = Sketch("Feedforward binary classifier", """
+        The lecture's feedforward network: 10 hidden ReLU units and one Sigmoid output,
+        trained with BCELoss and plain SGD on three clusters labelled 0 (one cluster) and 1
+        (the other two). The output reads as the probability of class 1. Watch the loss
+        fall as the boundary settles between the lone cluster and the other two.""")
+    s.chain(mlp(2, [10], "ReLU", 1, ("Sigmoid",), ("BCELoss",)))
+    return s.finish("blobs-binary", optimizer="sgd", lr=0.01, batch_size=10, epochs=30, seed=0)
+
+
+def polynomial_linear() -> ge.Diagram:
+    s = Sketch("Polynomial: a straight line", """
+        A single Linear layer tries to fit f(x) = 4x² + 2x + 1. However long it trains, it
+        can only draw a straight line through the parabola, so the test MSE stays high.
+        Compare it with the MLP version: the lesson is that a linear model cannot bend,
+        unless you hand it x² as an extra feature.""")
+    s.chain([("Input", {"features": 1}), linear(1), ("MSELoss",)])
+    return s.finish("polynomial", optimizer="adam", lr=0.05, batch_size=10, epochs=40, seed=0)
+
+
+def polynomial_mlp() -> ge.Diagram:
+    s = Sketch("Polynomial: an MLP", """
+        The same f(x) = 4x² + 2x + 1, now with a hidden layer of 16 ReLU units. Each unit
+        adds a kink, so the output is a bent line that hugs the parabola, and the test MSE
+        falls close to zero. This is universal approximation at work: enough hidden units
+        can follow any smooth curve.""")
+    s.chain(mlp(1, [16], "ReLU", 1, ("MSELoss",)))
+    return s.finish("polynomial", optimizer="adam", lr=0.05, batch_size=10, epochs=40, seed=0)
+
+
+def xor_no_hidden() -> ge.Diagram:
+    s = Sketch("XOR without a hidden layer", """
+        A linear classifier on XOR: opposite corners share a class, and no straight line
+        separates them. Press play: the loss stays near log 2 and the accuracy hovers around
+        chance, whatever the learning rate. This is the famous limit of the single-layer
+        perceptron; the XOR example adds the hidden layer that fixes it.""")
+    s.chain([("Input", {"features": 2}), linear(2), ("CrossEntropyLoss",)])
+    return s.finish("xor", optimizer="adam", lr=0.01, batch_size=10, epochs=20, seed=0)
+
+
+def xor() -> ge.Diagram:
+    s = Sketch("XOR with a hidden layer", """
+        One hidden layer of 16 ReLU units solves XOR: the hidden units draw several lines and
+        the output layer combines them into the four quadrants. Watch the boundary turn
+        from one straight line into a cross, and the test accuracy pass 95 %. Compare it
+        with the example without a hidden layer.""")
+    s.chain(mlp(2, [16], "ReLU", 2, ("CrossEntropyLoss",)))
+    return s.finish("xor", optimizer="adam", lr=0.01, batch_size=10, epochs=20, seed=0)
+
+
+def spiral() -> ge.Diagram:
+    s = Sketch("Two spirals", """
+        Two interleaved spirals are hard: the boundary must wind around the origin. Three
+        hidden layers of 16 ReLU units, trained with Adam, manage it. Watch the boundary
+        start as a few straight cuts and gradually curl along the arms until the test
+        accuracy passes 95 %. Try removing a layer and see how much harder it becomes.""")
+    s.chain(mlp(2, [16, 16, 16], "ReLU", 2, ("CrossEntropyLoss",)))
+    return s.finish("spiral", optimizer="adam", lr=0.005, batch_size=10, epochs=70, seed=0)
+
+
+DEEP_WIDTHS = [8] * 6
+
+
+def deep(activation: str) -> Callable[[], ge.Diagram]:
+    def build() -> ge.Diagram:
+        if activation == "Sigmoid":
+            s = Sketch("Deep net with Sigmoid: vanishing gradients", """
+                Six hidden layers of 8 units, each followed by a Sigmoid. The sigmoid's
+                slope is at most 1/4, so the gradient shrinks at every layer on its way
+                back. Open the gradient-norm plot: the first layers get gradients orders of
+                magnitude smaller than the last, and the loss barely moves. Compare it with
+                the same network with ReLU.""")
+        else:
+            s = Sketch("Deep net with ReLU", """
+                The same six hidden layers of 8 units as the Sigmoid example, with ReLU
+                instead. ReLU's slope is 1 for positive inputs, so the gradient reaches the
+                first layers at a useful size. Open the gradient-norm plot and compare:
+                the layers learn together and the circle is found.""")
+        s.chain(mlp(2, DEEP_WIDTHS, activation, 2, ("CrossEntropyLoss",)))
+        return s.finish("circle", optimizer="momentum", lr=0.03, batch_size=10, epochs=50,
+                        seed=0)
+
+    return build
+
+
+def softmax_before_cross_entropy() -> ge.Diagram:
+    s = Sketch("Mistake: Softmax before CrossEntropyLoss", """
+        A classic mistake: a Softmax in front of CrossEntropyLoss. The loss applies
+        log-softmax itself, so the scores are squashed twice and the gradients stay small;
+        the problems panel warns about it. Press play: the loss can never fall below about
+        0.31 and the accuracy climbs slowly. Delete the Softmax, wire the last Linear
+        straight into the loss, and compare.""")
+    s.chain(mlp(2, [8], "ReLU", 2, ("Softmax", {"dim": 1}), ("CrossEntropyLoss",)))
+    return s.finish("circle", optimizer="sgd", lr=0.03, batch_size=10, epochs=20, seed=0)
+
+
+def stacked_linear() -> ge.Diagram:
+    s = Sketch("Mistake: stacked Linear layers", """
+        Two Linear layers with no activation between them. Their product is one matrix, so
+        the network is still a linear classifier, and the problems panel says so. Press play:
+        the boundary stays a straight line and the test accuracy stays near chance on the
+        circle. Put a ReLU between the layers and train again.""")
+    s.chain([("Input", {"features": 2}), linear(8), linear(2), ("CrossEntropyLoss",)])
+    return s.finish("circle", optimizer="adam", lr=0.03, batch_size=10, epochs=40, seed=0)
+
+
+def circle() -> ge.Diagram:
+    s = Sketch("TensorFlow Playground's default network", """
+        The network TensorFlow Playground opens with: two inputs and hidden layers of 4 and
+        2 Tanh units, trained with plain SGD at learning rate 0.03 in batches of 10 (here
+        the output layer gives one score per class). Watch the boundary curve from a
+        straight line into a closed loop around the inner disc; it takes a while at this
+        small learning rate, so be patient. Even two units in the last hidden layer are
+        enough for this data.""")
+    s.chain(mlp(2, [4, 2], "Tanh", 2, ("CrossEntropyLoss",)))
+    return s.finish("circle", optimizer="sgd", lr=0.03, batch_size=10, epochs=150, seed=0)
+
+
+def residual() -> ge.Diagram:
+    s = Sketch("A residual connection", """
+        A skip connection: the hidden features go through Linear and ReLU and are then
+        added back to themselves, so that block only has to learn a correction. Gradients
+        flow back through the Add unchanged, which is why very deep residual networks
+        still train. Watch the moons being separated by a smooth curve.""")
+    d = s.diagram
+    first = s.chain([("Input", {"features": 2}), linear(16), ("ReLU",)])
+    branch = s.chain([linear(16), ("ReLU",)], start=first[-1], column=3, row=-1)
+    add = s.place("Add", 5)
+    d.connect(first[-1], add)
+    d.connect(branch[-1], add)
+    s.chain([linear(2), ("CrossEntropyLoss",)], start=add, column=6)
+    return s.finish(MOONS, optimizer="adam", lr=0.01, batch_size=10, epochs=30, seed=0)
+
+
+CUSTOM_FORMULA = "where(x <= 0, 1 / (1 + alpha * exp(-x)), x)"
+
+
+def custom_activation() -> ge.Diagram:
+    s = Sketch("A custom activation", """
+        The lecture's TwoLayerNet with a home-made activation in the second hidden layer:
+        x for positive inputs, 1 / (1 + alpha·exp(−x)) for the rest, where alpha is learned
+        along with the weights. Select the CustomActivation block while it trains and watch
+        alpha change. Any formula in x works, as long as it has a slope for gradient
+        descent to follow.""")
+    s.chain([("Input", {"features": 2}), linear(16), ("ReLU",), linear(16),
+             ("CustomActivation", {"formula": CUSTOM_FORMULA}), linear(2),
+             ("CrossEntropyLoss",)])
+    return s.finish(MOONS, optimizer="adam", lr=0.01, batch_size=10, epochs=30, seed=0)
+
+
+def digits() -> ge.Diagram:
+    s = Sketch("Hand-written digits", """
+        An MLP on 8×8 images of digits: 64 pixel features, 32 hidden ReLU units and 10
+        outputs, one score per digit. The Target block shows where the labels enter the
+        loss. Watch the training and test accuracy rise within a few epochs and note the
+        gap between them: that gap is overfitting.""")
+    ids = s.chain(mlp(64, [32], "ReLU", 10, ("CrossEntropyLoss",)))
+    s.target(ids[-1])
+    return s.finish("digits", optimizer="adam", lr=0.01, batch_size=32, epochs=15, seed=0)
+
+
+def regression_gauss() -> ge.Diagram:
+    s = Sketch("Regression on Gaussian bumps", """
+        A regression network: the target is a landscape of six bumps of alternating sign,
+        and the output is one real number per point, trained with mean squared error. The
+        last layer is a plain Linear so the output can be any value. Watch the heat map fill
+        in the bumps one by one as the test loss falls.""")
+    s.chain(mlp(2, [16, 16], "ReLU", 1, ("MSELoss",)))
+    return s.finish("reg-gauss", optimizer="adam", lr=0.01, batch_size=10, epochs=60, seed=0)
+
+
+EXAMPLES_BY_NAME: dict[str, Callable[[], ge.Diagram]] = {
+    "perceptron": perceptron,
+    "two-layer-net": two_layer_net,
+    "binary-classifier-blobs": binary_classifier_blobs,
+    "polynomial-linear": polynomial_linear,
+    "polynomial-mlp": polynomial_mlp,
+    "xor-no-hidden": xor_no_hidden,
+    "xor": xor,
+    "spiral": spiral,
+    "deep-sigmoid": deep("Sigmoid"),
+    "deep-relu": deep("ReLU"),
+    "softmax-before-cross-entropy": softmax_before_cross_entropy,
+    "stacked-linear": stacked_linear,
+    "circle": circle,
+    "residual": residual,
+    "custom-activation": custom_activation,
+    "digits": digits,
+    "regression-gauss": regression_gauss,
+}
+
+
+def write(name: str, folder: Path = EXAMPLES) -> Path:
+    path = folder / f"{name}.json"
+    ge.save(EXAMPLES_BY_NAME[name](), path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    names = sys.argv[1:] if argv is None else argv
+    unknown = [n for n in names if n not in EXAMPLES_BY_NAME]
+    if unknown:
+        print(f"unknown example(s): {', '.join(unknown)}; known: "
+              f"{', '.join(EXAMPLES_BY_NAME)}", file=sys.stderr)
+        return 2
+    EXAMPLES.mkdir(parents=True, exist_ok=True)
+    for name in names or EXAMPLES_BY_NAME:
+        print(write(name).relative_to(ROOT))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
