@@ -1,0 +1,4 @@
+"""Performance measurements: ``python -m benchmarks.run`` (``make bench``).
+
+See docs/performance.md for what each figure measures.
+"""

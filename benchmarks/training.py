@@ -1,0 +1,166 @@
+"""Training speed: the compiled module against a hand-written one (figure 1),
+and headless training against a plain eager PyTorch loop (figure 2).
+
+The reference loop is what a student would write from a PyTorch tutorial:
+a hand-written ``nn.Sequential``, ``optimizer.zero_grad()``,
+``loss.backward()``, ``optimizer.step()``, batches sliced from tensors
+shuffled by ``torch.randperm`` — and, for figure 2, after every epoch the
+same full-set evaluation the Trainer does (loss and accuracy on the training
+and the test set, read back as Python floats).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+import graph_engine as ge
+from graph_engine import datasets
+from graph_engine.settings import DatasetSpec
+from graph_engine.training import Trainer, to_tensors
+
+from .common import Figure, interleaved, median, median_ratio
+from .networks import PLAYGROUND, chain_diagram
+
+
+def hand_written(widths, activation: str, seed: int) -> nn.Sequential:
+    """The same network typed by hand, initialised from the same seed."""
+    torch.manual_seed(seed)
+    layers: list[nn.Module] = []
+    for i, (a, b) in enumerate(zip(widths, widths[1:], strict=False)):
+        layers.append(nn.Linear(a, b))
+        if i < len(widths) - 2:
+            layers.append(getattr(nn, activation)())
+    return nn.Sequential(*layers)
+
+
+class PlainLoop:
+    """The reference training loop, eager PyTorch as a tutorial writes it."""
+
+    def __init__(self, model: nn.Module, tensors, labels, batch_size: int, lr: float,
+                 seed: int, evaluate: bool) -> None:
+        self.model, self.t, self.labels = model, tensors, labels
+        self.loss_fn = nn.CrossEntropyLoss()
+        self.optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+        self.generator = torch.Generator().manual_seed(seed)
+        self.batch_size, self.evaluate = batch_size, evaluate
+
+    def epoch(self) -> dict:
+        x, y = self.t.x_train, self.t.y_train
+        order = torch.randperm(len(x), generator=self.generator)
+        x, y = x[order], y[order]
+        model, loss_fn, optimizer = self.model, self.loss_fn, self.optimizer
+        for start in range(0, len(x), self.batch_size):
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(x[start:start + self.batch_size]),
+                           y[start:start + self.batch_size])
+            loss.backward()
+            optimizer.step()
+        return self.metrics() if self.evaluate else {}
+
+    def metrics(self) -> dict:
+        out: dict = {}
+        self.model.eval()
+        with torch.no_grad():
+            for part, x, y in (("train", self.t.x_train, self.t.y_train),
+                               ("test", self.t.x_test, self.t.y_test)):
+                logits = self.model(x)
+                out[f"{part}_loss"] = float(self.loss_fn(logits, y))
+                out[f"{part}_accuracy"] = float((logits.argmax(1) == y).float().mean())
+        self.model.train()
+        return out
+
+
+def _setup(widths, activation, dataset, settings, seed=0):
+    d = chain_diagram(widths, activation, dataset)
+    net = ge.compile(d, seed=seed)
+    data = datasets.load(dataset)
+    return d, net, data, to_tensors(net, data)
+
+
+def compiled_vs_hand_written(batch_size: int, samples: int = 500, rounds: int = 200,
+                             epochs: int = 1) -> Figure:
+    """Figure 1: the same eager loop (steps only) around the compiled module
+    and around a hand-written nn.Sequential of the same shape."""
+    torch.set_num_threads(1)
+    widths = (2, 8, 8, 2)
+    dataset = DatasetSpec("circle", samples=samples)
+    _, net, data, tensors = _setup(widths, "ReLU", dataset, None)
+    loops = {name: PlainLoop(model, tensors, data.y_train, batch_size, 0.03, 0, False)
+             for name, model in (("compiled", net.model),
+                                 ("hand-written", hand_written(widths, "ReLU", 0)))}
+    times = interleaved({k: loop.epoch for k, loop in loops.items()}, rounds, epochs)
+    ratio = median_ratio(times["hand-written"], times["compiled"])
+    steps = -(-len(data.x_train) // batch_size)
+    return Figure(f"1.compiled-vs-hand-written-b{batch_size}",
+                  f"compiled 2-8-8-2 vs hand-written nn.Sequential, batch {batch_size}",
+                  ratio, "x", goal=0.97,
+                  reference=f"hand-written {1000 * median(times['hand-written']):.2f} ms/epoch, "
+                            f"compiled {1000 * median(times['compiled']):.2f} ms/epoch "
+                            f"({steps} steps)",
+                  note="speed of the compiled module relative to the hand-written one")
+
+
+def headless_vs_eager(rounds: int = 100, epochs: int = 2, samples: int = 500) -> list[Figure]:
+    """Figure 2: Trainer.run_epoch (fast path) on the Playground default
+    against the plain eager loop with the same per-epoch evaluation; the
+    Trainer without its fast path is shown for comparison."""
+    torch.set_num_threads(1)
+    p = PLAYGROUND
+    dataset = p["dataset"].with_(samples=samples)
+    settings = p["settings"]
+    _, net, data, tensors = _setup(p["widths"], p["activation"], dataset, settings)
+    eager_net = ge.compile(chain_diagram(p["widths"], p["activation"], dataset), seed=0)
+    fast = Trainer(net, data, settings, track_gradients=False)
+    eager = Trainer(eager_net, data, settings, track_gradients=False, fast=False)
+    plain = PlainLoop(hand_written(p["widths"], p["activation"], 0), tensors, data.y_train,
+                      settings.batch_size, settings.lr, 0, True)
+    if fast._fast is None:
+        raise RuntimeError("the fast path does not apply to the Playground network")
+    times = interleaved({"plain": plain.epoch, "trainer": _trainer_epoch(fast),
+                         "eager trainer": _trainer_epoch(eager)}, rounds, epochs)
+    per_s = {k: 1 / median(v) for k, v in times.items()}
+    reference = f"plain eager loop {per_s['plain']:.0f} epochs/s"
+    return [
+        Figure("2.headless-vs-eager", "headless training vs plain eager loop (Playground default)",
+               median_ratio(times["plain"], times["trainer"]), "x", goal=2.6,
+               reference=f"{reference}, NetCanvas {per_s['trainer']:.0f} epochs/s",
+               note="Trainer.run_epoch with the fast path; both include the full-set "
+                    "evaluation every epoch"),
+        Figure("2.eager-trainer-vs-eager", "the same Trainer without its fast path",
+               median_ratio(times["plain"], times["eager trainer"]), "x",
+               reference=f"{reference}, eager Trainer {per_s['eager trainer']:.0f} epochs/s",
+               note="for comparison only"),
+    ]
+
+
+def _trainer_epoch(trainer: Trainer):
+    def epoch():
+        if trainer.epoch >= 2000:  # keep the run in its early, changing phase
+            trainer.reset()
+        trainer.run_epoch()
+    return epoch
+
+
+def headless_epochs_per_second(seconds: float = 1.0, samples: int = 500) -> float:
+    """Playground default through Trainer.run_epoch, for the GUI comparison."""
+    import time
+
+    torch.set_num_threads(1)
+    p = PLAYGROUND
+    dataset = p["dataset"].with_(samples=samples)
+    _, net, data, _ = _setup(p["widths"], p["activation"], dataset, p["settings"])
+    trainer = Trainer(net, data, p["settings"], track_gradients=False)
+    trainer.run_epoch()
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        trainer.run_epoch()
+    return (trainer.epoch - 1) / (time.perf_counter() - start)
+
+
+def figures(quick: bool = False) -> list[Figure]:
+    if quick:
+        return [compiled_vs_hand_written(10, samples=40, rounds=1, epochs=1),
+                *headless_vs_eager(rounds=1, epochs=1, samples=40)]
+    return [compiled_vs_hand_written(10), compiled_vs_hand_written(256, samples=5000),
+            *headless_vs_eager()]
