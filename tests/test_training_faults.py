@@ -1,0 +1,159 @@
+"""Training faults, headless: a loss that blows up stops training with a message
+and keeps the last good epoch's weights; the training process reports
+exceptions instead of dying."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import pytest
+import torch
+
+import graph_engine as ge
+from graph_engine import datasets, frames
+from graph_engine.compiler import compile as compile_diagram
+from graph_engine.fileio import dumps
+from graph_engine.train_server import Server
+from graph_engine.training import Trainer, TrainingDiverged
+
+
+def relu_net() -> ge.Diagram:
+    """Diverges within one epoch at learning rate 1e6 (plain SGD)."""
+    d = ge.Diagram()
+    x = d.add("Input", features=2)
+    h = d.add("Linear", out_features=8)
+    a = d.add("ReLU")
+    o = d.add("Linear", out_features=2)
+    loss = d.add("CrossEntropyLoss")
+    for src, dst in ((x, h), (h, a), (a, o), (o, loss)):
+        d.connect(src, dst)
+    d.dataset = ge.DatasetSpec("circle", samples=200)
+    d.training = d.training.with_(optimizer="sgd", lr=0.03)
+    return d
+
+
+def trainer(d: ge.Diagram) -> Trainer:
+    net = compile_diagram(d, seed=0)
+    return Trainer(net, datasets.load(d.dataset), d.training, track_gradients=False)
+
+
+def snapshot(model) -> dict:
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def assert_same_weights(model, expected: dict) -> None:
+    state = model.state_dict()
+    assert state.keys() == expected.keys()
+    for key, value in state.items():
+        assert torch.isfinite(value).all(), key
+        assert torch.equal(value, expected[key]), key
+
+
+def test_a_huge_learning_rate_keeps_the_last_good_epoch():
+    run = trainer(relu_net())
+    for _ in range(3):
+        run.run_epoch()
+    good, history = snapshot(run.model), list(run.history)
+    run.update_settings(run.settings.with_(lr=1e6))
+    with pytest.raises(TrainingDiverged) as caught:
+        run.run_epoch()
+    message = str(caught.value)
+    assert "infinite or NaN in epoch 4" in message  # what happened
+    assert "learning rate 1e+06" in message and "divide it by 10" in message  # what to try
+    assert_same_weights(run.model, good)
+    assert run.epoch == 3 and run.history == history
+    run.update_settings(run.settings.with_(lr=0.03))  # the student follows the advice
+    metrics = run.run_epoch()
+    assert run.epoch == 4 and math.isfinite(metrics["train_loss"])
+
+
+def test_diverging_in_the_first_epoch_keeps_the_initial_weights():
+    d = relu_net()
+    d.training = d.training.with_(lr=1e6)
+    run = trainer(d)
+    initial = snapshot(run.model)
+    with pytest.raises(TrainingDiverged, match="epoch 1"):
+        run.run_epoch()
+    assert_same_weights(run.model, initial)
+
+
+def test_headless_train_stops_with_the_message_and_good_weights():
+    result = ge.train(relu_net(), epochs=50, lr=1e6)
+    assert result.stopped and "learning rate" in result.stopped
+    assert len(result.history) < 50
+    assert all(torch.isfinite(p).all() for p in result.model.state_dict().values())
+
+
+# ------------------------------------------------------------------ the training process
+
+class Worker:
+    """The training server driven in this process, its frames decoded."""
+
+    def __init__(self) -> None:
+        self.out = io.BytesIO()
+        self.server = Server(self.out)
+        self.read = 0
+
+    def command(self, **message) -> None:
+        message.setdefault("seq", self.server.seq + 1)
+        self.server._safely(self.server.handle, message)
+
+    def train(self, limit: int = 10_000) -> None:
+        for _ in range(limit):
+            if not self.server.running:
+                return
+            self.server._safely(self.server.train_a_little)
+        raise AssertionError("the run did not end")
+
+    def messages(self) -> list[dict]:
+        data = self.out.getvalue()
+        found = frames.FrameReader().feed(data[self.read:])
+        self.read = len(data)
+        return found
+
+    def statuses(self) -> list[dict]:
+        return [m for m in self.messages() if m["type"] == "status"]
+
+
+def test_the_training_process_pauses_on_divergence_with_good_weights():
+    worker = Worker()
+    d = relu_net()
+    worker.command(cmd="prepare", diagram=dumps(d), settings=d.training.to_dict())
+    worker.command(cmd="step")
+    worker.command(cmd="step")
+    good = snapshot(worker.server.trainer.model)
+    worker.command(cmd="settings", settings=d.training.with_(lr=1e6).to_dict())
+    worker.messages()
+    worker.command(cmd="run", epochs=100)
+    worker.train()
+    last = worker.statuses()[-1]
+    assert last["status"] == "paused"
+    assert "infinite or NaN in epoch 3" in last["message"] and "learning rate" in last["message"]
+    assert worker.server.trainer.epoch == 2
+    assert_same_weights(worker.server.trainer.model, good)
+
+
+@pytest.mark.parametrize("message", [
+    {"cmd": "run", "epochs": None},
+    {"cmd": "run"},
+    {"cmd": "prepare", "diagram": "not a diagram", "settings": {}},
+    {"cmd": "settings", "settings": {"lr": "fast"}},
+    {"cmd": "no-such-command"},
+    {"cmd": "load_weights", "path": "/nowhere.safetensors"},
+])
+def test_a_bad_command_is_reported_and_the_process_keeps_serving(message):
+    worker = Worker()
+    d = relu_net()
+    worker.command(cmd="prepare", diagram=dumps(d), settings=d.training.to_dict())
+    worker.messages()
+    worker.command(**message)
+    reported = worker.messages()
+    failed = [m for m in reported if m["type"] == "status" and m["status"] == "failed"]
+    files = [m for m in reported if m["type"] == "file" and not m["ok"]]
+    assert failed or files, reported
+    text = (failed or files)[0]["message"]
+    assert text and "Traceback" not in text
+    worker.command(cmd="step")  # and it still trains
+    assert worker.server.trainer.epoch == 1
+    assert worker.statuses()[-1]["status"] == "paused"
