@@ -12,7 +12,7 @@ import networkx as nx
 from .analysis import build_graph
 from .diagram import Diagram
 
-COLUMN = 200.0
+COLUMN = 240.0
 ROW = 120.0
 
 

@@ -41,9 +41,12 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if args.screenshot and args.file and not readable(args.file):
+        return 2  # no window: a dialog would wait for a click nobody can give
     app = make_application([])
     from PySide6.QtCore import QTimer
 
+    from . import tasks
     from .mainwindow import MainWindow
 
     window = MainWindow(restore_layout=not args.screenshot)
@@ -63,8 +66,21 @@ def main(argv: list[str]) -> int:
     QTimer.singleShot(300, window.training.controller.warm_up)
     status = app.exec()
     window.training.shutdown()
+    tasks.abandon()
     del window  # delete the widgets before the interpreter tears Qt down
     return status
+
+
+def readable(path: str) -> bool:
+    """For ``--screenshot``: say on stderr why FILE cannot be opened."""
+    from graph_engine.fileio import DiagramFileError, load
+
+    try:
+        load(path)
+    except DiagramFileError as error:
+        print(f"netcanvas: {error}", file=sys.stderr)
+        return False
+    return True
 
 
 def report_startup(app, window) -> None:
@@ -94,10 +110,14 @@ def screenshot(app, window, path: str, size: str) -> int:
     window.show()
     for _ in range(5):
         app.processEvents()
+    from . import tasks
+
+    tasks.settle(app)  # the data set preview loads in the background
     window.view.fit()
     app.processEvents()
     saved = window.grab().save(path)
     window.training.shutdown()
+    tasks.abandon()
     if not saved:
         print(f"netcanvas: cannot write {path}", file=sys.stderr)
         return 2

@@ -9,7 +9,7 @@ same step. The preview is generated off the GUI thread.
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from graph_engine import datasets
@@ -24,6 +24,8 @@ CSV_ITEM = "csv"
 
 
 class DataPanel(QWidget):
+    preview_loaded = Signal(object)  # the chosen data set (a Dataset), or None
+
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window = window
@@ -112,6 +114,7 @@ class DataPanel(QWidget):
         if spec is None:
             self.description.setText("No data set yet: choose one to train on.")
             self.points.setData([])
+            self.preview_loaded.emit(None)
             return
         self.description.setText(self._describe(spec))
         self._load_preview(spec)
@@ -148,6 +151,7 @@ class DataPanel(QWidget):
         self.points.setData(px, py, brush=brushes)
         self.preview.setTitle(f"{len(x)} samples" + (" (first two features)"
                                                     if x.shape[1] > 2 else ""), size="9pt")
+        self.preview_loaded.emit(data)
 
     # ------------------------------------------------------------ changing
     def _chosen(self, index: int) -> None:

@@ -60,13 +60,26 @@ class Inspector(QScrollArea):
         layout = QVBoxLayout(page)
         layout.setAlignment(Qt.AlignmentFlag.AlignTop)
         if self.block_id is None:
-            layout.addWidget(_label(note or "Select a block to see and edit its parameters. "
-                                    "Drag blocks from the palette onto the canvas, then wire "
-                                    "an output port (right) to an input port (left).",
-                                    "helpText"))
+            self._about_diagram(layout, note)
         else:
             self._fill(layout, self.document.diagram.block(self.block_id))
         self.setWidget(page)
+
+    def _about_diagram(self, layout: QVBoxLayout, note: str) -> None:
+        """Nothing selected: what this diagram is about (an example's lesson),
+        then how to edit it."""
+        diagram = self.document.diagram
+        if note:
+            layout.addWidget(_label(note, "helpText"))
+            return
+        for text, name in ((diagram.title, "sectionTitle"), (diagram.description, "")):
+            if text:
+                label = _label(text, name)
+                label.setTextFormat(Qt.TextFormat.PlainText)  # the file's words, as written
+                layout.addWidget(label)
+        layout.addWidget(_label("Select a block to see and edit its parameters. Drag blocks "
+                                "from the palette onto the canvas, then wire an output port "
+                                "(right) to an input port (left).", "helpText"))
 
     def _fill(self, layout: QVBoxLayout, block) -> None:
         spec = block.spec

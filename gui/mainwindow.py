@@ -9,7 +9,14 @@ canvas, state in the :class:`~gui.document.Document`.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QUndoView
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabBar,
+    QUndoView,
+)
 
 from .canvas.scene import DiagramScene
 from .canvas.view import CanvasView
@@ -89,18 +96,32 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._first_layout)
 
     def _first_layout(self) -> None:
+        self._hide_stale_tab_bars()
         self._default_sizes()
         self._default_state = self.saveState()
         if self._restore:
             self._restore_layout()
+
+    def _hide_stale_tab_bars(self) -> None:
+        """Tabifying docks before the window is shown leaves Qt's earlier tab bars
+        of each group (e.g. "Inspector | Data" before "Code" joined it) visible
+        on top of other docks. The bar in use is the newest of its group."""
+        kept: list[set[str]] = []
+        bars = [b for b in self.findChildren(QTabBar) if b.parentWidget() is self]
+        for bar in reversed(bars):  # newest first
+            tabs = {bar.tabText(i) for i in range(bar.count())}
+            if any(tabs <= group for group in kept):
+                bar.hide()
+            else:
+                kept.append(tabs)
 
     def _default_sizes(self) -> None:
         """The canvas gets the most room; plots and panels the rest."""
         d = self.docks
         self.resizeDocks([d["palette"], d["inspector"]], [210, 380], Qt.Orientation.Horizontal)
         self.resizeDocks([d["inspector"], d["output"]], [300, 420], Qt.Orientation.Vertical)
-        self.resizeDocks([d["problems"]], [210], Qt.Orientation.Vertical)
-        self.resizeDocks([d["problems"], d["curves"]], [480, 700], Qt.Orientation.Horizontal)
+        self.resizeDocks([d["problems"]], [270], Qt.Orientation.Vertical)
+        self.resizeDocks([d["problems"], d["curves"]], [420, 760], Qt.Orientation.Horizontal)
 
     def _make_status_bar(self) -> None:
         self.problem_label = QLabel()

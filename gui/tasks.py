@@ -42,3 +42,26 @@ def run_in_background(fn: Callable[[], object], on_done: Callable[[object], None
     relay.done.connect(lambda value: finish(on_done, value))
     relay.failed.connect(lambda message: finish(on_error, message))
     QThreadPool.globalInstance().start(_Task(fn, relay))
+
+
+def settle(app, timeout_ms: int = 20_000) -> bool:
+    """Let every background task finish and deliver its result (a screenshot
+    waits for the data set preview); True when none is left."""
+    from PySide6.QtCore import QDeadlineTimer
+
+    deadline = QDeadlineTimer(timeout_ms)
+    pool = QThreadPool.globalInstance()
+    while _live and not deadline.hasExpired():
+        pool.waitForDone(20)
+        app.processEvents()
+    return not _live
+
+
+def abandon(timeout_ms: int = 10_000) -> None:
+    """At exit: wait for running tasks, then drop their results unseen (the
+    widgets they would update are about to go)."""
+    for relay in list(_live):
+        relay.done.disconnect()
+        relay.failed.disconnect()
+    QThreadPool.globalInstance().waitForDone(timeout_ms)
+    _live.clear()

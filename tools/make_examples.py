@@ -21,7 +21,7 @@ import graph_engine as ge
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "resources" / "examples"
-STEP = 190.0  # horizontal distance between neighbouring blocks
+STEP = 240.0  # horizontal distance between neighbouring blocks (room for the wire shape)
 BRANCH = 130.0  # vertical offset of a side branch, and of a Target below its loss
 MOONS = ge.DatasetSpec("moons", noise=0.1)  # a little noise, so the moons look real
 
@@ -56,10 +56,10 @@ class Sketch:
         return ids
 
     def target(self, loss_id: str) -> str:
-        """A Target block below ``loss_id``, wired to its target port."""
-        x, _ = self.diagram.block(loss_id).position
+        """A Target block below and left of ``loss_id``, wired to its target port."""
+        x, y = self.diagram.block(loss_id).position
         block_id = self.diagram.add("Target")
-        self.diagram.move(block_id, x, BRANCH)
+        self.diagram.move(block_id, x - STEP, y + BRANCH)
         self.diagram.connect(block_id, loss_id, dst_port="target")
         return block_id
 

@@ -25,7 +25,7 @@ class CurvePlot(pg.PlotWidget):
         self.setMouseEnabled(x=False, y=False)
         self.setMenuEnabled(False)
         # Loss falls and accuracy rises: keep each legend out of its curves' way.
-        self.addLegend(offset=(-10, 10) if metric == "loss" else (-10, -30))
+        self.addLegend(offset=(-10, 5) if metric == "loss" else (-10, -40))
         item = self.getPlotItem()
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)

@@ -114,7 +114,16 @@ class OutputPlot(QWidget):
                                  pen=_shared(test, lambda c: pg.mkPen(c, width=2)), symbol="o")
         self.plot.setLabel("bottom", data.feature_names[0] if data.feature_names else "x1")
         self.plot.setLabel("left", data.feature_names[1] if data.feature_names else "x2")
-        self.show_message("Filled points: training set · rings: test set.")
+        self._frame(data)
+        self.show_message("Filled points: training set · rings: test set. Press play: the "
+                          "background shows what the network predicts.")
+
+    def _frame(self, data) -> None:
+        if data.bounds:
+            x0, x1, y0, y1 = data.bounds
+            self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        else:
+            self.plot.autoRange()
 
     def _points_1d(self, data) -> None:
         self.train_points.setData(data.x_train[:, 0], data.y_train[:, 0],
@@ -123,6 +132,7 @@ class OutputPlot(QWidget):
                                  pen=pg.mkPen("#E11D48", width=2), symbol="o")
         self.plot.setLabel("bottom", "x")
         self.plot.setLabel("left", "y")
+        self._frame(data)
         self.show_message("Blue: training points · red rings: test points · line: the "
                           "network's prediction.")
 

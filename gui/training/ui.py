@@ -46,6 +46,7 @@ class TrainingUI(QObject):
         self._data = None
         self._output = None  # the probe result drawn last: redraw only a new one
         self.controller.set_probe("output", "boundary", resolution=100)
+        self.data_panel.preview_loaded.connect(self._preview)
         self.controller.progressed.connect(self.update_views)
         self.controller.refused.connect(self._refused)
         self.controller.file_done.connect(self._file_done)
@@ -62,6 +63,14 @@ class TrainingUI(QObject):
         menu.insertAction(first, self.save_weights)
         menu.insertAction(first, self.load_weights)
 
+    def _preview(self, data) -> None:
+        """Before a run, the output plot shows the chosen data set's points."""
+        self._output = None
+        self.output.show_output(None)
+        self.output.set_data(data)
+        if data is None:
+            self.output.show_message("Choose a data set (Data tab), then press play.")
+
     def update_views(self) -> None:
         state = self.controller.state
         with state.lock:
@@ -70,8 +79,8 @@ class TrainingUI(QObject):
             output = state.probes.get("output")
             data = state.data
         history = history[:size] if size < len(history) else history
-        if data is not self._data:
-            self._data = data
+        if data is not None and data is not self._data:
+            self._data = data  # the run's own data set replaces the preview
             self.output.set_data(data)
         self.curves.show_history(history)
         if output is not self._output or output is None:

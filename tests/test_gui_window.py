@@ -1,0 +1,102 @@
+"""What a student sees on opening a file: the window's docks, the example's
+lesson, the data set's points, and the ``--screenshot`` command the docs use."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QLabel, QTabBar
+
+import graph_engine as ge
+from gui.mainwindow import MainWindow
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "resources" / "examples"
+
+
+@pytest.fixture
+def window(qtbot):
+    win = MainWindow(restore_layout=False)
+    win.resize(1400, 880)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.wait(50)  # the first layout runs once the window is shown
+    yield win
+    win.document.undo_stack.setClean()
+    win.training.shutdown()
+    win.close()
+    win.deleteLater()
+
+
+def visible_tab_bars(window) -> list[tuple[QRect, list[str]]]:
+    bars = [b for b in window.findChildren(QTabBar)
+            if b.parentWidget() is window and b.isVisible()]
+    return [(QRect(b.mapTo(window, QPoint(0, 0)), b.size()),
+             [b.tabText(i) for i in range(b.count())]) for b in bars]
+
+
+def test_no_leftover_tab_bar_is_drawn_over_the_docks(window):
+    bars = visible_tab_bars(window)
+    groups = [set(tabs) for _, tabs in bars]
+    assert {"Blocks", "Undo History"} in groups
+    assert {"Inspector", "Data", "Code"} in groups
+    assert {"Training curves", "Gradients", "Activations", "Confusion matrix"} in groups
+    assert len(groups) == 3  # one bar per group of tabbed docks
+    for rect, tabs in bars:  # each bar lies inside the window
+        assert window.rect().contains(rect), tabs
+
+
+def test_an_opened_example_tells_its_lesson_while_nothing_is_selected(window):
+    assert window.files.open_path(str(EXAMPLES / "xor.json"), ask=False)
+    diagram = window.document.diagram
+    texts = [label.text() for label in window.inspector.widget().findChildren(QLabel)]
+    assert diagram.title in texts and diagram.description in texts
+    window.scene.select_blocks([diagram.blocks[0].id])
+    texts = [label.text() for label in window.inspector.widget().findChildren(QLabel)]
+    assert diagram.description not in texts
+
+
+def test_the_output_plot_shows_the_data_set_before_training(window, qtbot):
+    assert window.files.open_path(str(EXAMPLES / "xor.json"), ask=False)
+    plot = window.training.output
+    spec = window.document.diagram.dataset
+    data = ge.datasets.load(spec)
+    qtbot.waitUntil(lambda: len(plot.train_points.data) == len(data.x_train), timeout=10_000)
+    assert len(plot.test_points.data) == len(data.x_test)
+    assert not plot.has_image()  # no prediction before play
+    assert "Press play" in plot.note.text()
+
+
+def test_screenshot_renders_the_window_and_exits_cleanly(tmp_path):
+    out = tmp_path / "shot.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    # moons loads through scikit-learn in the background: the shot waits for it
+    diagram = ge.load(EXAMPLES / "binary-classifier-blobs.json")
+    diagram.dataset = ge.DatasetSpec("moons")
+    path = tmp_path / "moons.json"
+    ge.save(diagram, path)
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), str(path), "--screenshot",
+                           str(out), "--size", "1280x800"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "deleted" not in done.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
+
+
+def test_screenshot_of_a_missing_file_says_so_and_exits_2(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), str(tmp_path / "nope.json"),
+                           "--screenshot", str(tmp_path / "out.png")], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "nope.json" in done.stderr
+    assert not (tmp_path / "out.png").exists()
