@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TORCH_PIN := torch==2.13.0
 
-.PHONY: run test lint bench fuzz docs clean
+.PHONY: run test lint bench fuzz docs screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ fuzz: $(STAMP)
 
 docs: $(STAMP)
 	$(PY) -m tools.make_docs
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m tools.make_screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

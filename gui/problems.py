@@ -6,14 +6,17 @@ student-facing explanation of the problem's code.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QHeaderView,
     QMessageBox,
     QPushButton,
+    QStyledItemDelegate,
     QTreeWidget,
     QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from graph_engine.explanations import explanation
@@ -53,6 +56,26 @@ def severity_icon(severity: str, size: int = 14) -> QIcon:
     return QIcon(pixmap)
 
 
+MESSAGE, BLOCKS = 1, 2
+ROW_HEIGHT = 28  # room for the "Why?" button
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their wrapped message at the column's current width
+    (Qt's own size hint measures the text on one line)."""
+
+    def sizeHint(self, option, index) -> QSize:
+        hint = super().sizeHint(option, index)
+        if index.column() not in (MESSAGE, BLOCKS):
+            return hint
+        view = self.parent()
+        width = max(view.columnWidth(index.column()) - 12, 40)
+        text = str(index.data() or "")
+        bounds = QFontMetrics(option.font).boundingRect(
+            QRect(0, 0, width, 10_000), int(Qt.TextFlag.TextWordWrap), text)
+        return QSize(hint.width(), max(bounds.height() + 10, ROW_HEIGHT))
+
+
 class ProblemsPanel(QTreeWidget):
     blocks_activated = Signal(list)  # block ids to select and centre
 
@@ -67,10 +90,15 @@ class ProblemsPanel(QTreeWidget):
         self.setWordWrap(True)
         header = self.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(MESSAGE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(BLOCKS, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
+        self.setColumnWidth(BLOCKS, 130)
+        self.setItemDelegate(WrappingDelegate(self))
+        self._relayout = QTimer(self, singleShot=True, interval=0)
+        self._relayout.timeout.connect(self.doItemsLayout)  # re-wrap at the new width
+        header.sectionResized.connect(lambda *_: self._relayout.start())
         self.itemClicked.connect(self._clicked)
         self.extra: list = []  # diagnostics from outside validation (training lints)
         document.analysed.connect(self.refresh)
@@ -87,7 +115,7 @@ class ProblemsPanel(QTreeWidget):
             names = ", ".join(diagram.block(b).name for b in diagnostic.block_ids
                               if b in diagram)
             item = QTreeWidgetItem(self, ["", diagnostic.message, names, ""])
-            item.setSizeHint(3, QSize(64, 28))
+            item.setSizeHint(3, QSize(64, ROW_HEIGHT))
             item.setIcon(0, severity_icon(diagnostic.severity))
             item.setToolTip(0, f"{diagnostic.severity} · {diagnostic.code}")
             item.setToolTip(1, f"{diagnostic.message}\n[{diagnostic.code}]")
@@ -101,7 +129,11 @@ class ProblemsPanel(QTreeWidget):
         button.setToolTip("Explain this problem")
         button.setMinimumHeight(24)
         button.clicked.connect(lambda: self.explain(diagnostic))
-        self.setItemWidget(item, 3, button)
+        cell = QWidget()  # keeps the button its own height in a tall, wrapped row
+        layout = QVBoxLayout(cell)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        self.setItemWidget(item, 3, cell)
 
     def explain(self, diagnostic) -> None:
         box = QMessageBox(self)

@@ -100,3 +100,18 @@ def test_screenshot_of_a_missing_file_says_so_and_exits_2(tmp_path):
     assert done.returncode == 2
     assert "nope.json" in done.stderr
     assert not (tmp_path / "out.png").exists()
+
+
+def test_a_long_problem_wraps_onto_several_lines(window, qtbot):
+    assert window.files.open_path(str(EXAMPLES / "softmax-before-cross-entropy.json"),
+                                  ask=False)
+    panel = window.problems
+    window.docks["problems"].show()
+    qtbot.waitUntil(lambda: panel.topLevelItemCount() == 1, timeout=5000)
+    item = panel.topLevelItem(0)
+    line = panel.fontMetrics().height()
+    qtbot.waitUntil(lambda: panel.visualItemRect(item).height() > 2 * line, timeout=5000)
+    # narrower panel, taller row: the whole message stays readable
+    before = panel.visualItemRect(item).height()
+    panel.setColumnWidth(2, panel.columnWidth(2) + 120)
+    qtbot.waitUntil(lambda: panel.visualItemRect(item).height() > before, timeout=5000)

@@ -53,6 +53,9 @@ def values_image(values: np.ndarray, scale: float) -> np.ndarray:
     return rgb.astype(np.uint8).transpose(1, 0, 2)
 
 
+POINTS_2D = "Filled points: training set · rings: test set."
+
+
 class OutputPlot(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -115,8 +118,8 @@ class OutputPlot(QWidget):
         self.plot.setLabel("bottom", data.feature_names[0] if data.feature_names else "x1")
         self.plot.setLabel("left", data.feature_names[1] if data.feature_names else "x2")
         self._frame(data)
-        self.show_message("Filled points: training set · rings: test set. Press play: the "
-                          "background shows what the network predicts.")
+        self.show_message(f"{POINTS_2D} Press play: the background shows what the network "
+                          "predicts.")
 
     def _frame(self, data) -> None:
         if data.bounds:
@@ -151,9 +154,12 @@ class OutputPlot(QWidget):
         self.curve.setData([], [])
         if result["kind"] == "classes":
             rgb = classes_image(result["probs"])
+            self.show_message(f"{POINTS_2D} Background: the predicted class, paler where the "
+                              "network is less sure.")
         else:
             scale = float(np.abs(self._data.y_all).max()) if self._data is not None else 1.0
             rgb = values_image(result["values"], scale)
+            self.show_message(f"{POINTS_2D} Background: the predicted value.")
         self.image.setImage(rgb, levels=(0, 255))
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
