@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.status_message.connect(lambda m: self.statusBar().showMessage(m, 6000))
         self.problems.blocks_activated.connect(self.focus_blocks)
-        self.document.analysed.connect(self._show_counts)
+        self.problems.changed.connect(self._show_counts)
         self.document.modified_changed.connect(lambda _: self.update_title())
         self.document.path_changed.connect(lambda _: self.update_title())
         self.document.diagram_replaced.connect(self.update_title)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle
 
+from . import help
 from .file_actions import example_paths
 
 SK = QKeySequence.StandardKey
@@ -62,6 +63,13 @@ def build_actions(window) -> dict[str, QAction]:
                                "Arrange the blocks in layers, left to right"),
         "reset_layout": _action(window, "&Reset Window Layout", window.reset_layout),
         "about": _action(window, "&About NetCanvas", window.about),
+        "guide": _action(window, "NetCanvas &Guide", lambda: help.open_doc(window, "guide.md"),
+                         SK.HelpContents, "How to build, train and inspect a network"),
+        "blocks_reference": _action(window, "&Block Reference",
+                                    lambda: help.open_doc(window, "blocks.md"), None,
+                                    "Every block: formula, parameters, when to use it"),
+        "shortcuts": _action(window, "&Keyboard Shortcuts", lambda: help.show_shortcuts(window),
+                             "Ctrl+/", "Every shortcut and canvas gesture"),
     }
     undo = stack.createUndoAction(window, "&Undo")
     undo.setShortcuts(SK.Undo)
@@ -112,7 +120,8 @@ def build_menus(window, actions: dict[str, QAction]) -> None:
     window.diagram_menu.addAction(actions["auto_layout"])
 
     help_menu = bar.addMenu("&Help")
-    help_menu.addAction(actions["about"])
+    for key in ("guide", "blocks_reference", "shortcuts", None, "about"):
+        help_menu.addSeparator() if key is None else help_menu.addAction(actions[key])
 
 
 def build_toolbar(window, actions: dict[str, QAction]):

@@ -78,6 +78,7 @@ class WrappingDelegate(QStyledItemDelegate):
 
 class ProblemsPanel(QTreeWidget):
     blocks_activated = Signal(list)  # block ids to select and centre
+    changed = Signal()  # the listed problems changed (for the status bar's counts)
 
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
@@ -122,6 +123,7 @@ class ProblemsPanel(QTreeWidget):
             item.setData(0, DIAGNOSTIC_ROLE, diagnostic)
             if explanation(diagnostic.code):
                 self._why_button(item, diagnostic)
+        self.changed.emit()
 
     def _why_button(self, item: QTreeWidgetItem, diagnostic) -> None:
         button = QPushButton("Why?")

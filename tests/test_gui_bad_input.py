@@ -178,7 +178,7 @@ def test_bad_whole_numbers_in_the_data_panel_are_refused(window, name, text):
         assert box.minimum() <= box.value() <= box.maximum()
 
 
-@pytest.mark.parametrize("text", ["abc", "1e-9", "-0.1", "1e7", "nan"])
+@pytest.mark.parametrize("text", ["abc", "0", "1e-9", "-0.1", "1e7", "nan"])
 def test_a_bad_learning_rate_in_the_toolbar_is_refused(window, text):
     with_dataset(window)
     unchanged = Unchanged(window)

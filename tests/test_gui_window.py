@@ -115,3 +115,30 @@ def test_a_long_problem_wraps_onto_several_lines(window, qtbot):
     before = panel.visualItemRect(item).height()
     panel.setColumnWidth(2, panel.columnWidth(2) + 120)
     qtbot.waitUntil(lambda: panel.visualItemRect(item).height() > before, timeout=5000)
+
+
+def test_help_lists_every_shortcut_from_the_real_actions(window):
+    from gui import help
+
+    help.show_shortcuts(window)
+    table = window.shortcuts_dialog.table
+    rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert rows["Play"] == "F5" and rows["Step"] == "F6"
+    assert rows["Undo"].startswith("Ctrl+Z") and "Ctrl+S" in rows["Save"]
+    assert "Wire two blocks" in rows
+    window.shortcuts_dialog.close()
+
+
+def test_help_opens_the_guide_and_the_block_reference(window, monkeypatch):
+    from gui import help
+
+    opened = []
+    monkeypatch.setattr(help.QDesktopServices, "openUrl",
+                        lambda url: opened.append(url.toLocalFile()) or True)
+    titles = {a.text(): a for a in window.menuBar().actions()}
+    menu = titles["&Help"].menu()
+    for action in menu.actions():
+        if action.text() in ("NetCanvas &Guide", "&Block Reference"):
+            action.trigger()
+    assert [Path(p).name for p in opened] == ["guide.md", "blocks.md"]
+    assert all(Path(p).is_file() for p in opened)

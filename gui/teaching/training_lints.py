@@ -55,4 +55,3 @@ class TrainingLints(QObject):
         if [(d.code, d.message) for d in lints] != \
                 [(d.code, d.message) for d in problems.extra]:
             problems.set_extra(lints)
-            self.window._show_counts()

@@ -75,6 +75,8 @@ class TrainingToolbar(QToolBar):
         box = QComboBox()
         box.setEditable(True)
         box.addItems(LEARNING_RATES)
+        box.setCompleter(None)  # typing "0" must not become 0.00001 by completion
+        box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)  # the list stays the presets
         box.setMinimumContentsLength(6)
         box.setMaximumWidth(95)
         box.setToolTip(_spec("lr").help)
