@@ -132,7 +132,7 @@ class DataPanel(QWidget):
         generation = self._generation
         run_in_background(lambda: datasets.load(spec),
                           lambda data: self._show_points(data, generation),
-                          lambda message: self.error.setText(message))
+                          lambda message: self.error.setText(message), owner=self)
 
     def _show_points(self, data, generation: int) -> None:
         if generation != self._generation:

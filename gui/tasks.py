@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
@@ -30,12 +31,18 @@ _live: set[_Relay] = set()  # relays stay alive until their task reports
 
 
 def run_in_background(fn: Callable[[], object], on_done: Callable[[object], None],
-                      on_error: Callable[[str], None] | None = None) -> None:
+                      on_error: Callable[[str], None] | None = None,
+                      owner: QObject | None = None) -> None:
+    """Run ``fn`` on a pool thread, then ``on_done(result)`` or ``on_error(message)``
+    on the GUI thread; not at all if ``owner`` (the widget the handlers update)
+    has been deleted by then."""
     relay = _Relay()
     _live.add(relay)
 
     def finish(handler, value):
         _live.discard(relay)
+        if owner is not None and not shiboken6.isValid(owner):
+            return
         if handler is not None:
             handler(value)
 

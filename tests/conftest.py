@@ -35,3 +35,21 @@ def no_modal_dialogs(monkeypatch, request):
                  "ask_yes_no", "ask_recover"):
         monkeypatch.setattr(dialogs, name, unexpected)
     yield
+
+
+@pytest.fixture
+def window(qtbot):
+    """The editor's main window, shown offscreen with its first layout done;
+    closed without asking afterwards."""
+    from gui.mainwindow import MainWindow
+
+    win = MainWindow(restore_layout=False)
+    win.resize(1300, 820)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.wait(20)  # the first layout runs once the window is shown
+    yield win
+    win.training.shutdown()
+    win.document.undo_stack.setClean()
+    win.close()
+    win.deleteLater()

@@ -14,18 +14,6 @@ from graph_engine import fileio
 from graph_engine.csv_data import read_table
 from gui import commands, dialogs
 from gui.csv_dialog import CsvDialog
-from gui.mainwindow import MainWindow
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow(restore_layout=False)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.document.undo_stack.setClean()
-    win.close()
-    win.deleteLater()
 
 
 def add(window, type_name: str, **params) -> str:

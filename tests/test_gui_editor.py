@@ -11,19 +11,6 @@ from PySide6.QtWidgets import QApplication, QSpinBox
 import graph_engine as ge
 from gui import dialogs
 from gui.file_actions import example_paths
-from gui.mainwindow import MainWindow
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow(restore_layout=False)
-    win.resize(1300, 820)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.document.undo_stack.setClean()  # let it close without asking
-    win.close()
-    win.deleteLater()
 
 
 def add(window, type_name, x, y, **params):

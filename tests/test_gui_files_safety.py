@@ -12,16 +12,6 @@ from saving_faults import full_disk, leftovers, lock, read_only_folder, unprivil
 import graph_engine as ge
 from graph_engine import fileio
 from gui import commands, dialogs
-from gui.mainwindow import MainWindow
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow(restore_layout=False)
-    yield win
-    win.document.undo_stack.setClean()
-    win.close()
-    win.deleteLater()
 
 
 @pytest.fixture

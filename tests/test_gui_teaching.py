@@ -2,43 +2,22 @@
 
 from __future__ import annotations
 
+import nets
 import numpy as np
 import pytest
 
 import graph_engine as ge
 from gui import commands, dialogs
-from gui.mainwindow import MainWindow
 from gui.teaching.activation_plot import local_curve
 
 FORMULA = "where(x <= 0, 1 / (1 + alpha * exp(-x)), x)"
 
 
 def small_net(activation="Tanh", dataset="xor", **params):
-    d = ge.Diagram()
+    d, ids = nets.two_layer(activation, dataset, 5, **params)
     d.title = "Small"
-    x = d.add("Input", features=2)
-    h = d.add("Linear", out_features=5)
-    a = d.add(activation, **params)
-    o = d.add("Linear", out_features=2)
-    loss = d.add("CrossEntropyLoss")
-    for src, dst in ((x, h), (h, a), (a, o), (o, loss)):
-        d.connect(src, dst)
-    d.dataset = dataset
     d.training = d.training.with_(optimizer="adam", lr=0.03, epochs=1000)
-    return d, {"hidden": h, "act": a, "out": o}
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow(restore_layout=False)
-    win.resize(1300, 820)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.training.controller.pause()
-    win.document.undo_stack.setClean()
-    win.close()
-    win.deleteLater()
+    return d, ids
 
 
 def section(window, name):

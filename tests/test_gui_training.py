@@ -4,38 +4,16 @@ from __future__ import annotations
 
 import time
 
-import pytest
+import nets
 from PySide6.QtCore import QElapsedTimer, QTimer
 
 import graph_engine as ge
-from gui.mainwindow import MainWindow
 
 
 def two_layer(dataset="circle", hidden=8):
-    d = ge.Diagram()
-    x = d.add("Input", features=2)
-    h = d.add("Linear", out_features=hidden)
-    a = d.add("Tanh")
-    o = d.add("Linear", out_features=2)
-    loss = d.add("CrossEntropyLoss")
-    for src, dst in ((x, h), (h, a), (a, o), (o, loss)):
-        d.connect(src, dst)
-    d.dataset = dataset
+    d, _ = nets.two_layer("Tanh", dataset, hidden)
     d.training = d.training.with_(optimizer="adam", lr=0.03, epochs=100000)
     return d
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow(restore_layout=False)
-    win.resize(1300, 820)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.training.controller.pause()
-    win.document.undo_stack.setClean()
-    win.close()
-    win.deleteLater()
 
 
 def test_play_trains_with_live_plots_and_a_responsive_event_loop(window, qtbot):

@@ -7,37 +7,15 @@ import math
 import os
 import signal
 
-import pytest
+import nets
 
 import graph_engine as ge
-from gui.mainwindow import MainWindow
 
 
 def relu_net(lr: float = 0.03) -> ge.Diagram:
-    d = ge.Diagram()
-    x = d.add("Input", features=2)
-    h = d.add("Linear", out_features=8)
-    a = d.add("ReLU")
-    o = d.add("Linear", out_features=2)
-    loss = d.add("CrossEntropyLoss")
-    for src, dst in ((x, h), (h, a), (a, o), (o, loss)):
-        d.connect(src, dst)
-    d.dataset = ge.DatasetSpec("circle", samples=200)
+    d, _ = nets.two_layer("ReLU", ge.DatasetSpec("circle", samples=200))
     d.training = d.training.with_(optimizer="sgd", lr=lr, epochs=100000)
     return d
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow(restore_layout=False)
-    win.resize(1300, 820)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.training.controller.pause()
-    win.document.undo_stack.setClean()
-    win.close()
-    win.deleteLater()
 
 
 def message(window) -> str:

@@ -8,30 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QTabBar
 
 import graph_engine as ge
-from gui.mainwindow import MainWindow
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "resources" / "examples"
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow(restore_layout=False)
-    win.resize(1400, 880)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.wait(50)  # the first layout runs once the window is shown
-    yield win
-    win.document.undo_stack.setClean()
-    win.training.shutdown()
-    win.close()
-    win.deleteLater()
 
 
 def visible_tab_bars(window) -> list[tuple[QRect, list[str]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import nets
 import numpy as np
 import pytest
 import torch
@@ -15,16 +16,7 @@ ACTIVATIONS = [s.name for s in ge.REGISTRY if s.role == ACTIVATION]
 
 
 def network(hidden="Tanh", dataset="xor", units=6, **params):
-    d = ge.Diagram()
-    x = d.add("Input", features=2)
-    h = d.add("Linear", out_features=units)
-    a = d.add(hidden, **params)
-    o = d.add("Linear", out_features=2)
-    loss = d.add("CrossEntropyLoss")
-    for src, dst in ((x, h), (h, a), (a, o), (o, loss)):
-        d.connect(src, dst)
-    d.dataset = dataset
-    return d, {"input": x, "hidden": h, "act": a, "out": o}
+    return nets.two_layer(hidden, dataset, units, **params)
 
 
 def trainer_for(d, epochs=0):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import math
 
+import nets
 import pytest
 import torch
 
@@ -20,15 +21,7 @@ from graph_engine.training import Trainer, TrainingDiverged
 
 def relu_net() -> ge.Diagram:
     """Diverges within one epoch at learning rate 1e6 (plain SGD)."""
-    d = ge.Diagram()
-    x = d.add("Input", features=2)
-    h = d.add("Linear", out_features=8)
-    a = d.add("ReLU")
-    o = d.add("Linear", out_features=2)
-    loss = d.add("CrossEntropyLoss")
-    for src, dst in ((x, h), (h, a), (a, o), (o, loss)):
-        d.connect(src, dst)
-    d.dataset = ge.DatasetSpec("circle", samples=200)
+    d, _ = nets.two_layer("ReLU", ge.DatasetSpec("circle", samples=200))
     d.training = d.training.with_(optimizer="sgd", lr=0.03)
     return d
 

@@ -9,7 +9,6 @@ probe: once the network trains, the plot shows the learned shape.
 from __future__ import annotations
 
 import pyqtgraph as pg
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
@@ -83,15 +82,14 @@ class ActivationPlot(ProbeView):
         self._key = key
         args = (block.type, dict(block.params), self.features)
 
-        def done(result, view=self):
-            if shiboken6.isValid(view) and view._key == key and not view.trained:
-                view.draw(result, trained_epoch=None)
+        def done(result):
+            if self._key == key and not self.trained:
+                self.draw(result, trained_epoch=None)
 
-        run_in_background(lambda: local_curve(*args), done, self._failed)
+        run_in_background(lambda: local_curve(*args), done, self._failed, owner=self)
 
     def _failed(self, message: str) -> None:
-        if shiboken6.isValid(self):
-            self.caption.setText(f"Cannot plot this activation: {message}")
+        self.caption.setText(f"Cannot plot this activation: {message}")
 
     def show_result(self, result) -> None:
         if not result or "error" in result or result.get("block_id") != self.block_id:

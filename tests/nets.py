@@ -1,0 +1,24 @@
+"""The small network most tests train: Input(2) → Linear → activation → Linear(2)
+→ CrossEntropyLoss, the lecture's two-layer net."""
+
+from __future__ import annotations
+
+import graph_engine as ge
+
+
+def two_layer(activation: str = "ReLU", dataset=None, hidden: int = 8,
+              **params) -> tuple[ge.Diagram, dict[str, str]]:
+    """The diagram and its block ids by role (input, hidden, act, out, loss);
+    ``params`` go to the activation."""
+    d = ge.Diagram()
+    ids = {"input": d.add("Input", features=2),
+           "hidden": d.add("Linear", out_features=hidden),
+           "act": d.add(activation, **params),
+           "out": d.add("Linear", out_features=2),
+           "loss": d.add("CrossEntropyLoss")}
+    chain = list(ids.values())
+    for src, dst in zip(chain, chain[1:], strict=False):
+        d.connect(src, dst)
+    if dataset is not None:
+        d.dataset = dataset
+    return d, ids
