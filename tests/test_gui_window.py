@@ -126,3 +126,13 @@ def test_help_opens_the_guide_and_the_block_reference(window, monkeypatch):
             action.trigger()
     assert [Path(p).name for p in opened] == ["guide.md", "blocks.md"]
     assert all(Path(p).is_file() for p in opened)
+
+
+def test_an_empty_canvas_says_how_to_start_and_the_hint_goes_with_the_first_block(window,
+                                                                                   qtbot):
+    assert window.view._empty
+    assert window.problem_label.text() == "1 error"  # no Input yet, counted from the start
+    window.palette.block_requested.emit("Input")
+    qtbot.waitUntil(lambda: not window.view._empty, timeout=5000)
+    window.document.undo_stack.undo()
+    qtbot.waitUntil(lambda: window.view._empty, timeout=5000)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QKeySequence, QPainter
+from PySide6.QtGui import QColor, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
 from ..palette import BLOCK_MIME
 
 MIN_ZOOM, MAX_ZOOM = 0.2, 3.0
+EMPTY_HINT = ("Drag blocks here from the palette on the left,\n"
+              "or open a lesson with File → Open Example.")
 
 
 class CanvasView(QGraphicsView):
@@ -26,6 +28,29 @@ class CanvasView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._pan_from: QPointF | None = None
         self._space = False
+        self._empty = True
+
+    # ------------------------------------------------------------ empty canvas
+    def refresh_hint(self) -> None:
+        """Show or hide the empty-canvas hint after an edit."""
+        empty = not self.scene().blocks
+        if empty != self._empty:
+            self._empty = empty
+            self.viewport().update()
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        super().drawForeground(painter, rect)
+        if not self._empty:
+            return
+        painter.save()
+        painter.resetTransform()  # viewport coordinates: the hint stays put while panning
+        font = painter.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        painter.setFont(font)
+        painter.setPen(QColor("#6B7280"))
+        painter.drawText(QRectF(self.viewport().rect()), Qt.AlignmentFlag.AlignCenter,
+                         EMPTY_HINT)
+        painter.restore()
 
     # ------------------------------------------------------------ zoom
     @property

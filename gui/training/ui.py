@@ -47,6 +47,8 @@ class TrainingUI(QObject):
         self._output = None  # the probe result drawn last: redraw only a new one
         self.controller.set_probe("output", "boundary", resolution=100)
         self.data_panel.preview_loaded.connect(self._preview)
+        if window.document.diagram.dataset is None:
+            self._preview(None)  # the panel showed its first data set before this listened
         self.controller.progressed.connect(self.update_views)
         self.controller.refused.connect(self._refused)
         self.controller.file_done.connect(self._file_done)
