@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 
 import pytest
 
@@ -180,6 +181,11 @@ BAD_DOCUMENTS = {
     "block not an object": (set_in(["blocks", 0], "input1"), "block 1 must be a JSON object"),
     "block lacks type": (lambda doc: doc["blocks"][0].pop("type"),
                          'block 1 lacks the key "type"'),
+    "block lacks id and type": (lambda doc: [doc["blocks"][1].pop(k) for k in ("id", "type")],
+                                'block 2 lacks the keys "id" and "type"'),
+    "wire says dst for to": (lambda doc: doc["wires"][0].update(dst=doc["wires"][0].pop("to")),
+                             'wire 1 lacks the key "to"; it has the unknown key "dst" '
+                             '(allowed: from, to)'),
     "block extra key": (set_in(["blocks", 1, "colour"], 3), 'block 2 has an unknown key'),
     "empty id": (set_in(["blocks", 0, "id"], " "), '"id" is empty'),
     "params not object": (set_in(["blocks", 1, "params"], [8]),
@@ -201,7 +207,9 @@ BAD_DOCUMENTS = {
                                ("wire 1 (", "Linear has no input port 'side'")),
     "wire end malformed": (set_in(["wires", 0, "from"], ["input1"]),
                            'wire 1: "from" must be [block id, port name]'),
-    "duplicate wire": (lambda doc: doc["wires"].append(doc["wires"][0]), "exists already"),
+    "duplicate wire": (lambda doc: doc["wires"].append(doc["wires"][0]),
+                       "wire 8 ('input1' → 'linear1'): a wire from the output port of Input 1 "
+                       "to the input port of hidden exists already"),
     "bad dataset name": (set_in(["dataset", "name"], "mnist"),
                          "\"dataset\": unknown data set 'mnist'"),
     "bad dataset value": (set_in(["dataset", "noise"], 5), "\"dataset\": noise must satisfy"),
@@ -226,6 +234,71 @@ def test_bad_documents_are_refused_with_what_and_where(case, tmp_path):
     for part in (words,) if isinstance(words, str) else words:
         assert part in message
     assert caught.value.path == str(path)
+
+
+REQUIRED_KEYS = [("the file", None, key) for key in ("blocks", "wires")] + \
+    [("block 2", ("blocks", 1), key) for key in ("id", "type")] + \
+    [("wire 3", ("wires", 2), key) for key in ("from", "to")]
+
+
+@pytest.mark.parametrize("where, record, key", REQUIRED_KEYS)
+def test_a_missing_key_is_named_with_where_it_is_missing(where, record, key):
+    doc = document()
+    target = doc if record is None else doc[record[0]][record[1]]
+    del target[key]
+    with pytest.raises(ge.DiagramFileError) as caught:
+        fileio.loads(json.dumps(doc))
+    assert caught.value.reason == f'{where} lacks the key "{key}"'
+
+
+def reference_nesting(text: str) -> int:
+    """The plain character-by-character scan that _nesting must agree with."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+NESTING_TEXTS = ["", "{}", "[[[]]]", '{"a": "[[[["}', '["\\"", [[]]]', '["\\\\", [[]]]',
+                 '["\\\\\\"[[[", []]', '["\\u005C", [[]]]', '["é[ü{", [["✓"]]]',
+                 '[{"a": [1, {"b": "}}}"}]}]', "]]][[", '[["unterminated [[[[',
+                 json.dumps({"s": "[\\\"{" * 20, "t": [[[["]]"]]]]})]
+
+
+@pytest.mark.parametrize("text", NESTING_TEXTS)
+def test_nesting_counts_brackets_outside_strings_only(text):
+    assert fileio._nesting(text) == reference_nesting(text)
+
+
+def test_nesting_of_random_json_agrees_with_a_character_scan():
+    rng = random.Random(5)
+    for _ in range(2000):
+        parts = [json.dumps("".join(rng.choice('[]{}"\\ é') for _ in range(rng.randint(0, 6))),
+                            ensure_ascii=rng.random() < 0.5)
+                 if rng.random() < 0.3 else rng.choice("[]{} 1,") for _ in range(30)]
+        text = "".join(parts)[:rng.randint(0, 200)]  # cut short, inside a string too
+        assert fileio._nesting(text) == reference_nesting(text), text
+
+
+def test_nesting_of_a_file_at_the_size_limit():
+    size = fileio.MAX_BYTES
+    assert fileio._nesting("[" * size) == size
+    assert fileio._nesting("[]" * (size // 2)) == 1
+    assert fileio._nesting('["' + "[\\\"" * (size // 4) + '"]') == 1
 
 
 BAD_TEXT = {
