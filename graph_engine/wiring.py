@@ -23,8 +23,6 @@ def plan_wire(diagram: Diagram, src: str, dst: str, src_port: str | None,
     out_port = _output_port(source, src_port)
     in_port = _input_port(diagram, source, target, out_port, dst_port)
     wire = Wire(src, out_port.name, dst, in_port.name)
-    if wire in diagram.wires:
-        raise WireError(f"{source.name} is already wired to {target.name}")
     if feeds(diagram, dst, src):
         raise WireError(f"wiring {source.name} into {target.name} would make a loop: "
                         f"{target.name} already feeds {source.name}")
@@ -79,6 +77,10 @@ def _no_free_port(source, target, reasons: list[str]) -> str:
 def _check_port(diagram: Diagram, source, target, out_port: PortSpec, port: PortSpec) -> None:
     if out_port.kind != port.kind:
         raise WireError(_kind_message(source, target, out_port, port))
+    if diagram.has_wire(Wire(source.id, out_port.name, target.id, port.name)):
+        # before the "taken" check: the port is taken by this very wire
+        raise WireError(f"the {out_port.name} port of {source.name} is already wired to the "
+                        f"{port.name} port of {target.name}; one wire is enough")
     taken = len(diagram.wires_into(target.id, port.name))
     if port.max_wires is not None and taken >= port.max_wires:
         raise WireError(f"the {port.name} port of {target.name} is already taken; "

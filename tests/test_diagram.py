@@ -164,6 +164,40 @@ def test_refusals_explain_with_display_names(net):
         d.connect(ids["x"], ids["o"])
 
 
+@pytest.mark.parametrize("dst_port", [None, "input"])
+def test_a_duplicate_wire_is_refused_by_display_names_and_ports(net, dst_port):
+    d, ids = net
+    d.rename(ids["x"], "Pixels")
+    d.rename(ids["h"], "Hidden")
+    add = d.add("Add")  # a port that takes any number of wires: still only one of each
+    d.connect(ids["a"], add)
+    before, recorder = snapshot(d), Recorder(d)
+    for src, dst, expected in (
+            (ids["x"], ids["h"], "the output port of Pixels is already wired to the input "
+                                 "port of Hidden; one wire is enough"),
+            (ids["a"], add, "the output port of ReLU 1 is already wired to the input port of "
+                            "Add 1; one wire is enough")):
+        with pytest.raises(ge.WireError) as caught:
+            d.connect(src, dst, dst_port=dst_port)
+        assert str(caught.value) == expected
+    assert snapshot(d) == before and recorder.calls == []
+
+
+def test_insert_and_disconnect_name_a_wire_in_words(net):
+    d, ids = net
+    d.rename(ids["h"], "Hidden")
+    with pytest.raises(ge.WireError) as caught:
+        d.insert_wire(d.wires[0])
+    assert str(caught.value) == ("a wire from the output port of Input 1 to the input port "
+                                 "of Hidden exists already")
+    with pytest.raises(ValueError) as caught:
+        d.disconnect(Wire(ids["x"], "output", ids["a"], "input"))
+    assert str(caught.value) == ("there is no wire from the output port of Input 1 to the "
+                                 "input port of ReLU 1")
+    with pytest.raises(ValueError, match="from the output port of 'ghost' to"):
+        d.disconnect(Wire("ghost", "output", ids["a"], "input"))
+
+
 def test_wrong_named_port_is_refused(net):
     d, ids = net
     with pytest.raises(ge.WireError, match="no input port"):
