@@ -15,6 +15,8 @@ import numpy as np
 HEADER = struct.Struct(">IQ")
 ARRAY_KEY = "__array__"
 MAX_JSON = 64 * 1024 * 1024
+MAX_DATA = 1024 * 1024 * 1024  # array bytes in one frame
+CHUNK = 1024 * 1024  # read at most this much at once: a bogus length must not allocate
 
 
 def encode(message: dict) -> bytes:
@@ -50,7 +52,7 @@ class FrameReader:
         messages = []
         while len(self.buffer) >= HEADER.size:
             text_len, data_len = HEADER.unpack_from(self.buffer)
-            if text_len > MAX_JSON:
+            if text_len > MAX_JSON or data_len > MAX_DATA:
                 raise ValueError("corrupt frame from the training process")
             end = HEADER.size + text_len + data_len
             if len(self.buffer) < end:
@@ -85,7 +87,7 @@ def _unpack(value, data: memoryview):
 def read_exact(stream, size: int) -> bytes:
     chunks, remaining = [], size
     while remaining:
-        chunk = stream.read(remaining)
+        chunk = stream.read(min(remaining, CHUNK))
         if not chunk:
             raise EOFError("the stream closed")
         chunks.append(chunk)
@@ -97,5 +99,8 @@ def read_message(stream) -> dict:
     """Blocking read of one message from a binary stream."""
     header = read_exact(stream, HEADER.size)
     text_len, data_len = HEADER.unpack(header)
+    if text_len > MAX_JSON or data_len > MAX_DATA:
+        raise ValueError(f"corrupt frame: it announces {text_len} bytes of JSON and "
+                         f"{data_len} bytes of data")
     body = read_exact(stream, text_len + data_len)
     return FrameReader().feed(header + body)[0]

@@ -197,19 +197,54 @@ LINTS: tuple[Lint, ...] = tuple(Lint(f.__name__.replace("_", "-"), f) for f in (
 ))
 
 
-def training_lints(history: list[dict]) -> list[Diagnostic]:
-    """Lints from a run's metrics: a loss that blows up or becomes NaN."""
-    losses = [h.get("train_loss") for h in history if h.get("train_loss") is not None]
-    if not losses:
-        return []
-    last = losses[-1]
-    if not math.isfinite(last) or (len(losses) >= 3 and last > 10 * max(min(losses), 1e-8)
-                                   and last > losses[0]):
-        return [Diagnostic(WARNING, "diverging-loss", "The training loss is growing instead "
-                           "of falling: the learning rate is probably too high. Divide it by "
-                           "10 and reset the weights.")]
+# The loss "diverges" when it ends in NaN or infinity, stays RISE times above its
+# first value for RISE_EPOCHS epochs in a row, or jumps SPIKE times above its best
+# so far (and above where it started) even once: a spike that falls back is
+# still the sign of a learning rate that is too high.
+RISE, RISE_EPOCHS, SPIKE = 1.5, 3, 10.0
+
+GROWING = ("The training loss is growing instead of falling: the learning rate is probably "
+           "too high. Divide it by 10 and reset the weights.")
+BLEW_UP = ("Training stopped because the loss became infinite or NaN: the learning rate is "
+           "probably too high. Divide it by 10 and reset the weights.")
+
+
+def training_lints(history: list[dict], diverged: bool = False) -> list[Diagnostic]:
+    """Lints from a run's metrics: a loss that blows up, grows or stalls.
+
+    ``diverged`` says the run stopped on :class:`~graph_engine.training.TrainingDiverged`
+    (``Run.stopped`` is set): the epoch whose loss became NaN leaves no row in the
+    history, so the history alone cannot show it."""
+    losses = [h["train_loss"] for h in history if h.get("train_loss") is not None]
+    why = _diverging(losses, diverged)
+    if why:
+        return [Diagnostic(WARNING, "diverging-loss", why)]
     if len(losses) >= 20 and losses[-1] > 0.98 * losses[0]:
         return [Diagnostic(HINT, "stalled-loss", "The training loss has hardly moved: the "
                            "learning rate may be too low, or the gradients vanish (see the "
                            "gradient-norm plot).")]
     return []
+
+
+def _diverging(losses: list[float], diverged: bool) -> str:
+    """Why the loss is diverging, or "" when it is not."""
+    if diverged or not all(math.isfinite(loss) for loss in losses):
+        return BLEW_UP
+    if _climbed(losses) or _spiked(losses):
+        return GROWING
+    return ""
+
+
+def _climbed(losses: list[float]) -> bool:
+    """Well above its start for several epochs: not one noisy batch."""
+    return len(losses) > RISE_EPOCHS and losses[0] > 0 and \
+        min(losses[-RISE_EPOCHS:]) > RISE * losses[0]
+
+
+def _spiked(losses: list[float]) -> bool:
+    best = math.inf
+    for loss in losses:
+        if loss > SPIKE * max(best, 1e-8) and loss > losses[0]:
+            return True
+        best = min(best, loss)
+    return False

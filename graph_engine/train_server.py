@@ -21,8 +21,13 @@ import traceback
 
 from . import frames
 
+EOF = {"cmd": "__eof__"}  # queued by the reader when stdin ends: the editor is gone
 SEND_INTERVAL = 0.03  # seconds between history batches while running
 PROBE_INTERVAL = 0.06  # between probe runs: every other history batch, ~15 Hz
+
+
+class EditorGone(Exception):
+    """The editor no longer reads our stdout: there is nobody to report to."""
 
 
 class Server:
@@ -39,11 +44,16 @@ class Server:
 
     # ------------------------------------------------------------ output
     def send(self, message: dict) -> None:
-        self.out.write(frames.encode(message))
-        self.out.flush()
+        data = frames.encode(message)
+        try:
+            self.out.write(data)
+            self.out.flush()
+        except OSError:  # a broken pipe: the editor quit or crashed
+            raise EditorGone from None
 
-    def status(self, status: str, message: str = "") -> None:
-        self.send({"type": "status", "status": status, "message": message, "seq": self.seq})
+    def status(self, status: str, message: str = "", **extra) -> None:
+        self.send({"type": "status", "status": status, "message": message, "seq": self.seq,
+                   **extra})
 
     def flush_rows(self) -> None:
         if self.pending_rows:
@@ -64,6 +74,9 @@ class Server:
     # ------------------------------------------------------------ commands
     def handle(self, message: dict) -> bool:
         """Do one command; False means quit."""
+        if not isinstance(message, dict):
+            self.status("failed", "a command must be a JSON object")
+            return True
         command = message.get("cmd")
         self.seq = message.get("seq", self.seq)
         handler = getattr(self, f"cmd_{command}", None)
@@ -170,7 +183,7 @@ class Server:
             self.flush_rows()
             self.running = False
             self.run_probes()
-            self.status("paused", str(error))
+            self.status("paused", str(error), diverged=True)  # for training_lints(diverged=)
             return False
         self.pending_rows.append(metrics)
         return True
@@ -200,13 +213,23 @@ class Server:
 
     # ------------------------------------------------------------ main loop
     def serve(self) -> None:
+        """Handle commands until quit, the end of stdin, or an editor that stopped
+        listening; all three end the process quietly."""
+        try:
+            self._serve()
+        except EditorGone:
+            return
+
+    def _serve(self) -> None:
         while True:
             try:
                 message = self.inbox.get_nowait() if self.running else self.inbox.get()
             except queue.Empty:
                 message = None
+            if message is EOF:
+                return
             if message is not None:
-                if message.get("cmd") == "__eof__" or not self._safely(self.handle, message):
+                if not self._safely(self.handle, message):
                     return
                 continue
             self._safely(self.train_a_little)
@@ -214,6 +237,8 @@ class Server:
     def _safely(self, fn, *args) -> bool:
         try:
             result = fn(*args)
+        except EditorGone:
+            raise
         except Exception as error:  # noqa: BLE001 - report, keep serving
             self.running = False
             self.status("failed", describe(error))
@@ -244,11 +269,13 @@ def _data_message(data) -> dict:
 
 
 def _read_commands(stream, inbox: queue.Queue) -> None:
+    """Queue each command; the end of stdin, a frame cut short or a corrupt
+    one queue EOF (the editor is gone, or cannot be understood)."""
     try:
         while True:
             inbox.put(frames.read_message(stream))
     except (EOFError, OSError, ValueError):
-        inbox.put({"cmd": "__eof__"})
+        inbox.put(EOF)
 
 
 def _warm_up() -> None:
@@ -264,14 +291,32 @@ def main() -> int:
     # The protocol owns the real stdout; anything printed goes to stderr.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    # Commands are read unbuffered from a copy of stdin: a daemon thread blocked
+    # in sys.stdin.buffer holds its lock, and Python aborts at exit ("could not
+    # acquire lock for <stdin>") when quit arrives while stdin is still open.
+    commands = os.fdopen(os.dup(sys.stdin.fileno()), "rb", buffering=0)
     server = Server(out)
-    reader = threading.Thread(target=_read_commands, args=(sys.stdin.buffer, server.inbox),
+    reader = threading.Thread(target=_read_commands, args=(commands, server.inbox),
                               daemon=True)
     reader.start()
-    server.send({"type": "hello", "pid": os.getpid()})
-    _warm_up()
-    server.serve()
+    try:
+        server.send({"type": "hello", "pid": os.getpid()})
+        _warm_up()
+        server.serve()
+    except EditorGone:
+        pass
+    finally:
+        _close_quietly(out)
     return 0
+
+
+def _close_quietly(out) -> None:
+    """Close stdout without "Exception ignored … BrokenPipeError" when the
+    editor has stopped reading."""
+    try:
+        out.close()
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

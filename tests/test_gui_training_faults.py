@@ -53,6 +53,8 @@ def test_a_huge_learning_rate_pauses_with_what_happened_and_what_to_try(window, 
     assert window.training.toolbar.play.text() == "Play"
     qtbot.wait(500)
     assert "infinite or NaN" in message(window)  # the advice stays in view
+    codes = [d.code for d in window.problems.extra]  # and the problems panel explains it
+    assert codes == ["diverging-loss"]
     with controller.state.lock:
         history, epoch = list(controller.state.history), controller.state.epoch
     assert epoch == len(history) >= 2

@@ -1,11 +1,15 @@
 """Training faults, headless: a loss that blows up stops training with a message
 and keeps the last good epoch's weights; the training process reports
-exceptions instead of dying."""
+exceptions instead of dying, and ends quietly when the editor goes away."""
 
 from __future__ import annotations
 
 import io
 import math
+import struct
+import subprocess
+import sys
+from pathlib import Path
 
 import nets
 import pytest
@@ -17,6 +21,8 @@ from graph_engine.compiler import compile as compile_diagram
 from graph_engine.fileio import dumps
 from graph_engine.train_server import Server
 from graph_engine.training import Trainer, TrainingDiverged
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def relu_net() -> ge.Diagram:
@@ -150,3 +156,72 @@ def test_a_bad_command_is_reported_and_the_process_keeps_serving(message):
     worker.command(cmd="step")  # and it still trains
     assert worker.server.trainer.epoch == 1
     assert worker.statuses()[-1]["status"] == "paused"
+
+
+def test_divergence_is_flagged_in_the_status_for_the_training_lints():
+    worker = Worker()
+    d = relu_net()
+    d.training = d.training.with_(lr=1e6)
+    worker.command(cmd="prepare", diagram=dumps(d), settings=d.training.to_dict())
+    worker.command(cmd="run", epochs=10)
+    worker.train()
+    last = worker.statuses()[-1]
+    assert last["status"] == "paused" and last["diverged"] is True
+
+
+# ------------------------------------------------------------ the process, as the editor runs it
+
+@pytest.fixture
+def server():
+    """``python -m graph_engine.train_server`` after its hello; killed if a test fails."""
+    process = subprocess.Popen([sys.executable, "-m", "graph_engine.train_server"], cwd=ROOT,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    try:
+        assert frames.read_message(process.stdout)["type"] == "hello"
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(30)
+        for stream in (process.stdin, process.stdout, process.stderr):
+            stream.close()
+
+
+def ended_quietly(process) -> None:
+    assert process.wait(60) == 0
+    assert process.stderr.read() == b""  # no traceback, no "Fatal Python error"
+
+
+QUIT = frames.encode({"cmd": "quit", "seq": 1})
+ENDINGS = {
+    "quit, stdin still open": QUIT,  # how the editor quits: Python aborted here before
+    "stdin closed": b"",
+    "stdin closed mid-header": QUIT[:5],
+    "stdin closed mid-frame": QUIT[:-3],
+    "a frame announcing 2 GB": struct.pack(">IQ", 2**31, 0) + b"{",
+}
+
+
+@pytest.mark.parametrize("ending", list(ENDINGS))
+def test_the_process_ends_quietly_when_the_editor_goes(server, ending):
+    server.stdin.write(ENDINGS[ending])
+    server.stdin.flush()
+    if ending.startswith("stdin closed"):
+        server.stdin.close()
+    ended_quietly(server)
+
+
+@pytest.mark.parametrize("stdin_open", [False, True])
+def test_the_process_ends_quietly_when_the_editor_vanishes_mid_run(server, stdin_open):
+    d = relu_net()
+    for message in ({"cmd": "prepare", "diagram": dumps(d), "settings": d.training.to_dict()},
+                    {"cmd": "run", "epochs": 10**9}):
+        server.stdin.write(frames.encode(message))
+    server.stdin.flush()
+    while frames.read_message(server.stdout)["type"] != "history":
+        pass  # training is under way
+    server.stdout.close()  # nobody reads the results any more
+    if not stdin_open:
+        server.stdin.close()
+    ended_quietly(server)

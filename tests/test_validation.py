@@ -368,6 +368,40 @@ def _diverging_nan(tmp_path):
     return Case(None, "warning", run=lambda: lints.training_lints(_history(0.7, float("nan"))))
 
 
+@case("diverging-loss/climbing")
+def _diverging_climbing(tmp_path):
+    # never ten times its best, but well above where it started for three epochs
+    return Case(None, "warning", words="growing instead of falling",
+                run=lambda: lints.training_lints(_history(0.7, 0.9, 1.2, 1.5, 2.0)))
+
+
+@case("diverging-loss/spike")
+def _diverging_spike(tmp_path):
+    # a spike that has already fallen back: the warning must not depend on when we look
+    return Case(None, "warning", words="growing instead of falling",
+                run=lambda: lints.training_lints(_history(0.7, 0.3, 0.05, 0.9, 0.2, 0.1)))
+
+
+def _classifier(**training) -> ge.Diagram:
+    d = ge.Diagram()
+    line(d, ("Input", {"features": 2}), lin(8), "ReLU", lin(2), "CrossEntropyLoss")
+    d.dataset = DatasetSpec("circle", samples=200)
+    d.training = d.training.with_(optimizer="sgd", **training)
+    return d
+
+
+def _lints_of_a_run(d: ge.Diagram) -> list:
+    run = ge.train(d)
+    return lints.training_lints(run.history, diverged=run.stopped is not None)
+
+
+@case("diverging-loss/diverged")
+def _diverging_run(tmp_path):
+    # learning rate 1e6: NaN in the first epoch, so the history holds no row at all
+    return Case(None, "warning", words="infinite or NaN",
+                run=lambda: _lints_of_a_run(_classifier(lr=1e6, epochs=20)))
+
+
 @case("stalled-loss")
 def _stalled(tmp_path):
     return Case(None, "hint", words="hardly moved",
@@ -426,6 +460,20 @@ def test_transparent_blocks_do_not_hide_a_sigmoid():
 def test_training_lints_are_quiet_on_a_falling_loss():
     assert lints.training_lints(_history(*[1 / (i + 1) for i in range(30)])) == []
     assert lints.training_lints([]) == []
+    bumpy = [0.69, 0.6, 0.66, 0.5, 0.55, 0.4, 0.45, 0.3, 0.01, 0.09, 0.02, 0.05, 0.01]
+    assert lints.training_lints(_history(*bumpy)) == []  # noise near zero is no spike
+
+
+def test_training_lints_are_quiet_on_a_real_run_that_learns():
+    assert _lints_of_a_run(_classifier(lr=0.3, epochs=30)) == []
+
+
+def test_a_run_that_diverged_is_reported_even_with_an_empty_history():
+    run = ge.train(_classifier(lr=1e6, epochs=20))
+    assert run.stopped and run.history == []
+    assert lints.training_lints(run.history) == []  # the history alone cannot tell
+    [lint] = lints.training_lints(run.history, diverged=True)
+    assert lint.code == "diverging-loss" and "Divide it by 10" in lint.message
 
 
 # ------------------------------------------------------------ valid diagrams

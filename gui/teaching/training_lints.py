@@ -28,6 +28,7 @@ class TrainingLints(QObject):
         self.controller = window.training.controller
         self._seen = -1  # history length last checked
         self._checked_at = 0.0
+        self._diverged = False
         self._kept: dict = {}  # sticky lints of this run, by code
         self.controller.progressed.connect(self.check)
 
@@ -36,8 +37,10 @@ class TrainingLints(QObject):
         with state.lock:
             size = len(state.history)
             history = state.history[:size]
-        if size == self._seen:
+            diverged = state.diverged
+        if size == self._seen and diverged == self._diverged:
             return
+        self._diverged = diverged
         if size < self._seen:
             self._kept = {}  # a reset or a new run
         now = time.monotonic()
@@ -45,7 +48,7 @@ class TrainingLints(QObject):
                 and self.controller.running:
             return
         self._seen, self._checked_at = size, now
-        lints = training_lints(history)
+        lints = training_lints(history, diverged=diverged)
         self._kept.update({d.code: d for d in lints if d.code in STICKY})
         codes = {d.code for d in lints}
         self._show(lints + [d for code, d in self._kept.items() if code not in codes])

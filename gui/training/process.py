@@ -37,6 +37,7 @@ class TrainingState:
     version: int = 0  # bumped on every change
     data: Dataset | None = None
     prepared: bool = False
+    diverged: bool = False  # the run stopped on a NaN or infinite loss
 
     def bump(self) -> None:
         self.version += 1
@@ -128,6 +129,7 @@ class TrainingProcess(QObject):
         with state.lock:
             if kind == "status":
                 state.status, state.message = message["status"], message["message"]
+                state.diverged = bool(message.get("diverged"))
                 state.status_seq = message["seq"]
             elif kind == "history":
                 state.history.extend(message["rows"])
