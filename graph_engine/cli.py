@@ -2,7 +2,9 @@
 
 Exit status: 0 success, 1 a diagram with errors (or training that failed),
 2 an unreadable file or bad arguments. Messages go to stderr, results to
-stdout.
+stdout. A training run that diverges or fails exits 1, not 2: the file was
+read and the arguments were accepted, so 2 would blame the wrong thing; it is
+this diagram, with these settings, that does not train.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from .settings import OPTIMIZERS
 
 COMMANDS = ("validate", "compile", "train", "export")
 PROG = "netcanvas"
+EXIT_STATUS = ("Exit status: 0 success; 1 the diagram has errors, or training diverged or "
+               "failed; 2 an unreadable file or bad arguments")
+MAX_LINE = 300  # an error quoted on one line is cut here
 
 
 class UsageError(Exception):
@@ -33,14 +38,18 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Validate, compile, train and "
-                     "export NetCanvas diagrams without a window.")
+                     "export NetCanvas diagrams without a window.", epilog=EXIT_STATUS)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("validate", help="list the diagram's problems, one per line")
     p.add_argument("file")
     p = sub.add_parser("compile", help="print (or write) the diagram as PyTorch source")
     p.add_argument("file")
     p.add_argument("-o", "--output", metavar="OUT.py", help="write the source to OUT.py")
-    p = sub.add_parser("train", help="train the diagram on its data set")
+    p = sub.add_parser("train", help="train the diagram on its data set",
+                       epilog="If the loss becomes infinite or NaN, training stops, keeps the "
+                       "weights of the last good epoch and exits 1, suggesting a lower --lr. "
+                       "Any other failure while training prints one line, 'netcanvas: "
+                       "training failed: ...', and exits 1. " + EXIT_STATUS)
     p.add_argument("file")
     p.add_argument("--dataset", metavar="NAME")
     p.add_argument("--epochs", type=int, metavar="N")
@@ -125,17 +134,43 @@ def cmd_train(args) -> int:
                     callback=progress.update if progress else None)
     except DiagramError:
         raise
-    except ValueError as error:
+    except ValueError as error:  # settings out of bounds, an unknown or unreadable data set
         raise UsageError(str(error)) from None
-    if progress:
-        progress.finish()
+    except Exception as error:  # noqa: BLE001 - one readable line, never a traceback
+        _finish(progress)
+        print(f"{PROG}: training failed: {_one_line(error)}", file=sys.stderr)
+        return 1
+    _finish(progress)
     if args.save_weights:
         _save_weights(run, args.save_weights, diagram.title)
     _report(run, args.json)
     if run.stopped:
-        print(f"{PROG}: {run.stopped}", file=sys.stderr)
+        print(f"{PROG}: {_diverged(run, diagram)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _finish(progress) -> None:
+    if progress:
+        progress.finish()
+
+
+def _one_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    text = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+    return text if len(text) <= MAX_LINE else text[:MAX_LINE - 1] + "…"
+
+
+def _diverged(run, diagram) -> str:
+    """What happened and what to try, in command-line terms (no "reset" button)."""
+    good, lr = len(run.history), run.settings.lr
+    kept = f"the weights of epoch {good}" if good else "the initial weights"
+    custom = any(b.type == "CustomActivation" for b in diagram.blocks)
+    return (f"training diverged: the loss became infinite or NaN in epoch {good + 1}, so "
+            f"training stopped and kept {kept}. The learning rate {lr:g} is probably too "
+            f"high: try --lr {lr / 10:g}" + (", and check that no custom activation takes "
+                                             "the log or sqrt of a negative number."
+                                             if custom else "."))
 
 
 def _save_weights(run, path: str, title: str) -> None:

@@ -204,3 +204,38 @@ def test_bad_arguments_exit_2(args, good_file):
 def test_help_exits_0():
     result = run_cli("--help")
     assert result.returncode == 0 and "validate" in result.stdout
+
+
+# ------------------------------------------------------------ training that fails
+
+def test_train_that_diverges_says_what_to_try_and_exits_1(good_file):
+    result = run_cli("train", good_file, "--optimizer", "sgd", "--lr", "1e6")
+    assert result.returncode == 1  # the diagram does not train: not a bad argument (2)
+    assert result.stderr == ("netcanvas: training diverged: the loss became infinite or NaN "
+                             "in epoch 1, so training stopped and kept the initial weights. "
+                             "The learning rate 1e+06 is probably too high: try --lr 100000.\n")
+    assert result.stdout.startswith("0 epochs in ")
+
+
+def test_an_unexpected_training_error_is_one_line_and_exits_1(good_file, monkeypatch, capsys):
+    from graph_engine import cli
+    from graph_engine.training import Trainer
+
+    def broken_epoch(self):
+        raise RuntimeError("mat1 and mat2 shapes cannot be multiplied\n(the torch detail)")
+
+    monkeypatch.setattr(Trainer, "run_epoch", broken_epoch)
+    assert cli.main(["train", str(good_file), "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert err == ("netcanvas: training failed: RuntimeError: mat1 and mat2 shapes cannot be "
+                   "multiplied\n")
+    assert out == ""
+
+
+def test_train_help_documents_the_exit_status():
+    result = run_cli("train", "--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "Exit status: 0 success; 1 the diagram has errors, or training diverged or failed; " \
+           "2 an unreadable file or bad arguments" in text
+    assert "training failed: ..." in text and "lower --lr" in text
