@@ -11,7 +11,7 @@ import json
 import math
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -65,14 +65,22 @@ def to_dict(diagram: Diagram) -> dict:
     }
 
 
-def dumps(diagram: Diagram) -> str:
-    return json.dumps(to_dict(diagram), indent=2, allow_nan=False) + "\n"
+def dumps(diagram: Diagram, folder: str | None = None) -> str:
+    """The file's text; with ``folder`` (where it is saved), a CSV data set
+    inside that folder is written relative to it, so the two move together."""
+    document = to_dict(diagram)
+    csv = (document["dataset"] or {}).get("csv")
+    if folder is not None and csv is not None and os.path.isabs(csv["path"]):
+        relative = os.path.relpath(csv["path"], folder)
+        if not relative.startswith(os.pardir):
+            csv["path"] = relative.replace(os.sep, "/")
+    return json.dumps(document, indent=2, allow_nan=False) + "\n"
 
 
 def save(diagram: Diagram, path: str | os.PathLike) -> None:
     """Write atomically: a temporary file beside ``path``, fsync, rename.
     On failure the old file is untouched and OSError propagates."""
-    write_atomic(path, dumps(diagram))
+    write_atomic(path, dumps(diagram, os.path.dirname(os.path.abspath(path))))
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:
@@ -122,9 +130,19 @@ def load(path: str | os.PathLike) -> Diagram:
     except OSError as error:
         raise DiagramFileError(f"cannot read the file: {error.strerror or error}", path) from None
     try:
-        return loads(raw)
+        diagram = loads(raw)
     except DiagramFileError as error:
         raise DiagramFileError(error.reason, path) from None
+    _anchor_csv(diagram, os.path.dirname(os.path.abspath(path)))
+    return diagram
+
+
+def _anchor_csv(diagram: Diagram, folder: str) -> None:
+    """A relative CSV path means: beside the diagram file (not the current folder)."""
+    spec = diagram.dataset
+    if spec is not None and spec.csv is not None and not os.path.isabs(spec.csv.path):
+        where = os.path.normpath(os.path.join(folder, spec.csv.path))
+        diagram.dataset = replace(spec, csv=replace(spec.csv, path=where))
 
 
 def loads(raw: bytes | str) -> Diagram:

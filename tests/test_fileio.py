@@ -70,6 +70,35 @@ def test_round_trip_of_a_csv_dataset(tmp_path):
     assert ge.load(tmp_path / "net.json").dataset == d.dataset
 
 
+def test_a_csv_beside_the_diagram_travels_with_it(tmp_path, monkeypatch):
+    """Saved relative to the diagram's folder; loaded from there, whatever the
+    current folder: a teacher can move a student's folder and still train it."""
+    class_folder = tmp_path / "class" / "ada"
+    (class_folder / "data").mkdir(parents=True)
+    (class_folder / "data" / "points.csv").write_text("a,b,label\n0,1,0\n1,0,1\n2,2,0\n")
+    d = full_diagram()
+    d.dataset = DatasetSpec("csv", csv=CsvSource(str(class_folder / "data" / "points.csv")))
+    ge.save(d, class_folder / "net.json")
+    saved = json.loads((class_folder / "net.json").read_text())
+    assert saved["dataset"]["csv"]["path"] == "data/points.csv"
+    moved = tmp_path / "graded" / "ada"
+    moved.parent.mkdir()
+    (tmp_path / "class" / "ada").rename(moved)
+    monkeypatch.chdir(tmp_path)
+    back = ge.load(moved / "net.json")
+    assert back.dataset.csv.path == str(moved / "data" / "points.csv")
+    assert ge.datasets.load(back.dataset).info.features == 2
+
+
+def test_a_csv_outside_the_diagrams_folder_keeps_its_full_path(tmp_path):
+    d = full_diagram()
+    d.dataset = DatasetSpec("csv", csv=CsvSource(str(tmp_path / "shared.csv")))
+    (tmp_path / "work").mkdir()
+    ge.save(d, tmp_path / "work" / "net.json")
+    saved = json.loads((tmp_path / "work" / "net.json").read_text())
+    assert saved["dataset"]["csv"]["path"] == str(tmp_path / "shared.csv")
+
+
 def test_round_trip_of_an_empty_diagram(tmp_path):
     ge.save(ge.Diagram(), tmp_path / "empty.json")
     back = ge.load(tmp_path / "empty.json")
