@@ -20,15 +20,11 @@ from PySide6.QtWidgets import (
 from . import commands
 from .document import Document
 from .param_widgets import ParamEditor
+from .style import text_label
 
 
-def _label(text: str, name: str = "", wrap: bool = True) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if name:
-        label.setObjectName(name)
-    return label
+def _label(text: str, name: str = "") -> QLabel:
+    return text_label(text, name, selectable=True)  # students copy formulas from here
 
 
 class Inspector(QScrollArea):

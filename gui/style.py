@@ -63,3 +63,17 @@ def mono_font(point_size: float = 9.5) -> QFont:
 def style_sheet() -> str:
     path = RESOURCES / "style.qss"
     return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def text_label(text: str, name: str = "helpText", selectable: bool = False):
+    """A wrapped QLabel styled by its object name (helpText, sectionTitle...)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel(text)
+    label.setWordWrap(True)
+    if name:
+        label.setObjectName(name)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label

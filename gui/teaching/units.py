@@ -12,21 +12,15 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout
 
+from ..style import text_label as _label
 from .heatmaps import Tile, diverging, plane_image
 from .hub import ProbeView, error_text
 
 COLUMNS = 4
 RESOLUTION = 40
 MAX_UNITS = 16
-
-
-def _label(text: str, name: str = "helpText") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    return label
 
 
 class UnitMaps(ProbeView):

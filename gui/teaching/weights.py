@@ -10,20 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtWidgets import QVBoxLayout
 
+from ..style import text_label as _label
 from .heatmaps import diverging
 from .hub import ProbeView, error_text
 
 MAX_LABELLED = 64  # cells; beyond this the numbers would not be readable
 GAP = 0.4  # between W and the bias column, in cells
-
-
-def _label(text: str, name: str = "helpText") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    return label
 
 
 class WeightMap(ProbeView):
