@@ -27,7 +27,8 @@ bench: $(STAMP)
 	$(PY) -m benchmarks.run
 
 fuzz: $(STAMP)
-	NETCANVAS_FUZZ_EXAMPLES=10000 $(PY) -m pytest -q tests/test_fuzz_files.py
+	NETCANVAS_FUZZ_EXAMPLES=10000 $(PY) -m pytest -q tests/test_fuzz_files.py tests/test_formula_hostile.py
+	QT_QPA_PLATFORM=offscreen NETCANVAS_UNDO_SEQUENCES=200 $(PY) -m pytest -q tests/test_gui_undo_fuzz.py
 
 docs: $(STAMP)
 	$(PY) -m tools.make_docs
