@@ -105,16 +105,6 @@ class Diagram:
     def has_wire(self, wire: Wire) -> bool:
         return wire in self._wire_set
 
-    def describe_wire(self, wire: Wire) -> str:
-        """A wire in a student's words: "from the output port of Input 1 to the
-        input port of Linear 1" (display names; the id of a block that is gone)."""
-        return (f"from the {wire.src_port} port of {self._name(wire.src)} to the "
-                f"{wire.dst_port} port of {self._name(wire.dst)}")
-
-    def _name(self, block_id: str) -> str:
-        block = self._blocks.get(block_id) if isinstance(block_id, str) else None
-        return block.name if block is not None else repr(block_id)
-
     # ------------------------------------------------------------ blocks
     def add(self, type: str, **params) -> str:
         """Add a block of ``type`` with ``params``; return its id.
@@ -223,7 +213,9 @@ class Diagram:
         try:
             index = self._wires.index(wire)
         except ValueError:
-            raise ValueError(f"there is no wire {self.describe_wire(wire)}") from None
+            from .wiring import describe_wire
+
+            raise ValueError(f"there is no wire {describe_wire(self, wire)}") from None
         del self._wires[index]
         self._wire_set.discard(wire)
         self._emit(self.wire_removed, wire)
@@ -237,7 +229,9 @@ class Diagram:
             spec = self.block(block_id).spec
             (spec.output_port if side == "output" else spec.input_port)(port)
         if wire in self._wire_set:
-            raise WireError(f"a wire {self.describe_wire(wire)} exists already")
+            from .wiring import describe_wire
+
+            raise WireError(f"a wire {describe_wire(self, wire)} exists already")
         self._wires.insert(len(self._wires) if index is None else index, wire)
         self._wire_set.add(wire)
         self._emit(self.wire_added, wire)

@@ -15,6 +15,17 @@ if TYPE_CHECKING:
     from .diagram import Diagram
 
 
+def describe_wire(diagram: Diagram, wire: Wire) -> str:
+    """A wire in a student's words: "from the output port of Input 1 to the
+    input port of Linear 1" (display names; the id of a block that is gone)."""
+    def name(block_id) -> str:
+        known = isinstance(block_id, str) and block_id in diagram
+        return diagram.block(block_id).name if known else repr(block_id)
+
+    return (f"from the {wire.src_port} port of {name(wire.src)} to the "
+            f"{wire.dst_port} port of {name(wire.dst)}")
+
+
 def plan_wire(diagram: Diagram, src: str, dst: str, src_port: str | None,
               dst_port: str | None) -> Wire:
     source, target = _block(diagram, src), _block(diagram, dst)
