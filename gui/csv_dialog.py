@@ -24,6 +24,7 @@ from graph_engine.datasets import DatasetError
 from graph_engine.settings import TASKS, CsvSource, DatasetSpec
 
 from . import dialogs
+from .style import text_label
 
 CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
 
@@ -55,9 +56,7 @@ class CsvDialog(QDialog):
         self.task.addItems(TASKS)
         self.standardize = QCheckBox("Standardise the features (mean 0, deviation 1)")
         self.standardize.setChecked(True)
-        self.error = QLabel()
-        self.error.setObjectName("errorText")
-        self.error.setWordWrap(True)
+        self.error = text_label("", "errorText")
         self.guess = QLabel()
         self.guess.setObjectName("helpText")
         form = QFormLayout()

@@ -18,6 +18,7 @@ from graph_engine.settings import DATASET_PARAMS, TRAINING_PARAMS, DatasetSpec
 from . import commands
 from .param_widgets import ParamEditor
 from .plots import CLASS_COLOURS
+from .style import text_label
 from .tasks import run_in_background
 
 CSV_ITEM = "csv"
@@ -37,13 +38,9 @@ class DataPanel(QWidget):
                                     Qt.ItemDataRole.ToolTipRole)
         self.choice.addItem("CSV file…", CSV_ITEM)
         self.choice.activated.connect(self._chosen)
-        self.description = QLabel()
-        self.description.setObjectName("helpText")
-        self.description.setWordWrap(True)
+        self.description = text_label("", "helpText")
         self.editors = {p.name: ParamEditor(p, p.default, self) for p in DATASET_PARAMS}
-        self.error = QLabel()
-        self.error.setObjectName("errorText")
-        self.error.setWordWrap(True)
+        self.error = text_label("", "errorText")
         form = QFormLayout()
         form.addRow("Data set", self.choice)
         for name, editor in self.editors.items():

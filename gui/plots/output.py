@@ -12,8 +12,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from ..style import text_label
 from . import CLASS_COLOURS
 
 NEGATIVE, POSITIVE = np.array([245, 147, 34]), np.array([8, 119, 189])
@@ -70,9 +71,7 @@ class OutputPlot(QWidget):
         # Test rings under the training dots, so both stay visible where they overlap.
         for item in (self.image, self.test_points, self.curve, self.train_points):
             self.plot.addItem(item)
-        self.note = QLabel()
-        self.note.setObjectName("helpText")
-        self.note.setWordWrap(True)
+        self.note = text_label("", "helpText")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.plot, 1)

@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
+from ..style import text_label
 from ..tasks import run_in_background
 from .hub import ProbeView
 
@@ -52,9 +53,7 @@ class ActivationPlot(ProbeView):
                                       connect="finite")
         self.df_curve = self.plot.plot([], [], pen=pg.mkPen(DF_COLOUR, width=2, style=DASH),
                                        name="f′(x)", connect="finite")
-        self.caption = QLabel()
-        self.caption.setObjectName("helpText")
-        self.caption.setWordWrap(True)
+        self.caption = text_label("", "helpText")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         title = QLabel("<b>Activation and its slope</b>")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QTextOption
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from graph_engine import DiagramError, to_python
 
@@ -41,9 +41,7 @@ class CodePanel(QWidget):
         self.text.setReadOnly(True)
         self.text.setFont(style.mono_font(9.5))
         self.text.setWordWrapMode(QTextOption.WrapMode.NoWrap)
-        self.status = QLabel()
-        self.status.setObjectName("helpText")
-        self.status.setWordWrap(True)
+        self.status = style.text_label("", "helpText")
         self.copy_button = QPushButton("Copy")
         self.copy_button.setToolTip("Copy the code to the clipboard")
         self.copy_button.clicked.connect(self.copy)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout
 
+from ..style import text_label
 from .hub import ProbeView, error_text
 
 WHITE, BLUE = np.array([255.0, 255.0, 255.0]), np.array([8.0, 119.0, 189.0])
@@ -46,9 +47,7 @@ class ConfusionPanel(ProbeView):
         self.plot.setLabel("left", "true class")
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
-        self.caption = QLabel()
-        self.caption.setObjectName("helpText")
-        self.caption.setWordWrap(True)
+        self.caption = text_label("", "helpText")
         row = QHBoxLayout()
         row.addWidget(self.caption, 1)
         row.addWidget(self.split)

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from ..plots import CLASS_COLOURS
+from ..style import text_label
 from .hub import ProbeView, error_text
 
 LEGEND_ROWS = 6
@@ -50,9 +51,7 @@ class GradientPlot(ProbeView):
         self.legend.setObjectName("gradientLegend")
         self.legend.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.legend.setMinimumWidth(130)
-        self.caption = QLabel()
-        self.caption.setObjectName("helpText")
-        self.caption.setWordWrap(True)
+        self.caption = text_label("", "helpText")
         row = QHBoxLayout()
         row.addWidget(self.plot, 1)
         row.addWidget(self.legend)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from html import escape
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout
 
+from ..style import text_label
 from .hub import ProbeView, error_text
 
 MAX_LAYERS = 8
@@ -29,9 +30,7 @@ class HistogramPanel(ProbeView):
         self.layers: list[dict] = []
         self.grid = QGridLayout()
         self.grid.setSpacing(4)
-        self.caption = QLabel()
-        self.caption.setObjectName("helpText")
-        self.caption.setWordWrap(True)
+        self.caption = text_label("", "helpText")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(self.grid, 1)
