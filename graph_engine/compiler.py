@@ -8,7 +8,6 @@ The loss is a separate criterion.
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
 
 import torch
@@ -92,7 +91,7 @@ def _graph_module(plan: Plan, modules: dict[str, nn.Module], class_name: str) ->
     for segment in plan.segments:
         args = [values[i] for i in segment.inputs]
         if plan.is_merge(segment):
-            node = _merge_node(graph, a.block(segment.last).type, args)
+            node = graph.call_function(a.block(segment.last).spec.combine, (list(args),))
         else:
             parts = [modules[b] for b in segment.block_ids]
             root[segment.attr] = parts[0] if len(parts) == 1 else nn.Sequential(*parts)
@@ -112,15 +111,6 @@ class NetModule(fx.GraphModule):
         code = super().recompile()
         type(self).__call__ = nn.Module.__call__  # each instance has its own class
         return code
-
-
-def _merge_node(graph: fx.Graph, kind: str, args: list[fx.Node]) -> fx.Node:
-    if kind == "Concat":
-        return graph.call_function(torch.cat, (tuple(args),), {"dim": 1})
-    node = args[0]
-    for other in args[1:]:
-        node = graph.call_function(operator.add, (node, other))
-    return node
 
 
 def _class_name(diagram: Diagram) -> str:
