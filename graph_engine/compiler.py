@@ -134,6 +134,3 @@ def run_blocks(net: CompiledNet, x: torch.Tensor) -> dict[str, torch.Tensor]:
             values[block_id] = value
     return values
 
-
-def model_errors(diagram: Diagram) -> list:
-    return [p for p in validate(diagram) if p.is_error]

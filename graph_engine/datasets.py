@@ -68,10 +68,6 @@ class DatasetError(ValueError):
 
 # ----------------------------------------------------------- Playground sets
 
-def _uniform(rng, low, high, size=None):
-    return rng.uniform(low, high, size)
-
-
 def _circle(n: int, noise: float, rng) -> tuple[np.ndarray, np.ndarray]:
     radius = 5.0
     half = n // 2

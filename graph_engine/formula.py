@@ -329,10 +329,6 @@ def _uses_x(node: Node) -> bool:
     return node.op == "x" or any(_uses_x(arg) for arg in node.args)
 
 
-def parameter_names(text: str) -> tuple[str, ...]:
-    return parse(text).params
-
-
 # ---------------------------------------------------------------- evaluation
 
 def evaluate(node: Node, x, params: dict):

@@ -12,8 +12,6 @@ import torch
 
 from .registry import LossSpec
 
-CLASS_OUTPUTS = ("logits", "log-probabilities", "probabilities")
-
 
 def prepare_target(y: np.ndarray, loss: LossSpec, classification: bool, outputs: int):
     """The data set's labels in the form ``loss`` expects."""

@@ -38,7 +38,6 @@ class Plan:
     loss: str | None  # the loss block, if any
     inputs: list[str]  # Input blocks (all read the same x)
     features: int | None  # input features
-    paths: dict[str, str] = field(default_factory=dict)  # block id -> module path
 
     def is_merge(self, segment: Segment) -> bool:
         return self.analysis.block(segment.block_ids[0]).spec.role == MERGE
@@ -107,6 +106,3 @@ def _name(plan: Plan) -> None:
             stem = re.sub(r"[^a-z0-9]", "", plan.analysis.block(segment.last).type.lower())
         counts[stem] = counts.get(stem, 0) + 1
         segment.attr = stem if single_chain else f"{stem}{counts[stem]}"
-        for index, block_id in enumerate(segment.block_ids):
-            plan.paths[block_id] = (f"{segment.attr}.{index}" if len(segment.block_ids) > 1
-                                    else segment.attr)

@@ -48,15 +48,6 @@ def plot_bounds(trainer: Trainer) -> tuple[float, float, float, float]:
             float(high[1] + pad[1]))
 
 
-def _forward(trainer: Trainer, points: np.ndarray) -> torch.Tensor:
-    model = trainer.model
-    model.eval()
-    with torch.no_grad():
-        out = model(torch.as_tensor(points))
-    model.train()
-    return out
-
-
 def boundary(trainer: Trainer, resolution: int = 100) -> dict | None:
     """What the output plot draws for this data set, or None if it has none.
 

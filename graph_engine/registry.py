@@ -10,7 +10,7 @@ compiler, code exporter and the generated block reference all read it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .params import ParamSpec
 
@@ -95,8 +95,6 @@ class BlockSpec:
     output_range: tuple[float | None, float | None] = (None, None)
     # (params, class name) -> source of a helper class the exported code needs
     prelude: Callable[[dict, str], str] | None = None
-    colour: str = ""  # optional override of the category colour
-    aliases: tuple[str, ...] = field(default=())
 
     def param(self, name: str) -> ParamSpec:
         for spec in self.params:
