@@ -195,3 +195,11 @@ class SetTraining(QUndoCommand):
 
     def undo(self) -> None:
         self.diagram.training = self.old
+
+
+def set_training(document, name: str, value) -> None:
+    """Push one undoable change of a (checked) training setting, unless it is so already."""
+    diagram = document.diagram
+    if getattr(diagram.training, name) != value:
+        settings = diagram.training.with_(**{name: value})
+        document.undo_stack.push(SetTraining(diagram, settings, f"Set {name} to {value}"))

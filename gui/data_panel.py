@@ -91,11 +91,7 @@ class DataPanel(QWidget):
             editor.set_value(getattr(settings, name))
 
     def _training_setting(self, name: str, value) -> None:
-        diagram = self.document.diagram
-        if getattr(diagram.training, name) != value:
-            settings = diagram.training.with_(**{name: value})
-            self.document.undo_stack.push(
-                commands.SetTraining(diagram, settings, f"Set {name} to {value}"))
+        commands.set_training(self.document, name, value)  # the editor checked the value
 
     def show_dataset(self) -> None:
         self.show_training()

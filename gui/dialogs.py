@@ -29,6 +29,11 @@ def open_path(parent: QWidget, title: str = "Open diagram", folder: str = "",
     return path
 
 
+def with_suffix(path: str, *suffixes: str) -> str:
+    """``path`` ending in one of ``suffixes`` (any case), else with the first added."""
+    return path if path.lower().endswith(suffixes) else path + suffixes[0]
+
+
 def save_path(parent: QWidget, title: str = "Save diagram", suggestion: str = "",
               filter: str = DIAGRAM_FILTER) -> str:
     path, _ = QFileDialog.getSaveFileName(parent, title, suggestion, filter)
@@ -41,11 +46,6 @@ def show_error(parent: QWidget, title: str, text: str) -> None:
 
 def show_info(parent: QWidget, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
-
-
-def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
-    answer = QMessageBox.question(parent, title, text)
-    return answer == QMessageBox.StandardButton.Yes
 
 
 def ask_recover(parent: QWidget, name: str, when: str) -> str:

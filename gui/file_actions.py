@@ -91,9 +91,7 @@ class FileActions(QObject):
         path = dialogs.save_path(self.window, suggestion=suggestion)
         if not path:
             return False
-        if not path.lower().endswith(".json"):
-            path += ".json"
-        return self._write(path)
+        return self._write(dialogs.with_suffix(path, ".json"))
 
     def _write(self, path: str) -> bool:
         try:
@@ -131,8 +129,7 @@ class FileActions(QObject):
                                  "PNG image (*.png);;SVG image (*.svg)")
         if not path:
             return
-        if not path.lower().endswith((".png", ".svg")):
-            path += ".png"
+        path = dialogs.with_suffix(path, ".png", ".svg")
         ok = export_svg(self.window.scene, path) if path.lower().endswith(".svg") else \
             export_png(self.window.scene, path)
         if ok:

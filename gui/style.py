@@ -42,10 +42,6 @@ def category_colour(category: str) -> QColor:
     return QColor(CATEGORY_COLOURS.get(category, "#64748B"))
 
 
-def colour(name: str) -> QColor:
-    return QColor(name)
-
-
 def ui_font(point_size: float = 9.5, bold: bool = False) -> QFont:
     font = QFont("DejaVu Sans")
     font.setPointSizeF(point_size)

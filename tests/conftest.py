@@ -32,7 +32,7 @@ def no_modal_dialogs(monkeypatch, request):
         raise AssertionError(f"unexpected modal dialog: {args[1:] if len(args) > 1 else ''}")
 
     for name in ("ask_unsaved", "open_path", "save_path", "show_error", "show_info",
-                 "ask_yes_no", "ask_recover"):
+                 "ask_recover"):
         monkeypatch.setattr(dialogs, name, unexpected)
     yield
 

@@ -128,9 +128,6 @@ class BlockItem(QGraphicsItem):
     def port(self, side: str, name: str) -> PortItem:
         return (self.inputs if side == INPUT_SIDE else self.outputs)[name]
 
-    def all_ports(self) -> list[PortItem]:
-        return [*self.inputs.values(), *self.outputs.values()]
-
     def refresh(self, block, param_count: int | None = None) -> None:
         """Re-read the texts from the block (after params or name changed)."""
         self.title = _elide(block.label, 22)

@@ -13,6 +13,8 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
 
 from graph_engine import WireError
+from graph_engine.analysis import wire_features
+from graph_engine.registry import INPUT
 
 from .. import commands, style
 from ..document import Document
@@ -110,11 +112,11 @@ class DiagramScene(QGraphicsScene):
             block = self._diagram.block(block_id)
             features = analysis.input_features(block_id) or 0
             count = block.spec.param_count(block.params, features) if features or \
-                block.spec.role == "input" else 0
+                block.spec.role == INPUT else 0
             item.refresh(block, count)
             item.set_problems(*_problem_summary(self.document.problems_for(block_id)))
         for wire, item in self.wires.items():
-            size = analysis.features.get(wire.src)
+            size = wire_features(analysis, wire)
             labels = wire.src_port == "target"
             item.set_label("labels" if labels else (f"N×{size}" if size else ""))
 
@@ -189,12 +191,6 @@ class DiagramScene(QGraphicsScene):
         self.document.undo_stack.push(commands.Connect(self.diagram, wire))
         self.status_message.emit(f"Connected {self.diagram.block(wire.src).name} to "
                                  f"{self.diagram.block(wire.dst).name}")
-
-    def connect_ports(self, source: PortItem, target: PortItem) -> bool:
-        """Wire two ports as a mouse drag would (used by keyboard and tests)."""
-        self.start_wire(source, source.scene_anchor())
-        self._finish_wire(target.scene_anchor())
-        return True
 
     # ------------------------------------------------------------ background
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:

@@ -69,10 +69,6 @@ class CurvePlot(pg.PlotWidget):
         self.cursor.setVisible(True)
         self.readout.setVisible(True)
 
-    def readout_text(self) -> str:
-        return self.readout.toPlainText()
-
-
 class Series:
     """Growing columns of the history, converted incrementally (a long run
     has hundreds of thousands of epochs; each redraw adds only the new ones)."""
@@ -95,13 +91,13 @@ class Series:
                 grown[:self.size] = column[:self.size]
                 self.columns[key] = grown
         for key, column in self.columns.items():
-            values = [row.get(key, np.nan) for row in rows]
-            column[self.size:needed] = np.asarray(values, dtype=float)
+            values = np.asarray([row.get(key, np.nan) for row in rows], dtype=float)
+            values[~np.isfinite(values)] = np.nan  # an infinite loss is a gap, not a spike
+            column[self.size:needed] = values
         self.size = needed
 
     def __getitem__(self, key: str) -> np.ndarray:
-        column = self.columns[key][:self.size]
-        return np.where(np.isfinite(column), column, np.nan)
+        return self.columns[key][:self.size]  # a view: redraws copy nothing
 
 
 def nice_limit(epochs: float) -> float:
@@ -148,7 +144,7 @@ class CurvesPanel(QWidget):
             return
         self.series.extend(history[self.series.size:])
         s = self.series
-        self._set_x_range(s["epoch"][-1])
+        self._set_x_range(s.columns["epoch"][s.size - 1])
         self.loss.set_data(s["epoch"], s["train_loss"], s["test_loss"])
         classification = "train_accuracy" in history[-1]
         self.accuracy.setVisible(classification)

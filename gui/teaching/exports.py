@@ -92,8 +92,7 @@ class Exports(QObject):
                                  _suggestion(self.window.document, ".py"), PYTHON_FILTER)
         if not path:
             return
-        if not path.endswith(".py"):
-            path += ".py"
+        path = dialogs.with_suffix(path, ".py")
         from graph_engine.export import export_python
 
         try:
@@ -119,8 +118,7 @@ class Exports(QObject):
                                  _suggestion(document, ".onnx"), ONNX_FILTER)
         if not path:
             return
-        if not path.endswith(".onnx"):
-            path += ".onnx"
+        path = dialogs.with_suffix(path, ".onnx")
         self.busy = True
         diagram_json = dumps(document.diagram)
         state = self.hub.controller.state

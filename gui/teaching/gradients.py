@@ -108,6 +108,3 @@ class GradientPlot(ProbeView):
                              "the gradient vanishes on its way back, and those layers learn "
                              "slowly." + (" A norm of exactly 0 is drawn at 10⁻¹⁰." if zeros
                                           else ""))
-
-    def curve_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        return {b: (np.asarray(e), np.asarray(v)) for b, (e, v) in self.series.items()}

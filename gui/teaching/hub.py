@@ -78,10 +78,6 @@ class ProbeView(QWidget):
         self._dock_shown = True
         hub.controller.progressed.connect(self.refresh)
 
-    @property
-    def claimed(self) -> bool:
-        return self._claimed
-
     def set_probe_args(self, **args) -> None:
         self.probe_args = args
         if self._claimed:

@@ -28,16 +28,11 @@ from .weights import WeightMap
 RIGHT, BOTTOM = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
 
 
-def has_input_plane(diagram) -> bool:
-    """False when the diagram's data set is known not to have two inputs."""
-    from graph_engine import datasets
-
-    if diagram.dataset is None:
-        return True
-    try:
-        return datasets.info(diagram.dataset).features == 2
-    except (ValueError, OSError):
-        return True  # an unreadable CSV: the probe will say what is wrong
+def has_input_plane(document) -> bool:
+    """False when the diagram's data set is known not to have two inputs (an
+    unreadable CSV counts as unknown: the probe will say what is wrong)."""
+    info = document.analysis.info if document.analysis is not None else None
+    return info is None or info.features == 2
 
 
 class TeachingUI(QObject):
@@ -83,6 +78,6 @@ class TeachingUI(QObject):
     def _units(self, inspector, block):
         if block.spec.role not in (LAYER, ACTIVATION, MERGE):
             return None
-        if not has_input_plane(inspector.document.diagram):
+        if not has_input_plane(inspector.document):
             return None
         return UnitMaps(self.hub, block)

@@ -107,18 +107,13 @@ class TrainingToolbar(QToolBar):
 
     # ------------------------------------------------------------ settings
     def _change(self, name: str, value) -> None:
-        diagram = self.window.document.diagram
         try:
             value = _spec(name).coerce(value)
         except ValueError as error:
             self.window.statusBar().showMessage(str(error), 6000)
             self.show_settings()
             return
-        if getattr(diagram.training, name) == value:
-            return
-        settings = diagram.training.with_(**{name: value})
-        self.window.document.undo_stack.push(
-            commands.SetTraining(diagram, settings, f"Set {name} to {value}"))
+        commands.set_training(self.window.document, name, value)
 
     def _listen(self) -> None:
         self._diagram = self.window.document.diagram

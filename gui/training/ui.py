@@ -99,9 +99,7 @@ class TrainingUI(QObject):
         path = dialogs.save_path(self.window, "Save weights", "weights.safetensors",
                                  WEIGHTS_FILTER)
         if path:
-            if not path.endswith(".safetensors"):
-                path += ".safetensors"
-            self.controller.save_weights(path)
+            self.controller.save_weights(dialogs.with_suffix(path, ".safetensors"))
 
     def _load_weights(self) -> None:
         path = dialogs.open_path(self.window, "Load weights", filter=WEIGHTS_FILTER)
