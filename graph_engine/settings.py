@@ -48,6 +48,11 @@ CSV_PARAMS = (
 )
 
 
+def _default(specs, name: str):
+    """A record field's default, read from its ParamSpec: declared once."""
+    return next(spec.default for spec in specs if spec.name == name)
+
+
 def _checked(record, specs):
     for spec in specs:
         object.__setattr__(record, spec.name, spec.coerce(getattr(record, spec.name)))
@@ -55,13 +60,13 @@ def _checked(record, specs):
 
 @dataclass(frozen=True)
 class TrainingSettings:
-    optimizer: str = "sgd"
-    lr: float = 0.03
-    batch_size: int = 10
-    epochs: int = 200
-    l1: float = 0.0
-    l2: float = 0.0
-    seed: int = 0
+    optimizer: str = _default(TRAINING_PARAMS, "optimizer")
+    lr: float = _default(TRAINING_PARAMS, "lr")
+    batch_size: int = _default(TRAINING_PARAMS, "batch_size")
+    epochs: int = _default(TRAINING_PARAMS, "epochs")
+    l1: float = _default(TRAINING_PARAMS, "l1")
+    l2: float = _default(TRAINING_PARAMS, "l2")
+    seed: int = _default(TRAINING_PARAMS, "seed")
 
     def __post_init__(self) -> None:
         _checked(self, TRAINING_PARAMS)
@@ -80,8 +85,8 @@ class CsvSource:
     path: str
     features: tuple[str, ...] = ()  # empty: every column but the target
     target: str = ""  # empty: the last column
-    task: str = "auto"
-    standardize: bool = True
+    task: str = _default(CSV_PARAMS, "task")
+    standardize: bool = _default(CSV_PARAMS, "standardize")
 
     def __post_init__(self) -> None:
         if not isinstance(self.path, str) or not self.path:
@@ -98,10 +103,10 @@ class CsvSource:
 @dataclass(frozen=True)
 class DatasetSpec:
     name: str
-    samples: int = 500
-    noise: float = 0.0
-    train_ratio: float = 0.5
-    seed: int = 0
+    samples: int = _default(DATASET_PARAMS, "samples")
+    noise: float = _default(DATASET_PARAMS, "noise")
+    train_ratio: float = _default(DATASET_PARAMS, "train_ratio")
+    seed: int = _default(DATASET_PARAMS, "seed")
     csv: CsvSource | None = field(default=None)
 
     def __post_init__(self) -> None:
