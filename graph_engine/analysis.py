@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from .diagram import Block, Diagram, Wire
-from .registry import INPUT, LOSS, OUTPUT, TARGET, TARGET_ROLE, ShapeError
+from .registry import INPUT, LOSS, OUTPUT, TARGET, TARGET_ROLE, PortSpec, ShapeError
 
 
 @dataclass
@@ -44,6 +44,12 @@ class Analysis:
                                              if kinds.get(w.dst_port) != TARGET]
         return list(self._tensor_inputs[block_id])
 
+    def port_counts(self, block: Block) -> list[tuple[PortSpec, int]]:
+        """Each input port of ``block`` with the number of wires into it."""
+        wires = self.into.get(block.id, [])
+        return [(port, sum(1 for w in wires if w.dst_port == port.name))
+                for port in block.spec.inputs]
+
     def source(self, block_id: str) -> Block | None:
         """The block feeding a single-input block, if wired."""
         wires = self.tensor_inputs(block_id)
@@ -69,21 +75,15 @@ def build_graph(diagram: Diagram) -> nx.DiGraph:
     return graph
 
 
-def find_cycles(graph: nx.DiGraph) -> list[list[str]]:
-    """One cycle per strongly connected knot, as a list of block ids."""
-    cycles = []
+def find_knots(graph: nx.DiGraph) -> tuple[list[list[str]], set[str]]:
+    """One cycle per strongly connected knot (a list of block ids, to report),
+    and every block inside a knot (not only those on the reported cycle)."""
+    cycles, knotted = [], set()
     for component in nx.strongly_connected_components(graph):
         if len(component) > 1 or any(graph.has_edge(n, n) for n in component):
-            sub = graph.subgraph(component)
-            cycles.append([edge[0] for edge in nx.find_cycle(sub)])
-    return cycles
-
-
-def knotted(graph: nx.DiGraph) -> set[str]:
-    """Every block inside a knot of loops, not only those on the reported cycle."""
-    return {n for component in nx.strongly_connected_components(graph)
-            if len(component) > 1 or any(graph.has_edge(m, m) for m in component)
-            for n in component}
+            cycles.append([edge[0] for edge in nx.find_cycle(graph.subgraph(component))])
+            knotted |= component
+    return cycles, knotted
 
 
 def topological_order(diagram: Diagram, graph: nx.DiGraph, cyclic: set[str]) -> list[str]:
@@ -112,8 +112,7 @@ def topological_order(diagram: Diagram, graph: nx.DiGraph, cyclic: set[str]) -> 
 
 def analyze(diagram: Diagram) -> Analysis:
     graph = build_graph(diagram)
-    cycles = find_cycles(graph)
-    cyclic = knotted(graph)
+    cycles, cyclic = find_knots(graph)
     into: dict[str, list[Wire]] = {}
     out_of: dict[str, list[Wire]] = {}
     for wire in diagram.wires:
@@ -158,11 +157,8 @@ def _infer_features(result: Analysis) -> None:
 
 
 def _overfull(block: Block, result: Analysis) -> bool:
-    for port in block.spec.inputs:
-        count = sum(1 for w in result.into.get(block.id, []) if w.dst_port == port.name)
-        if port.max_wires is not None and count > port.max_wires:
-            return True
-    return False
+    return any(port.max_wires is not None and count > port.max_wires
+               for port, count in result.port_counts(block))
 
 
 def _apply_rule(result: Analysis, block: Block, inputs: list[int]) -> int | None:

@@ -37,8 +37,7 @@ def check_cycles(a: Analysis):
 
 def check_ports(a: Analysis):
     for block in a.diagram.blocks:
-        for port in block.spec.inputs:
-            count = sum(1 for w in a.into.get(block.id, []) if w.dst_port == port.name)
+        for port, count in a.port_counts(block):
             if port.required and count == 0:
                 yield Diagnostic(ERROR, "port-open", f"{block.name} has nothing wired into "
                                  f"its {port.name}: wire a block's output into it, or delete "
