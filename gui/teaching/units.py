@@ -28,7 +28,7 @@ class UnitMaps(ProbeView):
         super().__init__(hub, "inspector.units", "units", parent, block_id=block.id,
                          resolution=RESOLUTION, max_units=MAX_UNITS)
         self.setObjectName("unitMaps")
-        self.block_id, self.block_name = block.id, block.name
+        self.block_id = block.id
         self.maps: np.ndarray | None = None
         self.current = 0
         self.tiles: list[Tile] = []
@@ -59,6 +59,11 @@ class UnitMaps(ProbeView):
         return plot
 
     # ------------------------------------------------------------ results
+    def _block_name(self) -> str:
+        """Looked up when drawn: the block may have been renamed since."""
+        diagram = self.hub.controller.document.diagram
+        return diagram.block(self.block_id).name if self.block_id in diagram else ""
+
     def show_result(self, result) -> None:
         if result is None:
             if self.maps is None:
@@ -73,7 +78,7 @@ class UnitMaps(ProbeView):
         self.maps, self.bounds, self.units = result["maps"], result["bounds"], result["units"]
         shown = len(self.maps)
         more = f" (the first {shown} of {self.units})" if self.units > shown else ""
-        self.note.setText(f"One tile per unit of {self.block_name}{more}: its output over the "
+        self.note.setText(f"One tile per unit of {self._block_name()}{more}: its output over the "
                           "input plane (blue +, orange −, white 0). Hover a tile to see it "
                           "large.")
         self._ensure_tiles(shown)
@@ -115,6 +120,6 @@ class UnitMaps(ProbeView):
         self.image.setImage(diverging(values).transpose(1, 0, 2), levels=(0, 255))
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self.large.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
-        self.large.setTitle(f"{self.block_name} · unit {index + 1}", size="9pt")
+        self.large.setTitle(f"{self._block_name()} · unit {index + 1}", size="9pt")
         self.large.setVisible(True)
         self.caption.setText(f"Output from {values.min():.3g} to {values.max():.3g}.")
