@@ -55,6 +55,17 @@ class Analysis:
         wires = self.tensor_inputs(block_id)
         return self.block(wires[0].src) if len(wires) == 1 else None
 
+    def upstream(self, block_id: str, through) -> Block | None:
+        """The first block up the single-input chain from ``block_id`` that
+        ``through(block)`` does not pass over; None at a merge, an open port or a loop."""
+        current, seen = self.source(block_id), {block_id}
+        while current is not None and through(current):
+            if current.id in seen:  # a loop upstream must not hang validation
+                return None
+            seen.add(current.id)
+            current = self.source(current.id)
+        return current
+
     def input_features(self, block_id: str) -> int | None:
         wires = self.tensor_inputs(block_id)
         return self.features.get(wires[0].src) if len(wires) == 1 else None

@@ -27,11 +27,7 @@ class Lint:
 
 def upstream(a: Analysis, block_id: str):
     """The block feeding ``block_id``, skipping Identity and Dropout."""
-    current, seen = a.source(block_id), {block_id}
-    while current is not None and current.type in TRANSPARENT and current.id not in seen:
-        seen.add(current.id)  # a loop of Identity blocks must not hang validation
-        current = a.source(current.id)
-    return current
+    return a.upstream(block_id, lambda block: block.type in TRANSPARENT)
 
 
 def _losses(a: Analysis, *types: str):

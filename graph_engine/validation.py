@@ -157,14 +157,8 @@ def _loss_against_data(a: Analysis, block):
 
 def _last_layer(a: Analysis, loss_id: str) -> list[str]:
     """The loss and, if there is one, the Linear layer that sets its size."""
-    ids, current, seen = [loss_id], a.source(loss_id), {loss_id}
-    while current is not None and current.type != "Linear" and current.spec.role != INPUT \
-            and current.id not in seen:
-        seen.add(current.id)  # a loop upstream must not hang validation
-        current = a.source(current.id)
-    if current is not None and current.type == "Linear":
-        ids.append(current.id)
-    return ids
+    layer = a.upstream(loss_id, lambda b: b.type != "Linear" and b.spec.role != INPUT)
+    return [loss_id, layer.id] if layer is not None and layer.type == "Linear" else [loss_id]
 
 
 def check_output(a: Analysis):
