@@ -90,8 +90,9 @@ def boundary_figure(resolution: int = 200, rounds: int = 20) -> Figure:
     """Figure 6: the 200x200 boundary probe and its drawing in the output plot."""
     import torch
 
-    from graph_engine import datasets, probes
-    from graph_engine.training import Trainer
+    from graph_engine.data import datasets
+    from graph_engine.training import probes
+    from graph_engine.training.trainer import Trainer
 
     torch.set_num_threads(1)
     app = application()

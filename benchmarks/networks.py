@@ -4,7 +4,8 @@ the GUI benchmark's editor process stays as light as the real editor)."""
 from __future__ import annotations
 
 import graph_engine as ge
-from graph_engine.settings import DatasetSpec, TrainingSettings
+from graph_engine.data.spec import DatasetSpec
+from graph_engine.model.settings import TrainingSettings
 
 # TensorFlow Playground's default: circle, 500 points, half for training,
 # 2 inputs, hidden layers of 4 and 2 tanh units, batch 10, lr 0.03, SGD; the

@@ -15,9 +15,9 @@ import torch
 from torch import nn
 
 import graph_engine as ge
-from graph_engine import datasets
-from graph_engine.settings import DatasetSpec
-from graph_engine.training import Trainer, to_tensors
+from graph_engine.data import datasets
+from graph_engine.data.spec import DatasetSpec
+from graph_engine.training.trainer import Trainer, to_tensors
 
 from .common import Figure, interleaved, median, median_ratio
 from .networks import PLAYGROUND, chain_diagram

@@ -7,13 +7,14 @@ package never imports Qt, and torch is imported only when first needed.
 
 from __future__ import annotations
 
-from . import datasets
-from .diagnostics import Diagnostic, DiagramError
-from .diagram import Block, Diagram, Wire, WireError
-from .fileio import DiagramFileError, load, save
-from .registry import REGISTRY
-from .settings import DatasetSpec, TrainingSettings
-from .validation import validate
+from .blocks.registry import REGISTRY
+from .checks.validation import validate
+from .core.diagnostics import Diagnostic, DiagramError
+from .data import datasets
+from .data.spec import DatasetSpec
+from .model.diagram import Block, Diagram, Wire, WireError
+from .model.fileio import DiagramFileError, load, save
+from .model.settings import TrainingSettings
 
 __all__ = [
     "REGISTRY", "Block", "DatasetSpec", "Diagnostic", "Diagram", "DiagramError",
@@ -24,20 +25,20 @@ __all__ = [
 
 def compile(diagram: Diagram, seed: int | None = None):  # noqa: A001 - the contract's name
     """Compile ``diagram`` into a CompiledNet (``.model``, ``.loss_fn``)."""
-    from .compiler import compile as compile_diagram
+    from .build.compiler import compile as compile_diagram
 
     return compile_diagram(diagram, seed)
 
 
 def to_python(diagram: Diagram) -> str:
     """Standalone PyTorch source for ``diagram``."""
-    from .codegen import to_python as export
+    from .build.codegen import to_python as export
 
     return export(diagram)
 
 
 def train(diagram: Diagram, **settings):
-    """Train ``diagram`` headless; see :func:`graph_engine.training.train`."""
-    from .training import train as train_diagram
+    """Train ``diagram`` headless; see :func:`graph_engine.training.trainer.train`."""
+    from .training.trainer import train as train_diagram
 
     return train_diagram(diagram, **settings)

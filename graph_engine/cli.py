@@ -14,9 +14,9 @@ import json
 import os
 import sys
 
-from .diagnostics import DiagramError
-from .fileio import DiagramFileError, load
-from .settings import OPTIMIZERS
+from .core.diagnostics import DiagramError
+from .model.fileio import DiagramFileError, load
+from .model.settings import OPTIMIZERS
 
 COMMANDS = ("validate", "compile", "train", "export")
 PROG = "netcanvas"
@@ -90,7 +90,7 @@ def _print_problems(problems, stream, errors_only: bool = False) -> None:
 
 
 def cmd_validate(args) -> int:
-    from .validation import validate
+    from .checks.validation import validate
 
     problems = validate(load(args.file))
     _print_problems(problems, sys.stdout)
@@ -100,8 +100,8 @@ def cmd_validate(args) -> int:
 
 
 def cmd_compile(args) -> int:
-    from .codegen import to_python
-    from .export import export_python
+    from .build.codegen import to_python
+    from .build.export import export_python
 
     source = to_python(load(args.file))
     if args.output:
@@ -120,7 +120,7 @@ def _write(writer, what, path: str) -> None:
 
 
 def cmd_train(args) -> int:
-    from .training import train
+    from .training.trainer import train
 
     diagram = load(args.file)
     folder = os.path.dirname(os.path.abspath(args.save_weights or "."))
@@ -174,7 +174,7 @@ def _diverged(run, diagram) -> str:
 
 
 def _save_weights(run, path: str, title: str) -> None:
-    from .weights import save_weights
+    from .build.weights import save_weights
 
     try:
         save_weights(run.model, path, title)
@@ -221,15 +221,15 @@ class Progress:
 
 
 def cmd_export(args) -> int:
-    from .codegen import to_python
-    from .export import ExportError, export_onnx, export_python
+    from .build.codegen import to_python
+    from .build.export import ExportError, export_onnx, export_python
 
     diagram = load(args.file)
     if args.python:
         _write(export_python, to_python(diagram), args.python)
         print(f"wrote {args.python}", file=sys.stderr)
         return 0
-    from .compiler import compile as compile_diagram  # imports torch: ONNX only
+    from .build.compiler import compile as compile_diagram  # imports torch: ONNX only
 
     net = compile_diagram(diagram, seed=diagram.training.seed)
     try:

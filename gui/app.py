@@ -25,9 +25,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def make_application(argv: list[str]):
     from PySide6.QtWidgets import QApplication
 
-    from . import qt_workarounds, style
+    from . import style
 
-    qt_workarounds.apply()  # again here: a stale editable install skips gui/__init__.py
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setOrganizationName("NetCanvas")
     app.setApplicationName("NetCanvas")
@@ -73,7 +72,7 @@ def main(argv: list[str]) -> int:
 
 def readable(path: str) -> bool:
     """For ``--screenshot``: say on stderr why FILE cannot be opened."""
-    from graph_engine.fileio import DiagramFileError, load
+    from graph_engine.model.fileio import DiagramFileError, load
 
     try:
         load(path)

@@ -3,7 +3,7 @@ undo history in docks, menus, toolbar and status bar.
 
 It wires the parts together and holds no diagram logic itself: files and
 edits live in :mod:`file_actions` and :mod:`edit_actions`, drawing in the
-canvas, state in the :class:`~gui.document.Document`.
+canvas, state in the :class:`~gui.editor.document.Document`.
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
 
 from .canvas.scene import DiagramScene
 from .canvas.view import CanvasView
-from .document import Document
-from .edit_actions import EditActions
-from .file_actions import FileActions
-from .inspector import Inspector
-from .menus import build_actions, build_menus, build_toolbar
-from .palette import Palette
-from .problems import ProblemsPanel
-from .recovery import Recovery
+from .editor.document import Document
+from .editor.edit_actions import EditActions
+from .editor.file_actions import FileActions
+from .editor.menus import build_actions, build_menus, build_toolbar
+from .editor.recovery import Recovery
+from .panels.inspector import Inspector
+from .panels.palette import Palette
+from .panels.problems import ProblemsPanel
 from .teaching.ui import TeachingUI
 from .training.ui import TrainingUI
 

@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from graph_engine.registry import CATEGORIES, REGISTRY, BlockSpec
+from graph_engine.blocks.registry import CATEGORIES, REGISTRY, BlockSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOCKS_MD = ROOT / "docs" / "blocks.md"

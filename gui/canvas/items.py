@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QStyleOptionGraphicsItem,
 )
 
-from graph_engine.registry import PortSpec
+from graph_engine.blocks.registry import PortSpec
 
 from .. import style
 

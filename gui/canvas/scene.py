@@ -13,11 +13,12 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
 
 from graph_engine import WireError
-from graph_engine.analysis import wire_features
-from graph_engine.registry import INPUT
+from graph_engine.blocks.registry import INPUT
+from graph_engine.checks.analysis import wire_features
 
-from .. import commands, style
-from ..document import Document
+from .. import style
+from ..editor import commands
+from ..editor.document import Document
 from .items import INPUT_SIDE, OUTPUT_SIDE, BlockItem, PortItem, WireItem, wire_path
 
 

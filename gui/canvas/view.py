@@ -6,7 +6,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
-from ..palette import BLOCK_MIME
+from ..panels.palette import BLOCK_MIME
 
 MIN_ZOOM, MAX_ZOOM = 0.2, 3.0
 EMPTY_HINT = ("Drag blocks here from the palette on the left,\n"

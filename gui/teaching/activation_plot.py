@@ -22,7 +22,7 @@ DASH = Qt.PenStyle.DashLine
 
 def local_curve(type_name: str, params: dict, features: int) -> dict:
     """The untrained curve (parameters at their starting values)."""
-    from graph_engine.inspection import activation_curve, activation_module
+    from graph_engine.training.inspection import activation_curve, activation_module
 
     return activation_curve(activation_module(type_name, params, features), features)
 

@@ -14,7 +14,7 @@ import os
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
 
-from graph_engine.fileio import dumps, loads
+from graph_engine.model.fileio import dumps, loads
 
 from .. import dialogs
 from ..tasks import run_in_background
@@ -29,8 +29,8 @@ def onnx_job(diagram_json: str, path: str, weights: dict | None) -> bool:
     """Compile, load ``weights`` if they fit, export; True if they were used."""
     import torch
 
-    from graph_engine.compiler import compile as compile_diagram
-    from graph_engine.export import export_onnx
+    from graph_engine.build.compiler import compile as compile_diagram
+    from graph_engine.build.export import export_onnx
 
     diagram = loads(diagram_json)
     net = compile_diagram(diagram, seed=diagram.training.seed)
@@ -93,7 +93,7 @@ class Exports(QObject):
         if not path:
             return
         path = dialogs.with_suffix(path, ".py")
-        from graph_engine.export import export_python
+        from graph_engine.build.export import export_python
 
         try:
             export_python(source, path)

@@ -15,7 +15,7 @@ import time
 
 from PySide6.QtCore import QObject
 
-from graph_engine.lints import training_lints
+from graph_engine.checks.lints import training_lints
 
 INTERVAL = 1.0  # seconds between checks while training
 STICKY = ("diverging-loss",)

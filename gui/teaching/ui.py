@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 
-from graph_engine.registry import ACTIVATION, LAYER, MERGE
+from graph_engine.blocks.registry import ACTIVATION, LAYER, MERGE
 
 from .activation_plot import ActivationPlot
 from .code_panel import CodePanel

@@ -12,9 +12,9 @@ import json
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from graph_engine.fileio import dumps, to_dict
+from graph_engine.model.fileio import dumps, to_dict
 
-from ..document import Document
+from ..editor.document import Document
 from .process import FAILED, IDLE, PREPARING, RUNNING, TrainingProcess, TrainingState
 
 POLL_MS = 50  # the plots redraw at up to 20 Hz
@@ -116,7 +116,7 @@ class TrainingController(QObject):
             self.process.send({"cmd": "settings", "settings": settings.to_dict()})
 
     def set_probe(self, name: str, fn: str | None, **args) -> None:
-        """Ask for ``graph_engine.probes.PROBES[fn](trainer, **args)`` several
+        """Ask for ``graph_engine.training.probes.PROBES[fn](trainer, **args)`` several
         times a second; its result appears in ``state.probes[name]``. None removes it."""
         if fn is None:
             self.probes.pop(name, None)

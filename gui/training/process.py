@@ -1,6 +1,6 @@
-"""The editor's end of the training process (see graph_engine.train_server).
+"""The editor's end of the training process (see graph_engine.server.process).
 
-:class:`TrainingProcess` starts ``python -m graph_engine.train_server`` with
+:class:`TrainingProcess` starts ``python -m graph_engine.server.process`` with
 QProcess, sends it commands and turns the frames it writes into
 :class:`TrainingState` updates. Reading happens when Qt says bytes arrived,
 so the GUI never blocks on training; if the process dies, the next command
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QProcess, Signal
 
-from graph_engine import frames
-from graph_engine.datasets import Dataset, DatasetInfo
+from graph_engine.data.datasets import Dataset, DatasetInfo
+from graph_engine.server import frames
 
 IDLE, PREPARING, READY, RUNNING, PAUSED, FINISHED, FAILED = (
     "idle", "preparing", "ready", "running", "paused", "finished", "failed")
@@ -74,7 +74,7 @@ class TrainingProcess(QObject):
         self.reader = frames.FrameReader()
         process = QProcess(self)
         process.setProgram(sys.executable)
-        process.setArguments(["-m", "graph_engine.train_server"])
+        process.setArguments(["-m", "graph_engine.server.process"])
         process.readyReadStandardOutput.connect(self._read)
         process.readyReadStandardError.connect(self._read_errors)
         process.finished.connect(self._finished)

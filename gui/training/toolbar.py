@@ -9,10 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QStyle, QToolBar, QWidget
 
-from graph_engine.settings import OPTIMIZERS, TRAINING_PARAMS
+from graph_engine.model.settings import OPTIMIZERS, TRAINING_PARAMS
 
-from .. import commands
-from ..param_widgets import ParamEditor
+from ..editor import commands
+from ..panels.param_widgets import ParamEditor
 from .process import FAILED, PAUSED, PREPARING, RUNNING
 
 LEARNING_RATES = ("0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",

@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QScrollArea
 
 from .. import dialogs
-from ..data_panel import DataPanel
+from ..panels.data_panel import DataPanel
 from ..plots.curves import CurvesPanel
 from ..plots.output import OutputPlot
 from .controller import TrainingController

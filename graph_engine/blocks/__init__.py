@@ -1,0 +1,1 @@
+"""Stage 1: the block registry and the catalogue, the only place that knows block types."""

@@ -1,0 +1,206 @@
+"""The block registry: every block type, declared once as data.
+
+A :class:`BlockSpec` says everything the rest of NetCanvas needs to know about
+a block type: its PyTorch name and parameters, its ports, how input features
+map to output features, how it builds its torch module, how it prints as
+PyTorch source, and what it teaches. The palette, inspector, validator,
+compiler, code exporter and the generated block reference all read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from ..core.params import ParamSpec
+
+TENSOR = "tensor"
+TARGET = "target"
+
+# Categories in palette order.
+CATEGORIES = ("Data", "Layers", "Activations", "Output", "Merge", "Losses")
+
+# Roles the validator and compiler dispatch on.
+INPUT, TARGET_ROLE, OUTPUT, LAYER, ACTIVATION, MERGE, LOSS = (
+    "input", "target", "output", "layer", "activation", "merge", "loss",
+)
+
+
+class ShapeError(ValueError):
+    """A shape rule refusing its inputs; the message says why."""
+
+
+@dataclass(frozen=True)
+class PortSpec:
+    name: str
+    kind: str = TENSOR
+    max_wires: int | None = 1  # None: any number (Add, Concat)
+    required: bool = True
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Teaching:
+    formula: str  # the maths, in plain text
+    summary: str  # one line: the palette tooltip
+    use: str  # when to use it
+    mistake: str  # the classic mistake
+
+
+@dataclass(frozen=True)
+class LossSpec:
+    """How a loss reads its input and target.
+
+    target: "class-index" (integer labels), "binary" (0/1 floats, one output)
+    or "regression" (real values, one output per target).
+    prediction: what the loss's input means: "logits", "log-probabilities",
+    "probabilities", "binary-logit", "binary-probability" or "value".
+    """
+
+    target: str
+    prediction: str
+
+
+def _same_shape(params: dict, inputs: list[int]) -> int:
+    return inputs[0]
+
+
+def _no_params(params: dict, features: int) -> int:
+    return 0
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    name: str
+    category: str
+    role: str
+    teaching: Teaching
+    params: tuple[ParamSpec, ...] = ()
+    inputs: tuple[PortSpec, ...] = (PortSpec("input"),)
+    outputs: tuple[PortSpec, ...] = (PortSpec("output"),)
+    # (params, input features in wire order) -> output features; raises ShapeError
+    shape: Callable[[dict, list[int]], int] = _same_shape
+    # (params, input features) -> torch.nn.Module; None for blocks without a module
+    build: Callable[[dict, int], object] | None = None
+    # (params, input features) -> PyTorch source of the module, e.g. "nn.Linear(2, 8)"
+    code: Callable[[dict, int], str] | None = None
+    # (params, input features) -> number of learnable parameters
+    param_count: Callable[[dict, int], int] = _no_params
+    # merge blocks: tensors -> tensor, and source names -> source expression
+    combine: Callable[[list], object] | None = None
+    combine_code: Callable[[list[str]], str] | None = None
+    loss: LossSpec | None = None
+    nonlinear: bool = False  # breaks linearity (activations)
+    saturating: bool = False  # squashes to a bounded range (vanishing gradients)
+    output_range: tuple[float | None, float | None] = (None, None)
+    # (params, class name) -> source of a helper class the exported code needs
+    prelude: Callable[[dict, str], str] | None = None
+
+    def param(self, name: str) -> ParamSpec:
+        for spec in self.params:
+            if spec.name == name:
+                return spec
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise ValueError(f"{self.name} has no parameter {name!r} (parameters: {known})")
+
+    def defaults(self) -> dict:
+        return {p.name: p.default for p in self.params}
+
+    def coerce_params(self, values: dict) -> dict:
+        """Defaults overlaid with ``values``, each checked; raises ValueError."""
+        params = self.defaults()
+        for name, value in values.items():
+            params[name] = self.param(name).coerce(value)
+        return params
+
+    def input_port(self, name: str) -> PortSpec:
+        return _port(self.inputs, name, self.name, "input")
+
+    def output_port(self, name: str) -> PortSpec:
+        return _port(self.outputs, name, self.name, "output")
+
+    def label(self, params: dict) -> str:
+        """The block's face text: its type and key parameters ("Linear 8")."""
+        keys = [_short(params[p.name]) + p.unit for p in self.params
+                if p.key and p.name in params]
+        return " ".join([self.name, *keys])
+
+    @property
+    def is_loss(self) -> bool:
+        return self.role == LOSS
+
+
+def _port(ports: tuple[PortSpec, ...], name: str, block: str, side: str) -> PortSpec:
+    for port in ports:
+        if port.name == name:
+            return port
+    known = ", ".join(p.name for p in ports) or "none"
+    raise ValueError(f"{block} has no {side} port {name!r} ({side} ports: {known})")
+
+
+def _short(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str) and len(value) > 18:
+        return value[:16] + "…"
+    return str(value)
+
+
+class Registry:
+    """Block types by name; registering a name twice is an error."""
+
+    def __init__(self) -> None:
+        self._specs: dict[str, BlockSpec] = {}
+
+    def register(self, spec: BlockSpec) -> BlockSpec:
+        if spec.name in self._specs:
+            raise ValueError(f"block type {spec.name!r} is registered twice")
+        if spec.category not in CATEGORIES:
+            raise ValueError(f"{spec.name}: unknown category {spec.category!r}")
+        self._specs[spec.name] = spec
+        return spec
+
+    def get(self, name: str) -> BlockSpec:
+        try:
+            return self._specs[name]
+        except (KeyError, TypeError):
+            raise ValueError(f"unknown block type {name!r}{_suggest(name, self._specs)}") from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._specs
+
+    def __iter__(self) -> Iterator[BlockSpec]:
+        """Block types in palette order: by category, then as registered."""
+        for specs in self.by_category().values():
+            yield from specs
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def names(self) -> list[str]:
+        return [spec.name for spec in self]
+
+    def by_category(self) -> dict[str, list[BlockSpec]]:
+        groups: dict[str, list[BlockSpec]] = {c: [] for c in CATEGORIES}
+        for spec in self._specs.values():
+            groups[spec.category].append(spec)
+        return groups
+
+
+def _suggest(name: object, specs: dict[str, BlockSpec]) -> str:
+    import difflib
+
+    if not isinstance(name, str):
+        return ""
+    lowered = {n.lower(): n for n in specs}
+    if name.lower() in lowered:
+        return f"; did you mean {lowered[name.lower()]!r}? (names are case-sensitive)"
+    close = difflib.get_close_matches(name, list(specs), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+REGISTRY = Registry()
+
+
+def block_spec(name: str) -> BlockSpec:
+    return REGISTRY.get(name)

@@ -1,0 +1,1 @@
+"""Stage 5: from a valid diagram to a torch module, Python source, ONNX and weights files."""

@@ -1,0 +1,1 @@
+"""Stage 4: analysis of a diagram, validation, teaching lints and their explanations."""

@@ -1,0 +1,246 @@
+"""Teaching lints: warnings about networks that run but teach the wrong habit.
+
+Each :class:`Lint` has a stable code, a check over the diagram's
+:class:`~graph_engine.checks.analysis.Analysis`, and a "Why?" text for students
+(:mod:`explanations`). :func:`training_lints` reads a run's metrics instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ..blocks.registry import ACTIVATION, LOSS
+from ..core.diagnostics import HINT, WARNING, Diagnostic
+from .analysis import Analysis
+
+# Blocks that pass values through without changing what the lint looks for.
+TRANSPARENT = ("Identity", "Dropout")
+
+
+@dataclass(frozen=True)
+class Lint:
+    code: str
+    check: Callable[[Analysis], Iterable[Diagnostic]]
+
+
+def upstream(a: Analysis, block_id: str):
+    """The block feeding ``block_id``, skipping Identity and Dropout."""
+    return a.upstream(block_id, lambda block: block.type in TRANSPARENT)
+
+
+def _losses(a: Analysis, *types: str):
+    return [b for b in a.blocks_with_role(LOSS) if not types or b.type in types]
+
+
+def softmax_before_cross_entropy(a: Analysis):
+    for loss in _losses(a, "CrossEntropyLoss"):
+        feeder = upstream(a, loss.id)
+        if feeder is not None and feeder.type in ("Softmax", "LogSoftmax"):
+            yield Diagnostic(WARNING, "softmax-before-cross-entropy", f"{feeder.name} feeds "
+                             f"{loss.name}, but CrossEntropyLoss expects raw logits; it applies "
+                             f"log-softmax itself. Delete {feeder.name} and wire the last "
+                             f"Linear layer straight into {loss.name}.", (feeder.id, loss.id))
+
+
+def stacked_linear(a: Analysis):
+    for block in a.diagram.blocks:
+        if block.type != "Linear":
+            continue
+        feeder = upstream(a, block.id)
+        if feeder is not None and feeder.type == "Linear":
+            yield Diagnostic(WARNING, "stacked-linear", f"{feeder.name} feeds {block.name} "
+                             "with no activation between them: two linear layers compose into "
+                             "one linear layer, so the pair adds nothing. Put an activation "
+                             "such as ReLU between them.", (feeder.id, block.id))
+
+
+def sigmoid_before_bce_with_logits(a: Analysis):
+    for loss in _losses(a, "BCEWithLogitsLoss"):
+        feeder = upstream(a, loss.id)
+        if feeder is not None and feeder.type == "Sigmoid":
+            yield Diagnostic(WARNING, "sigmoid-before-bce-with-logits", f"{feeder.name} feeds "
+                             f"{loss.name}, which applies the sigmoid itself: the output is "
+                             f"squashed twice. Delete {feeder.name}, or use BCELoss.",
+                             (feeder.id, loss.id))
+
+
+def bce_without_sigmoid(a: Analysis):
+    for loss in _losses(a, "BCELoss"):
+        feeder = upstream(a, loss.id)
+        if feeder is not None and not _within(feeder.spec.output_range, 0.0, 1.0):
+            yield Diagnostic(WARNING, "bce-without-sigmoid", f"{loss.name} expects "
+                             f"probabilities in (0, 1), but {feeder.name} can output any "
+                             f"value. Add a Sigmoid before {loss.name}, or use "
+                             "BCEWithLogitsLoss instead.", (feeder.id, loss.id))
+
+
+def nll_without_log_softmax(a: Analysis):
+    for loss in _losses(a, "NLLLoss"):
+        feeder = upstream(a, loss.id)
+        if feeder is not None and feeder.type != "LogSoftmax":
+            yield Diagnostic(WARNING, "nll-without-log-softmax", f"{loss.name} expects "
+                             f"log-probabilities, but {feeder.name} does not produce them. "
+                             f"Add a LogSoftmax before {loss.name}, or use CrossEntropyLoss.",
+                             (feeder.id, loss.id))
+
+
+def _within(bounds, low: float, high: float) -> bool:
+    lo, hi = bounds
+    return lo is not None and hi is not None and lo >= low and hi <= high
+
+
+def bounded_regression_output(a: Analysis):
+    if a.info is None or a.info.is_classification:
+        return
+    for loss in _losses(a):
+        feeder = upstream(a, loss.id)
+        if loss.spec.loss.target != "regression" or feeder is None:
+            continue
+        low, high = feeder.spec.output_range
+        if low is None and high is None:
+            continue
+        yield Diagnostic(WARNING, "bounded-regression-output", f"{feeder.name} is the last "
+                         f"block before {loss.name}, so the network {_range_text(low, high)}, "
+                         f"but {a.info.name}'s targets are real numbers. Remove "
+                         f"{feeder.name}: a regression network usually ends with a Linear "
+                         "layer.", (feeder.id, loss.id))
+
+
+def _range_text(low, high) -> str:
+    if high is None:
+        return "cannot predict values below " + (f"{low:g}" if low else "zero")
+    if low is None:
+        return f"cannot predict values above {high:g}"
+    return f"can only predict values in ({low:g}, {high:g})"
+
+
+def mse_on_classification(a: Analysis):
+    if a.info is None or not a.info.is_classification:
+        return
+    for loss in _losses(a):
+        if loss.spec.loss.target == "regression":
+            yield Diagnostic(WARNING, "mse-on-classification", f"{loss.name} is a regression "
+                             f"loss, but {a.info.name} is a classification data set. It "
+                             "trains against one-hot labels, but slowly; use CrossEntropyLoss.",
+                             (loss.id,))
+
+
+def softmax_dim(a: Analysis):
+    for block in a.diagram.blocks:
+        if block.type in ("Softmax", "LogSoftmax") and block.params["dim"] == 0:
+            yield Diagnostic(WARNING, "softmax-dim", f"{block.name} normalises over dim=0, "
+                             "the samples of the batch, so each prediction depends on the "
+                             "others. Use dim=1 (the classes).", (block.id,))
+
+
+def no_nonlinearity(a: Analysis):
+    linear = [b for b in a.diagram.blocks if b.type == "Linear"]
+    if len(linear) < 2:
+        return
+    feeding = _upstream(a, {b.id for b in linear})
+    if not any(b.spec.nonlinear and b.id in feeding for b in a.diagram.blocks):
+        yield Diagnostic(WARNING, "no-nonlinearity", f"The network has {len(linear)} Linear "
+                         "layers and no activation between them: the whole network is one "
+                         "linear map, so it can only draw straight decision boundaries. Add "
+                         "ReLU or Tanh after the hidden layers.", tuple(b.id for b in linear))
+
+
+def _upstream(a: Analysis, targets: set[str]) -> set[str]:
+    """Blocks from which wires lead to one of ``targets``: one walk for all of
+    them (a walk per block would be quadratic in a large diagram)."""
+    graph, seen = a.graph, set()
+    todo = [p for t in targets if t in graph for p in graph.predecessors(t)]
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(graph.predecessors(node))
+    return seen
+
+
+def step_activation(a: Analysis):
+    for block in a.diagram.blocks:
+        if block.type == "Step":
+            yield Diagnostic(WARNING, "step-activation", f"{block.name}: the step function's "
+                             "gradient is zero everywhere, so gradient descent cannot learn "
+                             "the layers before it. Use Sigmoid to see a smooth version of "
+                             "the same idea.", (block.id,))
+
+
+def deep_saturating_stack(a: Analysis):
+    depth: dict[str, list[str]] = {}
+    for block_id in a.order:
+        block = a.block(block_id)
+        before = max((depth.get(w.src, []) for w in a.into.get(block_id, [])), key=len,
+                     default=[])
+        depth[block_id] = before + [block_id] if block.spec.saturating and \
+            block.spec.role == ACTIVATION else before
+    deepest = max(depth.values(), key=len, default=[])
+    if len(deepest) >= 4:
+        yield Diagnostic(WARNING, "deep-saturating-stack", f"{len(deepest)} Sigmoid/Tanh "
+                         "activations lie on one path: expect vanishing gradients, since each "
+                         "one shrinks the gradient. Watch the gradient-norm plot, and try ReLU.",
+                         tuple(deepest))
+
+
+LINTS: tuple[Lint, ...] = tuple(Lint(f.__name__.replace("_", "-"), f) for f in (
+    softmax_before_cross_entropy, stacked_linear, sigmoid_before_bce_with_logits,
+    bce_without_sigmoid, nll_without_log_softmax, bounded_regression_output,
+    mse_on_classification, softmax_dim, no_nonlinearity, step_activation,
+    deep_saturating_stack,
+))
+
+
+# The loss "diverges" when it ends in NaN or infinity, stays RISE times above its
+# first value for RISE_EPOCHS epochs in a row, or jumps SPIKE times above its best
+# so far (and above where it started) even once: a spike that falls back is
+# still the sign of a learning rate that is too high.
+RISE, RISE_EPOCHS, SPIKE = 1.5, 3, 10.0
+
+GROWING = ("The training loss is growing instead of falling: the learning rate is probably "
+           "too high. Divide it by 10 and reset the weights.")
+BLEW_UP = ("Training stopped because the loss became infinite or NaN: the learning rate is "
+           "probably too high. Divide it by 10 and reset the weights.")
+
+
+def training_lints(history: list[dict], diverged: bool = False) -> list[Diagnostic]:
+    """Lints from a run's metrics: a loss that blows up, grows or stalls.
+
+    ``diverged`` says the run stopped on :class:`~graph_engine.training.trainer.TrainingDiverged`
+    (``Run.stopped`` is set): the epoch whose loss became NaN leaves no row in the
+    history, so the history alone cannot show it."""
+    losses = [h["train_loss"] for h in history if h.get("train_loss") is not None]
+    why = _diverging(losses, diverged)
+    if why:
+        return [Diagnostic(WARNING, "diverging-loss", why)]
+    if len(losses) >= 20 and losses[-1] > 0.98 * losses[0]:
+        return [Diagnostic(HINT, "stalled-loss", "The training loss has hardly moved: the "
+                           "learning rate may be too low, or the gradients vanish (see the "
+                           "gradient-norm plot).")]
+    return []
+
+
+def _diverging(losses: list[float], diverged: bool) -> str:
+    """Why the loss is diverging, or "" when it is not."""
+    if diverged or not all(math.isfinite(loss) for loss in losses):
+        return BLEW_UP
+    if _climbed(losses) or _spiked(losses):
+        return GROWING
+    return ""
+
+
+def _climbed(losses: list[float]) -> bool:
+    """Well above its start for several epochs: not one noisy batch."""
+    return len(losses) > RISE_EPOCHS and losses[0] > 0 and \
+        min(losses[-RISE_EPOCHS:]) > RISE * losses[0]
+
+
+def _spiked(losses: list[float]) -> bool:
+    best = math.inf
+    for loss in losses:
+        if loss > SPIKE * max(best, 1e-8) and loss > losses[0]:
+            return True
+        best = min(best, loss)
+    return False

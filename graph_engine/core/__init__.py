@@ -1,0 +1,2 @@
+"""Stage 0: what every stage uses: parameters, the formula parser, events,
+diagnostics, limits and atomic writes."""

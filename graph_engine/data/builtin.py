@@ -1,0 +1,180 @@
+"""The built-in data sets: TensorFlow Playground's six and scikit-learn's classics.
+
+Every data set is declared once in :data:`CATALOGUE` with what validation
+needs to know without generating it (task, features, classes).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .dataset import CLASSIFICATION, REGRESSION, DatasetInfo
+
+# ----------------------------------------------------------- Playground sets
+
+def _circle(n: int, noise: float, rng) -> tuple[np.ndarray, np.ndarray]:
+    radius = 5.0
+    half = n // 2
+
+    def ring(count, r_low, r_high):
+        r = rng.uniform(r_low, r_high, count)
+        angle = rng.uniform(0, 2 * math.pi, count)
+        return np.stack([r * np.sin(angle), r * np.cos(angle)], axis=1)
+
+    points = np.concatenate([ring(half, 0, radius * 0.5), ring(n - half, radius * 0.7, radius)])
+    jitter = rng.uniform(-radius, radius, points.shape) * noise
+    labels = (np.linalg.norm(points + jitter, axis=1) < radius * 0.5).astype(np.int64)
+    return points, labels
+
+
+def _xor(n: int, noise: float, rng):
+    points = rng.uniform(-5, 5, (n, 2))
+    points += np.where(points > 0, 0.3, -0.3)
+    jitter = rng.uniform(-5, 5, points.shape) * noise
+    noisy = points + jitter
+    labels = (noisy[:, 0] * noisy[:, 1] >= 0).astype(np.int64)
+    return points, labels
+
+
+def _gauss(n: int, noise: float, rng):
+    from sklearn.datasets import make_blobs
+
+    std = math.sqrt(0.5 + (4.0 - 0.5) * noise / 0.5)
+    points, labels = make_blobs(n_samples=n, centers=[(2, 2), (-2, -2)], cluster_std=std,
+                                random_state=int(rng.integers(2**31)))
+    return points, (labels == 0).astype(np.int64)
+
+
+def _spiral(n: int, noise: float, rng):
+    half = n // 2
+    parts, labels = [], []
+    for label, (count, delta) in enumerate(((half, math.pi), (n - half, 0.0))):
+        i = np.arange(count) / count
+        r = i * 5
+        t = 1.75 * i * 2 * math.pi + delta
+        xy = np.stack([r * np.sin(t), r * np.cos(t)], axis=1)
+        parts.append(xy + rng.uniform(-1, 1, xy.shape) * noise)
+        labels.append(np.full(count, label, dtype=np.int64))
+    return np.concatenate(parts), np.concatenate(labels)
+
+
+def _reg_plane(n: int, noise: float, rng):
+    points = rng.uniform(-6, 6, (n, 2))
+    noisy = points + rng.uniform(-6, 6, points.shape) * noise
+    target = (noisy[:, 0] + noisy[:, 1]) / 10.0
+    return points, target[:, None]
+
+
+_GAUSSIANS = ((-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1),
+              (4, -2.5, -1))
+
+
+def _reg_gauss(n: int, noise: float, rng):
+    points = rng.uniform(-6, 6, (n, 2))
+    noisy = points + rng.uniform(-6, 6, points.shape) * noise
+    target = np.zeros(n)
+    for cx, cy, sign in _GAUSSIANS:
+        dist = np.hypot(noisy[:, 0] - cx, noisy[:, 1] - cy)
+        value = sign * np.clip(1 - dist / 2, 0, 1)
+        target = np.where(np.abs(value) > np.abs(target), value, target)
+    return points, target[:, None]
+
+
+# ------------------------------------------------------------ scikit-learn sets
+
+def _moons(n: int, noise: float, rng):
+    from sklearn.datasets import make_moons
+
+    points, labels = make_moons(n_samples=n, noise=noise, random_state=int(rng.integers(2**31)))
+    return (points - (0.5, 0.25)) * 3.0, labels.astype(np.int64)
+
+
+def _blobs(n: int, noise: float, rng):
+    from sklearn.datasets import make_blobs
+
+    points, labels = make_blobs(n_samples=n, centers=[(-3, -2), (3, -2), (0, 3)],
+                                cluster_std=1.0 + 4 * noise,
+                                random_state=int(rng.integers(2**31)))
+    return points, labels.astype(np.int64)
+
+
+def _blobs_binary(n: int, noise: float, rng):
+    points, labels = _blobs(n, noise, rng)
+    return points, (labels != 0).astype(np.int64)
+
+
+def _polynomial(n: int, noise: float, rng):
+    x = rng.uniform(-1.5, 1.5, (n, 1))
+    y = 4 * x**2 + 2 * x + 1 + rng.normal(0, 1, x.shape) * noise * 10
+    return x, y
+
+
+def _sine(n: int, noise: float, rng):
+    x = rng.uniform(-math.pi, math.pi, (n, 1))
+    y = np.sin(2 * x) + rng.normal(0, 1, x.shape) * noise * 2
+    return x, y
+
+
+def _digits(n: int, noise: float, rng):
+    from sklearn.datasets import load_digits
+
+    data = load_digits()
+    return data.data / 16.0, data.target.astype(np.int64)
+
+
+def _iris(n: int, noise: float, rng):
+    from sklearn.datasets import load_iris
+
+    data = load_iris()
+    x = (data.data - data.data.mean(axis=0)) / data.data.std(axis=0)
+    return x, data.target.astype(np.int64)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    info: DatasetInfo
+    make: object
+    bounds: tuple[float, float, float, float] | None = (-6.0, 6.0, -6.0, 6.0)
+    class_names: tuple[str, ...] = ()
+    feature_names: tuple[str, ...] = ("x1", "x2")
+
+
+def _entry(name, task, features, make, description, classes=0, **extra) -> _Entry:
+    info = DatasetInfo(name, task, features, classes, 1, description)
+    return _Entry(info, make, **extra)
+
+
+_C, _R = CLASSIFICATION, REGRESSION
+CATALOGUE: dict[str, _Entry] = {e.info.name: e for e in (
+    _entry("circle", _C, 2, _circle, "A disc of one class inside a ring of the other.", 2),
+    _entry("xor", _C, 2, _xor, "Four quadrants; opposite corners share a class.", 2),
+    _entry("gauss", _C, 2, _gauss, "Two Gaussian clouds, one per class.", 2),
+    _entry("spiral", _C, 2, _spiral, "Two interleaved spirals: hard for small networks.", 2),
+    _entry("moons", _C, 2, _moons, "Two interleaving half circles (scikit-learn).", 2),
+    _entry("blobs", _C, 2, _blobs, "Three Gaussian clusters, three classes (scikit-learn).",
+           3),
+    _entry("blobs-binary", _C, 2, _blobs_binary, "The three clusters of blobs, labelled "
+           "binary: class 0 is the first cluster, class 1 the other two.", 2),
+    _entry("reg-plane", _R, 2, _reg_plane, "A tilted plane: the target is (x1 + x2) / 10."),
+    _entry("reg-gauss", _R, 2, _reg_gauss, "Six Gaussian bumps of alternating sign."),
+    _entry("polynomial", _R, 1, _polynomial, "f(x) = 4x² + 2x + 1 on [−1.5, 1.5].",
+           bounds=(-1.5, 1.5, -2.0, 15.0), feature_names=("x",)),
+    _entry("sine", _R, 1, _sine, "f(x) = sin(2x) on [−π, π].",
+           bounds=(-math.pi, math.pi, -1.5, 1.5), feature_names=("x",)),
+    _entry("digits", _C, 64, _digits, "8×8 images of hand-written digits, 10 classes "
+           "(1,797 images, scikit-learn).", 10, bounds=None,
+           class_names=tuple("0123456789"),
+           feature_names=tuple(f"pixel{i}" for i in range(64))),
+    _entry("iris", _C, 4, _iris, "Fisher's iris flowers: 4 measurements, 3 species "
+           "(150 samples, standardised).", 3, bounds=None,
+           class_names=("setosa", "versicolor", "virginica"),
+           feature_names=("sepal length", "sepal width", "petal length", "petal width")),
+)}
+
+
+def names() -> list[str]:
+    """The built-in data sets; "csv" (a file of your own) is accepted too."""
+    return list(CATALOGUE)

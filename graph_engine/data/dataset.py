@@ -1,0 +1,67 @@
+"""What a data set is: its description, its arrays, and the split into training and test.
+
+Classification labels are class indices (int64, shape N); regression
+targets are float32 of shape (N, targets). Features are float32 (N, F).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+CLASSIFICATION = "classification"
+REGRESSION = "regression"
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    name: str
+    task: str
+    features: int
+    classes: int = 0  # classification only
+    targets: int = 1  # regression only
+    description: str = ""
+
+    @property
+    def is_classification(self) -> bool:
+        return self.task == CLASSIFICATION
+
+    @property
+    def outputs(self) -> int:
+        """Output units a network needs: classes, or targets."""
+        return self.classes if self.is_classification else self.targets
+
+
+@dataclass
+class Dataset:
+    info: DatasetInfo
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    feature_names: tuple[str, ...] = ()
+    class_names: tuple[str, ...] = ()
+    bounds: tuple[float, float, float, float] | None = None  # x0, x1, y0, y1 for 2-D sets
+
+    @property
+    def x_all(self) -> np.ndarray:
+        return np.concatenate([self.x_train, self.x_test])
+
+    @property
+    def y_all(self) -> np.ndarray:
+        return np.concatenate([self.y_train, self.y_test])
+
+
+class DatasetError(ValueError):
+    """A data set that cannot be made or read; the message says why."""
+
+
+def split(info: DatasetInfo, x, y, seed: int, train_ratio: float, feature_names=(),
+          class_names=(), bounds=None) -> Dataset:
+    """Shuffle with the spec's seed and cut into training and test parts."""
+    order = np.random.default_rng(seed + 1).permutation(len(x))
+    cut = max(1, min(len(x) - 1, round(len(x) * train_ratio)))
+    train, test = order[:cut], order[cut:]
+    return Dataset(info, x[train], y[train], x[test], y[test], tuple(feature_names),
+                   tuple(class_names), bounds)

@@ -1,0 +1,44 @@
+"""Data sets, the public face: ``ge.datasets.names()``, ``info(spec)``, ``load(spec)``.
+
+:func:`info` says what a data set is without generating it (validation needs
+no more); :func:`load` generates or reads it and splits it into training and
+test parts. Same spec, same data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .builtin import CATALOGUE, names
+from .dataset import CLASSIFICATION, REGRESSION, Dataset, DatasetError, DatasetInfo, split
+from .spec import DatasetSpec, as_dataset_spec
+
+__all__ = ["CATALOGUE", "CLASSIFICATION", "REGRESSION", "Dataset", "DatasetError",
+           "DatasetInfo", "DatasetSpec", "info", "load", "names", "split"]
+
+
+def info(spec) -> DatasetInfo:
+    """What a data set is, without generating it (CSV files are read)."""
+    spec = as_dataset_spec(spec)
+    if spec.name == "csv":
+        from .csv_data import csv_info
+
+        return csv_info(spec.csv)
+    return CATALOGUE[spec.name].info
+
+
+def load(spec) -> Dataset:
+    """Generate (or read) the data set and split it; same spec, same data."""
+    spec = as_dataset_spec(spec)
+    if spec.name == "csv":
+        from .csv_data import load_csv
+
+        return load_csv(spec)
+    entry = CATALOGUE[spec.name]
+    rng = np.random.default_rng(spec.seed)
+    x, y = entry.make(spec.samples, spec.noise, rng)
+    x = np.asarray(x, dtype=np.float32)
+    y = np.asarray(y, dtype=np.int64 if entry.info.is_classification else np.float32)
+    classes = entry.class_names or tuple(str(i) for i in range(entry.info.classes))
+    return split(entry.info, x, y, spec.seed, spec.train_ratio, entry.feature_names, classes,
+                 entry.bounds)

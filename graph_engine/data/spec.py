@@ -1,0 +1,100 @@
+"""Data set specs: which data set a diagram trains on, and how a CSV file is read.
+
+Frozen records whose fields are described by :class:`ParamSpec` tuples, so the
+GUI builds its widgets from the same declarations and every value is checked
+in one place. Defaults follow TensorFlow Playground.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+
+from ..core.params import BOOL, CHOICE, FLOAT, INT, ParamSpec, checked_record, record_default
+from .builtin import names
+
+TASKS = ("auto", "classification", "regression")
+
+DATASET_PARAMS = (
+    ParamSpec("samples", INT, 500, "Number of points generated (ignored for digits, iris "
+              "and CSV files, which have a fixed size).", minimum=10, maximum=100_000),
+    ParamSpec("noise", FLOAT, 0.0, "Noise, as TensorFlow Playground's 0–50 %: 0.1 is 10 %.",
+              minimum=0.0, maximum=0.5),
+    ParamSpec("train_ratio", FLOAT, 0.5, "Share of the points used for training; the rest "
+              "is the test set.", minimum=0.1, maximum=0.9),
+    ParamSpec("seed", INT, 0, "Random seed for generating and splitting the data.",
+              minimum=0, maximum=2**31 - 1),
+)
+
+CSV_PARAMS = (
+    ParamSpec("task", CHOICE, "auto", "auto guesses from the target column: whole numbers "
+              "with few distinct values mean classification.", choices=TASKS),
+    ParamSpec("standardize", BOOL, True, "Shift and scale each feature column to mean 0 and "
+              "standard deviation 1 (computed on the training rows)."),
+)
+
+
+@dataclass(frozen=True)
+class CsvSource:
+    """Where a CSV data set comes from and how to read it."""
+
+    path: str
+    features: tuple[str, ...] = ()  # empty: every column but the target
+    target: str = ""  # empty: the last column
+    task: str = record_default(CSV_PARAMS, "task")
+    standardize: bool = record_default(CSV_PARAMS, "standardize")
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.path, str) or not self.path:
+            raise ValueError("a CSV data set needs a file path")
+        if not isinstance(self.target, str):
+            raise ValueError("the CSV target must be a column name")
+        cols = self.features
+        if isinstance(cols, str) or not all(isinstance(c, str) for c in cols):
+            raise ValueError("the CSV features must be a list of column names")
+        object.__setattr__(self, "features", tuple(cols))
+        checked_record(self, CSV_PARAMS)
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    name: str
+    samples: int = record_default(DATASET_PARAMS, "samples")
+    noise: float = record_default(DATASET_PARAMS, "noise")
+    train_ratio: float = record_default(DATASET_PARAMS, "train_ratio")
+    seed: int = record_default(DATASET_PARAMS, "seed")
+    csv: CsvSource | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        if self.name != "csv" and self.name not in names():
+            known = ", ".join(names())
+            raise ValueError(f"unknown data set {self.name!r} (known: {known})")
+        if self.csv is not None and not isinstance(self.csv, CsvSource):
+            raise ValueError("csv must be an object with path, features, target, task and "
+                             "standardize")
+        if (self.name == "csv") != (self.csv is not None):
+            raise ValueError("a CSV data set needs its csv settings (path, columns)")
+        checked_record(self, DATASET_PARAMS)
+
+    def with_(self, **changes) -> DatasetSpec:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "csv"}
+        if self.csv is not None:
+            data["csv"] = asdict(self.csv)
+            data["csv"]["features"] = list(self.csv.features)
+        return data
+
+
+def as_dataset_spec(value) -> DatasetSpec | None:
+    """Accept a spec, a data set name, a dict as in the file, or None."""
+    if value is None or isinstance(value, DatasetSpec):
+        return value
+    if isinstance(value, str):
+        return DatasetSpec(value)
+    if isinstance(value, dict):
+        data = dict(value)
+        if isinstance(data.get("csv"), dict):
+            data["csv"] = CsvSource(**data["csv"])
+        return DatasetSpec(**data)
+    raise ValueError(f"a data set is given by its name, e.g. 'circle' (got {value!r})")

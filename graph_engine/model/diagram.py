@@ -1,0 +1,232 @@
+"""The diagram model: blocks, wires, and the events that announce changes.
+
+A :class:`Diagram` is the single source of truth. The editor mirrors it and
+changes it only through these methods (wrapped in undo commands); the
+validator, compiler and exporter read it. Nothing here knows about Qt.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..blocks.registry import REGISTRY
+from ..core.events import Event
+from ..data.spec import DatasetSpec, as_dataset_spec
+from .parts import Block, Removed, Wire, WireError
+from .settings import TrainingSettings
+from .wiring import describe_wire, plan_wire
+
+__all__ = ["Block", "Diagram", "Removed", "Wire", "WireError"]
+
+
+class Diagram:
+    """Blocks and wires, plus the data set and the training settings."""
+
+    def __init__(self) -> None:
+        self._blocks: dict[str, Block] = {}
+        self._wires: list[Wire] = []
+        self._wire_set: set[Wire] = set()  # the same wires, for quick membership tests
+        self._dataset: DatasetSpec | None = None
+        self._training = TrainingSettings()
+        self.title = ""
+        self.description = ""
+        self.block_added = Event("block_added")  # (block)
+        self.block_removed = Event("block_removed")  # (block)
+        self.wire_added = Event("wire_added")  # (wire)
+        self.wire_removed = Event("wire_removed")  # (wire)
+        self.params_changed = Event("params_changed")  # (block)
+        self.moved = Event("moved")  # (block)
+        self.renamed = Event("renamed")  # (block)
+        self.settings_changed = Event("settings_changed")  # ()
+        self.changed = Event("changed")  # () after any of the above
+
+    # ------------------------------------------------------------ reading
+    @property
+    def blocks(self) -> list[Block]:
+        return list(self._blocks.values())
+
+    @property
+    def wires(self) -> list[Wire]:
+        return list(self._wires)
+
+    def block(self, block_id: str) -> Block:
+        try:
+            return self._blocks[block_id]
+        except (KeyError, TypeError):
+            raise ValueError(f"no block with id {block_id!r}") from None
+
+    def __contains__(self, block_id: object) -> bool:
+        return block_id in self._blocks
+
+    def wires_into(self, block_id: str, port: str | None = None) -> list[Wire]:
+        return [w for w in self._wires if w.dst == block_id and port in (None, w.dst_port)]
+
+    def wires_from(self, block_id: str, port: str | None = None) -> list[Wire]:
+        return [w for w in self._wires if w.src == block_id and port in (None, w.src_port)]
+
+    def has_wire(self, wire: Wire) -> bool:
+        return wire in self._wire_set
+
+    # ------------------------------------------------------------ blocks
+    def add(self, type: str, **params) -> str:
+        """Add a block of ``type`` with ``params``; return its id.
+
+        An unknown type or a parameter out of bounds raises ValueError and
+        adds nothing."""
+        return self.add_block(type, params)
+
+    def add_block(self, type: str, params: dict | None = None, position=(0.0, 0.0),
+                  block_id: str | None = None, name: str | None = None) -> str:
+        spec = REGISTRY.get(type)
+        values = spec.coerce_params(params or {})
+        if block_id is None:
+            block_id, index = self._new_id(type)
+            name = name or f"{type} {index}"
+        elif block_id in self._blocks:
+            raise ValueError(f"a block with id {block_id!r} already exists")
+        block = Block(block_id, type, values, _point(position), name or block_id)
+        self._blocks[block_id] = block
+        self._emit(self.block_added, block)
+        return block_id
+
+    def _new_id(self, type: str) -> tuple[str, int]:
+        stem = re.sub(r"[^a-z0-9]", "", type.lower())
+        names = {b.name for b in self._blocks.values()}
+        index = 1
+        while f"{stem}{index}" in self._blocks or f"{type} {index}" in names:
+            index += 1
+        return f"{stem}{index}", index
+
+    def remove(self, block_id: str) -> Removed:
+        """Remove a block and every wire touching it; return what was removed."""
+        block = self.block(block_id)
+        removed = Removed(block, list(self._blocks).index(block_id))
+        for index in reversed(range(len(self._wires))):
+            wire = self._wires[index]
+            if block_id in (wire.src, wire.dst):
+                removed.wires.insert(0, (index, wire))
+                del self._wires[index]
+                self._wire_set.discard(wire)
+                self._emit(self.wire_removed, wire)
+        del self._blocks[block_id]
+        self._emit(self.block_removed, block)
+        return removed
+
+    def restore(self, removed: Removed) -> None:
+        """Undo :meth:`remove`: the block and its wires come back in place."""
+        block = removed.block
+        if block.id in self._blocks:
+            raise ValueError(f"a block with id {block.id!r} already exists")
+        items = list(self._blocks.items())
+        items.insert(removed.index, (block.id, block))
+        self._blocks = dict(items)
+        self._emit(self.block_added, block)
+        for index, wire in removed.wires:
+            self._wires.insert(index, wire)
+            self._wire_set.add(wire)
+            self._emit(self.wire_added, wire)
+
+    def move(self, block_id: str, x: float, y: float) -> None:
+        block = self.block(block_id)
+        block.position = _point((x, y))
+        self._emit(self.moved, block)
+
+    def set_params(self, block_id: str, **params) -> dict:
+        """Change parameters (checked against the registry); return the old
+        values of the changed ones. Bad values raise ValueError, change nothing."""
+        block = self.block(block_id)
+        spec = block.spec
+        new = {name: spec.param(name).coerce(value) for name, value in params.items()}
+        old = {name: block.params[name] for name in new}
+        block.params = {**block.params, **new}
+        self._emit(self.params_changed, block)
+        return old
+
+    def rename(self, block_id: str, name: str) -> str:
+        name = name.strip() if isinstance(name, str) else ""
+        if not name:
+            raise ValueError("a block's name cannot be empty")
+        block = self.block(block_id)
+        old, block.name = block.name, name
+        self._emit(self.renamed, block)
+        return old
+
+    # ------------------------------------------------------------ wires
+    def connect(self, src: str, dst: str, src_port: str | None = None,
+                dst_port: str | None = None) -> Wire:
+        """Wire ``src`` to ``dst``. Without ``dst_port`` the first free input
+        port that takes the wire is used. A wire that would make a cycle, go to
+        a full port or join ports of different kinds raises WireError."""
+        wire = self.check_wire(src, dst, src_port, dst_port)
+        self._wires.append(wire)
+        self._wire_set.add(wire)
+        self._emit(self.wire_added, wire)
+        return wire
+
+    def check_wire(self, src: str, dst: str, src_port: str | None = None,
+                   dst_port: str | None = None) -> Wire:
+        """The wire :meth:`connect` would make, or WireError saying why not."""
+        return plan_wire(self, src, dst, src_port, dst_port)
+
+    def disconnect(self, wire: Wire) -> int:
+        """Remove ``wire``; return its index for :meth:`insert_wire`."""
+        try:
+            index = self._wires.index(wire)
+        except ValueError:
+            raise ValueError(f"there is no wire {describe_wire(self, wire)}") from None
+        del self._wires[index]
+        self._wire_set.discard(wire)
+        self._emit(self.wire_removed, wire)
+        return index
+
+    def insert_wire(self, wire: Wire, index: int | None = None) -> None:
+        """Put a wire in without the editing checks (undo, file loading).
+        Its blocks and ports must exist; validation reports the rest."""
+        for block_id, port, side in ((wire.src, wire.src_port, "output"),
+                                     (wire.dst, wire.dst_port, "input")):
+            spec = self.block(block_id).spec
+            (spec.output_port if side == "output" else spec.input_port)(port)
+        if wire in self._wire_set:
+            raise WireError(f"a wire {describe_wire(self, wire)} exists already")
+        self._wires.insert(len(self._wires) if index is None else index, wire)
+        self._wire_set.add(wire)
+        self._emit(self.wire_added, wire)
+
+    # ------------------------------------------------------------ settings
+    @property
+    def dataset(self) -> DatasetSpec | None:
+        return self._dataset
+
+    @dataset.setter
+    def dataset(self, value) -> None:
+        self._dataset = as_dataset_spec(value)
+        self._emit(self.settings_changed)
+
+    @property
+    def training(self) -> TrainingSettings:
+        return self._training
+
+    @training.setter
+    def training(self, value: TrainingSettings) -> None:
+        if not isinstance(value, TrainingSettings):
+            raise ValueError("training settings must be a TrainingSettings")
+        self._training = value
+        self._emit(self.settings_changed)
+
+    def _emit(self, event: Event, *args) -> None:
+        event.emit(*args)
+        self.changed.emit()
+
+    def __repr__(self) -> str:
+        return f"<Diagram {len(self._blocks)} blocks, {len(self._wires)} wires>"
+
+
+def _point(position) -> tuple[float, float]:
+    try:
+        x, y = position
+        point = (float(x), float(y))
+    except (TypeError, ValueError):
+        raise ValueError(f"a position is two numbers (got {position!r})") from None
+    if not all(abs(v) < 1e9 for v in point):
+        raise ValueError(f"position {position!r} is out of range")
+    return point

@@ -1,0 +1,366 @@
+"""Diagram files: versioned JSON, read through typed records, written atomically.
+
+Reading goes JSON text -> checked plain records -> migrations -> Diagram.
+Every problem raises :class:`DiagramFileError` saying what and where; no
+file can run code (plain JSON, no pickle). See docs/file-format.md.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..data.spec import as_dataset_spec
+from .diagram import Diagram, Wire
+from .settings import TrainingSettings
+
+FORMAT = "netcanvas-diagram"
+VERSION = 1
+MAX_BYTES = 5 * 1024 * 1024
+MAX_BLOCKS = 5000
+MAX_WIRES = 20000
+MAX_DEPTH = 20
+MAX_MESSAGE = 300
+
+TOP_KEYS = {"format", "version", "title", "description", "blocks", "wires", "dataset",
+            "training"}
+BLOCK_KEYS = {"id", "type", "name", "params", "position"}
+WIRE_KEYS = {"from", "to"}
+
+# version -> function upgrading a document of that version by one step
+MIGRATIONS: dict[int, object] = {}
+
+
+class DiagramFileError(ValueError):
+    """A diagram file that cannot be read; the message says what and where."""
+
+    def __init__(self, message: str, path: str | os.PathLike | None = None) -> None:
+        if len(message) > MAX_MESSAGE:  # it quotes a huge value from the file: the start will do
+            message = message[:MAX_MESSAGE - 1] + "…"
+        self.path = None if path is None else os.fspath(path)
+        prefix = f"{os.path.basename(self.path)}: " if self.path else ""
+        super().__init__(prefix + message)
+        self.reason = message
+
+
+# ------------------------------------------------------------------ writing
+
+def to_dict(diagram: Diagram) -> dict:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "title": diagram.title,
+        "description": diagram.description,
+        "blocks": [{"id": b.id, "type": b.type, "name": b.name, "params": dict(b.params),
+                    "position": [round(b.position[0], 2), round(b.position[1], 2)]}
+                   for b in diagram.blocks],
+        "wires": [{"from": [w.src, w.src_port], "to": [w.dst, w.dst_port]}
+                  for w in diagram.wires],
+        "dataset": diagram.dataset.to_dict() if diagram.dataset else None,
+        "training": diagram.training.to_dict(),
+    }
+
+
+def dumps(diagram: Diagram, folder: str | None = None) -> str:
+    """The file's text; with ``folder`` (where it is saved), a CSV data set
+    inside that folder is written relative to it, so the two move together."""
+    document = to_dict(diagram)
+    csv = (document["dataset"] or {}).get("csv")
+    if folder is not None and csv is not None and os.path.isabs(csv["path"]):
+        relative = os.path.relpath(csv["path"], folder)
+        if not relative.startswith(os.pardir):
+            csv["path"] = relative.replace(os.sep, "/")
+    return json.dumps(document, indent=2, allow_nan=False) + "\n"
+
+
+def save(diagram: Diagram, path: str | os.PathLike) -> None:
+    """Write atomically: a temporary file beside ``path``, fsync, rename.
+    On failure the old file is untouched and OSError propagates."""
+    write_atomic(path, dumps(diagram, os.path.dirname(os.path.abspath(path))))
+
+
+def write_atomic(path: str | os.PathLike, text: str) -> None:
+    write_atomic_bytes(path, text.encode("utf-8"))
+
+
+def write_atomic_bytes(path: str | os.PathLike, data: bytes) -> None:
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temp = tempfile.mkstemp(prefix=".~" + os.path.basename(path), dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, _mode_for(path))
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
+def _mode_for(path: str) -> int:
+    """Keep an existing file's permissions; new files get the umask's."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+# ------------------------------------------------------------------ reading
+
+def load(path: str | os.PathLike) -> Diagram:
+    """Read a diagram file; any problem raises DiagramFileError."""
+    try:
+        if not os.path.isfile(path) and os.path.exists(path):  # a folder, a pipe, a device
+            raise DiagramFileError("not a regular file", path)
+        size = os.path.getsize(path)
+        if size > MAX_BYTES:
+            raise DiagramFileError(f"the file is {size // 1024} KB; diagram files are at most "
+                                   f"{MAX_BYTES // 2**20} MB", path)
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise DiagramFileError(f"cannot read the file: {error.strerror or error}", path) from None
+    try:
+        diagram = loads(raw)
+    except DiagramFileError as error:
+        raise DiagramFileError(error.reason, path) from None
+    _anchor_csv(diagram, os.path.dirname(os.path.abspath(path)))
+    return diagram
+
+
+def _anchor_csv(diagram: Diagram, folder: str) -> None:
+    """A relative CSV path means: beside the diagram file (not the current folder)."""
+    spec = diagram.dataset
+    if spec is not None and spec.csv is not None and not os.path.isabs(spec.csv.path):
+        where = os.path.normpath(os.path.join(folder, spec.csv.path))
+        diagram.dataset = replace(spec, csv=replace(spec.csv, path=where))
+
+
+def loads(raw: bytes | str) -> Diagram:
+    document = _parse_json(raw)
+    document = _migrate(document)
+    return _build(_read_document(document))
+
+
+def _parse_json(raw: bytes | str) -> dict:
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise DiagramFileError(f"not a text file (byte {error.start} is not UTF-8)") from None
+    if len(raw) > MAX_BYTES:
+        raise DiagramFileError("the file is too large for a diagram")
+    if _nesting(raw) > MAX_DEPTH:
+        raise DiagramFileError(f"the JSON is nested more than {MAX_DEPTH} levels deep")
+    try:
+        document = json.loads(raw, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise DiagramFileError(f"not valid JSON: {error.msg} at line {error.lineno}, "
+                               f"column {error.colno}") from None
+    except (RecursionError, ValueError) as error:
+        raise DiagramFileError(f"not valid JSON: {error}") from None
+    if not isinstance(document, dict):
+        raise DiagramFileError("a diagram file holds a JSON object ({...}) at the top")
+    return document
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not allowed in a diagram file (numbers must be finite)")
+
+
+def _nesting(text: str) -> int:
+    """Deepest bracket nesting outside strings: a few vectorised passes over the
+    bytes, linear, with no recursion and no Python loop per character (a
+    character loop took most of a second on a 5 MB file)."""
+    # Drop escaped backslashes, then escaped quotes: every quote left opens or
+    # closes a string. (A backslash is only valid JSON inside a string.)
+    data = text.encode("utf-8", "surrogatepass").replace(b"\\\\", b"").replace(b'\\"', b"")
+    chars = np.frombuffer(data, dtype=np.uint8)  # UTF-8: no multi-byte char holds a bracket
+    steps = ((chars == ord("[")) | (chars == ord("{"))).astype(np.int32)
+    steps -= (chars == ord("]")) | (chars == ord("}"))
+    inside = np.bitwise_xor.accumulate((chars == ord('"')).view(np.uint8))
+    steps[inside.view(bool)] = 0  # brackets in strings do not nest
+    return max(int(steps.cumsum().max(initial=0)), 0)
+
+
+def _migrate(document: dict) -> dict:
+    if document.get("format") != FORMAT:
+        raise DiagramFileError(f"not a NetCanvas diagram (\"format\" should be \"{FORMAT}\")")
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise DiagramFileError("\"version\" must be a whole number, 1 or more")
+    if version > VERSION:
+        raise DiagramFileError(f"the file is format version {version}, but this NetCanvas reads "
+                               f"versions up to {VERSION}: update NetCanvas to open it")
+    while version < VERSION:
+        document = MIGRATIONS[version](document)
+        version = document["version"]
+    return document
+
+
+# ------------------------------------------------------- typed in-between form
+
+@dataclass(frozen=True)
+class BlockRecord:
+    id: str
+    type: str
+    name: str
+    params: dict
+    position: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    title: str
+    description: str
+    blocks: list[BlockRecord]
+    wires: list[Wire]
+    dataset: object
+    training: TrainingSettings
+
+
+def _read_document(doc: dict) -> DocumentRecord:
+    _keys(doc, TOP_KEYS, {"format", "version", "blocks", "wires"}, "the file")
+    blocks = _list(doc["blocks"], "blocks", MAX_BLOCKS)
+    wires = _list(doc["wires"], "wires", MAX_WIRES)
+    return DocumentRecord(
+        title=_text(doc.get("title", ""), "title", 200),
+        description=_text(doc.get("description", ""), "description", 5000),
+        blocks=[_read_block(b, i) for i, b in enumerate(blocks)],
+        wires=[_read_wire(w, i) for i, w in enumerate(wires)],
+        dataset=_read_dataset(doc.get("dataset")),
+        training=_read_training(doc.get("training", {})),
+    )
+
+
+def _keys(record: object, allowed: set, required: set, where: str) -> None:
+    if not isinstance(record, dict):
+        raise DiagramFileError(f"{where} must be a JSON object")
+    missing = sorted(required - record.keys())
+    extra = sorted(k for k in record if k not in allowed)
+    allowed_text = f"(allowed: {', '.join(sorted(allowed))})"
+    if missing:  # an unknown key beside it is often the missing one misspelt: show both
+        instead = f"; it has the unknown key {_quote(extra)} {allowed_text}" if extra else ""
+        raise DiagramFileError(f"{where} lacks the key{'s' * (len(missing) > 1)} "
+                               f"{_quote(missing)}{instead}")
+    if extra:
+        raise DiagramFileError(f"{where} has an unknown key {_quote(extra[:1])} {allowed_text}")
+
+
+def _quote(keys: list[str]) -> str:
+    """``"a"``, ``"a" and "b"``, ``"a", "b" and 2 more``: keys named in a message."""
+    named = [json.dumps(key, ensure_ascii=False) for key in keys[:2]]
+    rest = len(keys) - len(named)
+    if rest:
+        return f"{', '.join(named)} and {rest} more"
+    return " and ".join(named)
+
+
+def _list(value: object, where: str, limit: int) -> list:
+    if not isinstance(value, list):
+        raise DiagramFileError(f"\"{where}\" must be a list")
+    if len(value) > limit:
+        raise DiagramFileError(f"\"{where}\" has {len(value)} entries; the limit is {limit}")
+    return value
+
+
+def _text(value: object, where: str, limit: int) -> str:
+    if not isinstance(value, str):
+        raise DiagramFileError(f"{where} must be text")
+    if len(value) > limit:
+        raise DiagramFileError(f"{where} is longer than {limit} characters")
+    return value
+
+
+def _read_block(record: object, index: int) -> BlockRecord:
+    where = f"block {index + 1}"
+    _keys(record, BLOCK_KEYS, {"id", "type"}, where)
+    block_id = _text(record["id"], f"{where}: \"id\"", 64)
+    if not block_id.strip():
+        raise DiagramFileError(f"{where}: \"id\" is empty")
+    where = f"block {block_id!r}"
+    params = record.get("params", {})
+    if not isinstance(params, dict):
+        raise DiagramFileError(f"{where}: \"params\" must be a JSON object")
+    return BlockRecord(block_id, _text(record["type"], f"{where}: \"type\"", 64),
+                       _text(record.get("name", block_id), f"{where}: \"name\"", 64) or block_id,
+                       params, _position(record.get("position", [0, 0]), where))
+
+
+def _position(value: object, where: str) -> tuple[float, float]:
+    ok = isinstance(value, list) and len(value) == 2 and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    if not ok or not all(abs(v) < 1e9 and math.isfinite(v) for v in value):  # 10**400 too
+        raise DiagramFileError(f"{where}: \"position\" must be two numbers [x, y] "
+                               "within ±1e9")
+    return float(value[0]), float(value[1])
+
+
+def _read_wire(record: object, index: int) -> Wire:
+    where = f"wire {index + 1}"
+    _keys(record, WIRE_KEYS, WIRE_KEYS, where)
+    ends = []
+    for key in ("from", "to"):
+        end = record[key]
+        if not (isinstance(end, list) and len(end) == 2 and all(isinstance(e, str) for e in end)):
+            raise DiagramFileError(f"{where}: \"{key}\" must be [block id, port name]")
+        ends.extend(end)
+    return Wire(*ends)
+
+
+def _read_dataset(value: object):
+    if value is None:
+        return None
+    try:
+        return as_dataset_spec(value)
+    except (TypeError, ValueError) as error:
+        raise DiagramFileError(f"\"dataset\": {_clean(error)}") from None
+
+
+def _read_training(value: object) -> TrainingSettings:
+    if not isinstance(value, dict):
+        raise DiagramFileError("\"training\" must be a JSON object")
+    try:
+        return TrainingSettings(**value)
+    except (TypeError, ValueError) as error:
+        raise DiagramFileError(f"\"training\": {_clean(error)}") from None
+
+
+def _clean(error: Exception) -> str:
+    text = str(error)
+    if "unexpected keyword argument" in text:
+        name = text.split("argument")[-1].strip(" '\"")
+        return f"unknown setting {name!r}"
+    return text
+
+
+def _build(record: DocumentRecord) -> Diagram:
+    diagram = Diagram()
+    diagram.title, diagram.description = record.title, record.description
+    for block in record.blocks:
+        where = f"block {block.id!r}"
+        if block.id in diagram:
+            raise DiagramFileError(f"{where}: the id appears twice")
+        try:
+            diagram.add_block(block.type, block.params, block.position, block.id, block.name)
+        except ValueError as error:
+            raise DiagramFileError(f"{where}: {error}") from None
+    for index, wire in enumerate(record.wires):
+        try:
+            diagram.insert_wire(wire)
+        except ValueError as error:
+            raise DiagramFileError(f"wire {index + 1} ({wire.src!r} → {wire.dst!r}): {error}") \
+                from None
+    diagram.dataset = record.dataset
+    diagram.training = record.training
+    return diagram

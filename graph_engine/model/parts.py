@@ -1,0 +1,69 @@
+"""The parts of a diagram: blocks and wires, and what removing a block takes out.
+
+Shared by the Diagram and its wiring rules, so neither has to import the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..blocks import catalogue  # noqa: F401  (registers the block types)
+from ..blocks.registry import REGISTRY, BlockSpec
+
+
+class WireError(ValueError):
+    """A wire that cannot be made; the message says why."""
+
+
+@dataclass
+class Block:
+    id: str
+    type: str
+    params: dict
+    position: tuple[float, float] = (0.0, 0.0)
+    name: str = ""
+
+    @property
+    def spec(self) -> BlockSpec:
+        return REGISTRY.get(self.type)
+
+    @property
+    def label(self) -> str:
+        return self.spec.label(self.params)
+
+
+@dataclass(frozen=True)
+class Wire:
+    """A wire from an output port of ``src`` to an input port of ``dst``."""
+
+    src: str
+    src_port: str
+    dst: str
+    dst_port: str
+
+
+@dataclass
+class Removed:
+    """What :meth:`Diagram.remove` took out, so :meth:`Diagram.restore` can put
+    it back exactly (wires at their old places in the wire list)."""
+
+    block: Block
+    index: int
+    wires: list[tuple[int, Wire]] = field(default_factory=list)
+
+
+class WireIndex(Protocol):
+    """What the wiring rules read of a diagram (the Diagram provides it)."""
+
+    @property
+    def wires(self) -> Iterable[Wire]: ...
+
+    def block(self, block_id: str) -> Block: ...
+
+    def __contains__(self, block_id: object) -> bool: ...
+
+    def has_wire(self, wire: Wire) -> bool: ...
+
+    def wires_into(self, block_id: str, port: str | None = None) -> list[Wire]: ...

@@ -1,0 +1,49 @@
+"""The training settings a diagram carries, declared as data.
+
+A frozen record whose fields are described by :class:`ParamSpec` tuples, so
+the GUI builds its widgets from the same declarations and every value is
+checked in one place. Defaults follow TensorFlow Playground.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+from ..core.params import CHOICE, FLOAT, INT, ParamSpec, checked_record, record_default
+
+OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop", "adagrad")
+
+TRAINING_PARAMS = (
+    ParamSpec("optimizer", CHOICE, "sgd", "sgd: plain gradient descent; momentum: SGD with "
+              "momentum 0.9; adam, rmsprop, adagrad: adaptive step sizes.", choices=OPTIMIZERS),
+    ParamSpec("lr", FLOAT, 0.03, "Learning rate: the size of each step.",
+              minimum=1e-7, maximum=1e6),
+    ParamSpec("batch_size", INT, 10, "Samples per optimizer step.", minimum=1, maximum=100_000),
+    ParamSpec("epochs", INT, 200, "Passes over the training set.", minimum=1, maximum=1_000_000),
+    ParamSpec("l1", FLOAT, 0.0, "L1 regularisation: adds l1 · Σ|w| over the weights.",
+              minimum=0.0, maximum=10.0),
+    ParamSpec("l2", FLOAT, 0.0, "L2 regularisation: adds l2 · Σw² over the weights.",
+              minimum=0.0, maximum=10.0),
+    ParamSpec("seed", INT, 0, "Random seed for the initial weights and the batch order.",
+              minimum=0, maximum=2**31 - 1),
+)
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    optimizer: str = record_default(TRAINING_PARAMS, "optimizer")
+    lr: float = record_default(TRAINING_PARAMS, "lr")
+    batch_size: int = record_default(TRAINING_PARAMS, "batch_size")
+    epochs: int = record_default(TRAINING_PARAMS, "epochs")
+    l1: float = record_default(TRAINING_PARAMS, "l1")
+    l2: float = record_default(TRAINING_PARAMS, "l2")
+    seed: int = record_default(TRAINING_PARAMS, "seed")
+
+    def __post_init__(self) -> None:
+        checked_record(self, TRAINING_PARAMS)
+
+    def with_(self, **changes) -> TrainingSettings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,64 @@
+"""What a network's output means: targets, predictions, accuracy, probabilities.
+
+A loss declares (in the registry) what its input is: logits, probabilities,
+a binary logit, a value. These functions turn that into what the trainer
+and the plots need, without knowing which block type produced it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..blocks.registry import LossSpec
+
+
+def prepare_target(y: np.ndarray, loss: LossSpec, classification: bool, outputs: int):
+    """The data set's labels in the form ``loss`` expects."""
+    if loss.target == "class-index":
+        return torch.as_tensor(y, dtype=torch.long)
+    if loss.target == "binary":
+        return torch.as_tensor(y, dtype=torch.float32).reshape(-1, 1)
+    if classification:  # a regression loss on class labels: one-hot targets
+        return torch.nn.functional.one_hot(torch.as_tensor(y, dtype=torch.long),
+                                           outputs).float()
+    return torch.as_tensor(y, dtype=torch.float32).reshape(len(y), -1)
+
+
+def predicted_classes(output: torch.Tensor, loss: LossSpec | None) -> torch.Tensor:
+    """Class indices from the model's output."""
+    if loss is not None and loss.prediction == "binary-logit":
+        return (output[:, 0] > 0).long()
+    if loss is not None and loss.prediction == "binary-probability":
+        return (output[:, 0] > 0.5).long()
+    if output.shape[1] == 1:
+        return (output[:, 0] > 0.5).long()
+    return output.argmax(dim=1)
+
+
+def probabilities(output: torch.Tensor, loss: LossSpec | None) -> torch.Tensor:
+    """Class probabilities (N, classes) from the model's output, for plots."""
+    kind = loss.prediction if loss is not None else "probabilities"
+    if kind == "logits":
+        return torch.softmax(output, dim=1)
+    if kind == "log-probabilities":
+        return output.exp()
+    if kind in ("binary-logit", "binary-probability"):
+        p = torch.sigmoid(output[:, :1]) if kind == "binary-logit" else output[:, :1]
+        p = p.clamp(0, 1)
+        return torch.cat([1 - p, p], dim=1)
+    return output.clamp(0, 1)
+
+
+def accuracy(output: torch.Tensor, y: np.ndarray | torch.Tensor, loss: LossSpec | None) -> float:
+    labels = torch.as_tensor(y, dtype=torch.long).reshape(-1)
+    return float((predicted_classes(output, loss) == labels).float().mean())
+
+
+def confusion_matrix(output: torch.Tensor, y, loss: LossSpec | None, classes: int) -> np.ndarray:
+    """Rows: true class; columns: predicted class."""
+    labels = torch.as_tensor(y, dtype=torch.long).reshape(-1)
+    predicted = predicted_classes(output, loss).clamp(0, classes - 1)
+    matrix = torch.zeros(classes * classes, dtype=torch.long)
+    matrix.index_add_(0, labels * classes + predicted, torch.ones_like(labels))
+    return matrix.reshape(classes, classes).numpy()

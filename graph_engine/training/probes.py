@@ -1,0 +1,159 @@
+"""Probes: what the plots show about a network, computed from a Trainer.
+
+Plain functions from a trainer (and a few arguments) to numpy arrays. The
+GUI runs them in its training thread a few times a second and only draws
+the results. Every probe evaluates the model in eval mode without gradients.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from . import inspection
+from .trainer import Trainer
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A square grid over the input plane of a 2-D data set."""
+
+    bounds: tuple[float, float, float, float]  # x0, x1, y0, y1
+    resolution: int
+
+    def axes(self) -> tuple[np.ndarray, np.ndarray]:
+        x0, x1, y0, y1 = self.bounds
+        return (np.linspace(x0, x1, self.resolution, dtype=np.float32),
+                np.linspace(y0, y1, self.resolution, dtype=np.float32))
+
+    def points(self) -> np.ndarray:
+        """(resolution², 2) points, row-major with y outer: reshape to (y, x)."""
+        xs, ys = self.axes()
+        gx, gy = np.meshgrid(xs, ys)
+        return np.stack([gx.ravel(), gy.ravel()], axis=1)
+
+
+def plot_bounds(trainer: Trainer) -> tuple[float, float, float, float]:
+    data = trainer.data
+    if data.bounds is not None and data.info.features == 2:
+        return data.bounds
+    x = data.x_all
+    low, high = x.min(axis=0), x.max(axis=0)
+    pad = (high - low) * 0.1 + 1e-3
+    if x.shape[1] == 1:
+        return float(low[0] - pad[0]), float(high[0] + pad[0]), 0.0, 0.0
+    return (float(low[0] - pad[0]), float(high[0] + pad[0]), float(low[1] - pad[1]),
+            float(high[1] + pad[1]))
+
+
+def boundary(trainer: Trainer, resolution: int = 100) -> dict | None:
+    """What the output plot draws for this data set, or None if it has none.
+
+    2-D classification: class probabilities on a grid, shape (R, R, classes);
+    2-D regression: predicted values on a grid, (R, R);
+    1-D regression: the fitted curve, xs and ys."""
+    info = trainer.data.info
+    bounds = plot_bounds(trainer)
+    if info.features == 1 and not info.is_classification:
+        xs = np.linspace(bounds[0], bounds[1], 200, dtype=np.float32)[:, None]
+        ys = trainer.predict(xs)[:, 0]
+        return {"kind": "curve", "xs": xs[:, 0], "ys": ys, "bounds": bounds}
+    if info.features != 2:
+        return None
+    grid = Grid(bounds, resolution)
+    values = trainer.predict(grid.points())
+    if info.is_classification:
+        probs = values.reshape(resolution, resolution, -1)
+        return {"kind": "classes", "probs": probs, "bounds": bounds}
+    return {"kind": "values", "values": values[:, 0].reshape(resolution, resolution),
+            "bounds": bounds}
+
+
+def _module(trainer: Trainer, block_id: str) -> torch.nn.Module:
+    try:
+        return trainer.net.modules[block_id]
+    except KeyError:
+        raise ValueError("this block is not part of the network being trained: press play "
+                         "to train the diagram as it is now") from None
+
+
+def activation(trainer: Trainer, block_id: str, features: int = 1,
+               params: dict | None = None) -> dict:
+    """The trained activation's f and f' (its learnable parameters as they are
+    now). ``params``: the block's parameters as the editor shows them; if the
+    trained block has others, the student has edited it since and the
+    trained curve no longer describes it."""
+    module = _module(trainer, block_id)
+    if params is not None and trainer.net.plan.analysis.block(block_id).params != params:
+        raise ValueError("the block changed since training started")
+    result = inspection.activation_curve(module, features)
+    return {**result, "block_id": block_id}
+
+
+def units(trainer: Trainer, block_id: str, resolution: int = 40,
+          max_units: int = inspection.MAX_UNITS) -> dict:
+    """Each unit's output of a block over the input plane (2-input data sets)."""
+    if trainer.data.info.features != 2:
+        return {"block_id": block_id, "note": f"{trainer.data.info.name} has "
+                f"{trainer.data.info.features} input features: there is no input plane to "
+                "draw the units over. Choose a data set with two inputs."}
+    bounds = plot_bounds(trainer)
+    grid = Grid(bounds, resolution)
+    result = inspection.unit_maps(trainer.net, block_id, grid.points(), resolution, max_units)
+    return {**result, "bounds": bounds}
+
+
+def weights(trainer: Trainer, block_id: str) -> dict:
+    return {**inspection.weight_matrix(_module(trainer, block_id)), "block_id": block_id}
+
+
+def gradients(trainer: Trainer) -> dict:
+    """Gradient norm of every layer with parameters, on the full training set."""
+    # Dropout draws random numbers here: keep the training run's own sequence.
+    with torch.random.fork_rng(devices=[]):
+        norms = trainer.gradient_norms()
+    return {"epoch": trainer.epoch, "norms": norms}
+
+
+def histograms(trainer: Trainer, bins: int = inspection.HISTOGRAM_BINS) -> dict:
+    layers = inspection.activation_stats(trainer.net, trainer.data.x_train, bins)
+    return {"epoch": trainer.epoch, "layers": layers}
+
+
+def confusion(trainer: Trainer, split: str = "test") -> dict:
+    data = trainer.data
+    if not data.info.is_classification:
+        return {"note": f"{data.info.name} is a regression data set: a confusion matrix "
+                "counts classes, so it needs a classification data set."}
+    x, y = (data.x_test, data.y_test) if split == "test" else (data.x_train, data.y_train)
+    matrix = inspection.confusion(trainer.net, x, y, data.info.classes)
+    return {"epoch": trainer.epoch, "split": split, "matrix": matrix,
+            "class_names": list(data.class_names)}
+
+
+def state_dict(trainer: Trainer) -> dict:
+    """The trained weights, for exports made in the editor."""
+    weights_ = {k: v.detach().numpy().copy() for k, v in trainer.model.state_dict().items()}
+    return {"epoch": trainer.epoch, "weights": weights_}
+
+
+PROBES = {
+    "boundary": boundary,
+    "activation": activation,
+    "units": units,
+    "weights": weights,
+    "gradients": gradients,
+    "histograms": histograms,
+    "confusion": confusion,
+    "state_dict": state_dict,
+}
+
+
+def run_probe(trainer: Trainer, spec: dict):
+    """Run ``{"fn": name, "args": {...}}``; a failure becomes {"error": text}."""
+    try:
+        return PROBES[spec["fn"]](trainer, **spec.get("args", {}))
+    except Exception as error:  # noqa: BLE001 - one broken view must not stop training
+        return {"error": f"{type(error).__name__}: {error}"}

@@ -1,0 +1,301 @@
+"""Training: a compiled diagram, a data set and settings become a learning run.
+
+:class:`Trainer` owns one run: the model, the optimizer, the epoch counter
+and the history of per-epoch metrics. It has no thread and no Qt; the GUI
+drives it from a worker thread, the command line and :func:`train` from a
+loop. Same seed, same numbers: weights, batch order and data all derive
+from the settings' seed. Chains of Linear layers and activations train
+through :mod:`fastpath` (the same numbers, without autograd's overhead).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from ..build.compiler import CompiledNet, compile
+from ..data import datasets as datasets_mod
+from ..data.datasets import Dataset
+from ..model.diagram import Diagram
+from ..model.settings import TrainingSettings
+from . import fastpath
+from .metrics import accuracy, predicted_classes, prepare_target, probabilities
+
+# Optimizer name -> (torch class name, extra keyword arguments)
+OPTIMIZERS = {
+    "sgd": ("SGD", {}),
+    "momentum": ("SGD", {"momentum": 0.9}),
+    "adam": ("Adam", {}),
+    "rmsprop": ("RMSprop", {}),
+    "adagrad": ("Adagrad", {}),
+}
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss became NaN or infinite; the weights of the last good epoch are back."""
+
+
+def make_optimizer(settings: TrainingSettings, params) -> torch.optim.Optimizer:
+    name, extra = OPTIMIZERS[settings.optimizer]
+    return getattr(torch.optim, name)(params, lr=settings.lr, **extra)
+
+
+@dataclass
+class Tensors:
+    """The data set as tensors, targets already in the loss's form."""
+
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+
+
+def to_tensors(net: CompiledNet, data: Dataset) -> Tensors:
+    info, loss = data.info, net.loss_spec
+
+    def target(y):
+        return prepare_target(y, loss, info.is_classification, info.outputs)
+
+    return Tensors(torch.as_tensor(data.x_train), target(data.y_train),
+                   torch.as_tensor(data.x_test), target(data.y_test))
+
+
+class Trainer:
+    """One training run of ``net`` on ``data`` with ``settings``."""
+
+    def __init__(self, net: CompiledNet, data: Dataset, settings: TrainingSettings,
+                 track_gradients: bool = True, fast: bool = True) -> None:
+        if net.loss_fn is None:
+            raise ValueError("the diagram has no loss, so it cannot train: add a loss block")
+        self.net, self.data, self.settings = net, data, settings
+        self.model, self.loss_fn = net.model, net.loss_fn
+        self.track_gradients = track_gradients
+        self.tensors = to_tensors(net, data)
+        self._initial = copy.deepcopy(self.model.state_dict())
+        self._has_batchnorm = any(isinstance(m, torch.nn.BatchNorm1d)
+                                  for m in self.model.modules())
+        self._weights = [p for p in self.model.parameters() if p.dim() >= 2]
+        # None: always the eager loop (``fast=False`` asks for it, for comparisons)
+        self._fast = fastpath.build(self.model, self.loss_fn) if fast else None
+        self.reset()
+
+    # ------------------------------------------------------------ state
+    def reset(self) -> None:
+        """Back to the initial weights of the seed, epoch 0, empty history."""
+        self.model.load_state_dict(self._initial)
+        self.optimizer = make_optimizer(self.settings, self.model.parameters())
+        self.generator = torch.Generator().manual_seed(self.settings.seed)
+        self.epoch = 0
+        self.history: list[dict] = []
+        self._good = copy.deepcopy(self.model.state_dict())
+
+    def update_settings(self, settings: TrainingSettings) -> None:
+        """Change learning rate, optimizer or batch size between epochs."""
+        old, self.settings = self.settings, settings
+        if (old.optimizer, old.lr) != (settings.optimizer, settings.lr):
+            if old.optimizer == settings.optimizer:
+                for group in self.optimizer.param_groups:
+                    group["lr"] = settings.lr
+            else:
+                self.optimizer = make_optimizer(settings, self.model.parameters())
+
+    # ------------------------------------------------------------ training
+    def run_epoch(self) -> dict:
+        """One pass over the training set in shuffled batches; return metrics.
+        Raises TrainingDiverged (weights restored) if the loss blows up."""
+        with torch.enable_grad():
+            self._train_mode()
+            self._epoch_steps()
+        metrics = self.evaluate()
+        if not math.isfinite(metrics["train_loss"]):
+            self.model.load_state_dict(self._good)
+            self.optimizer = make_optimizer(self.settings, self.model.parameters())
+            raise TrainingDiverged(diverged_message(self.settings, self.epoch + 1))
+        self.epoch += 1
+        metrics["epoch"] = self.epoch
+        self.history.append(metrics)
+        self._remember_good()
+        return metrics
+
+    def _train_mode(self) -> None:
+        # train() walks every module; the chains the fast path runs compute
+        # the same in either mode, so for them only the model's flag matters
+        if self._fast is None or not self.model.training:
+            self.model.train()
+
+    def _remember_good(self) -> None:
+        """Keep this epoch's weights, to go back to if the next one diverges."""
+        params = self._fast.params() if self._fast is not None else []
+        if params and len(params) == len(self._good):  # a chain: copy in place
+            torch._foreach_copy_(list(self._good.values()), params)
+        else:
+            self._good = {k: v.clone() for k, v in self.model.state_dict().items()}
+
+    def _epoch_steps(self) -> None:
+        x, y = self.tensors.x_train, self.tensors.y_train
+        order = torch.randperm(len(x), generator=self.generator)
+        x, y = x[order], y[order]
+        size = self.settings.batch_size
+        stop = len(x)
+        if self._has_batchnorm and stop % size == 1 and stop > 1:
+            stop -= 1  # BatchNorm cannot normalise a batch of one sample
+        if self._fast_applies():
+            self._fast.epoch(x[:stop].split(size), y[:stop].split(size))
+            return
+        model, loss_fn, optimizer = self.model, self.loss_fn, self.optimizer
+        penalty = self._penalty if (self.settings.l1 or self.settings.l2) else None
+        for start in range(0, stop, size):
+            xb, yb = x[start:start + size], y[start:start + size]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(xb), yb)
+            if penalty is not None:
+                loss = loss + penalty()
+            loss.backward()
+            optimizer.step()
+
+    def _fast_applies(self) -> bool:
+        """The fast path runs this epoch (same numbers, no autograd) unless a
+        penalty or a setting it does not cover asks for the eager loop."""
+        settings = self.settings
+        return self._fast is not None and not (settings.l1 or settings.l2) and \
+            self._fast.applies(self.optimizer)
+
+    def _output(self, x: torch.Tensor) -> torch.Tensor:
+        return self._fast.forward(x) if self._fast is not None else self.model(x)
+
+    def _penalty(self) -> torch.Tensor:
+        l1, l2 = self.settings.l1, self.settings.l2
+        total = 0.0
+        for weight in self._weights:
+            if l1:
+                total = total + l1 * weight.abs().sum()
+            if l2:
+                total = total + l2 * (weight * weight).sum()
+        return total
+
+    def train(self, epochs: int, callback: Callable[[dict], object] | None = None) -> None:
+        for _ in range(epochs):
+            metrics = self.run_epoch()
+            if callback is not None:
+                callback(metrics)
+
+    # ------------------------------------------------------------ metrics
+    def evaluate(self) -> dict:
+        """Loss (and accuracy) on the full training and test sets, and the
+        gradient norm of every layer on the full training set."""
+        t = self.tensors
+        eager = self._fast is None  # the fast path's forward is the same in either mode
+        if eager:
+            self.model.eval()
+        metrics: dict = {}
+        with torch.no_grad():
+            for part, x, y, labels in (("train", t.x_train, t.y_train, self.data.y_train),
+                                       ("test", t.x_test, t.y_test, self.data.y_test)):
+                out = self._output(x)
+                metrics[f"{part}_loss"] = float(self.loss_fn(out, y))
+                if self.data.info.is_classification:
+                    metrics[f"{part}_accuracy"] = accuracy(out, labels, self.net.loss_spec)
+        if self.track_gradients:
+            metrics["grad_norms"] = self.gradient_norms()
+        if eager:
+            self.model.train()
+        return metrics
+
+    def gradient_norms(self) -> dict[str, float]:
+        """Block id -> norm of the loss gradient over that block's parameters."""
+        params = {b: list(m.parameters()) for b, m in self.net.modules.items()}
+        params = {b: p for b, p in params.items() if p}
+        if not params:
+            return {}
+        with torch.enable_grad():
+            loss = self.loss_fn(self.model(self.tensors.x_train), self.tensors.y_train)
+            flat = [p for ps in params.values() for p in ps]
+            grads = torch.autograd.grad(loss, flat, allow_unused=True)
+        norms, index = {}, 0
+        for block_id, ps in params.items():
+            chunk = [g for g in grads[index:index + len(ps)] if g is not None]
+            index += len(ps)
+            norms[block_id] = float(torch.sqrt(sum((g * g).sum() for g in chunk))) if chunk \
+                else 0.0
+        return norms
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Class probabilities (classification) or values (regression)."""
+        self.model.eval()
+        with torch.no_grad():
+            out = self.model(torch.as_tensor(np.asarray(x, dtype=np.float32)))
+        self.model.train()
+        if self.data.info.is_classification:
+            return probabilities(out, self.net.loss_spec).numpy()
+        return out.numpy()
+
+    def predicted_classes(self, x: np.ndarray) -> np.ndarray:
+        self.model.eval()
+        with torch.no_grad():
+            out = self.model(torch.as_tensor(np.asarray(x, dtype=np.float32)))
+        self.model.train()
+        return predicted_classes(out, self.net.loss_spec).numpy()
+
+
+def diverged_message(settings: TrainingSettings, epoch: int) -> str:
+    return (f"The loss became infinite or NaN in epoch {epoch}, so training stopped and the "
+            f"weights of the last good epoch were kept. The learning rate {settings.lr:g} is "
+            "probably too high: divide it by 10 and reset. A log or sqrt of a negative number "
+            "in a custom activation does this too.")
+
+
+@dataclass
+class Run:
+    """The result of :func:`train`."""
+
+    history: list[dict]
+    model: torch.nn.Module
+    net: CompiledNet
+    dataset: Dataset
+    settings: TrainingSettings
+    seconds: float  # training time alone
+    stopped: str | None = None  # why training stopped early, if it did
+    trainer: Trainer | None = field(default=None, repr=False)
+
+
+def resolve(diagram: Diagram, dataset=None, **overrides) -> tuple[Diagram, TrainingSettings]:
+    """A copy of ``diagram`` with ``dataset`` set, and the effective settings."""
+    from ..model.fileio import dumps, loads
+
+    copy_ = loads(dumps(diagram))
+    if dataset is not None:
+        copy_.dataset = dataset
+    if copy_.dataset is None:
+        raise ValueError("no data set: pass dataset=... (one of "
+                         f"{', '.join(datasets_mod.names())}) or set diagram.dataset")
+    settings = copy_.training.with_(**overrides)
+    copy_.training = settings
+    return copy_, settings
+
+
+def train(diagram: Diagram, dataset=None, epochs: int | None = None, seed: int | None = None,
+          optimizer: str | None = None, lr: float | None = None,
+          batch_size: int | None = None, l1: float | None = None, l2: float | None = None,
+          callback: Callable[[dict], object] | None = None,
+          track_gradients: bool = False) -> Run:
+    """Train ``diagram`` headless. Any omitted setting is the diagram's own,
+    else the default. Raises DiagramError for a diagram with errors."""
+    torch.set_num_threads(1)
+    work, settings = resolve(diagram, dataset, epochs=epochs, seed=seed, optimizer=optimizer,
+                             lr=lr, batch_size=batch_size, l1=l1, l2=l2)
+    net = compile(work, seed=settings.seed)
+    data = datasets_mod.load(work.dataset)
+    trainer = Trainer(net, data, settings, track_gradients=track_gradients)
+    stopped, start = None, time.perf_counter()
+    try:
+        trainer.train(settings.epochs, callback)
+    except TrainingDiverged as error:
+        stopped = str(error)
+    seconds = time.perf_counter() - start
+    return Run(trainer.history, net.model, net, data, settings, seconds, stopped, trainer)

@@ -1,0 +1,1 @@
+"""The document, its undo commands, and the editing, file and menu actions."""

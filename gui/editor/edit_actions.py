@@ -1,0 +1,159 @@
+"""Editing the canvas: add, delete, cut/copy/paste, duplicate, select all, layout.
+
+Each action becomes one undo command. The clipboard carries a fragment of
+the diagram as JSON, so blocks can be pasted into another window or file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from PySide6.QtCore import QMimeData, QObject, QPointF
+from PySide6.QtWidgets import QApplication
+
+from graph_engine import REGISTRY
+from graph_engine.model.layout import layered_positions
+
+from . import commands
+
+FRAGMENT_MIME = "application/x-netcanvas-fragment"
+PASTE_OFFSET = 30.0
+
+
+class EditActions(QObject):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self._paste_count = 0
+
+    @property
+    def document(self):
+        return self.window.document
+
+    @property
+    def scene(self):
+        return self.window.scene
+
+    def push(self, command) -> None:
+        self.document.undo_stack.push(command)
+
+    # ------------------------------------------------------------ adding
+    def add_block(self, type_name: str, position: QPointF | None = None) -> str:
+        if position is None:
+            position = self.window.view.center_scene_pos() - QPointF(80, 33)
+        command = commands.AddBlock(self.document.diagram, type_name,
+                                    (position.x(), position.y()))
+        self.push(command)
+        self.scene.select_blocks([command.block_id])
+        self.window.statusBar().showMessage(f"Added {command.name}", 3000)
+        return command.block_id
+
+    # ------------------------------------------------------------ removing
+    def delete(self) -> None:
+        block_ids, wires = self.scene.selected_block_ids(), self.scene.selected_wires()
+        if block_ids or wires:
+            self.push(commands.RemoveItems(self.document.diagram, block_ids, wires))
+
+    def cut(self) -> None:
+        if self.scene.selected_block_ids():
+            self.copy()
+            self.push(commands.RemoveItems(self.document.diagram,
+                                           self.scene.selected_block_ids(),
+                                           self.scene.selected_wires(), text="Cut"))
+
+    # ------------------------------------------------------------ clipboard
+    def fragment(self, block_ids: list[str]) -> dict:
+        diagram = self.document.diagram
+        chosen = set(block_ids)
+        blocks = [{"id": b.id, "type": b.type, "params": dict(b.params),
+                   "position": list(b.position)} for b in diagram.blocks if b.id in chosen]
+        wires = [[w.src, w.src_port, w.dst, w.dst_port] for w in diagram.wires
+                 if w.src in chosen and w.dst in chosen]
+        return {"netcanvas-fragment": 1, "blocks": blocks, "wires": wires}
+
+    def copy(self) -> None:
+        block_ids = self.scene.selected_block_ids()
+        if not block_ids:
+            return
+        text = json.dumps(self.fragment(block_ids))
+        mime = QMimeData()
+        mime.setData(FRAGMENT_MIME, text.encode("utf-8"))
+        mime.setText(text)
+        QApplication.clipboard().setMimeData(mime)
+        self._paste_count = 0
+
+    def paste(self) -> None:
+        mime = QApplication.clipboard().mimeData()
+        if mime is None or not mime.hasFormat(FRAGMENT_MIME):
+            self.window.statusBar().showMessage("Nothing to paste: copy some blocks first", 3000)
+            return
+        fragment = _read_fragment(bytes(mime.data(FRAGMENT_MIME)).decode("utf-8"))
+        if fragment is None:
+            self.window.statusBar().showMessage("The clipboard does not hold blocks", 3000)
+            return
+        self._paste_count += 1
+        self._insert(fragment, self._paste_count * PASTE_OFFSET, "Paste")
+
+    def duplicate(self) -> None:
+        block_ids = self.scene.selected_block_ids()
+        if block_ids:
+            self._insert(self.fragment(block_ids), PASTE_OFFSET, "Duplicate")
+
+    def _insert(self, fragment: dict, offset: float, text: str) -> None:
+        wires = [tuple(w) for w in fragment["wires"]]
+        command = commands.AddFragment(self.document.diagram, fragment["blocks"], wires,
+                                       (offset, offset), text)
+        self.push(command)
+        self.scene.select_blocks(list(command.ids.values()))
+
+    # ------------------------------------------------------------ selection, layout
+    def select_all(self) -> None:
+        self.scene.select_blocks(list(self.scene.blocks))
+
+    def auto_layout(self) -> None:
+        diagram = self.document.diagram
+        if not diagram.blocks:
+            return
+        positions = layered_positions(diagram)
+        moves = {b: (diagram.block(b).position, p) for b, p in positions.items()
+                 if diagram.block(b).position != p}
+        if moves:
+            self.push(commands.MoveBlocks(diagram, moves, text="Auto layout"))
+        self.window.view.fit()
+
+
+def _read_fragment(text: str) -> dict | None:
+    """The clipboard's fragment, or None if it is not one (it may come from
+    anywhere, so every field is checked before use)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    ok = isinstance(data, dict) and isinstance(data.get("blocks"), list) and isinstance(
+        data.get("wires"), list)
+    if not ok:
+        return None
+    for wire in data["wires"]:
+        if not (isinstance(wire, list) and len(wire) == 4
+                and all(isinstance(w, str) for w in wire)):
+            return None
+    for block in data["blocks"]:
+        if not (isinstance(block, dict) and isinstance(block.get("id"), str)
+                and isinstance(block.get("type"), str) and isinstance(block.get("params"), dict)
+                and isinstance(block.get("position"), list) and len(block["position"]) == 2):
+            return None
+    try:
+        specs = {b["id"]: REGISTRY.get(b["type"]) for b in data["blocks"]}
+        for block in data["blocks"]:
+            block["params"] = specs[block["id"]].coerce_params(block["params"])
+            block["position"] = [float(v) for v in block["position"]]
+            if not all(math.isfinite(v) and abs(v) < 1e9 for v in block["position"]):
+                return None
+        for wire in data["wires"]:
+            src, src_port, dst, dst_port = wire
+            specs[src].output_port(src_port)
+            specs[dst].input_port(dst_port)
+    except (ValueError, TypeError, KeyError):
+        return None
+    return data

@@ -1,0 +1,1 @@
+"""The docked panels: palette, inspector, problems, data set and their widgets."""

@@ -1,0 +1,189 @@
+"""The data panel: choose the data set and its settings, with a preview.
+
+Data sets come from the engine's catalogue; their settings are editors
+generated from ``DATASET_PARAMS``. A change is one undo step; when the new
+data set has another number of features, the Input blocks follow in the
+same step. The preview is generated off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from graph_engine.data import datasets
+from graph_engine.data.spec import DATASET_PARAMS, DatasetSpec
+from graph_engine.model.settings import TRAINING_PARAMS
+
+from ..editor import commands
+from ..plots import CLASS_COLOURS
+from ..style import text_label
+from ..tasks import run_in_background
+from .param_widgets import ParamEditor
+
+CSV_ITEM = "csv"
+
+
+class DataPanel(QWidget):
+    preview_loaded = Signal(object)  # the chosen data set (a Dataset), or None
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.choice = QComboBox()
+        for name in datasets.names():
+            info = datasets.CATALOGUE[name].info
+            self.choice.addItem(name, name)
+            self.choice.setItemData(self.choice.count() - 1, info.description,
+                                    Qt.ItemDataRole.ToolTipRole)
+        self.choice.addItem("CSV file…", CSV_ITEM)
+        self.choice.activated.connect(self._chosen)
+        self.description = text_label("", "helpText")
+        self.editors = {p.name: ParamEditor(p, p.default, self) for p in DATASET_PARAMS}
+        self.error = text_label("", "errorText")
+        form = QFormLayout()
+        form.addRow("Data set", self.choice)
+        for name, editor in self.editors.items():
+            editor.committed.connect(self._setting)
+            editor.error_changed.connect(self.error.setText)
+            form.addRow(name.replace("_", " "), editor.widget)
+        self.training = {p.name: ParamEditor(p, p.default, self) for p in TRAINING_PARAMS}
+        training_form = QFormLayout()
+        for name, editor in self.training.items():
+            editor.committed.connect(self._training_setting)
+            editor.error_changed.connect(self.error.setText)
+            training_form.addRow(name.replace("_", " "), editor.widget)
+        title = QLabel("Training")
+        title.setObjectName("sectionTitle")
+        self.preview = pg.PlotWidget()
+        self.preview.setMenuEnabled(False)
+        self.preview.setMouseEnabled(x=False, y=False)
+        self.preview.setMinimumHeight(160)
+        self.points = pg.ScatterPlotItem(size=5, pen=None)
+        self.preview.addItem(self.points)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.description)
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(title)
+        layout.addLayout(training_form)
+        self._generation = 0
+        window.document.diagram_replaced.connect(self.show_dataset)
+        window.document.analysed.connect(self._maybe_refresh)
+        self._shown = None
+        self.show_dataset()
+
+    @property
+    def document(self):
+        return self.window.document
+
+    # ------------------------------------------------------------ showing
+    def _maybe_refresh(self) -> None:
+        if self.document.diagram.dataset != self._shown:
+            self.show_dataset()
+        else:
+            self.show_training()
+
+    def show_training(self) -> None:
+        settings = self.document.diagram.training
+        for name, editor in self.training.items():
+            editor.set_value(getattr(settings, name))
+
+    def _training_setting(self, name: str, value) -> None:
+        commands.set_training(self.document, name, value)  # the editor checked the value
+
+    def show_dataset(self) -> None:
+        self.show_training()
+        spec = self.document.diagram.dataset
+        self._shown = spec
+        name = spec.name if spec else None
+        index = self.choice.findData(name) if name else -1
+        self.choice.setCurrentIndex(index)
+        for key, editor in self.editors.items():
+            editor.set_value(getattr(spec, key) if spec else editor.spec.default)
+            editor.widget.setEnabled(spec is not None)
+        self.error.setText("")
+        if spec is None:
+            self.description.setText("No data set yet: choose one to train on.")
+            self.points.setData([])
+            self.preview_loaded.emit(None)
+            return
+        self.description.setText(self._describe(spec))
+        self._load_preview(spec)
+
+    def _describe(self, spec: DatasetSpec) -> str:
+        try:
+            info = datasets.info(spec)
+        except ValueError as error:
+            return f"Cannot read this data set: {error}"
+        kind = f"{info.classes} classes" if info.is_classification else "regression"
+        return f"{info.description} {info.features} features, {kind}."
+
+    def _load_preview(self, spec: DatasetSpec) -> None:
+        self._generation += 1
+        generation = self._generation
+        run_in_background(lambda: datasets.load(spec),
+                          lambda data: self._show_points(data, generation),
+                          lambda message: self.error.setText(message), owner=self)
+
+    def _show_points(self, data, generation: int) -> None:
+        if generation != self._generation:
+            return  # a newer choice is on its way
+        x, y = data.x_all, data.y_all
+        if x.shape[1] >= 2:
+            px, py = x[:, 0], x[:, 1]
+        else:
+            px, py = x[:, 0], y.reshape(-1)
+        if data.info.is_classification:
+            # one brush per class, shared: pyqtgraph renders a symbol per distinct brush
+            palette = [pg.mkBrush(c) for c in CLASS_COLOURS]
+            brushes = [palette[int(c) % len(palette)] for c in y]
+        else:
+            brushes = [pg.mkBrush("#2563EB")] * len(x)
+        self.points.setData(px, py, brush=brushes)
+        self.preview.setTitle(f"{len(x)} samples" + (" (first two features)"
+                                                    if x.shape[1] > 2 else ""), size="9pt")
+        self.preview_loaded.emit(data)
+
+    # ------------------------------------------------------------ changing
+    def _chosen(self, index: int) -> None:
+        name = self.choice.itemData(index)
+        if name == CSV_ITEM:
+            from .csv_dialog import choose_csv
+
+            spec = choose_csv(self.window, self.document.diagram.dataset)
+            if spec is None:
+                self.show_dataset()
+                return
+        else:
+            current = self.document.diagram.dataset
+            keep = {k: getattr(current, k) for k in self.editors} if current else {}
+            spec = DatasetSpec(name, **keep)
+        self.apply(spec)
+
+    def _setting(self, name: str, value) -> None:
+        spec = self.document.diagram.dataset
+        if spec is None:
+            return
+        try:
+            self.apply(spec.with_(**{name: value}))
+        except ValueError as error:
+            self.error.setText(str(error))
+
+    def apply(self, spec: DatasetSpec) -> None:
+        """One undo step: the new data set, and Input blocks resized to it."""
+        diagram = self.document.diagram
+        if spec == diagram.dataset:
+            return
+        try:
+            features = datasets.info(spec).features
+        except ValueError as error:
+            self.error.setText(str(error))
+            return
+        steps = [commands.SetDataset(diagram, spec)]
+        steps += [commands.SetParams(diagram, b.id, {"features": features})
+                  for b in diagram.blocks
+                  if b.type == "Input" and b.params["features"] != features]
+        self.document.undo_stack.push(commands.Macro(f"Use data set {spec.name}", steps))

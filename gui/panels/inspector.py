@@ -1,0 +1,151 @@
+"""The inspector: the selected block's name, parameters and teaching text.
+
+Parameter widgets are generated from the registry. A change becomes a
+SetParams (or Rename) undo command; a value the registry refuses shows its
+message and changes nothing.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..editor import commands
+from ..editor.document import Document
+from ..style import text_label
+from .param_widgets import ParamEditor
+
+
+def _label(text: str, name: str = "") -> QLabel:
+    return text_label(text, name, selectable=True)  # students copy formulas from here
+
+
+class Inspector(QScrollArea):
+    """Shows one block; ``extensions`` may add sections (activation plots...)."""
+
+    def __init__(self, document: Document, parent=None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.block_id: str | None = None
+        self.editors: dict[str, ParamEditor] = {}
+        self.extensions: list = []  # callables (inspector, block) -> QWidget | None
+        self.setWidgetResizable(True)
+        self.setMinimumWidth(260)
+        document.diagram_replaced.connect(lambda: self.show_block(None))
+        document.analysed.connect(self._refresh_values)
+        document.block_changed.connect(self._block_changed)
+        self.show_block(None)
+
+    def show_selection(self, block_ids: list[str]) -> None:
+        if len(block_ids) == 1:
+            self.show_block(block_ids[0])
+        else:
+            self.show_block(None, f"{len(block_ids)} blocks selected." if block_ids else "")
+
+    def show_block(self, block_id: str | None, note: str = "") -> None:
+        self.block_id = block_id if block_id in self.document.diagram else None
+        self.editors.clear()
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        if self.block_id is None:
+            self._about_diagram(layout, note)
+        else:
+            self._fill(layout, self.document.diagram.block(self.block_id))
+        self.setWidget(page)
+
+    def _about_diagram(self, layout: QVBoxLayout, note: str) -> None:
+        """Nothing selected: what this diagram is about (an example's lesson),
+        then how to edit it."""
+        diagram = self.document.diagram
+        if note:
+            layout.addWidget(_label(note, "helpText"))
+            return
+        for text, name in ((diagram.title, "sectionTitle"), (diagram.description, "")):
+            if text:
+                label = _label(text, name)
+                label.setTextFormat(Qt.TextFormat.PlainText)  # the file's words, as written
+                layout.addWidget(label)
+        layout.addWidget(_label("Select a block to see and edit its parameters. Drag blocks "
+                                "from the palette onto the canvas, then wire an output port "
+                                "(right) to an input port (left).", "helpText"))
+
+    def _fill(self, layout: QVBoxLayout, block) -> None:
+        spec = block.spec
+        layout.addWidget(_label(f"<b>{spec.name}</b> · {spec.category}", "sectionTitle"))
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        name = QLineEdit(block.name)
+        name.setObjectName("blockName")
+        name.editingFinished.connect(lambda: self._rename(name.text()))
+        form.addRow("Name", name)
+        self.error = _label("", "errorText")
+        for param in spec.params:
+            editor = ParamEditor(param, block.params[param.name], self)
+            editor.committed.connect(self._set_param)
+            editor.error_changed.connect(self.error.setText)
+            self.editors[param.name] = editor
+            form.addRow(param.name, editor.widget)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        for extension in self.extensions:
+            widget = extension(self, block)
+            if widget is not None:
+                layout.addWidget(widget)
+        self._teaching(layout, spec)
+
+    def _teaching(self, layout: QVBoxLayout, spec) -> None:
+        text = spec.teaching
+        layout.addWidget(_label(text.formula, "formula"))
+        layout.addWidget(_label(text.summary))
+        layout.addWidget(_label("When to use it", "sectionTitle"))
+        layout.addWidget(_label(text.use, "helpText"))
+        layout.addWidget(_label("The classic mistake", "sectionTitle"))
+        layout.addWidget(_label(text.mistake, "helpText"))
+        for param in spec.params:
+            layout.addWidget(_label(f"<b>{param.name}</b>: {param.help}", "helpText"))
+
+    def _set_param(self, name: str, value) -> None:
+        if self.block_id is None:
+            return
+        diagram = self.document.diagram
+        try:
+            command = commands.SetParams(diagram, self.block_id, {name: value})
+            self.document.undo_stack.push(command)
+        except ValueError as error:
+            self.error.setText(str(error))
+            self.editors[name].set_value(diagram.block(self.block_id).params[name])
+
+    def _rename(self, text: str) -> None:
+        if self.block_id is None:
+            return
+        block = self.document.diagram.block(self.block_id)
+        if text.strip() and text.strip() != block.name:
+            self.document.undo_stack.push(commands.Rename(self.document.diagram, self.block_id,
+                                                          text.strip()))
+
+    def _block_changed(self, block_id: str) -> None:
+        if block_id == self.block_id:
+            self._refresh_values()
+
+    def _refresh_values(self) -> None:
+        """Undo/redo may change the shown block: show its current values."""
+        if self.block_id is None:
+            return
+        if self.block_id not in self.document.diagram:
+            self.show_block(None)
+            return
+        block = self.document.diagram.block(self.block_id)
+        for name, editor in self.editors.items():
+            if editor.value != block.params[name]:
+                editor.set_value(block.params[name])
+        name_field = self.widget().findChild(QLineEdit, "blockName")
+        if name_field is not None and not name_field.hasFocus():
+            name_field.setText(block.name)
