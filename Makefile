@@ -19,6 +19,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
@@ -27,8 +28,8 @@ bench: $(STAMP)
 	$(PY) -m benchmarks.run
 
 fuzz: $(STAMP)
-	NETCANVAS_FUZZ_EXAMPLES=10000 $(PY) -m pytest -q tests/test_fuzz_files.py tests/test_formula_hostile.py
-	QT_QPA_PLATFORM=offscreen NETCANVAS_UNDO_SEQUENCES=200 $(PY) -m pytest -q tests/test_gui_undo_fuzz.py
+	NETCANVAS_FUZZ_EXAMPLES=10000 $(PY) -m pytest -q tests/engine/test_fuzz_files.py tests/engine/test_formula_hostile.py
+	QT_QPA_PLATFORM=offscreen NETCANVAS_UNDO_SEQUENCES=200 $(PY) -m pytest -q tests/gui/test_undo_fuzz.py
 
 docs: $(STAMP)
 	$(PY) -m tools.make_docs

@@ -52,7 +52,7 @@ def unprivileged():
 
 def full_disk(monkeypatch, written: list | None = None) -> None:
     """Make the atomic writer's stream fail half-way with ENOSPC, as a full disk does."""
-    from graph_engine import fileio
+    from graph_engine.model import fileio
 
     real_fdopen = os.fdopen
 

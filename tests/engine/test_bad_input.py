@@ -9,10 +9,10 @@ import pytest
 
 import graph_engine as ge
 import main as entry
-from graph_engine import datasets
-from graph_engine.csv_data import read_table
-from graph_engine.datasets import DatasetError
-from graph_engine.settings import CsvSource, DatasetSpec
+from graph_engine.data import datasets
+from graph_engine.data.csv_data import read_table
+from graph_engine.data.datasets import DatasetError
+from graph_engine.data.spec import CsvSource, DatasetSpec
 
 
 @pytest.fixture

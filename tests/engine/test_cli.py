@@ -17,7 +17,7 @@ import pytest
 
 import graph_engine as ge
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -157,9 +157,9 @@ def test_compile_to_a_missing_folder_exits_2(good_file, tmp_path):
 def test_train_json_and_saved_weights(good_file, tmp_path):
     import torch
 
-    from graph_engine import datasets
-    from graph_engine.training import to_tensors
-    from graph_engine.weights import load_weights
+    from graph_engine.build.weights import load_weights
+    from graph_engine.data import datasets
+    from graph_engine.training.trainer import to_tensors
 
     weights = tmp_path / "w.safetensors"
     result = run_cli("train", good_file, "--epochs", "3", "--seed", "2", "--json",
@@ -219,7 +219,7 @@ def test_train_that_diverges_says_what_to_try_and_exits_1(good_file):
 
 def test_an_unexpected_training_error_is_one_line_and_exits_1(good_file, monkeypatch, capsys):
     from graph_engine import cli
-    from graph_engine.training import Trainer
+    from graph_engine.training.trainer import Trainer
 
     def broken_epoch(self):
         raise RuntimeError("mat1 and mat2 shapes cannot be multiplied\n(the torch detail)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import graph_engine as ge
-from graph_engine.diagram import Wire
+from graph_engine.model.diagram import Wire
 
 
 def snapshot(d: ge.Diagram):

@@ -15,7 +15,7 @@ import re
 import pytest
 
 import graph_engine as ge
-from graph_engine.fileio import dumps
+from graph_engine.model.fileio import dumps
 from tools import make_examples
 
 FOLDER = make_examples.EXAMPLES

@@ -13,9 +13,10 @@ import pytest
 import torch
 
 import graph_engine as ge
-from graph_engine import datasets
-from graph_engine.settings import DatasetSpec, TrainingSettings
-from graph_engine.training import Trainer, TrainingDiverged
+from graph_engine.data import datasets
+from graph_engine.data.spec import DatasetSpec
+from graph_engine.model.settings import TrainingSettings
+from graph_engine.training.trainer import Trainer, TrainingDiverged
 
 CIRCLE = DatasetSpec("circle", samples=120)
 REGRESSION = DatasetSpec("reg-plane", samples=120)
@@ -138,7 +139,7 @@ FALLBACKS = {
 def test_what_it_does_not_cover_falls_back_to_the_eager_loop(name):
     d = chain(FALLBACKS[name])
     t = trainer(d, TrainingSettings(), fast=False)
-    from graph_engine import fastpath
+    from graph_engine.training import fastpath
 
     assert fastpath.build(t.model, t.loss_fn) is None
     t.train(2)  # and the eager loop trains it

@@ -9,8 +9,8 @@ import random
 import pytest
 
 import graph_engine as ge
-from graph_engine import fileio
-from graph_engine.settings import CsvSource, DatasetSpec
+from graph_engine.data.spec import CsvSource, DatasetSpec
+from graph_engine.model import fileio
 
 
 def full_diagram() -> ge.Diagram:

@@ -14,8 +14,8 @@ import re
 import pytest
 import torch
 
-from graph_engine import formula as F
-from graph_engine.formula import FormulaError
+from graph_engine.core import formula as F
+from graph_engine.core.formula import FormulaError
 
 X = torch.linspace(-3, 3, 61)
 PARAMS = {"alpha": torch.tensor(0.7), "beta": torch.tensor(1.3)}

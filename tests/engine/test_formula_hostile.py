@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from graph_engine import REGISTRY
-from graph_engine import formula as F
-from graph_engine.formula import FormulaError
+from graph_engine.core import formula as F
+from graph_engine.core.formula import FormulaError
 
 
 def _dotted(node: ast.AST) -> str:

@@ -24,8 +24,9 @@ from hypothesis import HealthCheck, currently_in_test_context, event, given, set
 from hypothesis import strategies as st
 
 import graph_engine as ge
-from graph_engine import fileio
-from graph_engine.fileio import DiagramFileError
+from graph_engine.data.spec import CsvSource
+from graph_engine.model import fileio
+from graph_engine.model.fileio import DiagramFileError
 
 EXAMPLES = int(os.environ.get("NETCANVAS_FUZZ_EXAMPLES", "200"))
 settings.register_profile(
@@ -113,7 +114,7 @@ def csv_diagram() -> ge.Diagram:
     o = d.add_block("Linear", {"out_features": 1}, (150, 0))
     loss = d.add_block("BCEWithLogitsLoss", {}, (300, 0))
     _wire_all(d, x, o, loss)
-    source = ge.settings.CsvSource(os.path.join(FOLDER, "missing.csv"), ("a", "b"), "y",
+    source = CsvSource(os.path.join(FOLDER, "missing.csv"), ("a", "b"), "y",
                                    "classification", False)
     d.dataset = ge.DatasetSpec("csv", csv=source)
     return d

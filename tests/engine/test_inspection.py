@@ -8,9 +8,10 @@ import pytest
 import torch
 
 import graph_engine as ge
-from graph_engine import datasets, inspection, probes
-from graph_engine.registry import ACTIVATION
-from graph_engine.training import Trainer
+from graph_engine.blocks.registry import ACTIVATION
+from graph_engine.data import datasets
+from graph_engine.training import inspection, probes
+from graph_engine.training.trainer import Trainer
 
 ACTIVATIONS = [s.name for s in ge.REGISTRY if s.role == ACTIVATION]
 
@@ -211,7 +212,7 @@ def test_state_dict_probe_gives_the_trained_weights():
 def test_exported_onnx_gives_the_compiled_modules_outputs(tmp_path):
     onnx = pytest.importorskip("onnx")
     ort = pytest.importorskip("onnxruntime")
-    from graph_engine.export import export_onnx
+    from graph_engine.build.export import export_onnx
 
     d, _ = network("CustomActivation")
     trainer = trainer_for(d, epochs=2)

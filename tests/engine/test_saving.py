@@ -9,7 +9,7 @@ import pytest
 from saving_faults import full_disk, leftovers, lock, read_only_folder, unprivileged
 
 import graph_engine as ge
-from graph_engine import fileio
+from graph_engine.model import fileio
 
 
 def small() -> ge.Diagram:

@@ -10,11 +10,11 @@ import pytest
 import torch
 
 import graph_engine as ge
-from graph_engine import datasets
-from graph_engine.csv_data import load_csv
-from graph_engine.datasets import DatasetError
-from graph_engine.settings import CsvSource, DatasetSpec
-from graph_engine.training import Trainer, TrainingDiverged
+from graph_engine.data import datasets
+from graph_engine.data.csv_data import load_csv
+from graph_engine.data.datasets import DatasetError
+from graph_engine.data.spec import CsvSource, DatasetSpec
+from graph_engine.training.trainer import Trainer, TrainingDiverged
 
 SMALL_XOR = {"name": "xor", "samples": 80}
 

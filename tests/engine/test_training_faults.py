@@ -16,13 +16,14 @@ import pytest
 import torch
 
 import graph_engine as ge
-from graph_engine import datasets, frames
-from graph_engine.compiler import compile as compile_diagram
-from graph_engine.fileio import dumps
-from graph_engine.train_server import Server
-from graph_engine.training import Trainer, TrainingDiverged
+from graph_engine.build.compiler import compile as compile_diagram
+from graph_engine.data import datasets
+from graph_engine.model.fileio import dumps
+from graph_engine.server import frames
+from graph_engine.server.process import Server
+from graph_engine.training.trainer import Trainer, TrainingDiverged
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def relu_net() -> ge.Diagram:
@@ -173,8 +174,8 @@ def test_divergence_is_flagged_in_the_status_for_the_training_lints():
 
 @pytest.fixture
 def server():
-    """``python -m graph_engine.train_server`` after its hello; killed if a test fails."""
-    process = subprocess.Popen([sys.executable, "-m", "graph_engine.train_server"], cwd=ROOT,
+    """``python -m graph_engine.server.process`` after its hello; killed if a test fails."""
+    process = subprocess.Popen([sys.executable, "-m", "graph_engine.server.process"], cwd=ROOT,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     try:

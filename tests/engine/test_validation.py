@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 import graph_engine as ge
-from graph_engine import analysis, lints, validation
-from graph_engine.diagram import Wire
-from graph_engine.params import BOOL, CHOICE, FLOAT, FORMULA, INT
-from graph_engine.settings import CsvSource, DatasetSpec
+from graph_engine.checks import analysis, lints, validation
+from graph_engine.core.params import BOOL, CHOICE, FLOAT, FORMULA, INT
+from graph_engine.data.spec import CsvSource, DatasetSpec
+from graph_engine.model.diagram import Wire
 
 ENGINE = Path(validation.__file__).parent
 

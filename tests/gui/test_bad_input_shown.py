@@ -10,10 +10,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QSpinBox
 
 import graph_engine as ge
-from graph_engine import fileio
-from graph_engine.csv_data import read_table
-from gui import commands, dialogs
-from gui.csv_dialog import CsvDialog
+from graph_engine.data.csv_data import read_table
+from graph_engine.model import fileio
+from gui import dialogs
+from gui.editor import commands
+from gui.panels.csv_dialog import CsvDialog
 
 
 def add(window, type_name: str, **params) -> str:

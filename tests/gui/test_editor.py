@@ -8,9 +8,9 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QSpinBox
 
-import graph_engine as ge
+from graph_engine.model import fileio
 from gui import dialogs
-from gui.file_actions import example_paths
+from gui.editor.file_actions import example_paths
 
 
 def add(window, type_name, x, y, **params):
@@ -93,13 +93,13 @@ def test_delete_then_undo_restores_the_block_and_its_wires(window):
     x, h, r = add(window, "Input", 0, 0), add(window, "Linear", 250, 0), add(window, "ReLU", 500, 0)
     d.connect(x, h)
     d.connect(h, r)
-    before = ge.fileio.to_dict(d)
+    before = fileio.to_dict(d)
     window.scene.select_blocks([h])
     window.actions_by_name["delete"].trigger()
     assert h not in d and d.wires == []
     assert h not in window.scene.blocks and not window.scene.wires
     window.document.undo_stack.undo()
-    assert ge.fileio.to_dict(d) == before
+    assert fileio.to_dict(d) == before
     assert len(window.scene.wires) == 2
 
 

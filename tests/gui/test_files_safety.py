@@ -10,8 +10,9 @@ import pytest
 from saving_faults import full_disk, leftovers, lock, read_only_folder, unprivileged
 
 import graph_engine as ge
-from graph_engine import fileio
-from gui import commands, dialogs
+from graph_engine.model import fileio
+from gui import dialogs
+from gui.editor import commands
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 Offscreen, a QDrag returns at once and drops nothing, so the other GUI tests
 send the drag events themselves. This test proves the real thing works: it
-starts Xvfb, runs tests/drivers/real_drag.py there, and reads the result.
+starts Xvfb, runs tests/gui/drivers/real_drag.py there, and reads the result.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 needs_x = pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xdotool")),
                              reason="Xvfb and xdotool are not installed (.ci/run installs them)")
 
@@ -48,7 +48,8 @@ def xvfb():
 def test_a_real_drag_from_the_palette_drops_a_block(xvfb, tmp_path):
     env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb",
            "PYTHONPATH": str(ROOT), "XDG_CONFIG_HOME": str(tmp_path)}
-    result = subprocess.run([sys.executable, str(ROOT / "tests" / "drivers" / "real_drag.py")],
+    driver = ROOT / "tests" / "gui" / "drivers" / "real_drag.py"
+    result = subprocess.run([sys.executable, str(driver)],
                             env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
     lines = result.stdout.strip().splitlines()
     assert result.returncode == 0, result.stderr[-2000:]

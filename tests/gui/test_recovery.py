@@ -2,7 +2,7 @@
 
 The first test is the real thing: the editor runs in its own process, makes
 unsaved edits, is killed with SIGKILL, and the next start recovers them. The
-others drive :class:`gui.recovery.Recovery` in this process with a short
+others drive :class:`gui.editor.recovery.Recovery` in this process with a short
 autosave interval.
 """
 
@@ -21,13 +21,14 @@ from pathlib import Path
 import pytest
 
 import graph_engine as ge
-from graph_engine import fileio
-from gui import commands, dialogs
+from graph_engine.model import fileio
+from gui import dialogs
+from gui.editor import commands
+from gui.editor.recovery import INTERVAL_ENV, Recovery, orphans, recovery_folder
 from gui.mainwindow import MainWindow
-from gui.recovery import INTERVAL_ENV, Recovery, orphans, recovery_folder
 
-ROOT = Path(__file__).resolve().parent.parent
-DRIVER = ROOT / "tests" / "drivers" / "recovery_session.py"
+ROOT = Path(__file__).resolve().parents[2]
+DRIVER = ROOT / "tests" / "gui" / "drivers" / "recovery_session.py"
 
 
 def sample(path) -> None:

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import graph_engine as ge
-from gui import commands, dialogs
+from gui import dialogs
+from gui.editor import commands
 from gui.teaching.activation_plot import local_curve
 
 FORMULA = "where(x <= 0, 1 / (1 + alpha * exp(-x)), x)"

@@ -106,7 +106,7 @@ def test_choosing_a_data_set_resizes_the_input_in_one_step(window):
 
 
 def test_save_weights_after_training(window, qtbot, tmp_path):
-    from graph_engine.weights import load_weights
+    from graph_engine.build.weights import load_weights
 
     window.document.replace(two_layer())
     controller = window.training.controller

@@ -21,11 +21,13 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
 
 import graph_engine as ge
-from graph_engine import REGISTRY, WireError, datasets
-from graph_engine.fileio import to_dict
-from graph_engine.params import BOOL, CHOICE, FLOAT, FORMULA, INT
-from graph_engine.settings import OPTIMIZERS, DatasetSpec
-from gui import commands
+from graph_engine import REGISTRY, WireError
+from graph_engine.core.params import BOOL, CHOICE, FLOAT, FORMULA, INT
+from graph_engine.data import datasets
+from graph_engine.data.spec import DatasetSpec
+from graph_engine.model.fileio import to_dict
+from graph_engine.model.settings import OPTIMIZERS
+from gui.editor import commands
 
 SEQUENCES = int(os.environ.get("NETCANVAS_UNDO_SEQUENCES", "10"))
 STEPS = 200

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QTabBar
 
 import graph_engine as ge
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "resources" / "examples"
 
 
@@ -102,7 +102,7 @@ def test_a_long_problem_wraps_onto_several_lines(window, qtbot):
 
 
 def test_help_lists_every_shortcut_from_the_real_actions(window):
-    from gui import help
+    from gui.editor import help
 
     help.show_shortcuts(window)
     table = window.shortcuts_dialog.table
@@ -114,7 +114,7 @@ def test_help_lists_every_shortcut_from_the_real_actions(window):
 
 
 def test_help_opens_the_guide_and_the_block_reference(window, monkeypatch):
-    from gui import help
+    from gui.editor import help
 
     opened = []
     monkeypatch.setattr(help.QDesktopServices, "openUrl",

@@ -31,8 +31,8 @@ def the_window():
 
 
 def edit() -> None:
-    from graph_engine.fileio import to_dict
-    from gui import commands
+    from graph_engine.model.fileio import to_dict
+    from gui.editor import commands
 
     window = the_window()
     document = window.document
@@ -47,7 +47,7 @@ def edit() -> None:
 
 
 def report_and_close() -> None:
-    from graph_engine.fileio import to_dict
+    from graph_engine.model.fileio import to_dict
     from gui import dialogs
 
     window = the_window()

@@ -1,0 +1,42 @@
+"""GUI test setup: offscreen Qt, no modal dialogs, and the main window fixture."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import: no display
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def no_modal_dialogs(monkeypatch):
+    """A modal dialog would hang an offscreen test: fail instead, loudly.
+    Tests that expect a dialog patch the function in gui.dialogs themselves."""
+    from gui import dialogs
+
+    def unexpected(*args, **kwargs):
+        raise AssertionError(f"unexpected modal dialog: {args[1:] if len(args) > 1 else ''}")
+
+    for name in ("ask_unsaved", "open_path", "save_path", "show_error", "show_info",
+                 "ask_recover"):
+        monkeypatch.setattr(dialogs, name, unexpected)
+    yield
+
+
+@pytest.fixture
+def window(qtbot):
+    """The editor's main window, shown offscreen with its first layout done;
+    closed without asking afterwards."""
+    from gui.mainwindow import MainWindow
+
+    win = MainWindow(restore_layout=False)
+    win.resize(1300, 820)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.wait(20)  # the first layout runs once the window is shown
+    yield win
+    win.training.shutdown()
+    win.document.undo_stack.setClean()
+    win.close()
+    win.deleteLater()
