@@ -9,7 +9,7 @@ import os
 import warnings
 from typing import TYPE_CHECKING
 
-from ..model.fileio import write_atomic
+from ..core.files import write_atomic
 
 if TYPE_CHECKING:  # torch is imported by the ONNX export only: writing source needs none
     from .compiler import CompiledNet

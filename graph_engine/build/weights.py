@@ -10,6 +10,8 @@ import os
 
 import torch
 
+from ..core.files import write_atomic
+
 FORMAT = "netcanvas-weights"
 
 
@@ -20,11 +22,9 @@ class WeightsError(ValueError):
 def save_weights(model: torch.nn.Module, path: str | os.PathLike, title: str = "") -> None:
     from safetensors.torch import save
 
-    from ..model.fileio import write_atomic_bytes
-
     tensors = {k: v.detach().contiguous().clone() for k, v in model.state_dict().items()}
     data = save(tensors, metadata={"format": FORMAT, "title": title[:200]})
-    write_atomic_bytes(path, data)
+    write_atomic(path, data)
 
 
 def load_weights(model: torch.nn.Module, path: str | os.PathLike) -> None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..core.files import FileLimitError, check_path, read_bounded, write_atomic
 from ..data.spec import as_dataset_spec
 from .diagram import Diagram, Wire
 from .settings import TrainingSettings
@@ -79,40 +79,10 @@ def dumps(diagram: Diagram, folder: str | None = None) -> str:
 
 
 def save(diagram: Diagram, path: str | os.PathLike) -> None:
-    """Write atomically: a temporary file beside ``path``, fsync, rename.
+    """Write atomically (see :func:`~graph_engine.core.files.write_atomic`).
     On failure the old file is untouched and OSError propagates."""
-    write_atomic(path, dumps(diagram, os.path.dirname(os.path.abspath(path))))
-
-
-def write_atomic(path: str | os.PathLike, text: str) -> None:
-    write_atomic_bytes(path, text.encode("utf-8"))
-
-
-def write_atomic_bytes(path: str | os.PathLike, data: bytes) -> None:
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temp = tempfile.mkstemp(prefix=".~" + os.path.basename(path), dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, _mode_for(path))
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-
-
-def _mode_for(path: str) -> int:
-    """Keep an existing file's permissions; new files get the umask's."""
-    try:
-        return os.stat(path).st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    target = os.path.abspath(check_path(path))
+    write_atomic(target, dumps(diagram, os.path.dirname(target)))
 
 
 # ------------------------------------------------------------------ reading
@@ -120,22 +90,27 @@ def _mode_for(path: str) -> int:
 def load(path: str | os.PathLike) -> Diagram:
     """Read a diagram file; any problem raises DiagramFileError."""
     try:
-        if not os.path.isfile(path) and os.path.exists(path):  # a folder, a pipe, a device
-            raise DiagramFileError("not a regular file", path)
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise DiagramFileError(f"the file is {size // 1024} KB; diagram files are at most "
-                                   f"{MAX_BYTES // 2**20} MB", path)
-        with open(path, "rb") as stream:
-            raw = stream.read(MAX_BYTES + 1)
+        raw = read_bounded(path, MAX_BYTES)
+    except FileLimitError as error:
+        raise DiagramFileError(str(error), _shown(path)) from None
     except OSError as error:
-        raise DiagramFileError(f"cannot read the file: {error.strerror or error}", path) from None
+        raise DiagramFileError(f"cannot read the file: {error.strerror or error}",
+                               _shown(path)) from None
+    except ValueError as error:  # a path no file system accepts (a NUL byte)
+        raise DiagramFileError(str(error)) from None
     try:
         diagram = loads(raw)
     except DiagramFileError as error:
         raise DiagramFileError(error.reason, path) from None
     _anchor_csv(diagram, os.path.dirname(os.path.abspath(path)))
     return diagram
+
+
+def _shown(path) -> str | None:
+    try:
+        return check_path(path)
+    except ValueError:
+        return None
 
 
 def _anchor_csv(diagram: Diagram, folder: str) -> None:

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer
 
-from graph_engine.model.fileio import DiagramFileError, dumps, load, write_atomic
+from graph_engine.core.files import write_atomic
+from graph_engine.model.fileio import DiagramFileError, dumps, load
 
 from .. import dialogs
 

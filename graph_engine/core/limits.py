@@ -1,0 +1,15 @@
+"""The limits of a diagram, declared once: checked where values come in (the
+API, the editor's commands, the file reader), so whatever NetCanvas saves, it
+can read back."""
+
+from __future__ import annotations
+
+MAX_BLOCKS = 5000
+MAX_WIRES = 20000
+MAX_ID = 64  # characters of a block id
+MAX_NAME = 64  # characters of a block's display name
+MAX_TITLE = 200
+MAX_DESCRIPTION = 5000
+MAX_NOTE = 2000  # characters of a text note on the canvas
+MAX_POSITION = 1e9  # |x|, |y| of a block on the canvas
+POSITION_DECIMALS = 2  # positions are kept (and saved) to 0.01

@@ -1,0 +1,55 @@
+"""Text a user or a file supplies: checked where it comes in, made harmless
+where it goes out.
+
+:func:`checked_text` is the one rule for names, ids, titles and descriptions:
+text, within its length, with no control characters (newlines and tabs only
+where several lines make sense) and no lone surrogates, which no file or
+terminal can encode. :func:`printable` escapes anything a terminal would
+obey instead of show, for messages that quote a file.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a reader sees
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_MULTILINE_OK = {"\n", "\t"}
+
+
+def checked_text(value: object, what: str, limit: int, multiline: bool = False) -> str:
+    """``value`` unchanged if it is acceptable text, else ValueError naming ``what``."""
+    if not isinstance(value, str):
+        raise ValueError(f"{what} must be text (got {type(value).__name__})")
+    if len(value) > limit:
+        raise ValueError(f"{what} is longer than {limit} characters ({len(value)})")
+    if _SURROGATE.search(value):
+        raise ValueError(f"{what} contains a character that is not valid Unicode "
+                         "(a lone surrogate)")
+    for match in _CONTROL.finditer(value):
+        if not (multiline and match.group() in _MULTILINE_OK):
+            raise ValueError(f"{what} contains the control character "
+                             f"U+{ord(match.group()):04X} at position {match.start() + 1}")
+    return value
+
+
+def checked_id(value: object, what: str, limit: int) -> str:
+    """An id: acceptable text that is not empty or only spaces."""
+    text = checked_text(value, what, limit)
+    if not text.strip():
+        raise ValueError(f"{what} is empty")
+    return text
+
+
+def printable(text: object) -> str:
+    """``text`` with control characters, direction overrides and lone surrogates
+    shown as escapes (\\x1b, \\ud800): one line, safe to write to any terminal."""
+    if not isinstance(text, str):
+        text = str(text)
+
+    def escape(match: re.Match) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _SURROGATE.sub(escape, _CONTROL.sub(escape, text))
