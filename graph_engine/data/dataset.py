@@ -6,6 +6,7 @@ targets are float32 of shape (N, targets). Features are float32 (N, F).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +52,15 @@ class Dataset:
     @property
     def y_all(self) -> np.ndarray:
         return np.concatenate([self.y_train, self.y_test])
+
+    def fingerprint(self) -> str:
+        """A short hash of the arrays: two processes that made the same data set
+        from the same spec compare fingerprints instead of sending the data."""
+        digest = hashlib.sha256()
+        for array in (self.x_train, self.y_train, self.x_test, self.y_test):
+            digest.update(str((array.dtype.str, array.shape)).encode())
+            digest.update(np.ascontiguousarray(array).tobytes())
+        return digest.hexdigest()[:32]
 
 
 class DatasetError(ValueError):

@@ -12,9 +12,8 @@ import math
 import os
 from dataclasses import dataclass, replace
 
-import numpy as np
-
 from ..core.files import FileLimitError, check_path, read_bounded, write_atomic
+from ..core.jsontext import json_nesting
 from ..data.spec import as_dataset_spec
 from .diagram import Diagram, Wire
 from .settings import TrainingSettings
@@ -135,7 +134,7 @@ def _parse_json(raw: bytes | str) -> dict:
             raise DiagramFileError(f"not a text file (byte {error.start} is not UTF-8)") from None
     if len(raw) > MAX_BYTES:
         raise DiagramFileError("the file is too large for a diagram")
-    if _nesting(raw) > MAX_DEPTH:
+    if json_nesting(raw) > MAX_DEPTH:
         raise DiagramFileError(f"the JSON is nested more than {MAX_DEPTH} levels deep")
     try:
         document = json.loads(raw, parse_constant=_refuse_constant)
@@ -151,21 +150,6 @@ def _parse_json(raw: bytes | str) -> dict:
 
 def _refuse_constant(name: str):
     raise ValueError(f"{name} is not allowed in a diagram file (numbers must be finite)")
-
-
-def _nesting(text: str) -> int:
-    """Deepest bracket nesting outside strings: a few vectorised passes over the
-    bytes, linear, with no recursion and no Python loop per character (a
-    character loop took most of a second on a 5 MB file)."""
-    # Drop escaped backslashes, then escaped quotes: every quote left opens or
-    # closes a string. (A backslash is only valid JSON inside a string.)
-    data = text.encode("utf-8", "surrogatepass").replace(b"\\\\", b"").replace(b'\\"', b"")
-    chars = np.frombuffer(data, dtype=np.uint8)  # UTF-8: no multi-byte char holds a bracket
-    steps = ((chars == ord("[")) | (chars == ord("{"))).astype(np.int32)
-    steps -= (chars == ord("]")) | (chars == ord("}"))
-    inside = np.bitwise_xor.accumulate((chars == ord('"')).view(np.uint8))
-    steps[inside.view(bool)] = 0  # brackets in strings do not nest
-    return max(int(steps.cumsum().max(initial=0)), 0)
 
 
 def _migrate(document: dict) -> dict:

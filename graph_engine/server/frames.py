@@ -12,11 +12,21 @@ import struct
 
 import numpy as np
 
+from ..core.jsontext import json_nesting
+
 HEADER = struct.Struct(">IQ")
 ARRAY_KEY = "__array__"
 MAX_JSON = 64 * 1024 * 1024
 MAX_DATA = 1024 * 1024 * 1024  # array bytes in one frame
+MAX_DEPTH = 64  # JSON nesting: a deeper frame is refused before it is parsed
 CHUNK = 1024 * 1024  # read at most this much at once: a bogus length must not allocate
+# The only array types a frame may carry (numpy's "<f4" etc. strings, little-endian)
+DTYPES = frozenset(np.dtype(t).str for t in ("float32", "float64", "int64", "int32", "uint8",
+                                            "bool"))
+
+
+class FrameError(ValueError):
+    """A frame that cannot be decoded: cut short, corrupt or hostile."""
 
 
 def encode(message: dict) -> bytes:
@@ -53,30 +63,52 @@ class FrameReader:
         while len(self.buffer) >= HEADER.size:
             text_len, data_len = HEADER.unpack_from(self.buffer)
             if text_len > MAX_JSON or data_len > MAX_DATA:
-                raise ValueError("corrupt frame from the training process")
+                raise FrameError(f"corrupt frame: it announces {text_len} bytes of JSON and "
+                                 f"{data_len} bytes of data")
             end = HEADER.size + text_len + data_len
             if len(self.buffer) < end:
                 break
             text = bytes(self.buffer[HEADER.size:HEADER.size + text_len])
             data = memoryview(bytes(self.buffer[HEADER.size + text_len:end]))
             del self.buffer[:end]
-            messages.append(_unpack(json.loads(text), data))
+            messages.append(decode(text, data))
         return messages
+
+
+def decode(text: bytes, data: memoryview) -> dict:
+    """One frame's JSON and array bytes as a message; FrameError on anything amiss."""
+    if json_nesting(text) > MAX_DEPTH:
+        raise FrameError(f"corrupt frame: JSON nested deeper than {MAX_DEPTH} levels")
+    try:
+        message = json.loads(text)
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
+        raise FrameError(f"corrupt frame: {error}") from None
+    if not isinstance(message, dict):
+        raise FrameError("corrupt frame: a message is a JSON object")
+    return _unpack(message, data)
 
 
 def _unpack(value, data: memoryview):
     offsets: list[int] = [0]
 
+    def array(node: dict) -> np.ndarray:
+        dtype, shape = node.get("dtype"), node.get("shape")
+        if dtype not in DTYPES:
+            raise FrameError(f"corrupt frame: array type {dtype!r} is not allowed")
+        if not (isinstance(shape, list) and len(shape) <= 8 and
+                all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n for n in shape)):
+            raise FrameError(f"corrupt frame: bad array shape {shape!r}")
+        count = int(np.prod(shape, dtype=object))
+        start, kind = offsets[0], np.dtype(dtype)
+        offsets[0] += count * kind.itemsize
+        if offsets[0] > len(data):
+            raise FrameError("corrupt frame: an array runs past the frame's data")
+        flat = np.frombuffer(data[start:offsets[0]], dtype=kind, count=count)
+        return flat.reshape(shape).copy()
+
     def walk(node):
         if isinstance(node, dict):
-            if ARRAY_KEY in node:
-                dtype = np.dtype(node["dtype"])
-                count = int(np.prod(node["shape"], dtype=np.int64))
-                start = offsets[0]
-                offsets[0] += count * dtype.itemsize
-                flat = np.frombuffer(data[start:offsets[0]], dtype=dtype, count=count)
-                return flat.reshape(node["shape"]).copy()
-            return {k: walk(v) for k, v in node.items()}
+            return array(node) if ARRAY_KEY in node else {k: walk(v) for k, v in node.items()}
         if isinstance(node, list):
             return [walk(v) for v in node]
         return node
@@ -100,7 +132,7 @@ def read_message(stream) -> dict:
     header = read_exact(stream, HEADER.size)
     text_len, data_len = HEADER.unpack(header)
     if text_len > MAX_JSON or data_len > MAX_DATA:
-        raise ValueError(f"corrupt frame: it announces {text_len} bytes of JSON and "
+        raise FrameError(f"corrupt frame: it announces {text_len} bytes of JSON and "
                          f"{data_len} bytes of data")
     body = read_exact(stream, text_len + data_len)
     return FrameReader().feed(header + body)[0]

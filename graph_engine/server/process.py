@@ -1,13 +1,11 @@
-"""The training process: ``python -m graph_engine.server.process``.
+"""The training process: ``python -m graph_engine.server``.
 
 The editor runs training in this separate process so that neither side
 waits for the other: the student's window stays smooth and training gets a
-core of its own. Commands arrive as frames on stdin, results leave as
-frames on stdout (see :mod:`frames`): the history of metrics in batches,
-probe results a dozen times a second, and status changes.
-
-Commands: prepare (diagram JSON, settings), run (epochs), pause, step,
-reset, settings, probes, save_weights, load_weights, quit.
+core of its own. Commands arrive as frames on stdin and results leave as
+frames on stdout, both in the typed protocol of :mod:`protocol`: the history
+of metrics in batches, probe results a dozen times a second, and status
+changes, each stamped with the run it belongs to.
 """
 
 from __future__ import annotations
@@ -20,8 +18,9 @@ import time
 import traceback
 
 from . import frames
+from .protocol import Command, ProtocolError, Reason, Reply, Status, read_command, reply
 
-EOF = {"cmd": "__eof__"}  # queued by the reader when stdin ends: the editor is gone
+EOF = object()  # queued by the reader when stdin ends: the editor is gone
 SEND_INTERVAL = 0.03  # seconds between history batches while running
 PROBE_INTERVAL = 0.06  # between probe runs: every other history batch, ~15 Hz
 
@@ -30,37 +29,45 @@ class EditorGone(Exception):
     """The editor no longer reads our stdout: there is nobody to report to."""
 
 
+class Refused(Exception):
+    """A command that cannot be done now; the status says why."""
+
+    def __init__(self, reason: Reason, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class Server:
     def __init__(self, out) -> None:
         self.out = out
         self.inbox: queue.Queue = queue.Queue()
         self.trainer = None
+        self.run = 0  # the editor's number for the run this process holds
         self.probes: dict = {}
         self.pending_rows: list = []
         self.running = False
         self.remaining = 0
         self.seq = 0  # the last command handled, echoed in status messages
-        self.last_send = self.last_probe = 0.0
+        self.last_probe = 0.0
 
     # ------------------------------------------------------------ output
-    def send(self, message: dict) -> None:
-        data = frames.encode(message)
+    def send(self, kind: Reply, **fields) -> None:
+        data = frames.encode(reply(kind, **fields))
         try:
             self.out.write(data)
             self.out.flush()
         except OSError:  # a broken pipe: the editor quit or crashed
             raise EditorGone from None
 
-    def status(self, status: str, message: str = "", **extra) -> None:
-        self.send({"type": "status", "status": status, "message": message, "seq": self.seq,
-                   **extra})
+    def status(self, status: Status, message: str = "", reason: Reason = Reason.NONE) -> None:
+        self.send(Reply.STATUS, status=status, reason=reason, message=message, seq=self.seq,
+                  run=self.run)
 
     def flush_rows(self) -> None:
         if self.pending_rows:
-            self.send({"type": "history", "rows": self.pending_rows,
-                       "epoch": self.trainer.epoch})
+            self.send(Reply.HISTORY, run=self.run, epoch=self.trainer.epoch,
+                      rows=self.pending_rows)
             self.pending_rows = []
-        self.last_send = time.perf_counter()
 
     def run_probes(self) -> None:
         from ..training.probes import run_probe
@@ -68,110 +75,137 @@ class Server:
         if self.trainer is None or not self.probes:
             return
         results = {name: run_probe(self.trainer, spec) for name, spec in self.probes.items()}
-        self.send({"type": "probes", "epoch": self.trainer.epoch, "results": results})
+        self.send(Reply.PROBES, run=self.run, epoch=self.trainer.epoch, results=results)
         self.last_probe = time.perf_counter()
 
+    def _trainer(self):
+        if self.trainer is None:
+            raise Refused(Reason.NO_RUN, "There is no network yet: press play to compile it.")
+        return self.trainer
+
     # ------------------------------------------------------------ commands
-    def handle(self, message: dict) -> bool:
+    def handle(self, message: object) -> bool:
         """Do one command; False means quit."""
-        if not isinstance(message, dict):
-            self.status("failed", "a command must be a JSON object")
+        try:
+            kind, self.seq, fields = read_command(message)
+        except ProtocolError as error:
+            self.status(Status.FAILED, str(error), Reason.BAD_REQUEST)
             return True
-        command = message.get("cmd")
-        self.seq = message.get("seq", self.seq)
-        handler = getattr(self, f"cmd_{command}", None)
-        if handler is None:
-            self.status("failed", f"unknown command {command!r}")
-            return True
-        return handler(message) is not False
+        if kind is Command.QUIT:
+            return False
+        try:
+            getattr(self, f"cmd_{kind.value}")(**fields)
+        except Refused as error:
+            self.running = False
+            self.status(Status.FAILED, str(error), error.reason)
+        return True
 
-    def cmd_quit(self, message) -> bool:
-        return False
-
-    def cmd_prepare(self, message) -> None:
+    def cmd_prepare(self, diagram: str, settings: dict, run: int) -> None:
         import torch
 
-        from ..build.compiler import compile as compile_diagram
         from ..data import datasets
-        from ..model.fileio import loads
-        from ..model.settings import TrainingSettings
         from ..training.trainer import Trainer
 
-        self.running = False
-        self.status("preparing", "Compiling the network and loading the data…")
+        self.running, self.run, self.trainer = False, run, None
+        self.status(Status.PREPARING, "Compiling the network and loading the data…")
         torch.set_num_threads(1)
-        diagram = loads(message["diagram"])
-        settings = TrainingSettings(**message["settings"])
-        net = compile_diagram(diagram, seed=settings.seed)
-        data = datasets.load(diagram.dataset)
-        self.trainer = Trainer(net, data, settings, track_gradients=False)
-        self.send({"type": "prepared", "data": _data_message(data)})
+        training = _settings(settings)
+        work, net = _compile(diagram, training.seed)
+        if work.dataset is None:
+            raise Refused(Reason.BAD_REQUEST, "Choose a data set in the Data panel first.")
+        data = datasets.load(work.dataset)
+        self.trainer = Trainer(net, data, training, track_gradients=False)
+        self.send(Reply.PREPARED, run=run, data=describe_data(data))
         self.run_probes()
-        self.status("ready")
+        self.status(Status.READY)
 
-    def cmd_run(self, message) -> None:
-        if self.trainer is not None:
-            self.running, self.remaining = True, int(message["epochs"])
-            self.status("running")
+    def cmd_run(self, epochs: int) -> None:
+        self._trainer()
+        self.running, self.remaining = True, epochs
+        self.status(Status.RUNNING)
 
-    def cmd_pause(self, message) -> None:
+    def cmd_pause(self) -> None:
         if self.running:
-            self.stop("paused")
+            self.stop(Status.PAUSED)
 
-    def cmd_step(self, message) -> None:
-        if self.trainer is not None and not self.running:
-            if self.epoch():
-                self.flush_rows()
-                self.run_probes()
-                self.status("paused")
-
-    def cmd_reset(self, message) -> None:
-        if self.trainer is not None:
-            self.running = False
-            self.trainer.reset()
-            self.pending_rows = []
-            self.send({"type": "reset"})
+    def cmd_step(self) -> None:
+        self._trainer()
+        if not self.running and self.epoch():
+            self.flush_rows()
             self.run_probes()
-            self.status("ready", "Weights reset to their initial values.")
+            self.status(Status.PAUSED)
 
-    def cmd_settings(self, message) -> None:
-        from ..model.settings import TrainingSettings
+    def cmd_reset(self, run: int) -> None:
+        trainer = self._trainer()
+        self.running, self.run = False, run
+        trainer.reset()
+        self.pending_rows = []
+        self.run_probes()
+        self.status(Status.READY, "Weights reset to their initial values.")
 
+    def cmd_settings(self, settings: dict) -> None:
         if self.trainer is not None:
-            self.trainer.update_settings(TrainingSettings(**message["settings"]))
+            self.trainer.update_settings(_settings(settings))
 
-    def cmd_probes(self, message) -> None:
-        self.probes = dict(message["probes"])
+    def cmd_probes(self, probes: dict) -> None:
+        self.probes = dict(probes)
         if not self.running:
             self.run_probes()
 
-    def cmd_save_weights(self, message) -> None:
+    def cmd_save_weights(self, path: str, title: str) -> None:
         from ..build.weights import save_weights
 
-        if self.trainer is None:
-            self.send({"type": "file", "ok": False,
-                       "message": "Train the network first: there are no weights yet."})
+        trainer = self.trainer
+        if trainer is None:
+            self.send(Reply.FILE, ok=False, message="Train the network first: there are no "
+                      "weights yet.")
             return
         try:
-            save_weights(self.trainer.model, message["path"], message.get("title", ""))
-        except OSError as error:
-            self.send({"type": "file", "ok": False, "message": f"{message['path']} could not "
-                       f"be written: {error.strerror or error}"})
+            save_weights(trainer.model, path, title)
+        except (OSError, ValueError) as error:
+            self.send(Reply.FILE, ok=False, message=f"{path} could not be written: "
+                      f"{getattr(error, 'strerror', None) or error}")
             return
-        self.send({"type": "file", "ok": True, "message": f"Saved the weights of epoch "
-                   f"{self.trainer.epoch} to {message['path']}"})
+        self.send(Reply.FILE, ok=True, message=f"Saved the weights of epoch {trainer.epoch} "
+                  f"to {path}")
 
-    def cmd_load_weights(self, message) -> None:
+    def cmd_load_weights(self, path: str, run: int) -> None:
         from ..build.weights import WeightsError, load_weights
 
+        trainer = self._trainer()
         try:
-            load_weights(self.trainer.model, message["path"])
+            load_weights(trainer.model, path)
         except WeightsError as error:
-            self.send({"type": "file", "ok": False, "message": str(error)})
+            self.send(Reply.FILE, ok=False, message=str(error))
             return
+        self.running, self.run = False, run
+        trainer.loaded_weights()
         self.run_probes()
-        self.send({"type": "file", "ok": True,
-                   "message": f"Loaded the weights from {message['path']}"})
+        self.send(Reply.FILE, ok=True, message=f"Loaded the weights from {path}")
+        self.status(Status.READY)
+
+    def cmd_export_onnx(self, path: str, diagram: str) -> None:
+        """Write the run's network with its weights; or, given a diagram, that
+        network with the initial weights of its seed."""
+        from ..build.export import ExportError, export_onnx
+
+        net, epoch = self._network(diagram)
+        try:
+            export_onnx(net, path)
+        except (ExportError, OSError, ValueError) as error:
+            self.send(Reply.FILE, ok=False, message=f"{path} could not be written: "
+                      f"{getattr(error, 'strerror', None) or error}")
+            return
+        which = f"the weights of epoch {epoch}" if epoch else \
+            "untrained weights: train the network first to export what it learns"
+        self.send(Reply.FILE, ok=True, message=f"Exported {path} with {which}.")
+
+    def _network(self, diagram: str):
+        """(compiled network, epoch of its weights) for an export."""
+        if not diagram:
+            trainer = self._trainer()
+            return trainer.net, trainer.epoch
+        return _compile(diagram)[1], 0
 
     # ------------------------------------------------------------ training
     def epoch(self) -> bool:
@@ -183,12 +217,12 @@ class Server:
             self.flush_rows()
             self.running = False
             self.run_probes()
-            self.status("paused", str(error), diverged=True)  # for training_lints(diverged=)
+            self.status(Status.PAUSED, str(error), Reason.DIVERGED)
             return False
         self.pending_rows.append(metrics)
         return True
 
-    def stop(self, status: str, message: str = "") -> None:
+    def stop(self, status: Status, message: str = "") -> None:
         self.running = False
         self.flush_rows()
         self.run_probes()
@@ -207,7 +241,7 @@ class Server:
             return
         self.flush_rows()
         if self.remaining <= 0:
-            self.stop("finished", f"Finished {self.trainer.epoch} epochs.")
+            self.stop(Status.FINISHED, f"Finished {self.trainer.epoch} epochs.")
         elif time.perf_counter() - self.last_probe >= PROBE_INTERVAL:
             self.run_probes()
 
@@ -239,42 +273,69 @@ class Server:
             result = fn(*args)
         except EditorGone:
             raise
+        except ValueError as error:  # settings out of bounds, an unreadable data set
+            self.running = False
+            self.status(Status.FAILED, str(error), Reason.BAD_REQUEST)
+            return True
         except Exception as error:  # noqa: BLE001 - report, keep serving
             self.running = False
-            self.status("failed", describe(error))
+            self.status(Status.FAILED, internal_error(error), Reason.INTERNAL)
             return True
         return result is not False
 
 
-def describe(error: Exception) -> str:
+def _compile(diagram: str, seed: int | None = None):
+    """(diagram, compiled network) from the diagram file text the editor sent."""
+    from ..build.compiler import compile as compile_diagram
     from ..core.diagnostics import DiagramError
+    from ..model.fileio import DiagramFileError, loads
 
-    if isinstance(error, DiagramError):
-        return "The diagram has errors; see the Problems panel."
-    if isinstance(error, ValueError):
-        return str(error)
+    try:
+        work = loads(diagram)
+        return work, compile_diagram(work, seed=work.training.seed if seed is None else seed)
+    except DiagramError as error:
+        raise Refused(Reason.DIAGRAM_ERRORS, _errors(error)) from None
+    except DiagramFileError as error:
+        raise Refused(Reason.BAD_REQUEST, str(error)) from None
+
+
+def _settings(values: dict):
+    from ..model.settings import TrainingSettings
+
+    try:
+        return TrainingSettings(**values)
+    except TypeError as error:
+        raise Refused(Reason.BAD_REQUEST, f"unknown training setting: {error}") from None
+
+
+def _errors(error) -> str:
+    errors = [d.message for d in error.diagnostics if d.is_error]
+    return "The diagram has errors: " + " ".join(errors[:3])
+
+
+def internal_error(error: Exception) -> str:
     frame = traceback.extract_tb(error.__traceback__)[-1:]
     where = f" ({os.path.basename(frame[0].filename)}:{frame[0].lineno})" if frame else ""
     return f"Training stopped by an internal error: {type(error).__name__}: {error}{where}"
 
 
-def _data_message(data) -> dict:
+def describe_data(data) -> dict:
+    """What the editor needs to know of the run's data set: its description and a
+    fingerprint to check its own copy against (never the arrays themselves)."""
     info = data.info
     return {"name": info.name, "task": info.task, "features": info.features,
-            "classes": info.classes, "targets": info.targets, "description": info.description,
-            "x_train": data.x_train, "y_train": data.y_train, "x_test": data.x_test,
-            "y_test": data.y_test, "feature_names": list(data.feature_names),
-            "class_names": list(data.class_names),
-            "bounds": list(data.bounds) if data.bounds else None}
+            "classes": info.classes, "targets": info.targets,
+            "description": info.description, "fingerprint": data.fingerprint()}
 
 
 def _read_commands(stream, inbox: queue.Queue) -> None:
-    """Queue each command; the end of stdin, a frame cut short or a corrupt
-    one queue EOF (the editor is gone, or cannot be understood)."""
+    """Queue each command; the end of stdin, or any frame that cannot be read
+    (cut short, corrupt, hostile), queues EOF: the editor is gone, or cannot be
+    understood, and the process ends cleanly either way."""
     try:
         while True:
             inbox.put(frames.read_message(stream))
-    except (EOFError, OSError, ValueError):
+    except Exception:  # noqa: BLE001 - whatever the reader meets ends the process cleanly
         inbox.put(EOF)
 
 
@@ -300,7 +361,7 @@ def main() -> int:
                               daemon=True)
     reader.start()
     try:
-        server.send({"type": "hello", "pid": os.getpid()})
+        server.send(Reply.HELLO, pid=os.getpid())
         _warm_up()
         server.serve()
     except EditorGone:
@@ -317,7 +378,3 @@ def _close_quietly(out) -> None:
         out.close()
     except (OSError, ValueError):
         pass
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -95,6 +95,14 @@ class Trainer:
         self.history: list[dict] = []
         self._good = copy.deepcopy(self.model.state_dict())
 
+    def loaded_weights(self) -> None:
+        """The model's weights came from a file: they start the run from now on
+        (epoch 0 of an empty history, a fresh optimizer; reset still goes back
+        to the seed's initial weights)."""
+        self.optimizer = make_optimizer(self.settings, self.model.parameters())
+        self.epoch, self.history = 0, []
+        self._good = copy.deepcopy(self.model.state_dict())
+
     def update_settings(self, settings: TrainingSettings) -> None:
         """Change learning rate, optimizer or batch size between epochs."""
         old, self.settings = self.settings, settings

@@ -9,6 +9,7 @@ import random
 import pytest
 
 import graph_engine as ge
+from graph_engine.core.jsontext import json_nesting
 from graph_engine.data.spec import CsvSource, DatasetSpec
 from graph_engine.model import fileio
 
@@ -281,7 +282,7 @@ def test_a_missing_key_is_named_with_where_it_is_missing(where, record, key):
 
 
 def reference_nesting(text: str) -> int:
-    """The plain character-by-character scan that _nesting must agree with."""
+    """The plain character-by-character scan that json_nesting must agree with."""
     depth = deepest = 0
     in_string = escaped = False
     for char in text:
@@ -310,7 +311,7 @@ NESTING_TEXTS = ["", "{}", "[[[]]]", '{"a": "[[[["}', '["\\"", [[]]]', '["\\\\",
 
 @pytest.mark.parametrize("text", NESTING_TEXTS)
 def test_nesting_counts_brackets_outside_strings_only(text):
-    assert fileio._nesting(text) == reference_nesting(text)
+    assert json_nesting(text) == reference_nesting(text)
 
 
 def test_nesting_of_random_json_agrees_with_a_character_scan():
@@ -320,14 +321,14 @@ def test_nesting_of_random_json_agrees_with_a_character_scan():
                             ensure_ascii=rng.random() < 0.5)
                  if rng.random() < 0.3 else rng.choice("[]{} 1,") for _ in range(30)]
         text = "".join(parts)[:rng.randint(0, 200)]  # cut short, inside a string too
-        assert fileio._nesting(text) == reference_nesting(text), text
+        assert json_nesting(text) == reference_nesting(text), text
 
 
 def test_nesting_of_a_file_at_the_size_limit():
     size = fileio.MAX_BYTES
-    assert fileio._nesting("[" * size) == size
-    assert fileio._nesting("[]" * (size // 2)) == 1
-    assert fileio._nesting('["' + "[\\\"" * (size // 4) + '"]') == 1
+    assert json_nesting("[" * size) == size
+    assert json_nesting("[]" * (size // 2)) == 1
+    assert json_nesting('["' + "[\\\"" * (size // 4) + '"]') == 1
 
 
 BAD_TEXT = {

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 IMPORT_EVERYTHING = """
 import importlib, json, pkgutil, sys
 import graph_engine
-names = [m.name for m in pkgutil.walk_packages(graph_engine.__path__, "graph_engine.")]
+names = [m.name for m in pkgutil.walk_packages(graph_engine.__path__, "graph_engine.")
+         if not m.name.endswith("__main__")]  # an entry point runs when imported
 for name in names:
     importlib.import_module(name)
 qt = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6", "PyQt5",
