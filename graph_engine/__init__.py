@@ -23,18 +23,19 @@ __all__ = [
 ]
 
 
-def compile(diagram: Diagram, seed: int | None = None):  # noqa: A001 - the contract's name
-    """Compile ``diagram`` into a CompiledNet (``.model``, ``.loss_fn``)."""
+def compile(diagram: Diagram, seed: int | None = None, **checked):  # noqa: A001 - the contract's name
+    """Compile ``diagram`` into a CompiledNet (``.model``, ``.loss_fn``); pass
+    ``analysis=`` and ``problems=`` when they are at hand, to skip validating again."""
     from .build.compiler import compile as compile_diagram
 
-    return compile_diagram(diagram, seed)
+    return compile_diagram(diagram, seed, **checked)
 
 
-def to_python(diagram: Diagram) -> str:
-    """Standalone PyTorch source for ``diagram``."""
+def to_python(diagram: Diagram, **checked) -> str:
+    """Standalone PyTorch source for ``diagram`` (``analysis=``, ``problems=`` as compile)."""
     from .build.codegen import to_python as export
 
-    return export(diagram)
+    return export(diagram, **checked)
 
 
 def train(diagram: Diagram, **settings):

@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..blocks.registry import REGISTRY
-from ..checks.analysis import analyze
-from ..checks.validation import validate
-from ..core.diagnostics import DiagramError
+from ..checks.analysis import Analysis
+from ..checks.validation import checked
 from ..model.diagram import Diagram
 from .plan import Plan, Segment, make_plan
 
@@ -27,12 +26,11 @@ def class_name(diagram: Diagram) -> str:
     return name if name.endswith(("Net", "Model", "Network")) else name + "Net"
 
 
-def to_python(diagram: Diagram) -> str:
-    """Standalone PyTorch source; raises DiagramError on a diagram with errors."""
-    analysis = analyze(diagram)
-    problems = validate(diagram, analysis)
-    if any(p.is_error for p in problems):
-        raise DiagramError(problems)
+def to_python(diagram: Diagram, analysis: Analysis | None = None,
+              problems: list | None = None) -> str:
+    """Standalone PyTorch source; raises DiagramError on a diagram with errors. A
+    caller that has analysed and validated the diagram already passes both."""
+    analysis, _ = checked(diagram, analysis, problems)
     plan = make_plan(diagram, analysis)
     helpers = _helper_classes(plan)
     name = class_name(diagram)

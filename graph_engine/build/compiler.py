@@ -14,8 +14,8 @@ import torch
 from torch import fx, nn
 
 from ..blocks.registry import LossSpec
-from ..checks.analysis import analyze
-from ..checks.validation import validate
+from ..checks.analysis import Analysis
+from ..checks.validation import checked
 from ..core.diagnostics import DiagramError
 from ..model.diagram import Diagram
 from .plan import Plan, make_plan
@@ -44,12 +44,11 @@ class CompiledNet:
         return run_blocks(self, x)
 
 
-def compile(diagram: Diagram, seed: int | None = None) -> CompiledNet:  # noqa: A001
-    """Build the module and criterion; raise DiagramError on any error."""
-    analysis = analyze(diagram)
-    problems = validate(diagram, analysis)
-    if any(p.is_error for p in problems):
-        raise DiagramError(problems)
+def compile(diagram: Diagram, seed: int | None = None, analysis: Analysis | None = None,  # noqa: A001
+            problems: list | None = None) -> CompiledNet:
+    """Build the module and criterion; raise DiagramError on any error. A caller
+    that has analysed and validated the diagram already passes both."""
+    analysis, problems = checked(diagram, analysis, problems)
     plan = make_plan(diagram, analysis)
     if plan.output is None:
         raise DiagramError(problems + [_no_output()])

@@ -9,7 +9,7 @@ raises: a problem in a check itself becomes an "internal" diagnostic.
 from __future__ import annotations
 
 from ..blocks.registry import INPUT, LOSS, MERGE, OUTPUT, TARGET, TARGET_ROLE
-from ..core.diagnostics import ERROR, WARNING, Diagnostic, sort_key
+from ..core.diagnostics import ERROR, WARNING, Diagnostic, DiagramError, sort_key
 from ..model.diagram import Diagram
 from .analysis import Analysis, analyze
 
@@ -189,6 +189,17 @@ def model_output(a: Analysis) -> str | None:
 
 CHECKS = (check_input, check_cycles, check_ports, check_reachable, check_shapes,
           check_dataset, check_losses, check_loss_target, check_output, check_dead_ends)
+
+
+def checked(diagram: Diagram, analysis: Analysis | None = None,
+            problems: list | None = None) -> tuple[Analysis, list]:
+    """The diagram's analysis and problems, made here unless the caller (the
+    editor, which has both) passes them; DiagramError if any is an error."""
+    analysis = analysis or analyze(diagram)
+    problems = validate(diagram, analysis) if problems is None else problems
+    if any(p.is_error for p in problems):
+        raise DiagramError(problems)
+    return analysis, problems
 
 
 def validate(diagram: Diagram, analysis: Analysis | None = None) -> list:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..data.views import OutputView, has_input_plane, output_view
 from . import inspection
 from .trainer import Trainer
 
@@ -37,7 +38,7 @@ class Grid:
 
 def plot_bounds(trainer: Trainer) -> tuple[float, float, float, float]:
     data = trainer.data
-    if data.bounds is not None and data.info.features == 2:
+    if data.bounds is not None and has_input_plane(data.info):
         return data.bounds
     x = data.x_all
     low, high = x.min(axis=0), x.max(axis=0)
@@ -54,20 +55,20 @@ def boundary(trainer: Trainer, resolution: int = 100) -> dict | None:
     2-D classification: class probabilities on a grid, shape (R, R, classes);
     2-D regression: predicted values on a grid, (R, R);
     1-D regression: the fitted curve, xs and ys."""
-    info = trainer.data.info
+    view = output_view(trainer.data.info)
+    if view is OutputView.NONE:
+        return None
     bounds = plot_bounds(trainer)
-    if info.features == 1 and not info.is_classification:
+    if view is OutputView.CURVE:
         xs = np.linspace(bounds[0], bounds[1], 200, dtype=np.float32)[:, None]
         ys = trainer.predict(xs)[:, 0]
-        return {"kind": "curve", "xs": xs[:, 0], "ys": ys, "bounds": bounds}
-    if info.features != 2:
-        return None
+        return {"kind": view.value, "xs": xs[:, 0], "ys": ys, "bounds": bounds}
     grid = Grid(bounds, resolution)
     values = trainer.predict(grid.points())
-    if info.is_classification:
+    if view is OutputView.BOUNDARY:
         probs = values.reshape(resolution, resolution, -1)
-        return {"kind": "classes", "probs": probs, "bounds": bounds}
-    return {"kind": "values", "values": values[:, 0].reshape(resolution, resolution),
+        return {"kind": view.value, "probs": probs, "bounds": bounds}
+    return {"kind": view.value, "values": values[:, 0].reshape(resolution, resolution),
             "bounds": bounds}
 
 
@@ -95,7 +96,7 @@ def activation(trainer: Trainer, block_id: str, features: int = 1,
 def units(trainer: Trainer, block_id: str, resolution: int = 40,
           max_units: int = inspection.MAX_UNITS) -> dict:
     """Each unit's output of a block over the input plane (2-input data sets)."""
-    if trainer.data.info.features != 2:
+    if not has_input_plane(trainer.data.info):
         return {"block_id": block_id, "note": f"{trainer.data.info.name} has "
                 f"{trainer.data.info.features} input features: there is no input plane to "
                 "draw the units over. Choose a data set with two inputs."}

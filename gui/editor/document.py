@@ -91,6 +91,13 @@ class Document(QObject):
         self.diagnostics = validate(self.diagram, self.analysis)
         self.analysed.emit()
 
+    def checked(self) -> tuple[Analysis, list]:
+        """The analysis and diagnostics of the diagram as it is now (a pending
+        refresh runs first), for the engine calls that take them."""
+        if self._timer.isActive():
+            self.refresh()
+        return self.analysis, self.diagnostics
+
     def problems_for(self, block_id: str) -> list:
         return [d for d in self.diagnostics if block_id in d.block_ids]
 

@@ -14,6 +14,8 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from graph_engine.data.views import OutputView, output_view
+
 from ..style import text_label
 from . import CLASS_COLOURS
 
@@ -90,9 +92,10 @@ class OutputPlot(QWidget):
                 item.setData([])
             return
         info = data.info
-        if info.features == 2:
+        view = output_view(info)
+        if view in (OutputView.BOUNDARY, OutputView.HEATMAP):
             self._points_2d(data)
-        elif info.features == 1 and not info.is_classification:
+        elif view is OutputView.CURVE:
             self._points_1d(data)
         else:
             for item in (self.train_points, self.test_points):
@@ -146,12 +149,12 @@ class OutputPlot(QWidget):
                 self.show_message(result["error"])
             return
         x0, x1, y0, y1 = result["bounds"]
-        if result["kind"] == "curve":
+        if result["kind"] == OutputView.CURVE:
             self.image.clear()
             self.curve.setData(result["xs"], result["ys"])
             return
         self.curve.setData([], [])
-        if result["kind"] == "classes":
+        if result["kind"] == OutputView.BOUNDARY:
             rgb = classes_image(result["probs"])
             self.show_message(f"{POINTS_2D} Background: the predicted class, paler where the "
                               "network is less sure.")

@@ -91,13 +91,15 @@ class ActivationPlot(ProbeView):
         self.caption.setText(f"Cannot plot this activation: {message}")
 
     def show_result(self, result) -> None:
+        if result is None and self.trained:  # a new run: back to the untrained curve
+            self.trained = False
+            self._key = None
+            self._compute()
+            return
         if not result or "error" in result or result.get("block_id") != self.block_id:
             return  # keep the untrained curve
         self.trained = True
-        state = self.hub.controller.state
-        with state.lock:
-            epoch = state.probe_epoch
-        self.draw(result, trained_epoch=epoch)
+        self.draw(result, trained_epoch=self.hub.controller.state.probe_epoch)
 
     def draw(self, curve: dict, trained_epoch: int | None) -> None:
         self.curve = curve

@@ -19,10 +19,11 @@ from .. import style
 DEBOUNCE_MS = 250
 
 
-def diagram_source(diagram) -> tuple[str | None, list[str]]:
-    """(source, []) or (None, error messages)."""
+def diagram_source(diagram, analysis=None, problems=None) -> tuple[str | None, list[str]]:
+    """(source, []) or (None, error messages); the editor passes its analysis and
+    problems, so the diagram is not validated twice."""
     try:
-        return to_python(diagram), []
+        return to_python(diagram, analysis=analysis, problems=problems), []
     except DiagramError as error:
         return None, [d.message for d in error.diagnostics if d.is_error]
     except ValueError as error:  # a formula or parameter the exporter refuses
@@ -80,7 +81,8 @@ class CodePanel(QWidget):
     def update_now(self) -> None:
         self.timer.stop()
         self._stale = False
-        self.source, self.errors = diagram_source(self.window.document.diagram)
+        document = self.window.document
+        self.source, self.errors = diagram_source(document.diagram, *document.checked())
         if self.source is not None:
             self._set_text(self.source)
             lines = self.source.count("\n")

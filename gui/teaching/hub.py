@@ -42,14 +42,10 @@ class ProbeHub(QObject):
             self._forget(name)
 
     def result(self, name: str):
-        state = self.controller.state
-        with state.lock:
-            return state.probes.get(name)
+        return self.controller.state.probes.get(name)
 
     def _forget(self, name: str) -> None:
-        state = self.controller.state
-        with state.lock:
-            state.probes.pop(name, None)
+        self.controller.state.probes.pop(name, None)
 
 
 def error_text(result: dict) -> str:
@@ -63,8 +59,9 @@ def error_text(result: dict) -> str:
 
 class ProbeView(QWidget):
     """A widget fed by one probe: claimed while it is on screen, drawn when
-    new results arrive. Subclasses implement ``show_result(result)`` (None
-    while nothing has arrived yet).
+    new results arrive. Subclasses implement ``show_result(result)``; None means
+    there is nothing of the current run to show (yet), and the view must show
+    nothing else either.
 
     A dock behind another dock's tab keeps its widgets "visible" to Qt, so
     the dock's own visibilityChanged signal says whether it is on top."""
@@ -77,6 +74,7 @@ class ProbeView(QWidget):
         self._dock: QDockWidget | None = None
         self._dock_shown = True
         hub.controller.progressed.connect(self.refresh)
+        hub.controller.run_changed.connect(self._run_changed)
 
     def set_probe_args(self, **args) -> None:
         self.probe_args = args
@@ -124,6 +122,11 @@ class ProbeView(QWidget):
     def hideEvent(self, event) -> None:
         super().hideEvent(event)
         self._update_claim()
+
+    def _run_changed(self) -> None:
+        """A new run: what this view drew belongs to another one."""
+        self._last = None
+        self.show_result(None)
 
     def refresh(self) -> None:
         if not self._claimed:

@@ -31,22 +31,24 @@ class TrainingLints(QObject):
         self._diverged = False
         self._kept: dict = {}  # sticky lints of this run, by code
         self.controller.progressed.connect(self.check)
+        self.controller.run_changed.connect(self._run_changed)
+
+    def _run_changed(self) -> None:
+        self._kept, self._seen, self._diverged = {}, -1, False
+        self._show([])
 
     def check(self) -> None:
         state = self.controller.state
-        with state.lock:  # the history only grows: its first ``size`` rows stay as they are
-            history, size, diverged = state.history, len(state.history), state.diverged
+        history, size, diverged = state.history, len(state.history), state.diverged
         if size == self._seen and diverged == self._diverged:
             return
         self._diverged = diverged
-        if size < self._seen:
-            self._kept = {}  # a reset or a new run
         now = time.monotonic()
         if size > self._seen > 0 and now - self._checked_at < INTERVAL \
                 and self.controller.running:
             return
         self._seen, self._checked_at = size, now
-        lints = training_lints(history[:size], diverged=diverged)
+        lints = training_lints(history, diverged=diverged)
         self._kept.update({d.code: d for d in lints if d.code in STICKY})
         codes = {d.code for d in lints}
         self._show(lints + [d for code, d in self._kept.items() if code not in codes])

@@ -13,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt
 
 from graph_engine.blocks.registry import ACTIVATION, LAYER, MERGE
+from graph_engine.data.views import has_input_plane as input_plane
 
 from .activation_plot import ActivationPlot
 from .code_panel import CodePanel
@@ -32,7 +33,7 @@ def has_input_plane(document) -> bool:
     """False when the diagram's data set is known not to have two inputs (an
     unreadable CSV counts as unknown: the probe will say what is wrong)."""
     info = document.analysis.info if document.analysis is not None else None
-    return info is None or info.features == 2
+    return info is None or input_plane(info)
 
 
 class TeachingUI(QObject):

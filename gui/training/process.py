@@ -1,89 +1,52 @@
-"""The editor's end of the training process (see graph_engine.server.process).
+"""The editor's end of the training process (see graph_engine.server).
 
-:class:`TrainingProcess` starts ``python -m graph_engine.server.process`` with
-QProcess, sends it commands and turns the frames it writes into
-:class:`TrainingState` updates. Reading happens when Qt says bytes arrived,
-so the GUI never blocks on training; if the process dies, the next command
-starts a fresh one and the user is told what happened.
+:class:`TrainingProcess` starts ``python -m graph_engine.server`` with
+QProcess, sends it commands of the typed protocol and turns the replies
+into Qt signals as their bytes arrive, so the GUI never blocks on training
+and never polls. If the process dies, the next command starts a fresh one
+and ``crashed`` says what happened.
 """
 
 from __future__ import annotations
 
 import sys
-import threading
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QProcess, Signal
 
-from graph_engine.data.datasets import Dataset, DatasetInfo
 from graph_engine.server import frames
-
-IDLE, PREPARING, READY, RUNNING, PAUSED, FINISHED, FAILED = (
-    "idle", "preparing", "ready", "running", "paused", "finished", "failed")
-
-
-@dataclass
-class TrainingState:
-    """What the GUI knows of the run; hold ``lock`` while reading or writing."""
-
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    status: str = IDLE
-    message: str = ""
-    status_seq: int = 0  # the command the last status answered
-    epoch: int = 0
-    history: list = field(default_factory=list)
-    probes: dict = field(default_factory=dict)  # name -> latest result
-    probe_epoch: int = 0
-    version: int = 0  # bumped on every change
-    data: Dataset | None = None
-    prepared: bool = False
-    diverged: bool = False  # the run stopped on a NaN or infinite loss
-
-    def bump(self) -> None:
-        self.version += 1
-
-    def clear(self) -> None:
-        self.history, self.probes, self.epoch, self.probe_epoch = [], {}, 0, 0
-        self.bump()
-
-
-def dataset_from_message(data: dict) -> Dataset:
-    info = DatasetInfo(data["name"], data["task"], data["features"], data["classes"],
-                       data["targets"], data["description"])
-    bounds = tuple(data["bounds"]) if data["bounds"] else None
-    return Dataset(info, data["x_train"], data["y_train"], data["x_test"], data["y_test"],
-                   tuple(data["feature_names"]), tuple(data["class_names"]), bounds)
+from graph_engine.server.protocol import Command, ProtocolError, Reply, command, read_reply
 
 
 class TrainingProcess(QObject):
-    file_done = Signal(bool, str)  # weights saved or loaded
-    crashed = Signal(str)
+    status = Signal(object, object, str, int, int)  # Status, Reason, message, seq, run
+    prepared = Signal(int, dict)  # run, the data set's description and fingerprint
+    history = Signal(int, int, list)  # run, epoch, rows
+    probes = Signal(int, int, dict)  # run, epoch, results
+    file_done = Signal(bool, str)  # a file written or read (weights, ONNX): ok, message
+    crashed = Signal(str)  # the process ended unasked, or spoke out of protocol
 
-    def __init__(self, state: TrainingState, parent=None) -> None:
+    def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.state = state
         self.process: QProcess | None = None
         self.reader = frames.FrameReader()
         self._stopping = False
+        self._errors = b""
         self.seq = 0
 
     def start(self) -> None:
         """Start the process now (torch imports there while the user works)."""
-        if self.process is not None and self.process.state() != QProcess.ProcessState.NotRunning:
+        if self.alive:
             return
         self.reader = frames.FrameReader()
         process = QProcess(self)
         process.setProgram(sys.executable)
-        process.setArguments(["-m", "graph_engine.server.process"])
+        process.setArguments(["-m", "graph_engine.server"])
         process.readyReadStandardOutput.connect(self._read)
         process.readyReadStandardError.connect(self._read_errors)
         process.finished.connect(self._finished)
         self._errors = b""
         self.process = process
         self._stopping = False
-        with self.state.lock:  # the last process's "failed" must not end the next run
-            if self.state.status == FAILED:
-                self.state.status, self.state.message = IDLE, ""
         process.start()
 
     @property
@@ -91,19 +54,19 @@ class TrainingProcess(QObject):
         return self.process is not None and \
             self.process.state() != QProcess.ProcessState.NotRunning
 
-    def send(self, message: dict) -> int:
+    def send(self, kind: Command, **fields) -> int:
         """Send a command; return its sequence number."""
         if not self.alive:
             self.start()
         self.seq += 1
-        self.process.write(frames.encode({**message, "seq": self.seq}))
+        self.process.write(frames.encode(command(kind, self.seq, **fields)))
         return self.seq
 
     def stop(self, wait_ms: int = 3000) -> None:
         if not self.alive:
             return
         self._stopping = True
-        self.process.write(frames.encode({"cmd": "quit"}))
+        self.process.write(frames.encode(command(Command.QUIT, self.seq + 1)))
         self.process.closeWriteChannel()
         if not self.process.waitForFinished(wait_ms):
             self.process.kill()
@@ -113,48 +76,35 @@ class TrainingProcess(QObject):
     def _read(self) -> None:
         chunk = bytes(self.process.readAllStandardOutput())
         try:
-            messages = self.reader.feed(chunk)
-        except ValueError as error:
-            self.crashed.emit(str(error))
-            return
-        for message in messages:
-            self._dispatch(message)
+            for message in self.reader.feed(chunk):
+                self._dispatch(*read_reply(message))
+        except (frames.FrameError, ProtocolError) as error:
+            self._abandon(f"the training process sent something unreadable ({error})")
+
+    def _abandon(self, detail: str) -> None:
+        """Out of protocol: end the process; the next command starts a new one."""
+        self._stopping = True
+        self.process.kill()
+        self.crashed.emit(detail)
 
     def _read_errors(self) -> None:
         self._errors = (self._errors + bytes(self.process.readAllStandardError()))[-4000:]
 
-    def _dispatch(self, message: dict) -> None:
-        kind = message.get("type")
-        state = self.state
-        with state.lock:
-            if kind == "status":
-                state.status, state.message = message["status"], message["message"]
-                state.diverged = bool(message.get("diverged"))
-                state.status_seq = message["seq"]
-            elif kind == "history":
-                state.history.extend(message["rows"])
-                state.epoch = message["epoch"]
-            elif kind == "probes":
-                state.probes.update(message["results"])
-                state.probe_epoch = message["epoch"]
-            elif kind == "prepared":
-                state.clear()
-                state.data = dataset_from_message(message["data"])
-                state.prepared = True
-            elif kind == "reset":
-                state.clear()
-            state.bump()
-        if kind == "file":
-            self.file_done.emit(message["ok"], message["message"])
+    def _dispatch(self, kind: Reply, fields: dict) -> None:
+        if kind is Reply.STATUS:
+            self.status.emit(fields["status"], fields["reason"], fields["message"],
+                             fields["seq"], fields["run"])
+        elif kind is Reply.HISTORY:
+            self.history.emit(fields["run"], fields["epoch"], fields["rows"])
+        elif kind is Reply.PROBES:
+            self.probes.emit(fields["run"], fields["epoch"], fields["results"])
+        elif kind is Reply.PREPARED:
+            self.prepared.emit(fields["run"], fields["data"])
+        elif kind is Reply.FILE:
+            self.file_done.emit(fields["ok"], fields["message"])
 
     def _finished(self, code: int, status) -> None:
-        with self.state.lock:
-            self.state.prepared = False
-            if not self._stopping:
-                self.state.status = FAILED
-                self.state.message = ("The training process stopped unexpectedly "
-                                      f"(exit code {code}); press play to start again.")
-            self.state.bump()
-        if not self._stopping:
-            detail = self._errors.decode("utf-8", "replace").strip().splitlines()[-3:]
-            self.crashed.emit(" ".join(detail))
+        if self._stopping:
+            return
+        detail = self._errors.decode("utf-8", "replace").strip().splitlines()[-3:]
+        self.crashed.emit(" ".join([f"exit code {code}:", *detail]))

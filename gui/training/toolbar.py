@@ -10,10 +10,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QStyle, QToolBar, QWidget
 
 from graph_engine.model.settings import OPTIMIZERS, TRAINING_PARAMS
+from graph_engine.server.protocol import Status
 
 from ..editor import commands
 from ..panels.param_widgets import ParamEditor
-from .process import FAILED, PAUSED, PREPARING, RUNNING
 
 LEARNING_RATES = ("0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",
                   "3", "10")
@@ -51,6 +51,7 @@ class TrainingToolbar(QToolBar):
         self.optimizer = self._optimizer_box()
         controller.status_changed.connect(self._status)
         controller.progressed.connect(self._progress)
+        controller.run_changed.connect(lambda run: self._progress())
         window.document.diagram_replaced.connect(self.show_settings)
         self._listen()
         self.show_settings()
@@ -136,19 +137,17 @@ class TrainingToolbar(QToolBar):
 
     # ------------------------------------------------------------ progress
     def _status(self, status: str, message: str) -> None:
-        running = status in (RUNNING, PREPARING)
+        running = status in (Status.RUNNING, Status.PREPARING)
         self.play.setIcon(self.pause_icon if running else self.play_icon)
         self.play.setText("Pause" if running else "Play")
         self.step.setEnabled(not running)
         if message:
-            stays = status in (PAUSED, FAILED)  # divergence, a crash: keep the advice in view
+            stays = status in (Status.PAUSED, Status.FAILED)  # keep the advice in view
             self.window.statusBar().showMessage(message, 0 if stays else 10000)
-        elif status == RUNNING:
+        elif status == Status.RUNNING:
             self.window.statusBar().showMessage("Training…", 3000)
 
     def _progress(self) -> None:
         state = self.controller.state
-        with state.lock:
-            epoch = state.epoch
-        limit = self.window.document.diagram.training.epochs
-        self.epoch_label.setText(f"Epoch {epoch:,} / {limit:,}")
+        target = state.target or self.window.document.diagram.training.epochs
+        self.epoch_label.setText(f"Epoch {state.epoch:,} / {max(target, state.epoch):,}")

@@ -11,7 +11,7 @@ from .. import dialogs
 from ..panels.data_panel import DataPanel
 from ..plots.curves import CurvesPanel
 from ..plots.output import OutputPlot
-from .controller import TrainingController
+from .controller import Refusal, TrainingController
 from .toolbar import TrainingToolbar
 
 WEIGHTS_FILTER = "Weights (*.safetensors);;All files (*)"
@@ -45,11 +45,13 @@ class TrainingUI(QObject):
         self._weights_menu()
         self._data = None
         self._output = None  # the probe result drawn last: redraw only a new one
+        self._checked: tuple = ()  # (fingerprint, data) compared last
         self.controller.set_probe("output", "boundary", resolution=100)
         self.data_panel.preview_loaded.connect(self._preview)
         if window.document.diagram.dataset is None:
             self._preview(None)  # the panel showed its first data set before this listened
         self.controller.progressed.connect(self.update_views)
+        self.controller.run_changed.connect(self._run_changed)
         self.controller.refused.connect(self._refused)
         self.controller.file_done.connect(self._file_done)
 
@@ -66,32 +68,44 @@ class TrainingUI(QObject):
         menu.insertAction(first, self.load_weights)
 
     def _preview(self, data) -> None:
-        """Before a run, the output plot shows the chosen data set's points."""
+        """The output plot shows the chosen data set's points: the editor's own
+        copy, which the run's fingerprint vouches for (the data never travels)."""
+        self._data = data
         self._output = None
         self.output.show_output(None)
         self.output.set_data(data)
         if data is None:
             self.output.show_message("Choose a data set (Data tab), then press play.")
 
+    def _check_data(self, fingerprint: str) -> None:
+        """The run's data set and the points on screen come from the same spec in
+        two processes; their fingerprints must agree (checked once per pair)."""
+        pair = (fingerprint, id(self._data))
+        if not fingerprint or self._data is None or pair == self._checked:
+            return
+        self._checked = pair
+        if self._data.fingerprint() != fingerprint:
+            self.window.statusBar().showMessage(
+                "The points shown differ from the data set the network trains on: choose the "
+                "data set again in the Data panel.", 15000)
+
+    def _run_changed(self) -> None:
+        self._output = None
+        self.output.show_output(None)
+        self.curves.show_history([])
+
     def update_views(self) -> None:
         state = self.controller.state
-        with state.lock:
-            history = state.history  # append-only; the curves read only new rows
-            size = len(history)
-            output = state.probes.get("output")
-            data = state.data
-        history = history[:size] if size < len(history) else history
-        if data is not None and data is not self._data:
-            self._data = data  # the run's own data set replaces the preview
-            self.output.set_data(data)
-        self.curves.show_history(history)
+        self._check_data(state.fingerprint)
+        self.curves.show_history(state.history)  # append-only: only new rows are converted
+        output = state.probes.get("output")
         if output is not self._output or output is None:
             self._output = output
             self.output.show_output(output)
 
-    def _refused(self, message: str) -> None:
+    def _refused(self, why: Refusal, message: str) -> None:
         self.window.statusBar().showMessage(message, 10000)
-        if "Problems" in message:
+        if why is Refusal.ERRORS:
             self.window.docks["problems"].show()
             self.window.docks["problems"].raise_()
 
@@ -110,7 +124,7 @@ class TrainingUI(QObject):
         if ok:
             self.window.statusBar().showMessage(message, 8000)
         else:
-            dialogs.show_error(self.window, "Weights", message)
+            dialogs.show_error(self.window, "File", message)
 
     def shutdown(self) -> None:
         self.controller.shutdown()

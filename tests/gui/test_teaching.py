@@ -107,8 +107,7 @@ def test_training_docks_draw_live(window, qtbot):
     docks["confusion"].raise_()
     confusion = window.teaching.confusion
     qtbot.waitUntil(lambda: confusion.matrix is not None, timeout=10000)
-    with controller.state.lock:
-        test_size = len(controller.state.data.x_test)
+    test_size = len(window.training.output._data.x_test)
     assert confusion.matrix.sum() == test_size
     assert f"of {test_size} correct" in confusion.caption.text()
     confusion.split.setCurrentIndex(1)
@@ -208,10 +207,8 @@ def test_training_lints_reach_the_problems_panel(window, qtbot):
     controller = window.training.controller
 
     def history(losses):
-        with controller.state.lock:
-            controller.state.history = [{"epoch": i + 1, "train_loss": loss}
-                                        for i, loss in enumerate(losses)]
-            controller.state.bump()
+        controller.state.history = [{"epoch": i + 1, "train_loss": loss}
+                                    for i, loss in enumerate(losses)]
         controller.progressed.emit()
 
     history([0.5 * 3 ** i for i in range(5)])
@@ -222,7 +219,7 @@ def test_training_lints_reach_the_problems_panel(window, qtbot):
     assert "1 warning" in window.problem_label.text()
     history([0.5 * 3 ** i for i in range(5)] + [0.6])  # the spike fell back: still shown
     assert [p.code for p in problems.extra] == ["diverging-loss"]
-    history([])  # reset
+    controller.reset()  # a new run: its lints start over
     assert problems.extra == []
     history([0.7] * 25)
     assert [p.code for p in problems.extra] == ["stalled-loss"]
