@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import math
+import queue
 import struct
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from graph_engine.build.compiler import compile as compile_diagram
 from graph_engine.data import datasets
 from graph_engine.model.fileio import dumps
 from graph_engine.server import frames
-from graph_engine.server.process import Server
+from graph_engine.server.process import EOF, Server, _read_commands
 from graph_engine.training.trainer import Trainer, TrainingDiverged
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -206,9 +207,8 @@ def frame(text: bytes, data: bytes = b"") -> bytes:
     """A frame as a hostile sender might write it."""
     return struct.pack(">IQ", len(text), len(data)) + text + data
 
-ENDINGS = {
-    "quit, stdin still open": QUIT,  # how the editor quits: Python aborted here before
-    "stdin closed": b"",
+
+UNREADABLE = {
     "stdin closed mid-header": QUIT[:5],
     "stdin closed mid-frame": QUIT[:-3],
     "a frame announcing 2 GB": struct.pack(">IQ", 2**31, 0) + b"{",
@@ -218,9 +218,33 @@ ENDINGS = {
                                           b'"dtype": "<U9", "shape": [1]}}', b"\0" * 36),
     "an array past the data": frame(b'{"cmd": "quit", "a": {"__array__": 0, '
                                     b'"dtype": "<f4", "shape": [1000000]}}', b"\0" * 8),
+    "a negative array shape": frame(b'{"cmd": "quit", "a": {"__array__": 0, '
+                                    b'"dtype": "<f4", "shape": [-1]}}'),
     "deeply nested JSON": frame(b"[" * 100_000 + b"]" * 100_000),
     "JSON that is not UTF-8": frame(b'{"cmd": "\xff"}'),
-    "a list, not an object": frame(b"[1, 2]"),
+}
+
+
+@pytest.mark.parametrize("ending", list(UNREADABLE))
+def test_a_frame_the_reader_cannot_read_ends_the_command_stream(ending):
+    """Whatever the reader meets, it queues the end (and the process then ends
+    cleanly, as the tests below show for the real process)."""
+    inbox: queue.Queue = queue.Queue()
+    _read_commands(io.BytesIO(frames.encode({"cmd": "pause"}) + UNREADABLE[ending]), inbox)
+    assert inbox.get_nowait() == {"cmd": "pause"}
+    assert inbox.get_nowait() is EOF
+
+
+def test_a_message_that_is_not_an_object_is_refused_and_serving_goes_on():
+    worker = Worker()
+    worker.server._safely(worker.server.handle, [1, 2])
+    assert worker.statuses()[-1]["reason"] == "bad-request"
+
+
+ENDINGS = {
+    "quit, stdin still open": QUIT,  # how the editor quits: Python aborted here before
+    "stdin closed": b"",
+    "a corrupt frame": struct.pack(">IQ", 2**31, 0) + b"{",
 }
 
 
