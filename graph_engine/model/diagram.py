@@ -102,8 +102,7 @@ class Diagram:
                   block_id: str | None = None, name: str | None = None) -> str:
         """Add a block; a bad type, parameter, position, id or name, a taken
         id or a full diagram raises ValueError and adds nothing."""
-        if len(self._blocks) >= limits.MAX_BLOCKS:
-            raise ValueError(f"a diagram holds at most {limits.MAX_BLOCKS} blocks")
+        self.check_room(blocks=1)
         spec = REGISTRY.get(type)
         params = spec.coerce_params(params or {})
         point = _point(position)
@@ -189,7 +188,7 @@ class Diagram:
         port that takes the wire is used. A wire that would make a cycle, go to
         a full port or join ports of different kinds raises WireError."""
         wire = self.check_wire(src, dst, src_port, dst_port)
-        self._check_wire_count()
+        self.check_room(wires=1)
         self._wires.append(wire)
         self._wire_set.add(wire)
         self._emit(self.wire_added, wire)
@@ -220,14 +219,20 @@ class Diagram:
             (spec.output_port if side == "output" else spec.input_port)(port)
         if wire in self._wire_set:
             raise WireError(f"a wire {describe_wire(self, wire)} exists already")
-        self._check_wire_count()
+        self.check_room(wires=1)
         self._wires.insert(len(self._wires) if index is None else index, wire)
         self._wire_set.add(wire)
         self._emit(self.wire_added, wire)
 
-    def _check_wire_count(self) -> None:
-        if len(self._wires) >= limits.MAX_WIRES:
-            raise WireError(f"a diagram holds at most {limits.MAX_WIRES} wires")
+    def check_room(self, blocks: int = 0, wires: int = 0) -> None:
+        """ValueError (WireError for wires) unless ``blocks`` more blocks and
+        ``wires`` more wires fit within MAX_BLOCKS and MAX_WIRES."""
+        if len(self._blocks) + blocks > limits.MAX_BLOCKS:
+            raise ValueError(f"a diagram holds at most {limits.MAX_BLOCKS} blocks "
+                             f"(this one has {len(self._blocks)})")
+        if len(self._wires) + wires > limits.MAX_WIRES:
+            raise WireError(f"a diagram holds at most {limits.MAX_WIRES} wires "
+                            f"(this one has {len(self._wires)})")
 
     # ------------------------------------------------------------ settings
     @property
