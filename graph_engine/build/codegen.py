@@ -62,16 +62,17 @@ def _docstring(diagram: Diagram, plan: Plan) -> str:
     if plan.loss:
         loss = plan.analysis.block(plan.loss)
         lines.append(f"Train with loss_fn(model(x), y), loss_fn = {loss.type};")
-        lines.append(_target_form(plan))
+        lines.append(_target_form(plan, plan.loss))
     return docstring("\n".join(lines) + "\n")
 
 
-def _target_form(plan: Plan) -> str:
+def _target_form(plan: Plan, loss_id: str) -> str:
     """The target's shape and dtype, from the loss's LossSpec."""
-    spec = plan.analysis.block(plan.loss).spec
-    count = plan.analysis.input_features(plan.loss)
+    spec = plan.analysis.block(loss_id).spec.loss
+    assert spec is not None  # a block with the loss role declares one
+    count = plan.analysis.input_features(loss_id)
     span = f" 0 to {count - 1}" if count and count > 1 else ""
-    return TARGET_FORM[spec.loss.target].format(range=span, count=count or "targets")
+    return TARGET_FORM[spec.target].format(range=span, count=count or "targets")
 
 
 def _imports(helpers: Helpers) -> str:

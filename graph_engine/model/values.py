@@ -46,7 +46,7 @@ def position(value: object, what: str = "a position") -> tuple[float, float]:
     """Two finite numbers, rounded as they are saved, each within ±MAX_POSITION."""
     try:
         x, y = value  # type: ignore[misc]
-        return _coordinate(x), _coordinate(y)
+        return _coordinate(x), _coordinate(y)  # type: ignore[has-type]
     except (TypeError, ValueError):
         raise ValueError(f"{what} must be two numbers [x, y] within "
                          f"±{limits.MAX_POSITION:g} (got {_short(value)})") from None
