@@ -15,6 +15,7 @@ import os
 import sys
 
 from .core.diagnostics import DiagramError
+from .core.text import printable
 from .model.fileio import DiagramFileError, load
 from .model.settings import OPTIMIZERS
 
@@ -33,7 +34,8 @@ class _Parser(argparse.ArgumentParser):
     """Bad arguments: one line that says what is wrong, exit status 2."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        _say(f"{self.prog}: {message} (see {self.prog} --help)", sys.stderr)
+        self.exit(2)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,15 +69,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(text: object, stream=None) -> None:
+    """Print ``text``, each line made printable: a name or message quoting a
+    file never sends a control character (or a lone surrogate) to the terminal."""
+    lines = str(text).split("\n")
+    print("\n".join(printable(line) for line in lines), file=stream or sys.stdout)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return HANDLERS[args.command](args)
     except UsageError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
+        _say(f"{PROG}: {error}", sys.stderr)
         return 2
     except DiagramFileError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
+        _say(f"{PROG}: {error}", sys.stderr)
         return 2
     except DiagramError as error:
         _print_problems(error.diagnostics, sys.stderr, errors_only=True)
@@ -86,7 +95,7 @@ def _print_problems(problems, stream, errors_only: bool = False) -> None:
     for problem in problems:
         if errors_only and not problem.is_error:
             continue
-        print(f"{problem.severity}: {problem.message} [{problem.code}]", file=stream)
+        _say(f"{problem.severity}: {problem.message} [{problem.code}]", stream)
 
 
 def cmd_validate(args) -> int:
@@ -95,7 +104,7 @@ def cmd_validate(args) -> int:
     problems = validate(load(args.file))
     _print_problems(problems, sys.stdout)
     if not problems:
-        print("no problems")
+        _say("no problems")
     return 1 if any(p.is_error for p in problems) else 0
 
 
@@ -106,9 +115,9 @@ def cmd_compile(args) -> int:
     source = to_python(load(args.file))
     if args.output:
         _write(export_python, source, args.output)
-        print(f"wrote {args.output}", file=sys.stderr)
+        _say(f"wrote {args.output}", sys.stderr)
     else:
-        sys.stdout.write(source)
+        _say(source.removesuffix("\n"))
     return 0
 
 
@@ -138,14 +147,14 @@ def cmd_train(args) -> int:
         raise UsageError(str(error)) from None
     except Exception as error:  # noqa: BLE001 - one readable line, never a traceback
         _finish(progress)
-        print(f"{PROG}: training failed: {_one_line(error)}", file=sys.stderr)
+        _say(f"{PROG}: training failed: {_one_line(error)}", sys.stderr)
         return 1
     _finish(progress)
     if args.save_weights:
         _save_weights(run, args.save_weights, diagram.title)
     _report(run, args.json)
     if run.stopped:
-        print(f"{PROG}: {_diverged(run, diagram)}", file=sys.stderr)
+        _say(f"{PROG}: {_diverged(run, diagram)}", sys.stderr)
         return 1
     return 0
 
@@ -192,7 +201,7 @@ def _report(run, as_json: bool) -> None:
         "test_accuracy": last.get("test_accuracy"),
     }
     if as_json:
-        print(json.dumps(summary))
+        _say(json.dumps(summary))
         return
     parts = [f"{summary['epochs']} epochs in {summary['seconds']:.2f} s"]
     for key in ("train_loss", "test_loss"):
@@ -200,7 +209,7 @@ def _report(run, as_json: bool) -> None:
             parts.append(f"{key.replace('_', ' ')} {summary[key]:.4f}")
     if summary["test_accuracy"] is not None:
         parts.append(f"test accuracy {summary['test_accuracy']:.1%}")
-    print(", ".join(parts))
+    _say(", ".join(parts))
 
 
 class Progress:
@@ -227,7 +236,7 @@ def cmd_export(args) -> int:
     diagram = load(args.file)
     if args.python:
         _write(export_python, to_python(diagram), args.python)
-        print(f"wrote {args.python}", file=sys.stderr)
+        _say(f"wrote {args.python}", sys.stderr)
         return 0
     from .build.compiler import compile as compile_diagram  # imports torch: ONNX only
 
@@ -235,9 +244,9 @@ def cmd_export(args) -> int:
     try:
         _write(export_onnx, net, args.onnx)
     except ExportError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
+        _say(f"{PROG}: {error}", sys.stderr)
         return 1
-    print(f"wrote {args.onnx}", file=sys.stderr)
+    _say(f"wrote {args.onnx}", sys.stderr)
     return 0
 
 

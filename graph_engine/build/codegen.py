@@ -2,28 +2,39 @@
 
 The source follows the :mod:`plan` the compiler uses, so its ``state_dict``
 keys equal the compiled module's and trained weights load into it.
+
+Text from the diagram (its title and description) reaches the source only
+through :mod:`~graph_engine.core.source`: inside an escaped docstring, or as
+a class name made of ASCII letters and digits. No text a file holds can add
+a statement to the exported module.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from ..blocks.registry import REGISTRY
 from ..checks.analysis import Analysis
 from ..checks.validation import checked
+from ..core.source import docstring, identifier
 from ..model.diagram import Diagram
 from .plan import Plan, Segment, make_plan
 
 INDENT = "    "
 
+# What the target y of each kind of loss looks like (LossSpec.target).
+TARGET_FORM = {
+    "class-index": "y holds class indices{range}: shape (N,), dtype torch.int64.",
+    "binary": "y holds 0/1 labels as floats: shape (N, 1), dtype torch.float32.",
+    "regression": "y holds the target values as floats: shape (N, {count}), "
+                  "dtype torch.float32.",
+}
+
 
 def class_name(diagram: Diagram) -> str:
-    words = re.findall(r"[A-Za-z0-9]+", diagram.title or "")
-    name = "".join(w[:1].upper() + w[1:] for w in words)
-    if not name or not name[0].isalpha():
-        return "Net"
-    return name if name.endswith(("Net", "Model", "Network")) else name + "Net"
+    """The exported class: the title in CamelCase ("Playground's default
+    network" -> PlaygroundsDefaultNetwork), else Net."""
+    return identifier(diagram.title, ("Net", "Model", "Network"), "Net")
 
 
 def to_python(diagram: Diagram, analysis: Analysis | None = None,
@@ -41,15 +52,25 @@ def to_python(diagram: Diagram, analysis: Analysis | None = None,
 
 
 def _docstring(diagram: Diagram, plan: Plan) -> str:
-    title = diagram.title or "Network"
-    lines = [f'"""{title}: exported from NetCanvas.', ""]
+    lines = [f"{diagram.title or 'Network'}: exported from NetCanvas.", ""]
+    if diagram.description.strip():
+        lines += [diagram.description.strip(), ""]
     if plan.features is not None:
         lines.append(f"Input: {plan.features} features per sample, shape (N, {plan.features}).")
     if plan.loss:
         loss = plan.analysis.block(plan.loss)
-        lines.append(f"Train with loss_fn(model(x), y), loss_fn = {loss.type}.")
-    lines.append('"""')
-    return "\n".join(lines)
+        lines.append(f"Train with loss_fn(model(x), y), loss_fn = {loss.type};")
+        lines.append(_target_form(plan, plan.loss))
+    return docstring("\n".join(lines) + "\n")
+
+
+def _target_form(plan: Plan, loss_id: str) -> str:
+    """The target's shape and dtype, from the loss's LossSpec."""
+    spec = plan.analysis.block(loss_id).spec.loss
+    assert spec is not None  # a block with the loss role declares one
+    count = plan.analysis.input_features(loss_id)
+    span = f" 0 to {count - 1}" if count and count > 1 else ""
+    return TARGET_FORM[spec.target].format(range=span, count=count or "targets")
 
 
 def _imports(helpers: Helpers) -> str:

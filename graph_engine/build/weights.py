@@ -11,8 +11,10 @@ import os
 import torch
 
 from ..core.files import write_atomic
+from ..core.text import printable
 
 FORMAT = "netcanvas-weights"
+MAX_TITLE = 200  # characters of the diagram's title kept in the metadata
 
 
 class WeightsError(ValueError):
@@ -23,8 +25,16 @@ def save_weights(model: torch.nn.Module, path: str | os.PathLike, title: str = "
     from safetensors.torch import save
 
     tensors = {k: v.detach().contiguous().clone() for k, v in model.state_dict().items()}
-    data = save(tensors, metadata={"format": FORMAT, "title": title[:200]})
+    data = save(tensors, metadata={"format": FORMAT, "title": metadata_title(title)})
     write_atomic(path, data)
+
+
+def metadata_title(title: object) -> str:
+    """The title as other tools show it: printable (no control characters or
+    lone surrogates, which safetensors cannot encode) and at most MAX_TITLE
+    characters."""
+    text = printable(title)
+    return text if len(text) <= MAX_TITLE else text[:MAX_TITLE - 1] + "…"
 
 
 def load_weights(model: torch.nn.Module, path: str | os.PathLike) -> None:

@@ -19,8 +19,8 @@ def json_nesting(text: str | bytes) -> int:
     raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
     data = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
     chars = np.frombuffer(data, dtype=np.uint8)  # UTF-8: no multi-byte char holds a bracket
-    steps = ((chars == ord("[")) | (chars == ord("{"))).astype(np.int32)
+    steps = ((chars == ord("[")) | (chars == ord("{"))).astype(np.int8)  # small: files are large
     steps -= (chars == ord("]")) | (chars == ord("}"))
     inside = np.bitwise_xor.accumulate((chars == ord('"')).view(np.uint8))
     steps[inside.view(bool)] = 0  # brackets in strings do not nest
-    return max(int(steps.cumsum().max(initial=0)), 0)
+    return max(int(steps.cumsum(dtype=np.int32).max(initial=0)), 0)

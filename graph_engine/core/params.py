@@ -127,10 +127,12 @@ def _coerce_choice(spec: ParamSpec, value: object) -> object:
 
 
 def _coerce_formula(spec: ParamSpec, value: object) -> str:
-    from .formula import parse
+    from .formula import MAX_LENGTH, parse
+    from .text import checked_text
 
     if not isinstance(value, str):
         raise ValueError(f"{spec.name} must be text (got {value!r})")
+    checked_text(value, spec.name, MAX_LENGTH, multiline=True)  # no control characters
     parse(value)  # raises FormulaError (a ValueError) with the position
     return value.strip()
 

@@ -2,7 +2,7 @@
 where it goes out.
 
 :func:`checked_text` is the one rule for names, ids, titles and descriptions:
-text, within its length, with no control characters (newlines and tabs only
+text, within its length, with no control characters (line ends and tabs only
 where several lines make sense) and no lone surrogates, which no file or
 terminal can encode. :func:`printable` escapes anything a terminal would
 obey instead of show, for messages that quote a file.
@@ -15,7 +15,7 @@ import re
 # C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a reader sees
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_MULTILINE_OK = {"\n", "\t"}
+_MULTILINE_OK = {"\n", "\r", "\t"}  # \r: Windows line ends
 
 
 def checked_text(value: object, what: str, limit: int, multiline: bool = False) -> str:

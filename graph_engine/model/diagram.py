@@ -3,6 +3,10 @@
 A :class:`Diagram` is the single source of truth. The editor mirrors it and
 changes it only through these methods (wrapped in undo commands); the
 validator, compiler and exporter read it. Nothing here knows about Qt.
+
+Every value coming in passes the checks in :mod:`.values` (the file reader
+uses the same ones) and the limits of :mod:`~graph_engine.core.limits`, so
+what a diagram holds is exactly what its file says when saved.
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ from __future__ import annotations
 import re
 
 from ..blocks.registry import REGISTRY
+from ..core import limits
 from ..core.events import Event
 from ..data.spec import DatasetSpec, as_dataset_spec
+from . import values
 from .parts import Block, Removed, Wire, WireError
 from .settings import TrainingSettings
 from .wiring import describe_wire, plan_wire
@@ -28,8 +34,8 @@ class Diagram:
         self._wire_set: set[Wire] = set()  # the same wires, for quick membership tests
         self._dataset: DatasetSpec | None = None
         self._training = TrainingSettings()
-        self.title = ""
-        self.description = ""
+        self._title = ""
+        self._description = ""
         self.block_added = Event("block_added")  # (block)
         self.block_removed = Event("block_removed")  # (block)
         self.wire_added = Event("wire_added")  # (wire)
@@ -67,6 +73,23 @@ class Diagram:
     def has_wire(self, wire: Wire) -> bool:
         return wire in self._wire_set
 
+    # ------------------------------------------------------------ texts
+    @property
+    def title(self) -> str:
+        return self._title
+
+    @title.setter
+    def title(self, value: str) -> None:
+        self._title = values.title(value)
+
+    @property
+    def description(self) -> str:
+        return self._description
+
+    @description.setter
+    def description(self, value: str) -> None:
+        self._description = values.description(value)
+
     # ------------------------------------------------------------ blocks
     def add(self, type: str, **params) -> str:
         """Add a block of ``type`` with ``params``; return its id.
@@ -77,14 +100,22 @@ class Diagram:
 
     def add_block(self, type: str, params: dict | None = None, position=(0.0, 0.0),
                   block_id: str | None = None, name: str | None = None) -> str:
+        """Add a block; a bad type, parameter, position, id or name, a taken
+        id or a full diagram raises ValueError and adds nothing."""
+        self.check_room(blocks=1)
         spec = REGISTRY.get(type)
-        values = spec.coerce_params(params or {})
+        params = spec.coerce_params(params or {})
+        point = _point(position)
         if block_id is None:
             block_id, index = self._new_id(type)
-            name = name or f"{type} {index}"
-        elif block_id in self._blocks:
-            raise ValueError(f"a block with id {block_id!r} already exists")
-        block = Block(block_id, type, values, _point(position), name or block_id)
+            default = f"{type} {index}"
+        else:
+            block_id = values.block_id(block_id)
+            if block_id in self._blocks:
+                raise ValueError(f"a block with id {block_id!r} already exists")
+            default = block_id
+        name = values.block_name("" if name is None else name, fallback=default)
+        block = Block(block_id, type, params, point, name)
         self._blocks[block_id] = block
         self._emit(self.block_added, block)
         return block_id
@@ -143,9 +174,8 @@ class Diagram:
         return old
 
     def rename(self, block_id: str, name: str) -> str:
-        name = name.strip() if isinstance(name, str) else ""
-        if not name:
-            raise ValueError("a block's name cannot be empty")
+        """Give a block a new name (surrounding spaces dropped); return the old one."""
+        name = values.block_name(name)
         block = self.block(block_id)
         old, block.name = block.name, name
         self._emit(self.renamed, block)
@@ -158,6 +188,7 @@ class Diagram:
         port that takes the wire is used. A wire that would make a cycle, go to
         a full port or join ports of different kinds raises WireError."""
         wire = self.check_wire(src, dst, src_port, dst_port)
+        self.check_room(wires=1)
         self._wires.append(wire)
         self._wire_set.add(wire)
         self._emit(self.wire_added, wire)
@@ -188,9 +219,20 @@ class Diagram:
             (spec.output_port if side == "output" else spec.input_port)(port)
         if wire in self._wire_set:
             raise WireError(f"a wire {describe_wire(self, wire)} exists already")
+        self.check_room(wires=1)
         self._wires.insert(len(self._wires) if index is None else index, wire)
         self._wire_set.add(wire)
         self._emit(self.wire_added, wire)
+
+    def check_room(self, blocks: int = 0, wires: int = 0) -> None:
+        """ValueError (WireError for wires) unless ``blocks`` more blocks and
+        ``wires`` more wires fit within MAX_BLOCKS and MAX_WIRES."""
+        if len(self._blocks) + blocks > limits.MAX_BLOCKS:
+            raise ValueError(f"a diagram holds at most {limits.MAX_BLOCKS} blocks "
+                             f"(this one has {len(self._blocks)})")
+        if len(self._wires) + wires > limits.MAX_WIRES:
+            raise WireError(f"a diagram holds at most {limits.MAX_WIRES} wires "
+                            f"(this one has {len(self._wires)})")
 
     # ------------------------------------------------------------ settings
     @property
@@ -222,11 +264,5 @@ class Diagram:
 
 
 def _point(position) -> tuple[float, float]:
-    try:
-        x, y = position
-        point = (float(x), float(y))
-    except (TypeError, ValueError):
-        raise ValueError(f"a position is two numbers (got {position!r})") from None
-    if not all(abs(v) < 1e9 for v in point):
-        raise ValueError(f"position {position!r} is out of range")
-    return point
+    """Rounded to POSITION_DECIMALS, then bounded: what is stored is what is saved."""
+    return values.position(position)

@@ -2,29 +2,38 @@
 
 Reading goes JSON text -> checked plain records -> migrations -> Diagram.
 Every problem raises :class:`DiagramFileError` saying what and where; no
-file can run code (plain JSON, no pickle). See docs/file-format.md.
+file can run code (plain JSON, no pickle). Texts, ids and positions pass the
+same checks (:mod:`.values`) and limits (:mod:`~graph_engine.core.limits`) as
+values set through the API, so the reader accepts everything the writer can
+produce. See docs/file-format.md.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
+import re
 from dataclasses import dataclass, replace
 
+from ..core import limits
 from ..core.files import FileLimitError, check_path, read_bounded, write_atomic
 from ..core.jsontext import json_nesting
+from ..core.text import checked_text, printable
 from ..data.spec import as_dataset_spec
+from . import values
 from .diagram import Diagram, Wire
 from .settings import TrainingSettings
 
 FORMAT = "netcanvas-diagram"
 VERSION = 1
-MAX_BYTES = 5 * 1024 * 1024
-MAX_BLOCKS = 5000
-MAX_WIRES = 20000
+# The largest legal diagram (MAX_BLOCKS blocks with the longest ids, names and
+# formulas, MAX_WIRES wires between the longest ids, the longest title and
+# description, all in 4-byte characters) is about 27 MB as written by dumps;
+# a test writes it and reads it back.
+MAX_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 20
 MAX_MESSAGE = 300
+MAX_WORD = 64  # characters of a block type or port name
 
 TOP_KEYS = {"format", "version", "title", "description", "blocks", "wires", "dataset",
             "training"}
@@ -39,10 +48,11 @@ class DiagramFileError(ValueError):
     """A diagram file that cannot be read; the message says what and where."""
 
     def __init__(self, message: str, path: str | os.PathLike | None = None) -> None:
+        message = printable(message)  # it may quote the file: never a control character
         if len(message) > MAX_MESSAGE:  # it quotes a huge value from the file: the start will do
             message = message[:MAX_MESSAGE - 1] + "…"
         self.path = None if path is None else os.fspath(path)
-        prefix = f"{os.path.basename(self.path)}: " if self.path else ""
+        prefix = f"{printable(os.path.basename(self.path))}: " if self.path else ""
         super().__init__(prefix + message)
         self.reason = message
 
@@ -56,7 +66,7 @@ def to_dict(diagram: Diagram) -> dict:
         "title": diagram.title,
         "description": diagram.description,
         "blocks": [{"id": b.id, "type": b.type, "name": b.name, "params": dict(b.params),
-                    "position": [round(b.position[0], 2), round(b.position[1], 2)]}
+                    "position": list(b.position)}  # stored rounded, as saved
                    for b in diagram.blocks],
         "wires": [{"from": [w.src, w.src_port], "to": [w.dst, w.dst_port]}
                   for w in diagram.wires],
@@ -74,7 +84,18 @@ def dumps(diagram: Diagram, folder: str | None = None) -> str:
         relative = os.path.relpath(csv["path"], folder)
         if not relative.startswith(os.pardir):
             csv["path"] = relative.replace(os.sep, "/")
-    return json.dumps(document, indent=2, allow_nan=False) + "\n"
+    text = json.dumps(document, indent=2, allow_nan=False, ensure_ascii=False)
+    return _SURROGATE.sub(_escape, text) + "\n"
+
+
+# UTF-8 keeps the largest diagram small (a \u escape of a 4-byte character
+# takes 12); a lone surrogate (a CSV path of undecodable bytes) has no UTF-8
+# form, so it stays an escape, which reads back as the same string.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def save(diagram: Diagram, path: str | os.PathLike) -> None:
@@ -190,11 +211,11 @@ class DocumentRecord:
 
 def _read_document(doc: dict) -> DocumentRecord:
     _keys(doc, TOP_KEYS, {"format", "version", "blocks", "wires"}, "the file")
-    blocks = _list(doc["blocks"], "blocks", MAX_BLOCKS)
-    wires = _list(doc["wires"], "wires", MAX_WIRES)
+    blocks = _list(doc["blocks"], "blocks", limits.MAX_BLOCKS)
+    wires = _list(doc["wires"], "wires", limits.MAX_WIRES)
     return DocumentRecord(
-        title=_text(doc.get("title", ""), "title", 200),
-        description=_text(doc.get("description", ""), "description", 5000),
+        title=_checked(values.title, doc.get("title", "")),
+        description=_checked(values.description, doc.get("description", "")),
         blocks=[_read_block(b, i) for i, b in enumerate(blocks)],
         wires=[_read_wire(w, i) for i, w in enumerate(wires)],
         dataset=_read_dataset(doc.get("dataset")),
@@ -233,36 +254,28 @@ def _list(value: object, where: str, limit: int) -> list:
     return value
 
 
-def _text(value: object, where: str, limit: int) -> str:
-    if not isinstance(value, str):
-        raise DiagramFileError(f"{where} must be text")
-    if len(value) > limit:
-        raise DiagramFileError(f"{where} is longer than {limit} characters")
-    return value
+def _checked(check, value: object, *args):
+    """``check(value, *args)``, its ValueError as a DiagramFileError."""
+    try:
+        return check(value, *args)
+    except ValueError as error:
+        raise DiagramFileError(str(error)) from None
 
 
 def _read_block(record: object, index: int) -> BlockRecord:
     where = f"block {index + 1}"
     _keys(record, BLOCK_KEYS, {"id", "type"}, where)
-    block_id = _text(record["id"], f"{where}: \"id\"", 64)
-    if not block_id.strip():
-        raise DiagramFileError(f"{where}: \"id\" is empty")
+    block_id = _checked(values.block_id, record["id"], f"{where}: \"id\"")
     where = f"block {block_id!r}"
     params = record.get("params", {})
     if not isinstance(params, dict):
         raise DiagramFileError(f"{where}: \"params\" must be a JSON object")
-    return BlockRecord(block_id, _text(record["type"], f"{where}: \"type\"", 64),
-                       _text(record.get("name", block_id), f"{where}: \"name\"", 64) or block_id,
-                       params, _position(record.get("position", [0, 0]), where))
-
-
-def _position(value: object, where: str) -> tuple[float, float]:
-    ok = isinstance(value, list) and len(value) == 2 and all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-    if not ok or not all(abs(v) < 1e9 and math.isfinite(v) for v in value):  # 10**400 too
-        raise DiagramFileError(f"{where}: \"position\" must be two numbers [x, y] "
-                               "within ±1e9")
-    return float(value[0]), float(value[1])
+    return BlockRecord(
+        block_id, _checked(checked_text, record["type"], f"{where}: \"type\"", MAX_WORD),
+        _checked(values.block_name, record.get("name", ""), f"{where}: \"name\"",
+                 block_id.strip()),
+        params, _checked(values.position, record.get("position", [0, 0]),
+                         f"{where}: \"position\""))
 
 
 def _read_wire(record: object, index: int) -> Wire:
@@ -273,7 +286,9 @@ def _read_wire(record: object, index: int) -> Wire:
         end = record[key]
         if not (isinstance(end, list) and len(end) == 2 and all(isinstance(e, str) for e in end)):
             raise DiagramFileError(f"{where}: \"{key}\" must be [block id, port name]")
-        ends.extend(end)
+        ends.append(_checked(values.block_id, end[0], f"{where}: the block id in \"{key}\""))
+        ends.append(_checked(checked_text, end[1], f"{where}: the port in \"{key}\"",
+                             MAX_WORD))
     return Wire(*ends)
 
 

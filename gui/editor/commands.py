@@ -3,13 +3,20 @@
 Modelled on orange-canvas-core's ``document/commands.py``: a command keeps
 what it needs to undo itself (a removed block and its wires, old parameter
 values, old positions). Composite edits are one command over many blocks.
+
+A command that adds or changes something checks it when it is made, with the
+checks the Diagram itself applies (:mod:`graph_engine.model.values`,
+``Diagram.check_room``): a refused edit raises ValueError before it reaches
+the undo stack, since a ``redo`` that raises would leave a command on the
+stack that did nothing.
 """
 
 from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
-from graph_engine import Diagram, Wire
+from graph_engine import REGISTRY, Diagram, Wire
+from graph_engine.model import values
 
 
 def _plural(count: int, word: str) -> str:
@@ -18,9 +25,11 @@ def _plural(count: int, word: str) -> str:
 
 class AddBlock(QUndoCommand):
     def __init__(self, diagram: Diagram, type_name: str, position, params=None) -> None:
+        diagram.check_room(blocks=1)
+        params = REGISTRY.get(type_name).coerce_params(dict(params or {}))
         super().__init__(f"Add {type_name}")
         self.diagram, self.type_name = diagram, type_name
-        self.position, self.params = position, dict(params or {})
+        self.position, self.params = values.position(position), params
         self.block_id: str | None = None
         self.name: str | None = None
 
@@ -66,6 +75,7 @@ def _remove_text(diagram: Diagram, block_ids, wires) -> str:
 
 class Connect(QUndoCommand):
     def __init__(self, diagram: Diagram, wire: Wire) -> None:
+        diagram.check_room(wires=1)
         src, dst = diagram.block(wire.src).name, diagram.block(wire.dst).name
         super().__init__(f"Connect {src} to {dst}")
         self.diagram, self.wire = diagram, wire
@@ -81,9 +91,11 @@ class MoveBlocks(QUndoCommand):
     """Positions before and after; one step however many blocks moved."""
 
     def __init__(self, diagram: Diagram, moves: dict, text: str = "") -> None:
+        # id -> ((old x, old y), (new x, new y)), the new ones as the diagram will keep them
+        moves = {block_id: (old, values.position(new)) for block_id, (old, new) in moves.items()}
         super().__init__(text or _move_text(diagram, moves))
         self.diagram = diagram
-        self.moves = dict(moves)  # id -> ((old x, old y), (new x, new y))
+        self.moves = moves
 
     def redo(self) -> None:
         for block_id, (_, new) in self.moves.items():
@@ -136,6 +148,7 @@ class SetParams(QUndoCommand):
 class Rename(QUndoCommand):
     def __init__(self, diagram: Diagram, block_id: str, name: str) -> None:
         self.old = diagram.block(block_id).name
+        name = values.block_name(name)
         super().__init__(f"Rename {self.old} to {name}")
         self.diagram, self.block_id, self.new = diagram, block_id, name
 
@@ -151,19 +164,20 @@ class AddFragment(QUndoCommand):
 
     def __init__(self, diagram: Diagram, blocks: list[dict], wires: list[tuple], offset,
                  text: str = "Paste") -> None:
+        diagram.check_room(blocks=len(blocks), wires=len(wires))
+        dx, dy = offset
+        self.positions = [values.position((b["position"][0] + dx, b["position"][1] + dy),
+                                          "a pasted block's position") for b in blocks]
         super().__init__(f"{text} {_plural(len(blocks), 'block')}")
-        self.diagram, self.blocks, self.wires, self.offset = diagram, blocks, wires, offset
+        self.diagram, self.blocks, self.wires = diagram, blocks, wires
         self.ids: dict[str, str] = {}  # fragment id -> diagram id
         self.names: dict[str, str] = {}
 
     def redo(self) -> None:
-        dx, dy = self.offset
-        for record in self.blocks:
-            x, y = record["position"]
+        for record, position in zip(self.blocks, self.positions, strict=True):
             key = record["id"]
-            self.ids[key] = self.diagram.add_block(record["type"], record["params"],
-                                                   (x + dx, y + dy), self.ids.get(key),
-                                                   self.names.get(key))
+            self.ids[key] = self.diagram.add_block(record["type"], record["params"], position,
+                                                   self.ids.get(key), self.names.get(key))
             self.names[key] = self.diagram.block(self.ids[key]).name
         for src, src_port, dst, dst_port in self.wires:
             self.diagram.insert_wire(Wire(self.ids[src], src_port, self.ids[dst], dst_port))

@@ -2,7 +2,10 @@
 
 Parameter widgets are generated from the registry. A change becomes a
 SetParams (or Rename) undo command; a value the registry refuses shows its
-message and changes nothing.
+message and changes nothing. The name field takes at most MAX_NAME
+characters, and a name the diagram refuses (a control character, a lone
+surrogate, only spaces) is put back, with the reason below the fields and in
+the status bar.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
+
+from graph_engine.core.limits import MAX_NAME
 
 from ..editor import commands
 from ..editor.document import Document
@@ -84,6 +90,7 @@ class Inspector(QScrollArea):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         name = QLineEdit(block.name)
         name.setObjectName("blockName")
+        name.setMaxLength(MAX_NAME)
         name.editingFinished.connect(lambda: self._rename(name.text()))
         form.addRow("Name", name)
         self.error = _label("", "errorText")
@@ -127,9 +134,25 @@ class Inspector(QScrollArea):
         if self.block_id is None:
             return
         block = self.document.diagram.block(self.block_id)
-        if text.strip() and text.strip() != block.name:
-            self.document.undo_stack.push(commands.Rename(self.document.diagram, self.block_id,
-                                                          text.strip()))
+        if text.strip() == block.name:
+            return
+        try:
+            command = commands.Rename(self.document.diagram, self.block_id, text)
+        except ValueError as error:
+            self._refuse(str(error))
+            self._name_field().setText(block.name)
+            return
+        self.document.undo_stack.push(command)
+
+    def _refuse(self, message: str) -> None:
+        """Say why an edit was refused: below the fields and in the status bar."""
+        self.error.setText(message)
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(message, 6000)
+
+    def _name_field(self) -> QLineEdit | None:
+        return self.widget().findChild(QLineEdit, "blockName")
 
     def _block_changed(self, block_id: str) -> None:
         if block_id == self.block_id:
@@ -146,6 +169,6 @@ class Inspector(QScrollArea):
         for name, editor in self.editors.items():
             if editor.value != block.params[name]:
                 editor.set_value(block.params[name])
-        name_field = self.widget().findChild(QLineEdit, "blockName")
+        name_field = self._name_field()
         if name_field is not None and not name_field.hasFocus():
             name_field.setText(block.name)

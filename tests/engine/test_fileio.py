@@ -9,6 +9,7 @@ import random
 import pytest
 
 import graph_engine as ge
+from graph_engine.core import limits
 from graph_engine.core.jsontext import json_nesting
 from graph_engine.data.spec import CsvSource, DatasetSpec
 from graph_engine.model import fileio
@@ -375,9 +376,10 @@ def test_file_over_the_size_limit_is_refused_unread(tmp_path):
 
 
 def test_too_many_blocks_are_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(fileio, "MAX_BLOCKS", 3)
+    path = write(tmp_path, document())
+    monkeypatch.setattr(limits, "MAX_BLOCKS", 3)  # declared once, read by the reader
     with pytest.raises(ge.DiagramFileError, match="the limit is 3"):
-        ge.load(write(tmp_path, document()))
+        ge.load(path)
 
 
 def test_missing_file_is_a_diagram_file_error(tmp_path):

@@ -147,9 +147,13 @@ class UndoMachine(RuleBasedStateMachine):
     @rule(data=st.data(), name=st.text(min_size=1, max_size=20).filter(str.strip))
     def rename(self, data, name):
         ids = self.ids()
-        if ids:
-            self.push(commands.Rename(self.diagram, data.draw(st.sampled_from(ids)),
-                                      name.strip()))
+        if not ids:
+            return
+        try:
+            command = commands.Rename(self.diagram, data.draw(st.sampled_from(ids)), name)
+        except ValueError:
+            return  # a control character or lone surrogate: the inspector says why
+        self.push(command)
 
     @rule(data=st.data(), offset=st.integers(10, 200))
     def paste(self, data, offset):

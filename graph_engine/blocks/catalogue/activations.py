@@ -176,11 +176,14 @@ def _custom_count(params: dict, features: int) -> int:
 
 
 def _custom_prelude(params: dict, class_name: str) -> str:
+    """The helper class's source; the formula's text appears only escaped, in
+    its docstring (the code itself is printed from the parsed tree)."""
     from ...core.formula import parse, to_source
+    from ...core.source import docstring, one_line
 
     parsed = parse(params["formula"])
     lines = [f"class {class_name}(nn.Module):",
-             f'    """Custom activation: {parsed.text}"""', ""]
+             "    " + docstring(f"Custom activation: {one_line(parsed.text)}"), ""]
     if parsed.params:
         lines += ["    def __init__(self):", "        super().__init__()"]
         lines += [f"        self.{n} = nn.Parameter(torch.tensor(1.0))" for n in parsed.params]
