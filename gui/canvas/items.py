@@ -202,13 +202,20 @@ class BlockItem(QGraphicsItem):
             painter.drawRoundedRect(rect.adjusted(-4, -4, 4, 4), 10, 10)
 
     def itemChange(self, change, value):
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange:
-            step = style.GRID_STEP / 2
-            return QPointF(round(value.x() / step) * step, round(value.y() / step) * step)
+        scene = self.scene()
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and \
+                scene is not None and scene.dragging(self.block_id):
+            return snap(value)  # a hand drag snaps; the model's own positions stay exact
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             for wire in self.wires:
                 wire.update_path()
         return super().itemChange(change, value)
+
+
+def snap(point: QPointF) -> QPointF:
+    """The nearest point of the half grid: where a dragged or added block lands."""
+    step = style.GRID_STEP / 2
+    return QPointF(round(point.x() / step) * step, round(point.y() / step) * step)
 
 
 def _elide(text: str, limit: int) -> str:

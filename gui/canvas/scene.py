@@ -142,6 +142,10 @@ class DiagramScene(QGraphicsScene):
         return rect
 
     # ------------------------------------------------------------ moving
+    def dragging(self, block_id: str) -> bool:
+        """The block is being moved by the mouse (not placed by the diagram)."""
+        return block_id in self._drag_start
+
     def mousePressEvent(self, event) -> None:
         super().mousePressEvent(event)
         self._drag_start = {b: (i.pos().x(), i.pos().y()) for b, i in self.blocks.items()
@@ -170,8 +174,16 @@ class DiagramScene(QGraphicsScene):
             if new != old:
                 moves[block_id] = (self.diagram.block(block_id).position, new)
         self._drag_start = {}
-        if moves:
-            self.document.undo_stack.push(commands.MoveBlocks(self.diagram, moves))
+        if not moves:
+            return
+        try:
+            command = commands.MoveBlocks(self.diagram, moves)
+        except ValueError as error:  # dragged past the canvas's limits: back where they were
+            self.status_message.emit(f"Not moved: {error}")
+            for block_id in moves:
+                self.blocks[block_id].setPos(*self.diagram.block(block_id).position)
+            return
+        self.document.undo_stack.push(command)
 
     # ------------------------------------------------------------ wiring
     def start_wire(self, port: PortItem, pos: QPointF) -> None:
@@ -189,7 +201,12 @@ class DiagramScene(QGraphicsScene):
         except WireError as error:
             self.status_message.emit(f"Not connected: {error}")
             return
-        self.document.undo_stack.push(commands.Connect(self.diagram, wire))
+        try:
+            command = commands.Connect(self.diagram, wire)
+        except ValueError as error:  # the diagram holds as many wires as it may
+            self.status_message.emit(f"Not connected: {error}")
+            return
+        self.document.undo_stack.push(command)
         self.status_message.emit(f"Connected {self.diagram.block(wire.src).name} to "
                                  f"{self.diagram.block(wire.dst).name}")
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from graph_engine import REGISTRY
 from graph_engine.model.layout import layered_positions
 
+from ..canvas.items import snap
 from . import commands
 
 FRAGMENT_MIME = "application/x-netcanvas-fragment"
@@ -38,13 +39,26 @@ class EditActions(QObject):
     def push(self, command) -> None:
         self.document.undo_stack.push(command)
 
+    def attempt(self, make):
+        """Build a command with ``make()`` and push it; if the diagram refuses it
+        (a limit, a bad name) say why instead. The command, or None."""
+        try:
+            command = make()
+        except ValueError as error:
+            self.window.statusBar().showMessage(f"Not done: {error}", 8000)
+            return None
+        self.push(command)
+        return command
+
     # ------------------------------------------------------------ adding
     def add_block(self, type_name: str, position: QPointF | None = None) -> str:
         if position is None:
             position = self.window.view.center_scene_pos() - QPointF(80, 33)
-        command = commands.AddBlock(self.document.diagram, type_name,
-                                    (position.x(), position.y()))
-        self.push(command)
+        position = snap(position)
+        command = self.attempt(lambda: commands.AddBlock(self.document.diagram, type_name,
+                                                         (position.x(), position.y())))
+        if command is None:
+            return ""
         self.scene.select_blocks([command.block_id])
         self.window.statusBar().showMessage(f"Added {command.name}", 3000)
         return command.block_id
@@ -102,10 +116,10 @@ class EditActions(QObject):
 
     def _insert(self, fragment: dict, offset: float, text: str) -> None:
         wires = [tuple(w) for w in fragment["wires"]]
-        command = commands.AddFragment(self.document.diagram, fragment["blocks"], wires,
-                                       (offset, offset), text)
-        self.push(command)
-        self.scene.select_blocks(list(command.ids.values()))
+        command = self.attempt(lambda: commands.AddFragment(
+            self.document.diagram, fragment["blocks"], wires, (offset, offset), text))
+        if command is not None:
+            self.scene.select_blocks(list(command.ids.values()))
 
     # ------------------------------------------------------------ selection, layout
     def select_all(self) -> None:
@@ -119,7 +133,7 @@ class EditActions(QObject):
         moves = {b: (diagram.block(b).position, p) for b, p in positions.items()
                  if diagram.block(b).position != p}
         if moves:
-            self.push(commands.MoveBlocks(diagram, moves, text="Auto layout"))
+            self.attempt(lambda: commands.MoveBlocks(diagram, moves, text="Auto layout"))
         self.window.view.fit()
 
 

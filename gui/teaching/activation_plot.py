@@ -8,6 +8,8 @@ probe: once the network trains, the plot shows the learned shape.
 
 from __future__ import annotations
 
+import threading
+
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout
@@ -20,9 +22,15 @@ F_COLOUR, DF_COLOUR = "#111827", "#059669"
 DASH = Qt.PenStyle.DashLine
 
 
+_IMPORTING = threading.Lock()
+
+
 def local_curve(type_name: str, params: dict, features: int) -> dict:
-    """The untrained curve (parameters at their starting values)."""
-    from graph_engine.training.inspection import activation_curve, activation_module
+    """The untrained curve (parameters at their starting values). It runs on pool
+    threads; two first imports of torch at once could meet a half-made module,
+    so they take turns."""
+    with _IMPORTING:
+        from graph_engine.training.inspection import activation_curve, activation_module
 
     return activation_curve(activation_module(type_name, params, features), features)
 

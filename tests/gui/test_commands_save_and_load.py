@@ -148,3 +148,23 @@ def test_a_name_the_diagram_refuses_is_put_back_with_the_reason(window):
     assert field.text() == "Linear 1"
     assert "U+202E" in window.inspector.error.text()
     assert "U+202E" in window.statusBar().currentMessage()
+
+
+def test_a_block_past_the_limit_is_refused_in_the_status_bar(window, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_BLOCKS", 2)
+    window.edit.add_block("Input")
+    window.edit.add_block("ReLU")
+    assert window.edit.add_block("Linear") == ""  # no traceback from the palette's slot
+    assert len(window.document.diagram.blocks) == 2
+    assert window.document.undo_stack.count() == 2
+    assert "at most 2 blocks" in window.statusBar().currentMessage()
+
+
+def test_a_drag_past_the_canvas_limit_snaps_back(window, qtbot):
+    block_id = window.edit.add_block("ReLU")
+    item = window.scene.blocks[block_id]
+    window.scene._drag_start = {block_id: window.document.diagram.block(block_id).position}
+    item.setPos(limits.MAX_POSITION * 2, 0)
+    window.scene._commit_moves()
+    assert item.pos().x() == window.document.diagram.block(block_id).position[0]
+    assert window.document.undo_stack.count() == 1  # only the add

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QSpinBox
 from graph_engine.model import fileio
 from gui import dialogs
 from gui.editor.file_actions import example_paths
+from gui.style import GRID_STEP
 
 
 def add(window, type_name, x, y, **params):
@@ -37,7 +38,7 @@ def test_dropping_a_palette_entry_adds_a_block(window):
     blocks = window.document.diagram.blocks
     assert [b.type for b in blocks] == ["Linear"]
     expected = window.view.mapToScene(target)
-    assert blocks[0].position == pytest.approx((expected.x(), expected.y()), abs=1)
+    assert blocks[0].position == pytest.approx((expected.x(), expected.y()), abs=GRID_STEP / 4)
     assert window.document.undo_stack.count() == 1
     assert "Linear 1" in window.scene.blocks[blocks[0].id].name
 
