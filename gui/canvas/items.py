@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QStyleOptionGraphicsItem,
 )
 
-from graph_engine.blocks.registry import PortSpec
+from graph_engine.blocks.registry import PortKind, PortSpec
 
 from .. import style
 
@@ -46,7 +46,7 @@ class PortItem(QGraphicsItem):
         return self.block_item.block_id
 
     def _tooltip(self) -> str:
-        kind = "labels" if self.spec.kind == "target" else "N × features"
+        kind = "labels" if self.spec.kind == PortKind.TARGET else "N × features"
         help_text = f"<br>{self.spec.help}" if self.spec.help else ""
         return f"<b>{self.spec.name}</b> ({self.side}, {kind}){help_text}"
 
@@ -62,7 +62,7 @@ class PortItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         r = style.PORT_RADIUS + (2 if self.hovered or self.highlight else 0)
         fill = QColor(style.PORT_HIGHLIGHT) if self.highlight else QColor(style.BLOCK_FILL)
-        if self.spec.kind == "target" and not self.highlight:
+        if self.spec.kind == PortKind.TARGET and not self.highlight:
             fill = QColor("#FDE7EC")
         painter.setPen(QPen(style.category_colour(self.block_item.category), 2))
         painter.setBrush(fill)
@@ -276,7 +276,7 @@ class WireItem(QGraphicsPathItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         selected = self.isSelected()
         colour = QColor(style.WIRE_SELECTED if selected or self.hovered else style.WIRE)
-        if self.source.spec.kind == "target":
+        if self.source.spec.kind == PortKind.TARGET:
             colour = QColor("#E11D48") if not selected else colour
         pen = QPen(colour, 3 if selected else 2)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
 
 from graph_engine import WireError
-from graph_engine.blocks.registry import INPUT
+from graph_engine.blocks.registry import PortKind, Role
 from graph_engine.checks.analysis import wire_features
 
 from .. import style
@@ -113,12 +113,12 @@ class DiagramScene(QGraphicsScene):
             block = self._diagram.block(block_id)
             features = analysis.input_features(block_id) or 0
             count = block.spec.param_count(block.params, features) if features or \
-                block.spec.role == INPUT else 0
+                block.spec.role == Role.INPUT else 0
             item.refresh(block, count)
             item.set_problems(*_problem_summary(self.document.problems_for(block_id)))
         for wire, item in self.wires.items():
             size = wire_features(analysis, wire)
-            labels = wire.src_port == "target"
+            labels = item.source.spec.kind == PortKind.TARGET
             item.set_label("labels" if labels else (f"N×{size}" if size else ""))
 
     # ------------------------------------------------------------ selection

@@ -35,7 +35,7 @@ class TrainingUI(QObject):
         self.data_panel = DataPanel(window)
         self.output = OutputPlot()
         self.curves = CurvesPanel()
-        window.add_dock("output", "Output", self.output, RIGHT)
+        window.add_dock("output", "Output", self.output, RIGHT)  # not a block type: a title
         window.add_dock("data", "Data", _scrolling(self.data_panel), RIGHT)
         window.tabifyDockWidget(window.docks["inspector"], window.docks["data"])
         window.docks["inspector"].raise_()

@@ -258,7 +258,26 @@ def _not_a_diagram(tmp_path):
 def _softmax_ce(tmp_path):
     d = ge.Diagram()
     *_, softmax, loss = line(d, "Input", lin(3), "Softmax", "CrossEntropyLoss")
-    return Case(d, "warning", (softmax, loss), (softmax, loss), "raw logits")
+    return Case(d, "warning", (softmax, loss), (softmax, loss),
+                "CrossEntropyLoss expects raw logits; it applies log-softmax itself")
+
+
+@case("softmax-before-cross-entropy/log-softmax")
+def _log_softmax_ce(tmp_path):
+    d = ge.Diagram()
+    *_, log_softmax, _dropout, loss = line(d, "Input", lin(3), "LogSoftmax", "Dropout",
+                                           "CrossEntropyLoss")
+    return Case(d, "warning", (log_softmax, loss), (log_softmax, loss), "applies log-softmax")
+
+
+@case("softmax-before-cross-entropy/multi-margin")
+def _softmax_hinge(tmp_path):
+    """Any loss that declares it takes raw scores, not only CrossEntropyLoss."""
+    d = ge.Diagram()
+    *_, softmax, loss = line(d, "Input", lin(3), "Softmax", "MultiMarginLoss")
+    return Case(d, "warning", (softmax, loss), (softmax, loss),
+                "MultiMarginLoss expects raw logits; it compares the scores themselves, "
+                "not probabilities")
 
 
 @case("stacked-linear")
