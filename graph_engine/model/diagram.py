@@ -11,7 +11,9 @@ import re
 
 from ..blocks.registry import REGISTRY
 from ..core.events import Event
+from ..core.limits import MAX_POSITION, POSITION_DECIMALS
 from ..data.spec import DatasetSpec, as_dataset_spec
+from .invariants import check_diagram
 from .parts import Block, Removed, Wire, WireError
 from .settings import TrainingSettings
 from .wiring import describe_wire, plan_wire
@@ -61,11 +63,13 @@ class Diagram:
     def wires_into(self, block_id: str, port: str | None = None) -> list[Wire]:
         return [w for w in self._wires if w.dst == block_id and port in (None, w.dst_port)]
 
-    def wires_from(self, block_id: str, port: str | None = None) -> list[Wire]:
-        return [w for w in self._wires if w.src == block_id and port in (None, w.src_port)]
-
     def has_wire(self, wire: Wire) -> bool:
         return wire in self._wire_set
+
+    def lint(self) -> None:
+        """Check the model's own bookkeeping (wire index, ports, params,
+        positions); raise InvariantError naming a broken invariant."""
+        check_diagram(self._blocks, self._wires, self._wire_set)
 
     # ------------------------------------------------------------ blocks
     def add(self, type: str, **params) -> str:
@@ -224,9 +228,10 @@ class Diagram:
 def _point(position) -> tuple[float, float]:
     try:
         x, y = position
-        point = (float(x), float(y))
+        # kept as saved, so a diagram read back from its file equals the one written
+        point = (round(float(x), POSITION_DECIMALS), round(float(y), POSITION_DECIMALS))
     except (TypeError, ValueError):
         raise ValueError(f"a position is two numbers (got {position!r})") from None
-    if not all(abs(v) < 1e9 for v in point):
+    if not all(abs(v) < MAX_POSITION for v in point):
         raise ValueError(f"position {position!r} is out of range")
     return point

@@ -202,13 +202,25 @@ class BlockItem(QGraphicsItem):
             painter.drawRoundedRect(rect.adjusted(-4, -4, 4, 4), 10, 10)
 
     def itemChange(self, change, value):
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange:
-            step = style.GRID_STEP / 2
-            return QPointF(round(value.x() / step) * step, round(value.y() / step) * step)
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and self._dragged():
+            return snapped(value)
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             for wire in self.wires:
                 wire.update_path()
         return super().itemChange(change, value)
+
+
+    def _dragged(self) -> bool:
+        """True while the mouse moves blocks: only a drag snaps. A position the
+        diagram holds is drawn exactly, so the scene mirrors the model."""
+        scene = self.scene()
+        return scene is not None and scene.mouseGrabberItem() is not None
+
+
+def snapped(point: QPointF) -> QPointF:
+    """``point`` on the half-grid, where dragged and new blocks land."""
+    step = style.GRID_STEP / 2
+    return QPointF(round(point.x() / step) * step, round(point.y() / step) * step)
 
 
 def _elide(text: str, limit: int) -> str:

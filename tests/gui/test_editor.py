@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QSpinBox
 
 from graph_engine.model import fileio
 from gui import dialogs
+from gui.canvas.items import snapped
 from gui.editor.file_actions import example_paths
 
 
@@ -36,8 +37,9 @@ def test_dropping_a_palette_entry_adds_a_block(window):
                                                 QEvent.Type.Drop))
     blocks = window.document.diagram.blocks
     assert [b.type for b in blocks] == ["Linear"]
-    expected = window.view.mapToScene(target)
-    assert blocks[0].position == pytest.approx((expected.x(), expected.y()), abs=1)
+    expected = snapped(window.view.mapToScene(target))  # the nearest grid point
+    assert blocks[0].position == (expected.x(), expected.y())
+    assert window.scene.blocks[blocks[0].id].pos() == expected
     assert window.document.undo_stack.count() == 1
     assert "Linear 1" in window.scene.blocks[blocks[0].id].name
 
