@@ -44,7 +44,7 @@ class CompiledNet:
         return run_blocks(self, x)
 
 
-def compile(diagram: Diagram, seed: int | None = None) -> CompiledNet:  # noqa: A001
+def compile(diagram: Diagram, seed: int | None = None) -> CompiledNet:  # noqa: A001 - ge.compile
     """Build the module and criterion; raise DiagramError on any error."""
     analysis = analyze(diagram)
     problems = validate(diagram, analysis)

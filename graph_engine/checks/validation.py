@@ -203,6 +203,6 @@ def validate(diagram: Diagram, analysis: Analysis | None = None) -> list:
     for check in (*CHECKS, *(lint.check for lint in LINTS)):
         try:
             found.extend(check(a))
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:  # noqa: BLE001 - one broken check must not hide the rest
             found.append(Diagnostic(ERROR, "internal", f"{check.__name__} failed: {error!r}"))
     return sorted(found, key=sort_key)

@@ -102,7 +102,7 @@ class TrainingUI(QObject):
             self.controller.save_weights(dialogs.with_suffix(path, ".safetensors"))
 
     def _load_weights(self) -> None:
-        path = dialogs.open_path(self.window, "Load weights", filter=WEIGHTS_FILTER)
+        path = dialogs.open_path(self.window, "Load weights", file_filter=WEIGHTS_FILTER)
         if path:
             self.controller.load_weights(path)
 

@@ -10,6 +10,7 @@ called "Step") says so on its line with ``# not a block type: <why>``.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import graph_engine as ge
@@ -64,3 +65,11 @@ def test_every_mark_stands_beside_a_type_name():
                   for number, line in enumerate(text.splitlines(), 1)
                   if MARK in line and number not in literal_lines]
     assert not stale, f"'{MARK}' on lines without a block type name: {stale}"
+
+
+def test_every_document_the_code_points_to_exists():
+    pattern = re.compile(r"\bdocs/[\w./-]+\.md\b")
+    missing = [f"{path.relative_to(ROOT)}: {ref}" for path in sources()
+               for ref in pattern.findall(path.read_text()) if not (ROOT / ref).is_file()]
+    assert not missing, missing
+    assert "docs/guide.md" in (ROOT / "graph_engine" / "__init__.py").read_text()

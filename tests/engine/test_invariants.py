@@ -25,7 +25,7 @@ def small() -> tuple[ge.Diagram, list[str]]:
 
 
 def test_every_edit_keeps_the_diagram_lint_clean():
-    d, (x, h, loss) = small()
+    d, (x, h, _loss) = small()
     d.lint()
     relu = d.add("ReLU")
     wire = d.connect(x, relu)

@@ -212,7 +212,7 @@ def test_save_and_open_round_trip_through_the_file_actions(window, tmp_path, mon
     d = window.document.diagram
     x = add(window, "Input", 0, 0)
     window.edit.add_block("Linear", QPointF(250, 0))
-    h = [b.id for b in d.blocks if b.type == "Linear"][0]
+    h = next(b.id for b in d.blocks if b.type == "Linear")
     d.connect(x, h)
     path = tmp_path / "mine.json"
     monkeypatch.setattr(dialogs, "save_path", lambda *a, **k: str(path))
