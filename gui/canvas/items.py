@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from graph_engine.blocks.registry import PortKind, PortSpec
+from graph_engine.core.diagnostics import Severity
 
 from .. import style
 
@@ -103,7 +104,7 @@ class BlockItem(QGraphicsItem):
         self.block_id = block.id
         self.category = block.spec.category
         self.title, self.name, self.detail = "", "", ""
-        self.severity: str | None = None
+        self.severity: Severity | None = None
         self.wires: list[WireItem] = []
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
                       | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -136,7 +137,7 @@ class BlockItem(QGraphicsItem):
             self.detail = "no parameters" if param_count == 0 else _count_text(param_count)
         self.update()
 
-    def set_problems(self, severity: str | None, tooltip: str) -> None:
+    def set_problems(self, severity: Severity | None, tooltip: str) -> None:
         self.severity = severity
         self.setToolTip(tooltip)
         self.update()
@@ -188,7 +189,7 @@ class BlockItem(QGraphicsItem):
 
     def _paint_outline(self, painter: QPainter, rect: QRectF) -> None:
         colour = None
-        if self.severity in style.SEVERITY_COLOURS and self.severity != "hint":
+        if self.severity in style.SEVERITY_COLOURS and self.severity != Severity.HINT:
             colour = QColor(style.SEVERITY_COLOURS[self.severity])
         if self.isSelected():
             colour = QColor(style.SELECTION)
@@ -197,7 +198,7 @@ class BlockItem(QGraphicsItem):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(QPen(colour, 2.5))
         painter.drawRoundedRect(rect.adjusted(-1.5, -1.5, 1.5, 1.5), 8, 8)
-        if self.isSelected() and self.severity in ("error", "warning"):
+        if self.isSelected() and self.severity in (Severity.ERROR, Severity.WARNING):
             painter.setPen(QPen(QColor(style.SEVERITY_COLOURS[self.severity]), 2, Qt.DashLine))
             painter.drawRoundedRect(rect.adjusted(-4, -4, 4, 4), 10, 10)
 

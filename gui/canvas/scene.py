@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
 from graph_engine import WireError
 from graph_engine.blocks.registry import PortKind, Role
 from graph_engine.checks.analysis import wire_features
+from graph_engine.core.diagnostics import Severity, sort_key
 
 from .. import style
 from ..editor import commands
@@ -215,13 +216,12 @@ class DiagramScene(QGraphicsScene):
             y += step
 
 
-def _problem_summary(problems) -> tuple[str | None, str]:
+def _problem_summary(problems) -> tuple[Severity | None, str]:
     if not problems:
         return None, ""
-    severity = "error" if any(p.is_error for p in problems) else (
-        "warning" if any(p.severity == "warning" for p in problems) else "hint")
+    worst = min(problems, key=sort_key).severity
     lines = "".join(f"<li>{p.message}</li>" for p in problems)
-    return severity, f"<ul style='margin:0'>{lines}</ul>"
+    return worst, f"<ul style='margin:0'>{lines}</ul>"
 
 
 class _WireDrag:
