@@ -15,8 +15,9 @@ from ..blocks.registry import LossTarget, OutputKind, Prediction, Role
 from ..core.diagnostics import HINT, WARNING, Diagnostic
 from .analysis import Analysis
 
-# What a block outputs once a softmax has run: no longer the raw scores.
+# Outputs a softmax has normalised: no longer the raw scores a logits loss needs.
 NORMALISED = (OutputKind.PROBABILITIES, OutputKind.LOG_PROBABILITIES)
+# Outputs already in (0, 1): a loss that applies the sigmoid would squash them twice.
 SQUASHED = (OutputKind.PROBABILITY, OutputKind.PROBABILITIES)
 
 
@@ -72,9 +73,10 @@ def stacked_linear(a: Analysis):
 def sigmoid_before_bce_with_logits(a: Analysis):
     for feeder, loss in _fed_losses(a, Prediction.BINARY_LOGIT):
         if feeder.spec.produces in SQUASHED:
+            applies = loss.spec.loss.applies or "the sigmoid"
             yield Diagnostic(WARNING, "sigmoid-before-bce-with-logits", f"{feeder.name} feeds "
-                             f"{loss.name}, which applies {loss.spec.loss.applies} itself: the "
-                             f"output is squashed twice. Delete {feeder.name}, or use BCELoss.",
+                             f"{loss.name}, which applies {applies} itself: the output is "
+                             f"squashed twice. Delete {feeder.name}, or use BCELoss.",
                              (feeder.id, loss.id))
 
 
