@@ -3,6 +3,8 @@ the GUI benchmark's editor process stays as light as the real editor)."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import graph_engine as ge
 from graph_engine.data.spec import DatasetSpec
 from graph_engine.model.settings import TrainingSettings
@@ -21,7 +23,7 @@ def chain_diagram(widths, activation: str, dataset) -> ge.Diagram:
     for width in widths[1:-1]:
         ids += [d.add("Linear", out_features=width), d.add(activation)]
     ids += [d.add("Linear", out_features=widths[-1]), d.add("CrossEntropyLoss")]
-    for src, dst in zip(ids, ids[1:], strict=False):
+    for src, dst in pairwise(ids):
         d.connect(src, dst)
     d.dataset = dataset
     return d

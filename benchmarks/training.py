@@ -11,6 +11,8 @@ and the test set, read back as Python floats).
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import torch
 from torch import nn
 
@@ -27,7 +29,7 @@ def hand_written(widths, activation: str, seed: int) -> nn.Sequential:
     """The same network typed by hand, initialised from the same seed."""
     torch.manual_seed(seed)
     layers: list[nn.Module] = []
-    for i, (a, b) in enumerate(zip(widths, widths[1:], strict=False)):
+    for i, (a, b) in enumerate(pairwise(widths)):
         layers.append(nn.Linear(a, b))
         if i < len(widths) - 2:
             layers.append(getattr(nn, activation)())

@@ -1,7 +1,9 @@
 """NetCanvas's engine: diagrams of neural networks, checked, compiled and trained.
 
-The headless API (see docs and DESIGN): ``Diagram``, ``validate``, ``compile``,
-``save``, ``load``, ``to_python``, ``train`` and ``datasets``. Importing this
+The headless API: ``Diagram``, ``validate``, ``compile``, ``save``, ``load``,
+``to_python``, ``train`` and ``datasets`` (docs/guide.md, "The command line" and
+"Grading a folder of diagrams", shows it at work). Diagram files are described
+in docs/file-format.md, the block types in docs/blocks.md. Importing this
 package never imports Qt, and torch is imported only when first needed.
 """
 

@@ -174,7 +174,7 @@ def _diverged(run, diagram) -> str:
     """What happened and what to try, in command-line terms (no "reset" button)."""
     good, lr = len(run.history), run.settings.lr
     kept = f"the weights of epoch {good}" if good else "the initial weights"
-    custom = any(b.type == "CustomActivation" for b in diagram.blocks)
+    custom = any(b.spec.formula_param for b in diagram.blocks)
     return (f"training diverged: the loss became infinite or NaN in epoch {good + 1}, so "
             f"training stopped and kept {kept}. The learning rate {lr:g} is probably too "
             f"high: try --lr {lr / 10:g}" + (", and check that no custom activation takes "

@@ -24,8 +24,8 @@ def ask_unsaved(parent: QWidget, name: str) -> str:
 
 
 def open_path(parent: QWidget, title: str = "Open diagram", folder: str = "",
-              filter: str = DIAGRAM_FILTER) -> str:
-    path, _ = QFileDialog.getOpenFileName(parent, title, folder, filter)
+              file_filter: str = DIAGRAM_FILTER) -> str:
+    path, _ = QFileDialog.getOpenFileName(parent, title, folder, file_filter)
     return path
 
 
@@ -35,8 +35,8 @@ def with_suffix(path: str, *suffixes: str) -> str:
 
 
 def save_path(parent: QWidget, title: str = "Save diagram", suggestion: str = "",
-              filter: str = DIAGRAM_FILTER) -> str:
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggestion, filter)
+              file_filter: str = DIAGRAM_FILTER) -> str:
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggestion, file_filter)
     return path
 
 

@@ -6,15 +6,17 @@ from pathlib import Path
 
 from PySide6.QtGui import QColor, QFont
 
+from graph_engine.blocks.registry import Category
+
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 CATEGORY_COLOURS = {
-    "Data": "#2563EB",
-    "Layers": "#7C3AED",
-    "Activations": "#059669",
-    "Output": "#C026D3",
-    "Merge": "#0891B2",
-    "Losses": "#E11D48",
+    Category.DATA: "#2563EB",
+    Category.LAYERS: "#7C3AED",
+    Category.ACTIVATIONS: "#059669",
+    Category.OUTPUT: "#C026D3",
+    Category.MERGE: "#0891B2",
+    Category.LOSSES: "#E11D48",
 }
 
 SEVERITY_COLOURS = {"error": "#DC2626", "warning": "#D97706", "hint": "#2563EB"}
@@ -38,7 +40,7 @@ HEADER_HEIGHT = 24
 PORT_RADIUS = 6
 
 
-def category_colour(category: str) -> QColor:
+def category_colour(category: Category) -> QColor:
     return QColor(CATEGORY_COLOURS.get(category, "#64748B"))
 
 

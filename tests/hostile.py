@@ -34,7 +34,7 @@ PAYLOADS = [
     '"', "'", "\\", "\\N{BULLET}", "\\x41", "\\u0041", "{}", "{0}", "{title!r}", "%s",
     "# not a comment", "\n", "\r", "\r\n", "\t", "\x00", "\x1b[2K", "\x7f", "\x85",
     "\u2028", "\u2029", "\u202e", "\u2066", "\ufeff", "\ud800", "\udfff", "é", "ﬁ",
-    "Ⅻ", "😀", "\U0001F600" * 3, "Playground's", "’", "import os", "__import__('os')",
+    "Ⅻ", "😀", "\U0001F600" * 3, "Playground's", "\u2019", "import os", "__import__('os')",
     ")\nimport os\n(", "class", "None", "True", "lambda", "  ", " ", "Ω",
 ]
 # Whitespace a formula may hold between its tokens (other control characters, which
@@ -51,7 +51,7 @@ def hostile_text(limit: int) -> st.SearchStrategy[str]:
     pieces = st.one_of(st.sampled_from(PAYLOADS), st.text(max_size=6),
                        st.characters(exclude_categories=()))
     mixed = st.lists(pieces, max_size=10).map("".join)
-    long = st.builds(lambda p, n: (p * n)[:n], st.sampled_from(PAYLOADS + ["a", "é"]),
+    long = st.builds(lambda p, n: (p * n)[:n], st.sampled_from([*PAYLOADS, "a", "é"]),
                      st.integers(limit - 3, limit + 2))
     return st.one_of(mixed, mixed, long)
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import graph_engine as ge
 
 
@@ -17,7 +19,7 @@ def two_layer(activation: str = "ReLU", dataset=None, hidden: int = 8,
            "out": d.add("Linear", out_features=2),
            "loss": d.add("CrossEntropyLoss")}
     chain = list(ids.values())
-    for src, dst in zip(chain, chain[1:], strict=False):
+    for src, dst in pairwise(chain):
         d.connect(src, dst)
     if dataset is not None:
         d.dataset = dataset

@@ -5,6 +5,10 @@ a block type: its PyTorch name and parameters, its ports, how input features
 map to output features, how it builds its torch module, how it prints as
 PyTorch source, and what it teaches. The palette, inspector, validator,
 compiler, code exporter and the generated block reference all read it.
+
+Whatever else the code asks about a block type (its role, what its output
+means, whether it is a dense layer or has a zero gradient) is a field here
+too, set in the catalogue: no code outside the catalogue names a block type.
 """
 
 from __future__ import annotations
@@ -12,18 +16,70 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ..core.params import ParamSpec
+from ..core.enums import StrEnum
+from ..core.params import FORMULA, ParamSpec
 
-TENSOR = "tensor"
-TARGET = "target"
 
-# Categories in palette order.
-CATEGORIES = ("Data", "Layers", "Activations", "Output", "Merge", "Losses")
+class Category(StrEnum):
+    """The palette's groups, in palette order."""
 
-# Roles the validator and compiler dispatch on.
-INPUT, TARGET_ROLE, OUTPUT, LAYER, ACTIVATION, MERGE, LOSS = (
-    "input", "target", "output", "layer", "activation", "merge", "loss",
-)
+    DATA = "Data"
+    LAYERS = "Layers"
+    ACTIVATIONS = "Activations"
+    OUTPUT = "Output"  # not a block type: the palette group of Softmax, LogSoftmax, Output
+    MERGE = "Merge"
+    LOSSES = "Losses"
+
+
+CATEGORIES = tuple(Category)
+
+
+class Role(StrEnum):
+    """What a block is to the validator and the compiler, which dispatch on it."""
+
+    INPUT = "input"
+    TARGET = "target"
+    OUTPUT = "output"
+    LAYER = "layer"
+    ACTIVATION = "activation"
+    MERGE = "merge"
+    LOSS = "loss"
+
+
+class PortKind(StrEnum):
+    """What a wire carries: a batch of tensors, or the data set's labels."""
+
+    TENSOR = "tensor"
+    TARGET = "target"
+
+
+class OutputKind(StrEnum):
+    """What the numbers a block outputs mean, for the lints that pair a block
+    with the loss it feeds."""
+
+    SCORES = "scores"  # any real numbers: logits, hidden values, regression values
+    PROBABILITIES = "probabilities"  # each row a distribution over the classes
+    LOG_PROBABILITIES = "log-probabilities"  # the logarithm of such a distribution
+    PROBABILITY = "probability"  # each unit on its own squashed into (0, 1)
+
+
+class LossTarget(StrEnum):
+    """The labels a loss compares with."""
+
+    CLASS_INDEX = "class-index"  # integer labels
+    BINARY = "binary"  # 0/1 floats, one output
+    REGRESSION = "regression"  # real values, one output per target
+
+
+class Prediction(StrEnum):
+    """What a loss's input must mean."""
+
+    LOGITS = "logits"
+    LOG_PROBABILITIES = "log-probabilities"
+    PROBABILITIES = "probabilities"
+    BINARY_LOGIT = "binary-logit"
+    BINARY_PROBABILITY = "binary-probability"
+    VALUE = "value"
 
 
 class ShapeError(ValueError):
@@ -33,7 +89,7 @@ class ShapeError(ValueError):
 @dataclass(frozen=True)
 class PortSpec:
     name: str
-    kind: str = TENSOR
+    kind: PortKind = PortKind.TENSOR
     max_wires: int | None = 1  # None: any number (Add, Concat)
     required: bool = True
     help: str = ""
@@ -49,16 +105,13 @@ class Teaching:
 
 @dataclass(frozen=True)
 class LossSpec:
-    """How a loss reads its input and target.
+    """How a loss reads its input and target; ``applies`` names what the loss
+    computes on its input itself ("log-softmax"), so a block that did it
+    already is one too many."""
 
-    target: "class-index" (integer labels), "binary" (0/1 floats, one output)
-    or "regression" (real values, one output per target).
-    prediction: what the loss's input means: "logits", "log-probabilities",
-    "probabilities", "binary-logit", "binary-probability" or "value".
-    """
-
-    target: str
-    prediction: str
+    target: LossTarget
+    prediction: Prediction
+    applies: str = ""
 
 
 def _same_shape(params: dict, inputs: list[int]) -> int:
@@ -72,8 +125,8 @@ def _no_params(params: dict, features: int) -> int:
 @dataclass(frozen=True)
 class BlockSpec:
     name: str
-    category: str
-    role: str
+    category: Category
+    role: Role
     teaching: Teaching
     params: tuple[ParamSpec, ...] = ()
     inputs: tuple[PortSpec, ...] = (PortSpec("input"),)
@@ -93,6 +146,10 @@ class BlockSpec:
     nonlinear: bool = False  # breaks linearity (activations)
     saturating: bool = False  # squashes to a bounded range (vanishing gradients)
     output_range: tuple[float | None, float | None] = (None, None)
+    produces: OutputKind = OutputKind.SCORES  # what its output means
+    transparent: bool = False  # passes values through unchanged for the lints (Identity)
+    zero_gradient: bool = False  # its derivative is zero everywhere (Step)
+    dense: bool = False  # a fully connected layer: one weight matrix, inputs to outputs
     # (params, class name) -> source of a helper class the exported code needs
     prelude: Callable[[dict, str], str] | None = None
 
@@ -127,7 +184,12 @@ class BlockSpec:
 
     @property
     def is_loss(self) -> bool:
-        return self.role == LOSS
+        return self.role == Role.LOSS
+
+    @property
+    def formula_param(self) -> str | None:
+        """The name of the parameter holding a formula (a custom activation)."""
+        return next((p.name for p in self.params if p.kind == FORMULA), None)
 
 
 def _port(ports: tuple[PortSpec, ...], name: str, block: str, side: str) -> PortSpec:
@@ -155,8 +217,9 @@ class Registry:
     def register(self, spec: BlockSpec) -> BlockSpec:
         if spec.name in self._specs:
             raise ValueError(f"block type {spec.name!r} is registered twice")
-        if spec.category not in CATEGORIES:
-            raise ValueError(f"{spec.name}: unknown category {spec.category!r}")
+        if not isinstance(spec.category, Category) or not isinstance(spec.role, Role):
+            raise ValueError(f"{spec.name}: the category and role must be a Category and a "
+                             f"Role (got {spec.category!r}, {spec.role!r})")
         self._specs[spec.name] = spec
         return spec
 
@@ -180,8 +243,8 @@ class Registry:
     def names(self) -> list[str]:
         return [spec.name for spec in self]
 
-    def by_category(self) -> dict[str, list[BlockSpec]]:
-        groups: dict[str, list[BlockSpec]] = {c: [] for c in CATEGORIES}
+    def by_category(self) -> dict[Category, list[BlockSpec]]:
+        groups: dict[Category, list[BlockSpec]] = {c: [] for c in Category}
         for spec in self._specs.values():
             groups[spec.category].append(spec)
         return groups
@@ -200,7 +263,3 @@ def _suggest(name: object, specs: dict[str, BlockSpec]) -> str:
 
 
 REGISTRY = Registry()
-
-
-def block_spec(name: str) -> BlockSpec:
-    return REGISTRY.get(name)

@@ -44,14 +44,14 @@ class CompiledNet:
         return run_blocks(self, x)
 
 
-def compile(diagram: Diagram, seed: int | None = None, analysis: Analysis | None = None,  # noqa: A001
+def compile(diagram: Diagram, seed: int | None = None, analysis: Analysis | None = None,  # noqa: A001 - ge.compile
             problems: list | None = None) -> CompiledNet:
     """Build the module and criterion; raise DiagramError on any error. A caller
     that has analysed and validated the diagram already passes both."""
     analysis, problems = checked(diagram, analysis, problems)
     plan = make_plan(diagram, analysis)
     if plan.output is None:
-        raise DiagramError(problems + [_no_output()])
+        raise DiagramError([*problems, _no_output()])
     if seed is not None:
         torch.manual_seed(seed)
     modules = {b: _build(plan, b) for s in plan.segments if not plan.is_merge(s)
@@ -97,7 +97,9 @@ def _graph_module(plan: Plan, modules: dict[str, nn.Module], class_name: str) ->
             node = graph.call_module(segment.attr, tuple(args))
         values[segment.last] = node
     graph.output(values[plan.output])
-    return NetModule(root, graph, class_name=class_name)
+    module = NetModule(root, graph, class_name=class_name)
+    module.graph.lint()  # fx's invariants: nodes in order, each module they call exists
+    return module
 
 
 class NetModule(fx.GraphModule):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..blocks.registry import INPUT, LOSS, MERGE, OUTPUT, TARGET_ROLE
+from ..blocks.registry import Role
 from ..checks.analysis import Analysis, analyze
 from ..checks.validation import model_output
 from ..model.diagram import Diagram
@@ -40,14 +40,14 @@ class Plan:
     features: int | None  # input features
 
     def is_merge(self, segment: Segment) -> bool:
-        return self.analysis.block(segment.block_ids[0]).spec.role == MERGE
+        return self.analysis.block(segment.block_ids[0]).spec.role == Role.MERGE
 
 
 def make_plan(diagram: Diagram, analysis: Analysis | None = None) -> Plan:
     a = analysis or analyze(diagram)
     output = model_output(a)
-    losses = a.blocks_with_role(LOSS)
-    inputs = [b.id for b in a.blocks_with_role(INPUT)]
+    losses = a.blocks_with_role(Role.LOSS)
+    inputs = [b.id for b in a.blocks_with_role(Role.INPUT)]
     features = a.block(inputs[0]).params["features"] if inputs else None
     blocks = _model_blocks(a, output)
     segments = _segments(a, blocks, output)
@@ -63,7 +63,7 @@ def _model_blocks(a: Analysis, output: str | None) -> list[str]:
     import networkx as nx
 
     needed = nx.ancestors(a.graph, output) | {output}
-    skip = (INPUT, TARGET_ROLE, LOSS, OUTPUT)
+    skip = (Role.INPUT, Role.TARGET, Role.LOSS, Role.OUTPUT)
     return [b for b in a.order if b in needed and a.block(b).spec.role not in skip]
 
 
@@ -75,7 +75,7 @@ def _segments(a: Analysis, blocks: list[str], output: str | None) -> list[Segmen
         feeders = [w.src for w in a.tensor_inputs(block_id)]
         role = a.block(block_id).spec.role
         prev = owner.get(feeders[0]) if len(feeders) == 1 else None
-        if role != MERGE and prev is not None and _extends(a, prev, feeders[0], members,
+        if role != Role.MERGE and prev is not None and _extends(a, prev, feeders[0], members,
                                                           output):
             prev.block_ids.append(block_id)
         else:
@@ -88,7 +88,7 @@ def _segments(a: Analysis, blocks: list[str], output: str | None) -> list[Segmen
 def _extends(a: Analysis, segment: Segment, feeder: str, members: set[str],
              output: str | None) -> bool:
     """A block joins its feeder's chain when it is that chain's only consumer."""
-    if a.block(segment.block_ids[0]).spec.role == MERGE or segment.last != feeder:
+    if a.block(segment.block_ids[0]).spec.role == Role.MERGE or segment.last != feeder:
         return False
     consumers = [w.dst for w in a.out_of.get(feeder, []) if w.dst in members]
     return len(consumers) == 1 and feeder != output

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..blocks.registry import INPUT, LOSS, OUTPUT, TARGET, TARGET_ROLE, PortSpec, ShapeError
+from ..blocks.registry import PortKind, PortSpec, Role, ShapeError
 from ..model.diagram import Block, Diagram, Wire
 from ..model.graph import build_graph
 
@@ -30,7 +30,7 @@ class Analysis:
     info: object = None  # DatasetInfo of the diagram's data set, if known
     dataset_error: str | None = None
     reachable: set[str] = field(default_factory=set)  # fed (transitively) by an Input
-    _by_role: dict[str, list[Block]] | None = field(default=None, repr=False)
+    _by_role: dict[Role, list[Block]] | None = field(default=None, repr=False)
     _tensor_inputs: dict[str, list[Wire]] = field(default_factory=dict, repr=False)
 
     def block(self, block_id: str) -> Block:
@@ -42,7 +42,7 @@ class Analysis:
             spec = self.block(block_id).spec
             kinds = {p.name: p.kind for p in spec.inputs}
             self._tensor_inputs[block_id] = [w for w in self.into.get(block_id, [])
-                                             if kinds.get(w.dst_port) != TARGET]
+                                             if kinds.get(w.dst_port) != PortKind.TARGET]
         return list(self._tensor_inputs[block_id])
 
     def port_counts(self, block: Block) -> list[tuple[PortSpec, int]]:
@@ -71,7 +71,7 @@ class Analysis:
         wires = self.tensor_inputs(block_id)
         return self.features.get(wires[0].src) if len(wires) == 1 else None
 
-    def blocks_with_role(self, role: str) -> list[Block]:
+    def blocks_with_role(self, role: Role) -> list[Block]:
         # asked a dozen times per validation: group the blocks by role once
         if self._by_role is None:
             self._by_role = {}
@@ -146,16 +146,16 @@ def _infer_features(result: Analysis) -> None:
     for block_id in result.order:
         block = result.block(block_id)
         spec = block.spec
-        if spec.role == INPUT:
+        if spec.role == Role.INPUT:
             result.features[block_id] = spec.shape(block.params, [])
             continue
-        if spec.role == TARGET_ROLE:
+        if spec.role == Role.TARGET:
             result.features[block_id] = result.info.outputs if result.info else None
             continue
         inputs = [result.features.get(w.src) for w in result.tensor_inputs(block_id)]
         if not inputs or None in inputs or _overfull(block, result):
             result.features[block_id] = None
-        elif spec.role in (LOSS, OUTPUT):
+        elif spec.role in (Role.LOSS, Role.OUTPUT):
             result.features[block_id] = inputs[0]
         else:
             result.features[block_id] = _apply_rule(result, block, inputs)
@@ -175,7 +175,7 @@ def _apply_rule(result: Analysis, block: Block, inputs: list[int]) -> int | None
 
 
 def _reachability(result: Analysis) -> None:
-    starts = [b.id for b in result.blocks_with_role(INPUT)]
+    starts = [b.id for b in result.blocks_with_role(Role.INPUT)]
     seen: set[str] = set(starts)
     stack = list(starts)
     while stack:

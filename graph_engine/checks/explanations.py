@@ -64,7 +64,11 @@ scores are squashed into probabilities and then squashed again. The gradients ge
 small, and the network learns slowly or gets stuck.
 
 Remove the Softmax and wire the last Linear layer straight into the loss. When you
-want probabilities to read, apply softmax to the output after training.""",
+want probabilities to read, apply softmax to the output after training.
+
+The same holds for MultiMarginLoss (the hinge loss): it asks the correct class's
+score to lead the others by a margin. Probabilities lie between 0 and 1, so a
+margin of 1 can never be met and the loss never settles.""",
     "stacked-linear": """**Two linear layers are one linear layer.**
 
 A Linear layer computes W·x + b. Two in a row compute W₂(W₁x + b₁) + b₂ =

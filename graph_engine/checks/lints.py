@@ -11,12 +11,14 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..blocks.registry import ACTIVATION, LOSS
+from ..blocks.registry import LossTarget, OutputKind, Prediction, Role
 from ..core.diagnostics import HINT, WARNING, Diagnostic
 from .analysis import Analysis
 
-# Blocks that pass values through without changing what the lint looks for.
-TRANSPARENT = ("Identity", "Dropout")
+# Outputs a softmax has normalised: no longer the raw scores a logits loss needs.
+NORMALISED = (OutputKind.PROBABILITIES, OutputKind.LOG_PROBABILITIES)
+# Outputs already in (0, 1): a loss that applies the sigmoid would squash them twice.
+SQUASHED = (OutputKind.PROBABILITY, OutputKind.PROBABILITIES)
 
 
 @dataclass(frozen=True)
@@ -26,30 +28,42 @@ class Lint:
 
 
 def upstream(a: Analysis, block_id: str):
-    """The block feeding ``block_id``, skipping Identity and Dropout."""
-    return a.upstream(block_id, lambda block: block.type in TRANSPARENT)
+    """The block feeding ``block_id``, skipping transparent blocks (Identity, Dropout)."""
+    return a.upstream(block_id, lambda block: block.spec.transparent)
 
 
-def _losses(a: Analysis, *types: str):
-    return [b for b in a.blocks_with_role(LOSS) if not types or b.type in types]
+def _fed_losses(a: Analysis, prediction: Prediction):
+    """(feeder, loss) for each wired loss whose input must mean ``prediction``."""
+    for loss in a.blocks_with_role(Role.LOSS):
+        feeder = upstream(a, loss.id)
+        if feeder is not None and loss.spec.loss.prediction == prediction:
+            yield feeder, loss
 
 
 def softmax_before_cross_entropy(a: Analysis):
-    for loss in _losses(a, "CrossEntropyLoss"):
-        feeder = upstream(a, loss.id)
-        if feeder is not None and feeder.type in ("Softmax", "LogSoftmax"):
+    """A softmax before a loss that takes raw scores (CrossEntropyLoss, MultiMarginLoss)."""
+    for feeder, loss in _fed_losses(a, Prediction.LOGITS):
+        if feeder.spec.produces in NORMALISED:
             yield Diagnostic(WARNING, "softmax-before-cross-entropy", f"{feeder.name} feeds "
-                             f"{loss.name}, but CrossEntropyLoss expects raw logits; it applies "
-                             f"log-softmax itself. Delete {feeder.name} and wire the last "
-                             f"Linear layer straight into {loss.name}.", (feeder.id, loss.id))
+                             f"{loss.name}, but {loss.type} expects raw logits; "
+                             f"{_why_raw(feeder, loss)}. Delete {feeder.name} and wire the "
+                             f"last Linear layer straight into {loss.name}.",
+                             (feeder.id, loss.id))
+
+
+def _why_raw(feeder, loss) -> str:
+    applies = loss.spec.loss.applies
+    if applies:
+        return f"it applies {applies} itself"
+    return f"it compares the scores themselves, not {feeder.spec.produces}"
 
 
 def stacked_linear(a: Analysis):
     for block in a.diagram.blocks:
-        if block.type != "Linear":
+        if not block.spec.dense:
             continue
         feeder = upstream(a, block.id)
-        if feeder is not None and feeder.type == "Linear":
+        if feeder is not None and feeder.spec.dense:
             yield Diagnostic(WARNING, "stacked-linear", f"{feeder.name} feeds {block.name} "
                              "with no activation between them: two linear layers compose into "
                              "one linear layer, so the pair adds nothing. Put an activation "
@@ -57,19 +71,18 @@ def stacked_linear(a: Analysis):
 
 
 def sigmoid_before_bce_with_logits(a: Analysis):
-    for loss in _losses(a, "BCEWithLogitsLoss"):
-        feeder = upstream(a, loss.id)
-        if feeder is not None and feeder.type == "Sigmoid":
+    for feeder, loss in _fed_losses(a, Prediction.BINARY_LOGIT):
+        if feeder.spec.produces in SQUASHED:
+            applies = loss.spec.loss.applies or "the sigmoid"
             yield Diagnostic(WARNING, "sigmoid-before-bce-with-logits", f"{feeder.name} feeds "
-                             f"{loss.name}, which applies the sigmoid itself: the output is "
+                             f"{loss.name}, which applies {applies} itself: the output is "
                              f"squashed twice. Delete {feeder.name}, or use BCELoss.",
                              (feeder.id, loss.id))
 
 
 def bce_without_sigmoid(a: Analysis):
-    for loss in _losses(a, "BCELoss"):
-        feeder = upstream(a, loss.id)
-        if feeder is not None and not _within(feeder.spec.output_range, 0.0, 1.0):
+    for feeder, loss in _fed_losses(a, Prediction.BINARY_PROBABILITY):
+        if not _within(feeder.spec.output_range, 0.0, 1.0):
             yield Diagnostic(WARNING, "bce-without-sigmoid", f"{loss.name} expects "
                              f"probabilities in (0, 1), but {feeder.name} can output any "
                              f"value. Add a Sigmoid before {loss.name}, or use "
@@ -77,9 +90,8 @@ def bce_without_sigmoid(a: Analysis):
 
 
 def nll_without_log_softmax(a: Analysis):
-    for loss in _losses(a, "NLLLoss"):
-        feeder = upstream(a, loss.id)
-        if feeder is not None and feeder.type != "LogSoftmax":
+    for feeder, loss in _fed_losses(a, Prediction.LOG_PROBABILITIES):
+        if feeder.spec.produces != OutputKind.LOG_PROBABILITIES:
             yield Diagnostic(WARNING, "nll-without-log-softmax", f"{loss.name} expects "
                              f"log-probabilities, but {feeder.name} does not produce them. "
                              f"Add a LogSoftmax before {loss.name}, or use CrossEntropyLoss.",
@@ -94,9 +106,9 @@ def _within(bounds, low: float, high: float) -> bool:
 def bounded_regression_output(a: Analysis):
     if a.info is None or a.info.is_classification:
         return
-    for loss in _losses(a):
+    for loss in a.blocks_with_role(Role.LOSS):
         feeder = upstream(a, loss.id)
-        if loss.spec.loss.target != "regression" or feeder is None:
+        if loss.spec.loss.target != LossTarget.REGRESSION or feeder is None:
             continue
         low, high = feeder.spec.output_range
         if low is None and high is None:
@@ -119,8 +131,8 @@ def _range_text(low, high) -> str:
 def mse_on_classification(a: Analysis):
     if a.info is None or not a.info.is_classification:
         return
-    for loss in _losses(a):
-        if loss.spec.loss.target == "regression":
+    for loss in a.blocks_with_role(Role.LOSS):
+        if loss.spec.loss.target == LossTarget.REGRESSION:
             yield Diagnostic(WARNING, "mse-on-classification", f"{loss.name} is a regression "
                              f"loss, but {a.info.name} is a classification data set. It "
                              "trains against one-hot labels, but slowly; use CrossEntropyLoss.",
@@ -129,14 +141,14 @@ def mse_on_classification(a: Analysis):
 
 def softmax_dim(a: Analysis):
     for block in a.diagram.blocks:
-        if block.type in ("Softmax", "LogSoftmax") and block.params["dim"] == 0:
+        if block.spec.produces in NORMALISED and block.params.get("dim") == 0:
             yield Diagnostic(WARNING, "softmax-dim", f"{block.name} normalises over dim=0, "
                              "the samples of the batch, so each prediction depends on the "
                              "others. Use dim=1 (the classes).", (block.id,))
 
 
 def no_nonlinearity(a: Analysis):
-    linear = [b for b in a.diagram.blocks if b.type == "Linear"]
+    linear = [b for b in a.diagram.blocks if b.spec.dense]
     if len(linear) < 2:
         return
     feeding = _upstream(a, {b.id for b in linear})
@@ -162,7 +174,7 @@ def _upstream(a: Analysis, targets: set[str]) -> set[str]:
 
 def step_activation(a: Analysis):
     for block in a.diagram.blocks:
-        if block.type == "Step":
+        if block.spec.zero_gradient:
             yield Diagnostic(WARNING, "step-activation", f"{block.name}: the step function's "
                              "gradient is zero everywhere, so gradient descent cannot learn "
                              "the layers before it. Use Sigmoid to see a smooth version of "
@@ -175,8 +187,8 @@ def deep_saturating_stack(a: Analysis):
         block = a.block(block_id)
         before = max((depth.get(w.src, []) for w in a.into.get(block_id, [])), key=len,
                      default=[])
-        depth[block_id] = before + [block_id] if block.spec.saturating and \
-            block.spec.role == ACTIVATION else before
+        depth[block_id] = [*before, block_id] if block.spec.saturating and \
+            block.spec.role == Role.ACTIVATION else before
     deepest = max(depth.values(), key=len, default=[])
     if len(deepest) >= 4:
         yield Diagnostic(WARNING, "deep-saturating-stack", f"{len(deepest)} Sigmoid/Tanh "

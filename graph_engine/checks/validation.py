@@ -8,7 +8,7 @@ raises: a problem in a check itself becomes an "internal" diagnostic.
 
 from __future__ import annotations
 
-from ..blocks.registry import INPUT, LOSS, MERGE, OUTPUT, TARGET, TARGET_ROLE
+from ..blocks.registry import LossTarget, PortKind, Role
 from ..core.diagnostics import ERROR, WARNING, Diagnostic, DiagramError, sort_key
 from ..model.diagram import Diagram
 from .analysis import Analysis, analyze
@@ -22,7 +22,7 @@ def names(analysis: Analysis, ids) -> str:
 
 
 def check_input(a: Analysis):
-    if not a.blocks_with_role(INPUT):
+    if not a.blocks_with_role(Role.INPUT):
         yield Diagnostic(ERROR, "no-input", "The diagram has no Input block: add one from the "
                          "Data group and wire it into the first layer.")
 
@@ -47,7 +47,7 @@ def check_ports(a: Analysis):
                                  f"takes {port.max_wires} wire but has {count}: delete the "
                                  "extra ones, or join them first with Add or Concat.",
                                  (block.id,))
-        if block.spec.role == MERGE and len(a.into.get(block.id, [])) == 1:
+        if block.spec.role == Role.MERGE and len(a.into.get(block.id, [])) == 1:
             yield Diagnostic(WARNING, "single-merge-input", f"{block.name} has one input, so "
                              "it passes it through unchanged: wire a second tensor into it.",
                              (block.id,))
@@ -55,10 +55,10 @@ def check_ports(a: Analysis):
 
 def check_reachable(a: Analysis):
     lost = [b.id for b in a.diagram.blocks
-            if b.id not in a.reachable and b.spec.role not in (INPUT, TARGET_ROLE)
+            if b.id not in a.reachable and b.spec.role not in (Role.INPUT, Role.TARGET)
             and _inputs_wired(a, b)
             and not any(b.id in cycle for cycle in a.cycles)]
-    if lost and a.blocks_with_role(INPUT):
+    if lost and a.blocks_with_role(Role.INPUT):
         verb = "is" if len(lost) == 1 else "are"
         yield Diagnostic(ERROR, "unreachable", f"{names(a, lost)} {verb} not reachable from "
                          "an Input: the blocks feeding them are not connected to the data. "
@@ -71,7 +71,7 @@ def _inputs_wired(a: Analysis, block) -> bool:
 
 
 def check_losses(a: Analysis):
-    losses = a.blocks_with_role(LOSS)
+    losses = a.blocks_with_role(Role.LOSS)
     if not losses and a.diagram.blocks:
         yield Diagnostic(WARNING, "no-loss", "The diagram has no loss, so it cannot train: "
                          "add one from the Losses group (e.g. CrossEntropyLoss for "
@@ -81,7 +81,7 @@ def check_losses(a: Analysis):
         yield Diagnostic(ERROR, "several-losses", f"{names(a, [b.id for b in losses])} are "
                          "all losses; a network trains on one loss: delete the others.",
                          tuple(b.id for b in losses))
-    outputs = a.blocks_with_role(OUTPUT)
+    outputs = a.blocks_with_role(Role.OUTPUT)
     if len(outputs) > 1:
         yield Diagnostic(ERROR, "several-outputs", f"{names(a, [b.id for b in outputs])} all "
                          "mark the prediction; keep one Output block.",
@@ -91,11 +91,11 @@ def check_losses(a: Analysis):
 def check_dead_ends(a: Analysis):
     for block in a.diagram.blocks:
         role = block.spec.role
-        if role in (LOSS, OUTPUT) or a.out_of.get(block.id) or not block.spec.outputs:
+        if role in (Role.LOSS, Role.OUTPUT) or a.out_of.get(block.id) or not block.spec.outputs:
             continue
-        if role == TARGET_ROLE:
+        if role == Role.TARGET:
             message = f"{block.name} is not wired to a loss's target port."
-        elif not (a.blocks_with_role(LOSS) or a.blocks_with_role(OUTPUT)):
+        elif not (a.blocks_with_role(Role.LOSS) or a.blocks_with_role(Role.OUTPUT)):
             continue
         else:
             message = (f"The output of {block.name} is not used: wire it onward, or delete "
@@ -115,7 +115,7 @@ def check_dataset(a: Analysis):
         return
     if a.info is None:
         return
-    for block in a.blocks_with_role(INPUT):
+    for block in a.blocks_with_role(Role.INPUT):
         if block.params["features"] != a.info.features:
             yield Diagnostic(ERROR, "dataset-features", f"{block.name} has "
                              f"{block.params['features']} features but the data set "
@@ -124,14 +124,14 @@ def check_dataset(a: Analysis):
 
 
 def check_loss_target(a: Analysis):
-    for block in a.blocks_with_role(LOSS):
+    for block in a.blocks_with_role(Role.LOSS):
         yield from _loss_against_data(a, block)
 
 
 def _loss_against_data(a: Analysis, block):
     loss = block.spec.loss
     features = a.features.get(block.id)
-    if loss.target == "binary" and features not in (None, 1):
+    if loss.target == LossTarget.BINARY and features not in (None, 1):
         yield Diagnostic(ERROR, "binary-loss-outputs", f"{block.name} compares one "
                          f"probability per sample with a 0/1 label, but receives {features} "
                          "outputs: give the last Linear layer out_features=1 (or use "
@@ -139,15 +139,15 @@ def _loss_against_data(a: Analysis, block):
     info = a.info
     if info is None:
         return
-    if loss.target != "regression" and not info.is_classification:
+    if loss.target != LossTarget.REGRESSION and not info.is_classification:
         yield Diagnostic(ERROR, "loss-target", f"{block.name} needs class labels, but "
                          f"{info.name} is a regression data set with real-valued targets: use "
                          "MSELoss, L1Loss or HuberLoss.", (block.id,))
-    elif loss.target == "binary" and info.classes != 2:
+    elif loss.target == LossTarget.BINARY and info.classes != 2:
         yield Diagnostic(ERROR, "loss-target", f"{block.name} is for two classes, but "
                          f"{info.name} has {info.classes}: use CrossEntropyLoss with "
                          f"{info.classes} outputs.", (block.id,))
-    elif loss.target != "binary" and features is not None and features != info.outputs:
+    elif loss.target != LossTarget.BINARY and features is not None and features != info.outputs:
         what = "classes" if info.is_classification else "target values"
         yield Diagnostic(ERROR, "shape-mismatch", f"{block.name} receives {features} "
                          f"output(s) per sample but {info.name} has {info.outputs} {what}: "
@@ -156,13 +156,13 @@ def _loss_against_data(a: Analysis, block):
 
 
 def _last_layer(a: Analysis, loss_id: str) -> list[str]:
-    """The loss and, if there is one, the Linear layer that sets its size."""
-    layer = a.upstream(loss_id, lambda b: b.type != "Linear" and b.spec.role != INPUT)
-    return [loss_id, layer.id] if layer is not None and layer.type == "Linear" else [loss_id]
+    """The loss and, if there is one, the dense layer that sets its size."""
+    layer = a.upstream(loss_id, lambda b: not b.spec.dense and b.spec.role != Role.INPUT)
+    return [loss_id, layer.id] if layer is not None and layer.spec.dense else [loss_id]
 
 
 def check_output(a: Analysis):
-    if a.blocks_with_role(LOSS) or a.blocks_with_role(OUTPUT) or not a.diagram.blocks:
+    if a.blocks_with_role(Role.LOSS) or a.blocks_with_role(Role.OUTPUT) or not a.diagram.blocks:
         return
     sinks = output_candidates(a)
     if len(sinks) > 1:
@@ -174,12 +174,12 @@ def check_output(a: Analysis):
 def output_candidates(a: Analysis) -> list[str]:
     return [b.id for b in a.diagram.blocks
             if b.spec.outputs and not a.out_of.get(b.id)
-            and b.spec.role not in (TARGET_ROLE,) and b.spec.outputs[0].kind != TARGET]
+            and b.spec.role not in (Role.TARGET,) and b.spec.outputs[0].kind != PortKind.TARGET]
 
 
 def model_output(a: Analysis) -> str | None:
     """The block whose output the compiled model returns."""
-    for role in (LOSS, OUTPUT):
+    for role in (Role.LOSS, Role.OUTPUT):
         for block in a.blocks_with_role(role):
             source = a.source(block.id)
             return source.id if source else None
@@ -214,6 +214,6 @@ def validate(diagram: Diagram, analysis: Analysis | None = None) -> list:
     for check in (*CHECKS, *(lint.check for lint in LINTS)):
         try:
             found.extend(check(a))
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:  # noqa: BLE001 - one broken check must not hide the rest
             found.append(Diagnostic(ERROR, "internal", f"{check.__name__} failed: {error!r}"))
     return sorted(found, key=sort_key)

@@ -4,16 +4,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ERROR, WARNING, HINT = "error", "warning", "hint"
-_RANK = {ERROR: 0, WARNING: 1, HINT: 2}
+from .enums import StrEnum
+
+
+class Severity(StrEnum):
+    """How bad a problem is, worst first; each member equals its word ("error")."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    HINT = "hint"
+
+
+# Short names: every check writes one of them on each diagnostic it makes.
+ERROR, WARNING, HINT = Severity.ERROR, Severity.WARNING, Severity.HINT
+_RANK = {severity: rank for rank, severity in enumerate(Severity)}
 
 
 @dataclass(frozen=True)
 class Diagnostic:
-    severity: str  # "error" | "warning" | "hint"
+    severity: Severity  # equal to "error" | "warning" | "hint"
     code: str  # stable id, e.g. "cycle", "shape-mismatch"
     message: str  # names the blocks and says how to fix it
     block_ids: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # a severity given as its word (from a message between processes) becomes
+        # the member; an unknown word is refused here, not shown later
+        object.__setattr__(self, "severity", Severity(self.severity))
 
     def __str__(self) -> str:
         return f"{self.severity}: {self.message} [{self.code}]"

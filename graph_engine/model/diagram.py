@@ -18,6 +18,7 @@ from ..core import limits
 from ..core.events import Event
 from ..data.spec import DatasetSpec, as_dataset_spec
 from . import values
+from .invariants import check_diagram
 from .parts import Block, Removed, Wire, WireError
 from .settings import TrainingSettings
 from .wiring import describe_wire, plan_wire
@@ -67,9 +68,6 @@ class Diagram:
     def wires_into(self, block_id: str, port: str | None = None) -> list[Wire]:
         return [w for w in self._wires if w.dst == block_id and port in (None, w.dst_port)]
 
-    def wires_from(self, block_id: str, port: str | None = None) -> list[Wire]:
-        return [w for w in self._wires if w.src == block_id and port in (None, w.src_port)]
-
     def has_wire(self, wire: Wire) -> bool:
         return wire in self._wire_set
 
@@ -89,6 +87,11 @@ class Diagram:
     @description.setter
     def description(self, value: str) -> None:
         self._description = values.description(value)
+
+    def lint(self) -> None:
+        """Check the model's own bookkeeping (wire index, ports, params,
+        positions); raise InvariantError naming a broken invariant."""
+        check_diagram(self._blocks, self._wires, self._wire_set)
 
     # ------------------------------------------------------------ blocks
     def add(self, type: str, **params) -> str:

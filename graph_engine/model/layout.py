@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from ..blocks.registry import Role
 from .diagram import Diagram
 from .graph import build_graph
 
@@ -22,7 +23,7 @@ def layered_positions(diagram: Diagram, origin=(0.0, 0.0)) -> dict[str, tuple[fl
     rows: dict[str, float] = {}
     positions = {}
     for column, members in enumerate(layers):
-        members.sort(key=lambda b: (diagram.block(b).spec.role == "target",
+        members.sort(key=lambda b: (diagram.block(b).spec.role == Role.TARGET,
                                     _barycentre(graph, b, rows)))
         offset = (len(members) - 1) / 2
         for index, block_id in enumerate(members):
@@ -42,7 +43,7 @@ def _layers(diagram: Diagram, graph: nx.DiGraph) -> list[list[str]]:
         feeders = [depth[p] + 1 for p in acyclic.predecessors(node)]
         depth[node] = max(feeders, default=0)
     for block in diagram.blocks:  # a Target sits in its loss's column, below it
-        if block.spec.role == "target":
+        if block.spec.role == Role.TARGET:
             users = [depth[s] for s in acyclic.successors(block.id)]
             depth[block.id] = max(users) if users else depth[block.id]
     layers: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from ..blocks.registry import PortSpec
+from ..blocks.registry import PortKind, PortSpec
 from .parts import Wire, WireError, WireIndex
 
 
@@ -94,7 +94,7 @@ def _check_port(diagram: WireIndex, source, target, out_port: PortSpec, port: Po
 
 
 def _kind_message(source, target, out_port: PortSpec, port: PortSpec) -> str:
-    if out_port.kind == "target":
+    if out_port.kind == PortKind.TARGET:
         return (f"{source.name} carries labels: wire it into a loss's target port, "
                 f"not into {target.name}'s {port.name}")
     return (f"the {port.name} port of {target.name} takes labels (a Target block), "

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..blocks.registry import ACTIVATION, block_spec
+from ..blocks.registry import REGISTRY, Role
 from ..build.compiler import CompiledNet
 from .metrics import confusion_matrix
 
@@ -43,8 +43,8 @@ class _Evaluating:
 def activation_module(type_name: str, params: dict, features: int = 1) -> nn.Module:
     """A fresh module of an activation block type; learnable scalars at
     their starting values (1.0 for a custom formula's parameters)."""
-    spec = block_spec(type_name)
-    if spec.role != ACTIVATION or spec.build is None:
+    spec = REGISTRY.get(type_name)
+    if spec.role != Role.ACTIVATION or spec.build is None:
         raise ValueError(f"{type_name} is not an activation")
     return spec.build(spec.coerce_params(params), max(int(features or 1), 1))
 
@@ -104,7 +104,7 @@ def weight_matrix(module: nn.Module) -> dict:
 def activation_layers(net: CompiledNet) -> list[str]:
     """Activation blocks of the model, in the order data flows through them."""
     a = net.plan.analysis
-    return [b for b in net.modules if a.block(b).spec.role == ACTIVATION]
+    return [b for b in net.modules if a.block(b).spec.role == Role.ACTIVATION]
 
 
 def activation_stats(net: CompiledNet, x: np.ndarray, bins: int = HISTOGRAM_BINS) -> list[dict]:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..blocks.registry import LossSpec
+from ..blocks.registry import LossSpec, LossTarget, Prediction
 
 
 def prepare_target(y: np.ndarray, loss: LossSpec, classification: bool, outputs: int):
     """The data set's labels in the form ``loss`` expects."""
-    if loss.target == "class-index":
+    if loss.target == LossTarget.CLASS_INDEX:
         return torch.as_tensor(y, dtype=torch.long)
-    if loss.target == "binary":
+    if loss.target == LossTarget.BINARY:
         return torch.as_tensor(y, dtype=torch.float32).reshape(-1, 1)
     if classification:  # a regression loss on class labels: one-hot targets
         return torch.nn.functional.one_hot(torch.as_tensor(y, dtype=torch.long),
@@ -27,9 +27,9 @@ def prepare_target(y: np.ndarray, loss: LossSpec, classification: bool, outputs:
 
 def predicted_classes(output: torch.Tensor, loss: LossSpec | None) -> torch.Tensor:
     """Class indices from the model's output."""
-    if loss is not None and loss.prediction == "binary-logit":
+    if loss is not None and loss.prediction == Prediction.BINARY_LOGIT:
         return (output[:, 0] > 0).long()
-    if loss is not None and loss.prediction == "binary-probability":
+    if loss is not None and loss.prediction == Prediction.BINARY_PROBABILITY:
         return (output[:, 0] > 0.5).long()
     if output.shape[1] == 1:
         return (output[:, 0] > 0.5).long()
@@ -38,13 +38,13 @@ def predicted_classes(output: torch.Tensor, loss: LossSpec | None) -> torch.Tens
 
 def probabilities(output: torch.Tensor, loss: LossSpec | None) -> torch.Tensor:
     """Class probabilities (N, classes) from the model's output, for plots."""
-    kind = loss.prediction if loss is not None else "probabilities"
-    if kind == "logits":
+    kind = loss.prediction if loss is not None else Prediction.PROBABILITIES
+    if kind == Prediction.LOGITS:
         return torch.softmax(output, dim=1)
-    if kind == "log-probabilities":
+    if kind == Prediction.LOG_PROBABILITIES:
         return output.exp()
-    if kind in ("binary-logit", "binary-probability"):
-        p = torch.sigmoid(output[:, :1]) if kind == "binary-logit" else output[:, :1]
+    if kind in (Prediction.BINARY_LOGIT, Prediction.BINARY_PROBABILITY):
+        p = torch.sigmoid(output[:, :1]) if kind == Prediction.BINARY_LOGIT else output[:, :1]
         p = p.clamp(0, 1)
         return torch.cat([1 - p, p], dim=1)
     return output.clamp(0, 1)

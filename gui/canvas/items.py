@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QStyleOptionGraphicsItem,
 )
 
-from graph_engine.blocks.registry import PortSpec
+from graph_engine.blocks.registry import PortKind, PortSpec
+from graph_engine.core.diagnostics import Severity
 
 from .. import style
 
@@ -46,7 +47,7 @@ class PortItem(QGraphicsItem):
         return self.block_item.block_id
 
     def _tooltip(self) -> str:
-        kind = "labels" if self.spec.kind == "target" else "N × features"
+        kind = "labels" if self.spec.kind == PortKind.TARGET else "N × features"
         help_text = f"<br>{self.spec.help}" if self.spec.help else ""
         return f"<b>{self.spec.name}</b> ({self.side}, {kind}){help_text}"
 
@@ -62,7 +63,7 @@ class PortItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         r = style.PORT_RADIUS + (2 if self.hovered or self.highlight else 0)
         fill = QColor(style.PORT_HIGHLIGHT) if self.highlight else QColor(style.BLOCK_FILL)
-        if self.spec.kind == "target" and not self.highlight:
+        if self.spec.kind == PortKind.TARGET and not self.highlight:
             fill = QColor("#FDE7EC")
         painter.setPen(QPen(style.category_colour(self.block_item.category), 2))
         painter.setBrush(fill)
@@ -103,7 +104,7 @@ class BlockItem(QGraphicsItem):
         self.block_id = block.id
         self.category = block.spec.category
         self.title, self.name, self.detail = "", "", ""
-        self.severity: str | None = None
+        self.severity: Severity | None = None
         self.wires: list[WireItem] = []
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
                       | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -136,7 +137,7 @@ class BlockItem(QGraphicsItem):
             self.detail = "no parameters" if param_count == 0 else _count_text(param_count)
         self.update()
 
-    def set_problems(self, severity: str | None, tooltip: str) -> None:
+    def set_problems(self, severity: Severity | None, tooltip: str) -> None:
         self.severity = severity
         self.setToolTip(tooltip)
         self.update()
@@ -188,7 +189,7 @@ class BlockItem(QGraphicsItem):
 
     def _paint_outline(self, painter: QPainter, rect: QRectF) -> None:
         colour = None
-        if self.severity in style.SEVERITY_COLOURS and self.severity != "hint":
+        if self.severity in style.SEVERITY_COLOURS and self.severity != Severity.HINT:
             colour = QColor(style.SEVERITY_COLOURS[self.severity])
         if self.isSelected():
             colour = QColor(style.SELECTION)
@@ -197,7 +198,7 @@ class BlockItem(QGraphicsItem):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(QPen(colour, 2.5))
         painter.drawRoundedRect(rect.adjusted(-1.5, -1.5, 1.5, 1.5), 8, 8)
-        if self.isSelected() and self.severity in ("error", "warning"):
+        if self.isSelected() and self.severity in (Severity.ERROR, Severity.WARNING):
             painter.setPen(QPen(QColor(style.SEVERITY_COLOURS[self.severity]), 2, Qt.DashLine))
             painter.drawRoundedRect(rect.adjusted(-4, -4, 4, 4), 10, 10)
 
@@ -205,14 +206,14 @@ class BlockItem(QGraphicsItem):
         scene = self.scene()
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and \
                 scene is not None and scene.dragging(self.block_id):
-            return snap(value)  # a hand drag snaps; the model's own positions stay exact
+            return snapped(value)  # a hand drag snaps; the model's own positions stay exact
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             for wire in self.wires:
                 wire.update_path()
         return super().itemChange(change, value)
 
 
-def snap(point: QPointF) -> QPointF:
+def snapped(point: QPointF) -> QPointF:
     """The nearest point of the half grid: where a dragged or added block lands."""
     step = style.GRID_STEP / 2
     return QPointF(round(point.x() / step) * step, round(point.y() / step) * step)
@@ -283,7 +284,7 @@ class WireItem(QGraphicsPathItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         selected = self.isSelected()
         colour = QColor(style.WIRE_SELECTED if selected or self.hovered else style.WIRE)
-        if self.source.spec.kind == "target":
+        if self.source.spec.kind == PortKind.TARGET:
             colour = QColor("#E11D48") if not selected else colour
         pen = QPen(colour, 3 if selected else 2)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)

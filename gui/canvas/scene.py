@@ -13,8 +13,9 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
 
 from graph_engine import WireError
-from graph_engine.blocks.registry import INPUT
+from graph_engine.blocks.registry import PortKind, Role
 from graph_engine.checks.analysis import wire_features
+from graph_engine.core.diagnostics import Severity, sort_key
 
 from .. import style
 from ..editor import commands
@@ -113,12 +114,12 @@ class DiagramScene(QGraphicsScene):
             block = self._diagram.block(block_id)
             features = analysis.input_features(block_id) or 0
             count = block.spec.param_count(block.params, features) if features or \
-                block.spec.role == INPUT else 0
+                block.spec.role == Role.INPUT else 0
             item.refresh(block, count)
             item.set_problems(*_problem_summary(self.document.problems_for(block_id)))
         for wire, item in self.wires.items():
             size = wire_features(analysis, wire)
-            labels = wire.src_port == "target"
+            labels = item.source.spec.kind == PortKind.TARGET
             item.set_label("labels" if labels else (f"N×{size}" if size else ""))
 
     # ------------------------------------------------------------ selection
@@ -232,13 +233,12 @@ class DiagramScene(QGraphicsScene):
             y += step
 
 
-def _problem_summary(problems) -> tuple[str | None, str]:
+def _problem_summary(problems) -> tuple[Severity | None, str]:
     if not problems:
         return None, ""
-    severity = "error" if any(p.is_error for p in problems) else (
-        "warning" if any(p.severity == "warning" for p in problems) else "hint")
+    worst = min(problems, key=sort_key).severity
     lines = "".join(f"<li>{p.message}</li>" for p in problems)
-    return severity, f"<ul style='margin:0'>{lines}</ul>"
+    return worst, f"<ul style='margin:0'>{lines}</ul>"
 
 
 class _WireDrag:

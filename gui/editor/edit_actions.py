@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from graph_engine import REGISTRY
 from graph_engine.model.layout import layered_positions
 
-from ..canvas.items import snap
+from ..canvas.items import snapped
 from . import commands
 
 FRAGMENT_MIME = "application/x-netcanvas-fragment"
@@ -54,7 +54,7 @@ class EditActions(QObject):
     def add_block(self, type_name: str, position: QPointF | None = None) -> str:
         if position is None:
             position = self.window.view.center_scene_pos() - QPointF(80, 33)
-        position = snap(position)
+        position = snapped(position)
         command = self.attempt(lambda: commands.AddBlock(self.document.diagram, type_name,
                                                          (position.x(), position.y())))
         if command is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle
 
-from . import help
+from . import help as guide
 from .file_actions import example_paths
 
 SK = QKeySequence.StandardKey
@@ -63,12 +63,12 @@ def build_actions(window) -> dict[str, QAction]:
                                "Arrange the blocks in layers, left to right"),
         "reset_layout": _action(window, "&Reset Window Layout", window.reset_layout),
         "about": _action(window, "&About NetCanvas", window.about),
-        "guide": _action(window, "NetCanvas &Guide", lambda: help.open_doc(window, "guide.md"),
+        "guide": _action(window, "NetCanvas &Guide", lambda: guide.open_doc(window, "guide.md"),
                          SK.HelpContents, "How to build, train and inspect a network"),
         "blocks_reference": _action(window, "&Block Reference",
-                                    lambda: help.open_doc(window, "blocks.md"), None,
+                                    lambda: guide.open_doc(window, "blocks.md"), None,
                                     "Every block: formula, parameters, when to use it"),
-        "shortcuts": _action(window, "&Keyboard Shortcuts", lambda: help.show_shortcuts(window),
+        "shortcuts": _action(window, "&Keyboard Shortcuts", lambda: guide.show_shortcuts(window),
                              "Ctrl+/", "Every shortcut and canvas gesture"),
     }
     undo = stack.createUndoAction(window, "&Undo")

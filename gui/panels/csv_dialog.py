@@ -30,7 +30,7 @@ CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
 
 
 def choose_csv(window, current: DatasetSpec | None) -> DatasetSpec | None:
-    path = dialogs.open_path(window, "Import a CSV data set", filter=CSV_FILTER)
+    path = dialogs.open_path(window, "Import a CSV data set", file_filter=CSV_FILTER)
     if not path:
         return None
     try:

@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from graph_engine.blocks.registry import Role
 from graph_engine.data import datasets
 from graph_engine.data.spec import DATASET_PARAMS, DatasetSpec
 from graph_engine.model.settings import TRAINING_PARAMS
@@ -185,5 +186,5 @@ class DataPanel(QWidget):
         steps = [commands.SetDataset(diagram, spec)]
         steps += [commands.SetParams(diagram, b.id, {"features": features})
                   for b in diagram.blocks
-                  if b.type == "Input" and b.params["features"] != features]
+                  if b.spec.role == Role.INPUT and b.params["features"] != features]
         self.document.undo_stack.push(commands.Macro(f"Use data set {spec.name}", steps))

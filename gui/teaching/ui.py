@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 
-from graph_engine.blocks.registry import ACTIVATION, LAYER, MERGE
+from graph_engine.blocks.registry import Role
 from graph_engine.data.views import has_input_plane as input_plane
 
 from .activation_plot import ActivationPlot
@@ -69,15 +69,15 @@ class TeachingUI(QObject):
 
     # ------------------------------------------------------------ inspector sections
     def _activation(self, inspector, block):
-        if block.spec.role != ACTIVATION:
+        if block.spec.role != Role.ACTIVATION:
             return None
         return ActivationPlot(self.hub, inspector.document, block)
 
     def _weights(self, inspector, block):
-        return WeightMap(self.hub, block) if block.type == "Linear" else None
+        return WeightMap(self.hub, block) if block.spec.dense else None
 
     def _units(self, inspector, block):
-        if block.spec.role not in (LAYER, ACTIVATION, MERGE):
+        if block.spec.role not in (Role.LAYER, Role.ACTIVATION, Role.MERGE):
             return None
         if not has_input_plane(inspector.document):
             return None

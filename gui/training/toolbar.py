@@ -36,8 +36,8 @@ class TrainingToolbar(QToolBar):
         self.play_icon, self.pause_icon = icon(SP.SP_MediaPlay), icon(SP.SP_MediaPause)
         self.play = self._action("Play", controller.toggle, "F5", "Train (F5); press again "
                                  "to pause", self.play_icon)
-        self.step = self._action("Step", controller.step, "F6", "Train one epoch (F6)",
-                                 icon(SP.SP_MediaSeekForward))
+        self.step = self._action("Step", controller.step, "F6",  # not a block type: a button
+                                 "Train one epoch (F6)", icon(SP.SP_MediaSeekForward))
         self.reset = self._action("Reset", controller.reset, "Ctrl+Shift+R",
                                   "Back to the initial weights, epoch 0", icon(SP.SP_BrowserReload))
         self.epoch_label = QLabel("Epoch 0")

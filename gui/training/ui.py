@@ -35,7 +35,7 @@ class TrainingUI(QObject):
         self.data_panel = DataPanel(window)
         self.output = OutputPlot()
         self.curves = CurvesPanel()
-        window.add_dock("output", "Output", self.output, RIGHT)
+        window.add_dock("output", "Output", self.output, RIGHT)  # not a block type: a title
         window.add_dock("data", "Data", _scrolling(self.data_panel), RIGHT)
         window.tabifyDockWidget(window.docks["inspector"], window.docks["data"])
         window.docks["inspector"].raise_()
@@ -116,7 +116,7 @@ class TrainingUI(QObject):
             self.controller.save_weights(dialogs.with_suffix(path, ".safetensors"))
 
     def _load_weights(self) -> None:
-        path = dialogs.open_path(self.window, "Load weights", filter=WEIGHTS_FILTER)
+        path = dialogs.open_path(self.window, "Load weights", file_filter=WEIGHTS_FILTER)
         if path:
             self.controller.load_weights(path)
 

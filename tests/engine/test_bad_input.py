@@ -86,14 +86,14 @@ def test_other_bad_command_lines_exit_2_with_one_line(argv, expected, diagram_fi
     not_json.write_text("these are my notes")
     names = {"missing": tmp_path / "missing.json", "folder": tmp_path, "not_json": not_json,
              "file": diagram_file}
-    code, out, err = run([a.format(**names) for a in argv], capsys)
+    code, _out, err = run([a.format(**names) for a in argv], capsys)
     assert code == 2
     lines = err.strip().splitlines()
     assert len(lines) == 1 and expected in lines[0], err
 
 
 def test_good_arguments_still_train(diagram_file, capsys):
-    code, out, err = run(["train", str(diagram_file), "--epochs", "2", "--json"], capsys)
+    code, out, _err = run(["train", str(diagram_file), "--epochs", "2", "--json"], capsys)
     assert code == 0 and '"epochs": 2' in out
 
 

@@ -51,7 +51,7 @@ def good_file(tmp_path) -> Path:
 @pytest.fixture
 def bad_file(tmp_path) -> Path:
     d = ge.Diagram()
-    x, hidden = chain(d, d.add("Input", features=3), d.add("Linear", out_features=4))
+    _x, hidden = chain(d, d.add("Input", features=3), d.add("Linear", out_features=4))
     d.rename(hidden, "Hidden layer")
     d.add("Linear", out_features=2)  # nothing wired into it
     d.dataset = "circle"

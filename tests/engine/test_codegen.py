@@ -100,7 +100,7 @@ def two_formulas() -> ge.Diagram:
 # ------------------------------------------------------------ tests
 
 def test_chain_exports_a_sequential(tmp_path):
-    source, module, net = export_and_compare(mlp(), tmp_path, features=2)
+    source, module, _net = export_and_compare(mlp(), tmp_path, features=2)
     classes = class_defs(source)
     assert {"__init__", "forward"} <= method_names(classes["Net"])
     assert "nn.Sequential(" in source

@@ -160,7 +160,7 @@ def test_a_class_name_is_always_a_plain_identifier(title):
 @pytest.mark.parametrize("title, expected", [
     ("Playground's default network", "PlaygroundsDefaultNetwork"),
     ("TensorFlow Playground's default network", "TensorFlowPlaygroundsDefaultNetwork"),
-    ("TensorFlow Playground’s default network", "TensorFlowPlaygroundsDefaultNetwork"),
+    ("TensorFlow Playground\u2019s default network", "TensorFlowPlaygroundsDefaultNetwork"),
     ("xor solver", "XorSolverNet"),
     ("Net for C:\\Users\\me", "NetForCUsersMeNet"),
     ("Réseau à deux couches", "ReseauADeuxCouchesNet"),

@@ -214,7 +214,7 @@ def test_check_wire_plans_without_connecting(net):
 
 
 def test_disconnect_and_insert_wire_restore_the_order(net):
-    d, ids = net
+    d, _ids = net
     before = d.wires
     index = d.disconnect(before[1])
     assert before[1] not in d.wires

@@ -9,6 +9,8 @@ same ATen kernels autograd calls, so any difference is a bug.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 import torch
 
@@ -24,8 +26,8 @@ REGRESSION = DatasetSpec("reg-plane", samples=120)
 
 def chain(blocks, loss="CrossEntropyLoss", dataset=CIRCLE) -> ge.Diagram:
     d = ge.Diagram()
-    ids = [d.add("Input", features=2)] + [d.add(t, **kw) for t, kw in blocks] + [d.add(loss)]
-    for src, dst in zip(ids, ids[1:], strict=False):
+    ids = [d.add("Input", features=2), *(d.add(t, **kw) for t, kw in blocks), d.add(loss)]
+    for src, dst in pairwise(ids):
         d.connect(src, dst)
     d.dataset = dataset
     return d
@@ -35,7 +37,7 @@ def mlp(activation="Tanh", hidden=(6, 4), out=2, **params) -> list:
     blocks = []
     for width in hidden:
         blocks += [("Linear", {"out_features": width}), (activation, params)]
-    return blocks + [("Linear", {"out_features": out})]
+    return [*blocks, ("Linear", {"out_features": out})]
 
 
 def trainer(d, settings, fast=True, track_gradients=False) -> Trainer:
@@ -101,7 +103,7 @@ LOSSES = [
                          ids=[f"{loss}-{d.name}" for _, loss, d in LOSSES])
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_every_loss_gives_the_eager_numbers(tail, loss, dataset, optimizer):
-    blocks = [("Linear", {"out_features": 5}), ("Tanh", {})] + tail
+    blocks = [("Linear", {"out_features": 5}), ("Tanh", {}), *tail]
     fast, eager = both(chain(blocks, loss, dataset), optimizer=optimizer)
     assert_same(fast, eager)
 
@@ -165,7 +167,7 @@ def test_a_residual_diagram_falls_back():
 
 def test_a_loss_option_it_does_not_cover_falls_back():
     d = chain(mlp("ReLU"))
-    loss = [b for b in d.blocks if b.type == "CrossEntropyLoss"][0]
+    loss = next(b for b in d.blocks if b.type == "CrossEntropyLoss")
     d.set_params(loss.id, label_smoothing=0.1)
     net = ge.compile(d, seed=0)
     assert Trainer(net, datasets.load(CIRCLE), TrainingSettings())._fast is None
@@ -240,8 +242,8 @@ def test_evaluate_predict_and_gradient_norms_match_the_eager_trainer():
 
 def test_the_weights_live_in_the_model():
     t = trainer(chain(mlp("Tanh")), TrainingSettings())
-    weight = t.net.modules[[b.id for b in t.net.plan.analysis.diagram.blocks
-                            if b.type == "Linear"][0]].weight
+    weight = t.net.modules[next(b.id for b in t.net.plan.analysis.diagram.blocks
+                                if b.type == "Linear")].weight
     before = weight.clone()
     t.train(1)
     assert not torch.equal(before, weight)  # trained in place, where probes read it

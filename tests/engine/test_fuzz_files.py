@@ -18,6 +18,7 @@ import copy
 import json
 import os
 import tempfile
+from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
@@ -40,7 +41,7 @@ FOLDER = tempfile.mkdtemp(prefix="netcanvas-fuzz-")
 # ------------------------------------------------------------------ seed files
 
 def _wire_all(d, *ids):
-    for src, dst in zip(ids, ids[1:], strict=False):
+    for src, dst in pairwise(ids):
         d.connect(src, dst)
 
 
@@ -477,7 +478,7 @@ def test_oversize_files_are_refused_before_reading(tmp_path):
     path = tmp_path / "big.json"
     with open(path, "wb") as stream:
         stream.truncate(fileio.MAX_BYTES + 1)
-    with pytest.raises(DiagramFileError, match="big.json: the file is .* the limit is"):
+    with pytest.raises(DiagramFileError, match=r"big\.json: the file is .* the limit is"):
         ge.load(path)
 
 

@@ -8,12 +8,12 @@ import pytest
 import torch
 
 import graph_engine as ge
-from graph_engine.blocks.registry import ACTIVATION
+from graph_engine.blocks.registry import Role
 from graph_engine.data import datasets
 from graph_engine.training import inspection, probes
 from graph_engine.training.trainer import Trainer
 
-ACTIVATIONS = [s.name for s in ge.REGISTRY if s.role == ACTIVATION]
+ACTIVATIONS = [s.name for s in ge.REGISTRY if s.role == Role.ACTIVATION]
 
 
 def network(hidden="Tanh", dataset="xor", units=6, **params):

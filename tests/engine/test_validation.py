@@ -77,7 +77,7 @@ def _no_input(tmp_path):
 @case("cycle")
 def _cycle(tmp_path):
     d = ge.Diagram()
-    x, add, hidden, loss = line(d, ("Input", {}), "Add", lin(2), "MSELoss")
+    _x, add, hidden, _loss = line(d, ("Input", {}), "Add", lin(2), "MSELoss")
     d.insert_wire(Wire(hidden, "output", add, "input"))
     return Case(d, "error", (add, hidden), (add, hidden), "loop")
 
@@ -93,7 +93,7 @@ def _port_open(tmp_path):
 @case("port-overfull")
 def _port_overfull(tmp_path):
     d = ge.Diagram()
-    x, hidden, loss = line(d, "Input", lin(1), "MSELoss")
+    x, hidden, _loss = line(d, "Input", lin(1), "MSELoss")
     relu = d.add("ReLU")
     d.connect(x, relu)
     d.insert_wire(Wire(relu, "output", hidden, "input"))
@@ -103,7 +103,7 @@ def _port_overfull(tmp_path):
 @case("single-merge-input")
 def _single_merge(tmp_path):
     d = ge.Diagram()
-    x, add, out, loss = line(d, "Input", "Add", lin(1), "MSELoss")
+    _x, add, _out, _loss = line(d, "Input", "Add", lin(1), "MSELoss")
     return Case(d, "warning", (add,), (add,), "one input")
 
 
@@ -111,7 +111,7 @@ def _single_merge(tmp_path):
 def _unreachable(tmp_path):
     d = ge.Diagram()
     line(d, "Input", lin(1), "MSELoss")
-    orphan, relu = line(d, lin(2), "ReLU")
+    _orphan, relu = line(d, lin(2), "ReLU")
     return Case(d, "error", (relu,), (relu,), "not reachable")
 
 
@@ -125,7 +125,7 @@ def _no_loss(tmp_path):
 @case("several-losses")
 def _several_losses(tmp_path):
     d = ge.Diagram()
-    x, out, mse = line(d, "Input", lin(1), "MSELoss")
+    _x, out, mse = line(d, "Input", lin(1), "MSELoss")
     l1 = d.add("L1Loss")
     d.connect(out, l1)
     return Case(d, "error", (mse, l1), (mse, l1))
@@ -134,7 +134,7 @@ def _several_losses(tmp_path):
 @case("several-outputs")
 def _several_outputs(tmp_path):
     d = ge.Diagram()
-    x, out, first = line(d, "Input", lin(1), "Output")
+    _x, out, first = line(d, "Input", lin(1), "Output")
     second = d.add("Output")
     d.connect(out, second)
     return Case(d, "error", (first, second), (first, second))
@@ -160,7 +160,7 @@ def _dead_target(tmp_path):
 @case("shape-mismatch/add")
 def _add_mismatch(tmp_path):
     d = ge.Diagram()
-    x, wide, add, out, loss = line(d, "Input", lin(8), "Add", lin(1), "MSELoss")
+    x, _wide, add, _out, _loss = line(d, "Input", lin(8), "Add", lin(1), "MSELoss")
     narrow = d.add("Linear", out_features=4)
     d.connect(x, narrow)
     d.connect(narrow, add)
@@ -170,7 +170,7 @@ def _add_mismatch(tmp_path):
 @case("shape-mismatch/classes")
 def _class_mismatch(tmp_path):
     d = ge.Diagram()
-    x, out, loss = line(d, "Input", lin(3), "CrossEntropyLoss")
+    _x, out, loss = line(d, "Input", lin(3), "CrossEntropyLoss")
     d.dataset = "circle"
     return Case(d, "error", (loss, out), (loss,), "out_features to 2")
 
@@ -258,20 +258,39 @@ def _not_a_diagram(tmp_path):
 def _softmax_ce(tmp_path):
     d = ge.Diagram()
     *_, softmax, loss = line(d, "Input", lin(3), "Softmax", "CrossEntropyLoss")
-    return Case(d, "warning", (softmax, loss), (softmax, loss), "raw logits")
+    return Case(d, "warning", (softmax, loss), (softmax, loss),
+                "CrossEntropyLoss expects raw logits; it applies log-softmax itself")
+
+
+@case("softmax-before-cross-entropy/log-softmax")
+def _log_softmax_ce(tmp_path):
+    d = ge.Diagram()
+    *_, log_softmax, _dropout, loss = line(d, "Input", lin(3), "LogSoftmax", "Dropout",
+                                           "CrossEntropyLoss")
+    return Case(d, "warning", (log_softmax, loss), (log_softmax, loss), "applies log-softmax")
+
+
+@case("softmax-before-cross-entropy/multi-margin")
+def _softmax_hinge(tmp_path):
+    """Any loss that declares it takes raw scores, not only CrossEntropyLoss."""
+    d = ge.Diagram()
+    *_, softmax, loss = line(d, "Input", lin(3), "Softmax", "MultiMarginLoss")
+    return Case(d, "warning", (softmax, loss), (softmax, loss),
+                "MultiMarginLoss expects raw logits; it compares the scores themselves, "
+                "not probabilities")
 
 
 @case("stacked-linear")
 def _stacked(tmp_path):
     d = ge.Diagram()
-    x, first, second, loss = line(d, "Input", lin(4), lin(3), "CrossEntropyLoss")
+    _x, first, second, _loss = line(d, "Input", lin(4), lin(3), "CrossEntropyLoss")
     return Case(d, "warning", (first, second), (first, second))
 
 
 @case("stacked-linear/through-dropout")
 def _stacked_dropout(tmp_path):
     d = ge.Diagram()
-    x, first, drop, second, loss = line(d, "Input", lin(4), "Dropout", lin(3),
+    _x, first, _drop, second, _loss = line(d, "Input", lin(4), "Dropout", lin(3),
                                         "CrossEntropyLoss")
     return Case(d, "warning", (first, second), (first, second))
 
@@ -286,14 +305,14 @@ def _sigmoid_bce_logits(tmp_path):
 @case("bce-without-sigmoid")
 def _bce_no_sigmoid(tmp_path):
     d = ge.Diagram()
-    x, out, loss = line(d, "Input", lin(1), "BCELoss")
+    _x, out, loss = line(d, "Input", lin(1), "BCELoss")
     return Case(d, "warning", (out, loss), (out, loss), "Add a Sigmoid")
 
 
 @case("nll-without-log-softmax")
 def _nll(tmp_path):
     d = ge.Diagram()
-    x, out, loss = line(d, "Input", lin(3), "NLLLoss")
+    _x, out, loss = line(d, "Input", lin(3), "NLLLoss")
     return Case(d, "warning", (out, loss), (out, loss), "log-probabilities")
 
 
@@ -332,7 +351,7 @@ def _softmax_dim(tmp_path):
 @case("no-nonlinearity")
 def _no_nonlinearity(tmp_path):
     d = ge.Diagram()
-    x, first, norm, second, loss = line(d, "Input", lin(4), "BatchNorm1d", lin(3),
+    _x, first, _norm, second, _loss = line(d, "Input", lin(4), "BatchNorm1d", lin(3),
                                         "CrossEntropyLoss")
     return Case(d, "warning", (first, second), words="2 Linear layers")
 
@@ -340,7 +359,7 @@ def _no_nonlinearity(tmp_path):
 @case("step-activation")
 def _step(tmp_path):
     d = ge.Diagram()
-    *_, step, out, loss = line(d, "Input", lin(1), "Step", lin(1), "MSELoss")
+    *_, step, _out, _loss = line(d, "Input", lin(1), "Step", lin(1), "MSELoss")
     return Case(d, "warning", (step,), (step,), "gradient is zero")
 
 
@@ -486,7 +505,7 @@ def valid_networks() -> list[ge.Diagram]:
     line(binary, "Input", lin(10), "ReLU", lin(1), "Sigmoid", "BCELoss")
     binary.dataset = "blobs-binary"
     regression = ge.Diagram()
-    x, *_ = line(regression, ("Input", {"features": 1}), lin(16), "Tanh", lin(1), "MSELoss")
+    _x, *_ = line(regression, ("Input", {"features": 1}), lin(16), "Tanh", lin(1), "MSELoss")
     regression.dataset = "polynomial"
     digits = ge.Diagram()
     *_, loss = line(digits, ("Input", {"features": 64}), lin(32), "ReLU", lin(10),
@@ -539,7 +558,7 @@ def test_features_on_every_wire():
 
 def test_unknown_sizes_stay_unknown():
     d = ge.Diagram()
-    x, wide, add, after = line(d, "Input", lin(8), "Add", "ReLU")
+    x, _wide, add, after = line(d, "Input", lin(8), "Add", "ReLU")
     narrow, orphan = d.add("Linear", out_features=4), d.add("Tanh")
     d.connect(x, narrow)
     d.connect(narrow, add)
@@ -658,7 +677,7 @@ def test_two_loops_in_one_knot_are_reported():
 def test_a_loop_of_pass_through_blocks_before_a_loss_terminates():
     """Lints walk upstream through Identity and Dropout; a loop of them must end."""
     d = ge.Diagram()
-    first, second, loss = line(d, "Identity", "Dropout", "BCELoss")
+    first, second, _loss = line(d, "Identity", "Dropout", "BCELoss")
     d.insert_wire(Wire(second, "output", first, "input"))
     d.add("Input")
     codes = {p.code for p in ge.validate(d)}

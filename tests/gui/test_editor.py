@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication, QSpinBox
 
 from graph_engine.model import fileio
 from gui import dialogs
+from gui.canvas.items import snapped
 from gui.editor.file_actions import example_paths
-from gui.style import GRID_STEP
 
 
 def add(window, type_name, x, y, **params):
@@ -37,8 +37,9 @@ def test_dropping_a_palette_entry_adds_a_block(window):
                                                 QEvent.Type.Drop))
     blocks = window.document.diagram.blocks
     assert [b.type for b in blocks] == ["Linear"]
-    expected = window.view.mapToScene(target)
-    assert blocks[0].position == pytest.approx((expected.x(), expected.y()), abs=GRID_STEP / 4)
+    expected = snapped(window.view.mapToScene(target))  # the nearest grid point
+    assert blocks[0].position == (expected.x(), expected.y())
+    assert window.scene.blocks[blocks[0].id].pos() == expected
     assert window.document.undo_stack.count() == 1
     assert "Linear 1" in window.scene.blocks[blocks[0].id].name
 
@@ -211,7 +212,7 @@ def test_save_and_open_round_trip_through_the_file_actions(window, tmp_path, mon
     d = window.document.diagram
     x = add(window, "Input", 0, 0)
     window.edit.add_block("Linear", QPointF(250, 0))
-    h = [b.id for b in d.blocks if b.type == "Linear"][0]
+    h = next(b.id for b in d.blocks if b.type == "Linear")
     d.connect(x, h)
     path = tmp_path / "mine.json"
     monkeypatch.setattr(dialogs, "save_path", lambda *a, **k: str(path))

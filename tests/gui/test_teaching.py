@@ -45,7 +45,7 @@ def test_activation_plot_shows_f_and_its_autograd_slope(window, qtbot):
     expected = local_curve("Sigmoid", {}, 5)
     np.testing.assert_allclose(plot.curve["df"], expected["df"])
     assert plot.curve["df"].max() == pytest.approx(0.25, abs=1e-6)
-    xs, ys = plot.df_curve.getData()
+    _xs, ys = plot.df_curve.getData()
     np.testing.assert_allclose(ys, expected["df"])
     # Editing the block redraws its curve.
     leaky, ids = small_net("LeakyReLU", negative_slope=0.2)

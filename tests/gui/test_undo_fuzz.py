@@ -4,7 +4,9 @@ A hypothesis state machine pushes edits the editor makes (add, delete blocks
 and wires, connect, move, set parameters, rename, paste, change the data set
 with its Input resize as one step, change training settings) onto a
 QUndoStack, with undos and redos mixed in. After every step the diagram must
-equal the snapshot taken when the stack was last at that index; at the end
+equal the snapshot taken when the stack was last at that index, its own
+bookkeeping must lint clean (``Diagram.lint``), and the canvas scene must mirror
+it (the same blocks at the same positions, the same wires); at the end
 everything is undone (the diagram equals the start) and redone (it equals the
 end). NETCANVAS_UNDO_SEQUENCES sets how many sequences run (200 steps each).
 """
@@ -17,17 +19,20 @@ import os
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
 
 import graph_engine as ge
 from graph_engine import REGISTRY, WireError
+from graph_engine.blocks.registry import Role
 from graph_engine.core.params import BOOL, CHOICE, FLOAT, FORMULA, INT
 from graph_engine.data import datasets
 from graph_engine.data.spec import DatasetSpec
 from graph_engine.model.fileio import to_dict
 from graph_engine.model.settings import OPTIMIZERS
+from gui.canvas.items import BlockItem, WireItem
+from gui.canvas.scene import DiagramScene
 from gui.editor import commands
+from gui.editor.document import Document
 
 SEQUENCES = int(os.environ.get("NETCANVAS_UNDO_SEQUENCES", "10"))
 STEPS = 200
@@ -66,15 +71,18 @@ def value_for(spec):
     if spec.kind == CHOICE:
         return st.sampled_from(spec.choices)
     if spec.kind == FORMULA:
-        return st.sampled_from(FORMULAS + ["x.__class__"])
+        return st.sampled_from([*FORMULAS, "x.__class__"])
     raise AssertionError(spec.kind)
 
 
 class UndoMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.diagram = start_diagram()
-        self.stack = QUndoStack()
+        self.document = Document()
+        self.document.replace(start_diagram())
+        self.diagram = self.document.diagram
+        self.stack = self.document.undo_stack
+        self.scene = DiagramScene(self.document)
         self.states = [snapshot(self.diagram)]  # states[i]: the diagram at stack index i
         RUNS["sequences"] += 1
 
@@ -83,7 +91,7 @@ class UndoMachine(RuleBasedStateMachine):
         index = self.stack.index()
         self.stack.push(command)
         assert self.stack.index() == index + 1
-        self.states = self.states[:index + 1] + [snapshot(self.diagram)]
+        self.states = [*self.states[:index + 1], snapshot(self.diagram)]
         RUNS["steps"] += 1
 
     def ids(self) -> list[str]:
@@ -176,7 +184,7 @@ class UndoMachine(RuleBasedStateMachine):
             features = datasets.info(spec).features
             steps += [commands.SetParams(self.diagram, b.id, {"features": features})
                       for b in self.diagram.blocks
-                      if b.type == "Input" and b.params["features"] != features]
+                      if b.spec.role == Role.INPUT and b.params["features"] != features]
         self.push(commands.Macro("Use data set", steps))
 
     @rule(optimizer=st.sampled_from(OPTIMIZERS), lr=st.sampled_from([0.001, 0.03, 1.0, 1e6]),
@@ -205,6 +213,8 @@ class UndoMachine(RuleBasedStateMachine):
                 {"remove": self.remove, "connect": self.connect,
                  "param": self.set_param}[kind](data)
             self.the_diagram_matches_its_stack_index()
+            self.the_diagram_lints_clean()
+            self.the_scene_mirrors_the_diagram()
 
     # ------------------------------------------------------------ undo and redo midway
     @precondition(lambda self: self.stack.canUndo())
@@ -226,6 +236,24 @@ class UndoMachine(RuleBasedStateMachine):
     @invariant()
     def the_diagram_matches_its_stack_index(self):
         assert snapshot(self.diagram) == self.states[self.stack.index()]
+
+    @invariant()
+    def the_diagram_lints_clean(self):
+        self.diagram.lint()
+
+    @invariant()
+    def the_scene_mirrors_the_diagram(self):
+        """One item per block at the block's position, one per wire, nothing else drawn."""
+        blocks = {b.id: b for b in self.diagram.blocks}
+        drawn = [i for i in self.scene.items() if isinstance(i, BlockItem)]
+        assert sorted(i.block_id for i in drawn) == sorted(blocks) == sorted(self.scene.blocks)
+        for block_id, item in self.scene.blocks.items():
+            assert (item.pos().x(), item.pos().y()) == blocks[block_id].position, block_id
+        wires = [i.wire for i in self.scene.items() if isinstance(i, WireItem)]
+        assert len(wires) == len(self.diagram.wires)
+        assert set(wires) == set(self.diagram.wires) == set(self.scene.wires)
+        for wire, item in self.scene.wires.items():
+            assert (item.source.block_id, item.target.block_id) == (wire.src, wire.dst)
 
     @invariant()
     def validation_never_fails_inside(self):

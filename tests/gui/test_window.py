@@ -102,9 +102,9 @@ def test_a_long_problem_wraps_onto_several_lines(window, qtbot):
 
 
 def test_help_lists_every_shortcut_from_the_real_actions(window):
-    from gui.editor import help
+    from gui.editor import help as guide
 
-    help.show_shortcuts(window)
+    guide.show_shortcuts(window)
     table = window.shortcuts_dialog.table
     rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
     assert rows["Play"] == "F5" and rows["Step"] == "F6"
@@ -114,10 +114,10 @@ def test_help_lists_every_shortcut_from_the_real_actions(window):
 
 
 def test_help_opens_the_guide_and_the_block_reference(window, monkeypatch):
-    from gui.editor import help
+    from gui.editor import help as guide
 
     opened = []
-    monkeypatch.setattr(help.QDesktopServices, "openUrl",
+    monkeypatch.setattr(guide.QDesktopServices, "openUrl",
                         lambda url: opened.append(url.toLocalFile()) or True)
     titles = {a.text(): a for a in window.menuBar().actions()}
     menu = titles["&Help"].menu()

@@ -1,13 +1,13 @@
 """Elementwise activations, from ReLU to a student's own formula."""
 
 from ...core.params import CHOICE, FLOAT, FORMULA, INT, ParamSpec
-from ..registry import ACTIVATION, REGISTRY, BlockSpec, ShapeError, Teaching
+from ..registry import REGISTRY, BlockSpec, Category, OutputKind, Role, ShapeError, Teaching
 from .common import call_source, kwargs_source, nn_class, simple_module
 
 
 def activation(name: str, teaching: Teaching, params=(), **extra) -> BlockSpec:
     extra.setdefault("nonlinear", True)
-    return simple_module(name, "Activations", ACTIVATION, teaching, params, **extra)
+    return simple_module(name, Category.ACTIVATIONS, Role.ACTIVATION, teaching, params, **extra)
 
 
 activation("ReLU", output_range=(0.0, None), teaching=Teaching(
@@ -46,8 +46,8 @@ def _prelu_code(params: dict, features: int) -> str:
 
 REGISTRY.register(BlockSpec(
     name="PReLU",
-    category="Activations",
-    role=ACTIVATION,
+    category=Category.ACTIVATIONS,
+    role=Role.ACTIVATION,
     params=(
         ParamSpec("num_parameters", INT, 1, "1 for one learnable slope shared by all "
                   "units, or the number of input features for one slope per unit.",
@@ -109,7 +109,8 @@ activation("Softplus", params=(
     mistake="Using it for outputs that may be negative: it never is.",
 ))
 
-activation("Sigmoid", saturating=True, output_range=(0.0, 1.0), teaching=Teaching(
+activation("Sigmoid", saturating=True, output_range=(0.0, 1.0),
+           produces=OutputKind.PROBABILITY, teaching=Teaching(
     formula="σ(x) = 1 / (1 + exp(−x))",
     summary="Squashes any number into (0, 1).",
     use="At the output of a binary classifier, before BCELoss, so the output reads as a "
@@ -143,12 +144,13 @@ def _step_build(params: dict, features: int):
 
 REGISTRY.register(BlockSpec(
     name="Step",
-    category="Activations",
-    role=ACTIVATION,
+    category=Category.ACTIVATIONS,
+    role=Role.ACTIVATION,
     build=_step_build,
     prelude=lambda params, class_name: _STEP_SOURCE,
     nonlinear=True,
     output_range=(0.0, 1.0),
+    zero_gradient=True,
     teaching=Teaching(
         formula="step(x) = 1 if x > 0 else 0",
         summary="The perceptron's original all-or-nothing activation.",
@@ -194,8 +196,8 @@ def _custom_prelude(params: dict, class_name: str) -> str:
 
 REGISTRY.register(BlockSpec(
     name="CustomActivation",
-    category="Activations",
-    role=ACTIVATION,
+    category=Category.ACTIVATIONS,
+    role=Role.ACTIVATION,
     params=(ParamSpec("formula", FORMULA, "where(x <= 0, 1 / (1 + alpha * exp(-x)), x)",
                       "An elementwise formula in x. Other names (alpha, beta, …) become "
                       "learnable scalars that start at 1.0. Functions: exp, log, sqrt, abs, "

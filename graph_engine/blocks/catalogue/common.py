@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..registry import REGISTRY, BlockSpec
+from ..registry import REGISTRY, BlockSpec, Category, Role
 
 
 def nn_class(name: str):
@@ -29,7 +29,7 @@ def torch_defaults(spec_params) -> dict:
     return {p.name: p.default for p in spec_params}
 
 
-def simple_module(name: str, category: str, role: str, teaching, params=(), always=(),
+def simple_module(name: str, category: Category, role: Role, teaching, params=(), always=(),
                   **extra) -> BlockSpec:
     """A block whose torch module is ``nn.<name>(**params)`` on any feature size;
     ``always`` names keywords printed even at their default."""

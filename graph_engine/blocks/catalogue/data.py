@@ -1,12 +1,12 @@
 """Data blocks: Input (the features) and Target (the labels)."""
 
 from ...core.params import INT, ParamSpec
-from ..registry import INPUT, REGISTRY, TARGET, TARGET_ROLE, BlockSpec, PortSpec, Teaching
+from ..registry import REGISTRY, BlockSpec, Category, PortKind, PortSpec, Role, Teaching
 
 REGISTRY.register(BlockSpec(
     name="Input",
-    category="Data",
-    role=INPUT,
+    category=Category.DATA,
+    role=Role.INPUT,
     params=(ParamSpec("features", INT, 2, "Number of input features: the columns of one "
                       "sample of the data set.", minimum=1, maximum=4096, key=True,
                       unit=" features"),),
@@ -25,10 +25,10 @@ REGISTRY.register(BlockSpec(
 
 REGISTRY.register(BlockSpec(
     name="Target",
-    category="Data",
-    role=TARGET_ROLE,
+    category=Category.DATA,
+    role=Role.TARGET,
     inputs=(),
-    outputs=(PortSpec("target", kind=TARGET, max_wires=None,
+    outputs=(PortSpec("target", kind=PortKind.TARGET, max_wires=None,
                       help="The data set's labels (class indices or values)."),),
     shape=lambda params, inputs: 0,
     teaching=Teaching(

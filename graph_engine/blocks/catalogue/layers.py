@@ -1,7 +1,7 @@
 """Layers: Linear, Dropout, BatchNorm1d, LayerNorm, Identity."""
 
 from ...core.params import BOOL, FLOAT, INT, ParamSpec
-from ..registry import LAYER, REGISTRY, BlockSpec, Teaching
+from ..registry import REGISTRY, BlockSpec, Category, Role, Teaching
 from .common import call_source, kwargs_source, nn_class, simple_module
 
 _BIAS = ParamSpec("bias", BOOL, True, "Learn an additive bias b as well as the weights W.")
@@ -18,8 +18,8 @@ def _linear_code(params: dict, features: int) -> str:
 
 REGISTRY.register(BlockSpec(
     name="Linear",
-    category="Layers",
-    role=LAYER,
+    category=Category.LAYERS,
+    role=Role.LAYER,
     params=(
         ParamSpec("out_features", INT, 8, "Number of output units (neurons). in_features is "
                   "taken from whatever feeds the block.", minimum=1, maximum=4096, key=True),
@@ -29,6 +29,7 @@ REGISTRY.register(BlockSpec(
     build=_linear_build,
     code=_linear_code,
     param_count=lambda p, f: f * p["out_features"] + (p["out_features"] if p["bias"] else 0),
+    dense=True,
     teaching=Teaching(
         formula="y = x Wᵀ + b",
         summary="A fully connected layer: every output is a weighted sum of every input.",
@@ -60,8 +61,8 @@ _EPS = ParamSpec("eps", FLOAT, 1e-5, "Added to the variance so it never divides 
 _bn_build, _bn_code = _features_module("BatchNorm1d", ["eps", "momentum", "affine"])
 REGISTRY.register(BlockSpec(
     name="BatchNorm1d",
-    category="Layers",
-    role=LAYER,
+    category=Category.LAYERS,
+    role=Role.LAYER,
     params=(
         _EPS,
         ParamSpec("momentum", FLOAT, 0.1, "How fast the running mean and variance follow "
@@ -83,8 +84,8 @@ REGISTRY.register(BlockSpec(
 _ln_build, _ln_code = _features_module("LayerNorm", ["eps", "elementwise_affine"])
 REGISTRY.register(BlockSpec(
     name="LayerNorm",
-    category="Layers",
-    role=LAYER,
+    category=Category.LAYERS,
+    role=Role.LAYER,
     params=(
         _EPS,
         ParamSpec("elementwise_affine", BOOL, True, "Learn a scale γ and shift β per "
@@ -102,7 +103,7 @@ REGISTRY.register(BlockSpec(
 ))
 
 simple_module(
-    "Dropout", "Layers", LAYER,
+    "Dropout", Category.LAYERS, Role.LAYER, transparent=True,
     params=(ParamSpec("p", FLOAT, 0.5, "Probability of zeroing each unit while training.",
                       minimum=0.0, maximum=1.0, exclusive_max=True, key=True),),
     teaching=Teaching(
@@ -116,7 +117,7 @@ simple_module(
 )
 
 simple_module(
-    "Identity", "Layers", LAYER,
+    "Identity", Category.LAYERS, Role.LAYER, transparent=True,
     teaching=Teaching(
         formula="y = x",
         summary="Passes its input through unchanged.",

@@ -1,22 +1,32 @@
 """Loss functions. Each declares how it reads its input and its target."""
 
 from ...core.params import CHOICE, FLOAT, ParamSpec
-from ..registry import LOSS, TARGET, LossSpec, PortSpec, Teaching
+from ..registry import (
+    Category,
+    LossSpec,
+    LossTarget,
+    PortKind,
+    PortSpec,
+    Prediction,
+    Role,
+    Teaching,
+)
 from .common import simple_module
 
 _PORTS = (
     PortSpec("input", help="The network's prediction."),
-    PortSpec("target", kind=TARGET, required=False,
+    PortSpec("target", kind=PortKind.TARGET, required=False,
              help="The labels; the data set's labels when nothing is wired."),
 )
 
 
-def loss(name: str, target: str, prediction: str, teaching: Teaching, params=()):
-    return simple_module(name, "Losses", LOSS, teaching, params, inputs=_PORTS, outputs=(),
-                         loss=LossSpec(target, prediction))
+def loss(name: str, target: LossTarget, prediction: Prediction, teaching: Teaching, params=(),
+         applies: str = ""):
+    return simple_module(name, Category.LOSSES, Role.LOSS, teaching, params, inputs=_PORTS,
+                         outputs=(), loss=LossSpec(target, prediction, applies))
 
 
-loss("MSELoss", "regression", "value", Teaching(
+loss("MSELoss", LossTarget.REGRESSION, Prediction.VALUE, Teaching(
     formula="MSE = mean((ŷ − y)²)",
     summary="Mean squared error, the standard regression loss.",
     use="Regression: the output has one unit per target value and no squashing "
@@ -25,7 +35,7 @@ loss("MSELoss", "regression", "value", Teaching(
             "vanish when a sigmoid or softmax output is confidently wrong.",
 ))
 
-loss("L1Loss", "regression", "value", Teaching(
+loss("L1Loss", LossTarget.REGRESSION, Prediction.VALUE, Teaching(
     formula="L1 = mean(|ŷ − y|)",
     summary="Mean absolute error: robust to outliers.",
     use="Regression with outliers you do not want to dominate the fit.",
@@ -33,7 +43,7 @@ loss("L1Loss", "regression", "value", Teaching(
             "you are.",
 ))
 
-loss("HuberLoss", "regression", "value", params=(
+loss("HuberLoss", LossTarget.REGRESSION, Prediction.VALUE, params=(
     ParamSpec("delta", FLOAT, 1.0, "Errors smaller than delta are squared, larger ones "
               "count linearly.", minimum=1e-6, maximum=1e6),
 ), teaching=Teaching(
@@ -43,7 +53,7 @@ loss("HuberLoss", "regression", "value", params=(
     mistake="A delta much larger than the errors: it is then just MSE/2.",
 ))
 
-loss("CrossEntropyLoss", "class-index", "logits", params=(
+loss("CrossEntropyLoss", LossTarget.CLASS_INDEX, Prediction.LOGITS, params=(
     ParamSpec("label_smoothing", FLOAT, 0.0, "Share of the target probability spread "
               "over all classes.", minimum=0.0, maximum=1.0, exclusive_max=True),
 ), teaching=Teaching(
@@ -53,31 +63,31 @@ loss("CrossEntropyLoss", "class-index", "logits", params=(
         "feeds this loss directly.",
     mistake="A Softmax before it: CrossEntropyLoss applies log-softmax itself, so the "
             "probabilities get squashed twice.",
-))
+), applies="log-softmax")
 
-loss("NLLLoss", "class-index", "log-probabilities", Teaching(
+loss("NLLLoss", LossTarget.CLASS_INDEX, Prediction.LOG_PROBABILITIES, Teaching(
     formula="NLL = −mean(z[y]), z = log-probabilities",
     summary="Negative log-likelihood of log-probabilities.",
     use="After LogSoftmax; the pair equals CrossEntropyLoss.",
     mistake="Feeding it raw scores or probabilities instead of log-probabilities.",
 ))
 
-loss("BCELoss", "binary", "binary-probability", Teaching(
+loss("BCELoss", LossTarget.BINARY, Prediction.BINARY_PROBABILITY, Teaching(
     formula="BCE = −mean(y log p + (1 − y) log(1 − p))",
     summary="Binary cross-entropy on probabilities in (0, 1).",
     use="Binary classification with one output unit followed by Sigmoid.",
     mistake="Feeding it a value that is not a probability (no Sigmoid before it).",
 ))
 
-loss("BCEWithLogitsLoss", "binary", "binary-logit", Teaching(
+loss("BCEWithLogitsLoss", LossTarget.BINARY, Prediction.BINARY_LOGIT, Teaching(
     formula="BCEWithLogits(z, y) = BCE(sigmoid(z), y), computed stably",
     summary="Binary cross-entropy on a raw score (logit).",
     use="Binary classification with one output unit and no Sigmoid: more stable than "
         "Sigmoid + BCELoss.",
     mistake="A Sigmoid before it: the sigmoid is then applied twice.",
-))
+), applies="the sigmoid")
 
-loss("MultiMarginLoss", "class-index", "logits", params=(
+loss("MultiMarginLoss", LossTarget.CLASS_INDEX, Prediction.LOGITS, params=(
     ParamSpec("p", CHOICE, 1, "1 for the hinge loss, 2 for the squared hinge.",
               choices=(1, 2)),
     ParamSpec("margin", FLOAT, 1.0, "How far the correct class's score must lead the "

@@ -2,12 +2,12 @@
 
 from ...core.params import CHOICE, ParamSpec
 from ..registry import (
-    LAYER,
-    MERGE,
-    OUTPUT,
     REGISTRY,
     BlockSpec,
+    Category,
+    OutputKind,
     PortSpec,
+    Role,
     ShapeError,
     Teaching,
 )
@@ -18,8 +18,8 @@ _DIM = ParamSpec("dim", CHOICE, 1, "The dimension that sums to one. Dimension 1 
                  choices=(1, -1, 0))
 
 simple_module(
-    "Softmax", "Output", LAYER, params=(_DIM,), always=("dim",), nonlinear=True,
-    output_range=(0.0, 1.0),
+    "Softmax", Category.OUTPUT, Role.LAYER, params=(_DIM,), always=("dim",), nonlinear=True,
+    output_range=(0.0, 1.0), produces=OutputKind.PROBABILITIES,
     teaching=Teaching(
         formula="softmax(z)_i = exp(z_i) / Σ_j exp(z_j)",
         summary="Turns scores into probabilities that sum to one.",
@@ -32,8 +32,8 @@ simple_module(
 )
 
 simple_module(
-    "LogSoftmax", "Output", LAYER, params=(_DIM,), always=("dim",), nonlinear=True,
-    output_range=(None, 0.0),
+    "LogSoftmax", Category.OUTPUT, Role.LAYER, params=(_DIM,), always=("dim",), nonlinear=True,
+    output_range=(None, 0.0), produces=OutputKind.LOG_PROBABILITIES,
     teaching=Teaching(
         formula="log_softmax(z)_i = z_i − log Σ_j exp(z_j)",
         summary="Log-probabilities of the classes, computed stably.",
@@ -44,8 +44,8 @@ simple_module(
 
 REGISTRY.register(BlockSpec(
     name="Output",
-    category="Output",
-    role=OUTPUT,
+    category=Category.OUTPUT,
+    role=Role.OUTPUT,
     outputs=(),
     teaching=Teaching(
         formula="ŷ = the tensor wired in",
@@ -82,8 +82,8 @@ _MANY = PortSpec("input", max_wires=None, help="Two or more tensors, in wire ord
 
 REGISTRY.register(BlockSpec(
     name="Add",
-    category="Merge",
-    role=MERGE,
+    category=Category.MERGE,
+    role=Role.MERGE,
     inputs=(_MANY,),
     shape=_add_shape,
     combine=_add_all,
@@ -99,8 +99,8 @@ REGISTRY.register(BlockSpec(
 
 REGISTRY.register(BlockSpec(
     name="Concat",
-    category="Merge",
-    role=MERGE,
+    category=Category.MERGE,
+    role=Role.MERGE,
     inputs=(_MANY,),
     shape=lambda params, inputs: sum(inputs),
     combine=_cat,
