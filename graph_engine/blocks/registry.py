@@ -95,6 +95,7 @@ class BlockSpec:
     output_range: tuple[float | None, float | None] = (None, None)
     # (params, class name) -> source of a helper class the exported code needs
     prelude: Callable[[dict, str], str] | None = None
+    min_batch: int = 1  # samples a training batch needs (statistics over the batch: 2)
 
     def param(self, name: str) -> ParamSpec:
         for spec in self.params:
