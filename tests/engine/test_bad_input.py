@@ -108,8 +108,8 @@ def csv_file(tmp_path, text: str | bytes, name: str = "data.csv") -> str:
 GOOD = "a,b,y\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n"
 
 BAD_TABLES = {
-    "ragged row": ("a,b,y\n1,2,0\n3,4\n", "row 3 has 2 fields, the header has 3"),
-    "long row": ("a,b,y\n1,2,0\n3,4,1,9\n", "row 3 has 4 fields"),
+    "ragged row": ("a,b,y\n1,2,0\n3,4\n", "line 3 has 2 fields, the header has 3"),
+    "long row": ("a,b,y\n1,2,0\n3,4,1,9\n", "line 3 has 4 fields"),
     "empty file": ("", "the file is empty"),
     "only blank lines": ("\n \n\n", "the file is empty"),
     "header only": ("a,b,y\n", "at least two data rows"),
@@ -129,8 +129,8 @@ def test_malformed_csv_files_raise_dataset_error(case, tmp_path):
 
 BAD_VALUES = {
     "text in a number column": ("a,b,y\n1,2,0\n3,four,1\n5,6,0\n",
-                                "row 3, column 'b': 'four' is not a number"),
-    "empty cell": ("a,b,y\n1,2,0\n3,,1\n5,6,0\n", "row 3, column 'b': '' is not a number"),
+                                "line 3, column 'b': 'four' is not a number"),
+    "empty cell": ("a,b,y\n1,2,0\n3,,1\n5,6,0\n", "line 3, column 'b': '' is not a number"),
     "NaN": ("a,b,y\n1,2,0\n3,nan,1\n5,6,0\n", "'nan' is not a finite number"),
     "infinity": ("a,b,y\n1,2,0\n3,inf,1\n5,6,0\n", "'inf' is not a finite number"),
     "a single class": ("a,b,y\n1,2,0\n3,4,0\n5,6,0\n", "has a single class"),
@@ -158,7 +158,7 @@ def test_a_diagram_with_a_bad_csv_validates_with_a_dataset_error(tmp_path):
     d.connect(d.add("Input", features=2), d.add("Linear", out_features=2))
     d.dataset = DatasetSpec("csv", csv=CsvSource(csv_file(tmp_path, "a,b,y\n1,2,0\n3,4\n")))
     problems = [p for p in ge.validate(d) if p.code == "dataset"]
-    assert problems and "row 3 has 2 fields" in problems[0].message
+    assert problems and "line 3 has 2 fields" in problems[0].message
 
 
 def test_a_good_csv_still_loads(tmp_path):
