@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
 from ..core.files import FileLimitError, check_path, read_bounded, write_atomic
-from ..data.spec import as_dataset_spec
+from ..core.limits import MAX_PATH
+from ..core.text import checked_text
+from ..data.spec import CsvSource, DatasetSpec, as_dataset_spec
 from .diagram import Diagram, Wire
 from .settings import TrainingSettings
 
@@ -294,29 +296,55 @@ def _read_wire(record: object, index: int) -> Wire:
 
 
 def _read_dataset(value: object):
-    if value is None:
-        return None
+    """The data set record: a built-in name, or an object read key by key like a
+    block, with its "csv" sub-record likewise; values are checked by the spec."""
+    if value is None or isinstance(value, str):
+        return _dataset_spec(value)
+    if not isinstance(value, dict):
+        raise DiagramFileError('"dataset" must be the name of a data set or a JSON object')
+    _keys(value, _field_names(DatasetSpec), {"name"}, '"dataset"')
+    record = dict(value)
+    if "csv" in record:
+        record["csv"] = _read_csv_source(record["csv"])
+    return _dataset_spec(record)
+
+
+def _read_csv_source(value: object) -> CsvSource:
+    where = '"dataset": "csv"'
+    _keys(value, _field_names(CsvSource), {"path"}, where)
+    _checked_path(value["path"], f'{where}: "path"')
+    try:
+        return CsvSource(**value)
+    except (TypeError, ValueError) as error:
+        raise DiagramFileError(f"{where}: {error}") from None
+
+
+def _dataset_spec(value):
     try:
         return as_dataset_spec(value)
     except (TypeError, ValueError) as error:
-        raise DiagramFileError(f"\"dataset\": {_clean(error)}") from None
+        raise DiagramFileError(f"\"dataset\": {error}") from None
 
 
 def _read_training(value: object) -> TrainingSettings:
-    if not isinstance(value, dict):
-        raise DiagramFileError("\"training\" must be a JSON object")
+    _keys(value, _field_names(TrainingSettings), set(), '"training"')
     try:
         return TrainingSettings(**value)
     except (TypeError, ValueError) as error:
-        raise DiagramFileError(f"\"training\": {_clean(error)}") from None
+        raise DiagramFileError(f"\"training\": {error}") from None
 
 
-def _clean(error: Exception) -> str:
-    text = str(error)
-    if "unexpected keyword argument" in text:
-        name = text.split("argument")[-1].strip(" '\"")
-        return f"unknown setting {name!r}"
-    return text
+def _field_names(record_type) -> set[str]:
+    """The keys a record accepts: the fields its dataclass declares."""
+    return {f.name for f in fields(record_type)}
+
+
+def _checked_path(value: object, where: str) -> str:
+    """A file path from the file: text, not too long, no control characters."""
+    try:
+        return checked_text(value, where, MAX_PATH)
+    except ValueError as error:
+        raise DiagramFileError(str(error)) from None
 
 
 def _build(record: DocumentRecord) -> Diagram:
