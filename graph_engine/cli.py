@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return HANDLERS[args.command](args)
     except (Interrupted, KeyboardInterrupt) as error:
-        print(f"{PROG}: {error or 'interrupted'}", file=sys.stderr)
+        print(f"{PROG}: {str(error) or 'interrupted'}", file=sys.stderr)
         return INTERRUPTED
     except UsageError as error:
         print(f"{PROG}: {error}", file=sys.stderr)

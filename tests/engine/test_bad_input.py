@@ -4,6 +4,7 @@ one readable message, and nothing changes."""
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -95,6 +96,55 @@ def test_other_bad_command_lines_exit_2_with_one_line(argv, expected, diagram_fi
 def test_good_arguments_still_train(diagram_file, capsys):
     code, out, err = run(["train", str(diagram_file), "--epochs", "2", "--json"], capsys)
     assert code == 0 and '"epochs": 2' in out
+
+
+# ------------------------------------------------------------------ which program runs
+
+@pytest.mark.parametrize("word, expected", [
+    ("valdiate", "unknown command 'valdiate'; did you mean validate?"),
+    ("trian", "unknown command 'trian'; did you mean train?"),
+    ("Export", "unknown command 'Export'; did you mean export?"),
+    ("frobnicate", "unknown command 'frobnicate'; the commands are validate, compile, train, "
+                   "export"),
+])
+def test_a_mistyped_command_is_refused_with_a_suggestion(word, expected, diagram_file, capsys,
+                                                         monkeypatch):
+    import types
+
+    editor = types.ModuleType("gui.app")  # the real one would import Qt (not in engine tests)
+    editor.main = lambda argv: pytest.fail("the editor started")
+    monkeypatch.setitem(sys.modules, "gui.app", editor)
+    code, out, err = run([word, str(diagram_file)], capsys)
+    assert code == 2 and out == ""
+    assert err == f"netcanvas: {expected}\n"
+
+
+@pytest.mark.parametrize("first", ["{file}", "net.json", "some/where.json", "-x", "{word}"])
+def test_files_paths_and_options_are_for_the_editor(first, diagram_file, tmp_path,
+                                                    monkeypatch):
+    word = tmp_path / "notes"  # an existing file named like a word opens too
+    word.write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    first = first.format(file=diagram_file, word="notes")
+    assert not entry.is_command(first)
+    assert entry.is_command("valdiate") and entry.is_command("train")
+
+
+def test_a_mistyped_command_never_opens_a_window():
+    """As a student types it, in a shell with no display: one line and exit 2, at once."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, entry.__file__, "valdiate", "net.json"],
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 2
+    assert result.stderr == "netcanvas: unknown command 'valdiate'; did you mean validate?\n"
+    assert result.stdout == ""
+
+
+def test_a_path_with_a_nul_byte_is_a_diagram_file_error():
+    with pytest.raises(ge.DiagramFileError, match="NUL"):
+        ge.load("a\0b")
 
 
 # ------------------------------------------------------------------ CSV files
