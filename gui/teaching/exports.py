@@ -4,7 +4,8 @@ The ONNX export compiles the diagram in the editor (torch loads here the
 first time, which takes a few seconds, so it runs in the background). If
 the network has trained, its learned weights come from the training
 process through the ``state_dict`` probe; otherwise the file holds the
-seed's initial weights, and the status bar says so.
+seed's initial weights, and the status bar says so. Neither export may
+write over the open diagram or its CSV data set; both are written atomically.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PySide6.QtGui import QAction
 from graph_engine.model.fileio import dumps, loads
 
 from .. import dialogs
+from ..editor.file_actions import output_refused
 from ..tasks import run_in_background
 
 ONNX_FILTER = "ONNX models (*.onnx);;All files (*)"
@@ -41,7 +43,10 @@ def onnx_job(diagram_json: str, path: str, weights: dict | None) -> bool:
             used = True
         except (RuntimeError, KeyError):  # the network changed since it trained
             used = False
-    export_onnx(net, path)
+    try:
+        export_onnx(net, path)
+    except OSError as error:  # the old file, if any, is untouched
+        raise OSError(f"{path} could not be written: {error.strerror or error}.") from None
     return used
 
 
@@ -93,6 +98,8 @@ class Exports(QObject):
         if not path:
             return
         path = dialogs.with_suffix(path, ".py")
+        if output_refused(self.window, "Export Python", path, "Python file"):
+            return
         from graph_engine.build.export import export_python
 
         try:
@@ -119,6 +126,8 @@ class Exports(QObject):
         if not path:
             return
         path = dialogs.with_suffix(path, ".onnx")
+        if output_refused(self.window, "Export ONNX", path, "ONNX model"):
+            return
         self.busy = True
         diagram_json = dumps(document.diagram)
         state = self.hub.controller.state
