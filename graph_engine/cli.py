@@ -136,7 +136,8 @@ def cmd_compile(args) -> int:
 
 def _check_output(path: str, diagram_file: str, diagram, *more_inputs: str | None) -> None:
     """Before any work: refuse an output that would destroy one of the command's
-    inputs, or that cannot be written (a missing or read-only folder)."""
+    inputs (the diagram file, its CSV data set, ``more_inputs`` such as a weights
+    file it reads), or that cannot be written (a missing or read-only folder)."""
     try:
         check_output(path, [*input_files(diagram, diagram_file), *more_inputs])
     except SameFileError as error:
