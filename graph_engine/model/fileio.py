@@ -11,6 +11,7 @@ import json
 import math
 import os
 from dataclasses import dataclass, fields, replace
+from typing import cast
 
 import numpy as np
 
@@ -302,8 +303,7 @@ def _read_dataset(value: object):
         return _dataset_spec(value)
     if not isinstance(value, dict):
         raise DiagramFileError('"dataset" must be the name of a data set or a JSON object')
-    _keys(value, _field_names(DatasetSpec), {"name"}, '"dataset"')
-    record = dict(value)
+    record = _record(value, DatasetSpec, {"name"}, '"dataset"')
     if "csv" in record:
         record["csv"] = _read_csv_source(record["csv"])
     return _dataset_spec(record)
@@ -311,10 +311,10 @@ def _read_dataset(value: object):
 
 def _read_csv_source(value: object) -> CsvSource:
     where = '"dataset": "csv"'
-    _keys(value, _field_names(CsvSource), {"path"}, where)
-    _checked_path(value["path"], f'{where}: "path"')
+    record = _record(value, CsvSource, {"path"}, where)
+    _checked_path(record["path"], f'{where}: "path"')
     try:
-        return CsvSource(**value)
+        return CsvSource(**record)
     except (TypeError, ValueError) as error:
         raise DiagramFileError(f"{where}: {error}") from None
 
@@ -327,16 +327,18 @@ def _dataset_spec(value):
 
 
 def _read_training(value: object) -> TrainingSettings:
-    _keys(value, _field_names(TrainingSettings), set(), '"training"')
+    record = _record(value, TrainingSettings, set(), '"training"')
     try:
-        return TrainingSettings(**value)
+        return TrainingSettings(**record)
     except (TypeError, ValueError) as error:
         raise DiagramFileError(f"\"training\": {error}") from None
 
 
-def _field_names(record_type) -> set[str]:
-    """The keys a record accepts: the fields its dataclass declares."""
-    return {f.name for f in fields(record_type)}
+def _record(value: object, record_type, required: set[str], where: str) -> dict:
+    """``value`` as a JSON object with the keys ``record_type`` declares (its
+    dataclass fields), ``required`` among them; else DiagramFileError."""
+    _keys(value, {f.name for f in fields(record_type)}, required, where)
+    return dict(cast(dict, value))
 
 
 def _checked_path(value: object, where: str) -> str:

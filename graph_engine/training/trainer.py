@@ -86,7 +86,8 @@ class Trainer:
         # samples a batch needs (BatchNorm1d: 2), as the registry declares it
         self._min_batch = max((b.spec.min_batch for b in net.plan.analysis.diagram.blocks),
                               default=1)
-        self._params = list(self.model.parameters())  # loading weights copies into these
+        # loading weights copies into these tensors, so the list stays valid
+        self._params: list[torch.Tensor] = list(self.model.parameters())
         self._weights = [p for p in self._params if p.dim() >= 2]
         # None: always the eager loop (``fast=False`` asks for it, for comparisons)
         self._fast = fastpath.build(self.model, self.loss_fn) if fast else None
