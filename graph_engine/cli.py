@@ -4,30 +4,44 @@ Exit status: 0 success, 1 a diagram with errors (or training that failed),
 2 an unreadable file or bad arguments. Messages go to stderr, results to
 stdout. A training run that diverges or fails exits 1, not 2: the file was
 read and the arguments were accepted, so 2 would blame the wrong thing; it is
-this diagram, with these settings, that does not train.
+this diagram, with these settings, that does not train. Ctrl-C exits 130
+and writes nothing.
+
+Every output is checked before any work: it may not be one of the command's
+inputs (the diagram file, the CSV file its data set reads), also through a
+symlink or a hard link, and its folder must be writable.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
 from .core.diagnostics import DiagramError
+from .core.files import SameFileError, check_output
 from .core.text import printable
 from .model.fileio import DiagramFileError, load
 from .model.settings import OPTIMIZERS
+from .model.sources import input_files
 
 COMMANDS = ("validate", "compile", "train", "export")
 PROG = "netcanvas"
 EXIT_STATUS = ("Exit status: 0 success; 1 the diagram has errors, or training diverged or "
-               "failed; 2 an unreadable file or bad arguments")
+               "failed; 2 an unreadable file or bad arguments; 130 interrupted (Ctrl-C)")
+INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
 MAX_LINE = 300  # an error quoted on one line is cut here
 
 
 class UsageError(Exception):
     """Bad arguments or an unreadable file: exit status 2."""
+
+
+class Interrupted(Exception):
+    """Ctrl-C during training, after ``epochs`` whole epochs: nothing is written."""
+
+    def __init__(self, epochs: int) -> None:
+        super().__init__(f"interrupted after {epochs} epoch{'s' * (epochs != 1)}")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
                        epilog="If the loss becomes infinite or NaN, training stops, keeps the "
                        "weights of the last good epoch and exits 1, suggesting a lower --lr. "
                        "Any other failure while training prints one line, 'netcanvas: "
-                       "training failed: ...', and exits 1. " + EXIT_STATUS)
+                       "training failed: ...', and exits 1. Ctrl-C stops training, saves "
+                       "nothing and exits 130. " + EXIT_STATUS)
     p.add_argument("file")
     p.add_argument("--dataset", metavar="NAME")
     p.add_argument("--epochs", type=int, metavar="N")
@@ -80,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return HANDLERS[args.command](args)
+    except (Interrupted, KeyboardInterrupt) as error:
+        _say(f"{PROG}: {str(error) or 'interrupted'}", sys.stderr)
+        return INTERRUPTED
     except UsageError as error:
         _say(f"{PROG}: {error}", sys.stderr)
         return 2
@@ -112,7 +130,10 @@ def cmd_compile(args) -> int:
     from .build.codegen import to_python
     from .build.export import export_python
 
-    source = to_python(load(args.file))
+    diagram = load(args.file)
+    if args.output:
+        _check_output(args.output, args.file, diagram)
+    source = to_python(diagram)
     if args.output:
         _write(export_python, source, args.output)
         _say(f"wrote {args.output}", sys.stderr)
@@ -121,26 +142,46 @@ def cmd_compile(args) -> int:
     return 0
 
 
+def _check_output(path: str, diagram_file: str, diagram, *more_inputs: str | None) -> None:
+    """Before any work: refuse an output that would destroy one of the command's
+    inputs (the diagram file, its CSV data set, ``more_inputs`` such as a weights
+    file it reads), or that cannot be written (a missing or read-only folder)."""
+    try:
+        check_output(path, [*input_files(diagram, diagram_file), *more_inputs])
+    except SameFileError as error:
+        raise UsageError(str(error)) from None
+    except (OSError, ValueError) as error:  # ValueError: a path with a NUL byte
+        raise UsageError(_cannot_write(path, error)) from None
+
+
+def _cannot_write(path: str, error: Exception) -> str:
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+    return f"cannot write {path}: {reason}"
+
+
 def _write(writer, what, path: str) -> None:
     try:
         writer(what, path)
     except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+        raise UsageError(_cannot_write(path, error)) from None
 
 
 def cmd_train(args) -> int:
     from .training.trainer import train
 
     diagram = load(args.file)
-    folder = os.path.dirname(os.path.abspath(args.save_weights or "."))
-    if args.save_weights and not os.path.isdir(folder):  # say so before training, not after
-        raise UsageError(f"cannot write {args.save_weights}: the folder {folder} does not exist")
+    if args.save_weights:  # say so before training, not after
+        _check_output(args.save_weights, args.file, diagram)
     total = args.epochs or diagram.training.epochs
     progress = Progress(sys.stderr, total) if sys.stderr.isatty() and not args.json else None
+    epochs = EpochCounter(progress)
     try:
         run = train(diagram, dataset=args.dataset, epochs=args.epochs, seed=args.seed,
                     optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
-                    callback=progress.update if progress else None)
+                    callback=epochs.update)
+    except KeyboardInterrupt:
+        _finish(progress)
+        raise Interrupted(epochs.count) from None
     except DiagramError:
         raise
     except ValueError as error:  # settings out of bounds, an unknown or unreadable data set
@@ -174,12 +215,12 @@ def _diverged(run, diagram) -> str:
     """What happened and what to try, in command-line terms (no "reset" button)."""
     good, lr = len(run.history), run.settings.lr
     kept = f"the weights of epoch {good}" if good else "the initial weights"
-    custom = any(b.spec.formula_param for b in diagram.blocks)
-    return (f"training diverged: the loss became infinite or NaN in epoch {good + 1}, so "
-            f"training stopped and kept {kept}. The learning rate {lr:g} is probably too "
-            f"high: try --lr {lr / 10:g}" + (", and check that no custom activation takes "
-                                             "the log or sqrt of a negative number."
-                                             if custom else "."))
+    formula = any(b.spec.formula_param for b in diagram.blocks)
+    hint = (", and check that no custom activation takes the log or sqrt of a negative "
+            "number." if formula else ".")
+    return (f"training diverged: the {run.diverged or 'loss'} became infinite or NaN in "
+            f"epoch {good + 1}, so training stopped and kept {kept}. The learning rate "
+            f"{lr:g} is probably too high: try --lr {lr / 10:g}{hint}")
 
 
 def _save_weights(run, path: str, title: str) -> None:
@@ -188,7 +229,7 @@ def _save_weights(run, path: str, title: str) -> None:
     try:
         save_weights(run.model, path, title)
     except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+        raise UsageError(_cannot_write(path, error)) from None
 
 
 def _report(run, as_json: bool) -> None:
@@ -210,6 +251,18 @@ def _report(run, as_json: bool) -> None:
     if summary["test_accuracy"] is not None:
         parts.append(f"test accuracy {summary['test_accuracy']:.1%}")
     _say(", ".join(parts))
+
+
+class EpochCounter:
+    """Counts finished epochs (to say where Ctrl-C stopped) and moves the progress bar."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress, self.count = progress, 0
+
+    def update(self, metrics: dict) -> None:
+        self.count = metrics["epoch"]
+        if self.progress is not None:
+            self.progress.update(metrics)
 
 
 class Progress:
@@ -234,6 +287,7 @@ def cmd_export(args) -> int:
     from .build.export import ExportError, export_onnx, export_python
 
     diagram = load(args.file)
+    _check_output(args.python or args.onnx, args.file, diagram)
     if args.python:
         _write(export_python, to_python(diagram), args.python)
         _say(f"wrote {args.python}", sys.stderr)

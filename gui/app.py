@@ -40,7 +40,7 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    if args.screenshot and args.file and not readable(args.file):
+    if args.screenshot and not screenshot_allowed(args.file, args.screenshot):
         return 2  # no window: a dialog would wait for a click nobody can give
     app = make_application([])
     from PySide6.QtCore import QTimer
@@ -70,16 +70,28 @@ def main(argv: list[str]) -> int:
     return status
 
 
-def readable(path: str) -> bool:
-    """For ``--screenshot``: say on stderr why FILE cannot be opened."""
+def screenshot_allowed(path: str | None, output: str) -> bool:
+    """For ``--screenshot``, before any window: FILE can be opened, and OUT.png
+    can be written without destroying FILE or its CSV data set; else say why
+    on stderr."""
+    from graph_engine.core.files import SameFileError, check_output
     from graph_engine.model.fileio import DiagramFileError, load
+    from graph_engine.model.sources import input_files
 
     try:
-        load(path)
-    except DiagramFileError as error:
+        inputs = input_files(load(path), path) if path else []
+        check_output(output, inputs, "screenshot")
+    except (DiagramFileError, SameFileError) as error:
         print(f"netcanvas: {error}", file=sys.stderr)
         return False
+    except (OSError, ValueError) as error:
+        print(f"netcanvas: cannot write {output}: {_reason(error)}", file=sys.stderr)
+        return False
     return True
+
+
+def _reason(error: Exception) -> str:
+    return error.strerror if isinstance(error, OSError) and error.strerror else str(error)
 
 
 def report_startup(app, window) -> None:
@@ -114,10 +126,14 @@ def screenshot(app, window, path: str, size: str) -> int:
     tasks.settle(app)  # the data set preview loads in the background
     window.view.fit()
     app.processEvents()
-    saved = window.grab().save(path)
-    window.training.shutdown()
-    tasks.abandon()
-    if not saved:
-        print(f"netcanvas: cannot write {path}", file=sys.stderr)
+    from .images import save_png
+
+    try:
+        save_png(window.grab(), path)  # atomic: a full disk keeps the old picture
+    except OSError as error:
+        print(f"netcanvas: cannot write {path}: {_reason(error)}", file=sys.stderr)
         return 2
+    finally:
+        window.training.shutdown()
+        tasks.abandon()
     return 0

@@ -1,5 +1,9 @@
 """Helpers for tests of failed saves: a real read-only folder, a simulated full disk.
 
+``full_disk`` makes the atomic writer's own stream fail; ``file_size_limit``
+makes the kernel refuse to grow any file past a size, so it also stops
+writers NetCanvas does not control (torch's ONNX writer), as a full disk does.
+
 A read-only folder does not stop root, so when the tests run as root the
 write happens with the effective user id of ``nobody`` (switched back after).
 """
@@ -9,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import resource
 import shutil
+import signal
 import stat
 import tempfile
 
@@ -77,6 +83,20 @@ def full_disk(monkeypatch, written: list | None = None) -> None:
 
     monkeypatch.setattr(fileio.os, "fdopen",
                         lambda *args, **kwargs: FullStream(real_fdopen(*args, **kwargs)))
+
+
+@contextlib.contextmanager
+def file_size_limit(limit: int):
+    """Within the block, writing past ``limit`` bytes of any file fails with
+    EFBIG (the signal the kernel would send instead is ignored)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
 
 
 def leftovers(folder: str, keep: str) -> list[str]:

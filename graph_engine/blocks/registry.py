@@ -152,6 +152,7 @@ class BlockSpec:
     dense: bool = False  # a fully connected layer: one weight matrix, inputs to outputs
     # (params, class name) -> source of a helper class the exported code needs
     prelude: Callable[[dict, str], str] | None = None
+    min_batch: int = 1  # samples a training batch needs (statistics over the batch: 2)
 
     def param(self, name: str) -> ParamSpec:
         for spec in self.params:

@@ -1,4 +1,10 @@
-"""Exports that leave NetCanvas: ONNX files and standalone Python source."""
+"""Exports that leave NetCanvas: ONNX files and standalone Python source.
+
+Both are written atomically: a full disk or a killed process leaves the old
+file whole. The ONNX model is built in memory first, so a network the
+exporter refuses (ExportError) never touches the disk, and a file that
+cannot be written is an OSError, as for every other file.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +26,24 @@ class ExportError(RuntimeError):
 
 
 def export_onnx(net: CompiledNet, path: str | os.PathLike) -> None:
-    """Write the model as ONNX with a dynamic batch size (input "x", output "y")."""
+    """Write the model as ONNX with a dynamic batch size (input "x", output "y").
+    ExportError if the exporter refuses the model; OSError if the file cannot
+    be written (the old file, if any, is then untouched)."""
+    program = onnx_program(net)
+
+    def save(temp: str) -> None:
+        try:
+            program.save(temp, external_data=False)
+        except OSError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the serializer's own kinds
+            raise ExportError(f"the ONNX model could not be saved: {error}") from None
+
+    write_atomic(path, save)
+
+
+def onnx_program(net: CompiledNet):
+    """The model as an in-memory ONNX program (torch.onnx.ONNXProgram)."""
     try:
         import onnxscript  # noqa: F401  (torch's ONNX exporter needs it)
     except ImportError:
@@ -36,9 +59,9 @@ def export_onnx(net: CompiledNet, path: str | os.PathLike) -> None:
     try:
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
-            torch.onnx.export(model, (example,), os.fspath(path), dynamo=True,
-                              input_names=["x"], output_names=["y"], external_data=False,
-                              dynamic_shapes=({0: torch.export.Dim("N", min=1)},))
+            return torch.onnx.export(model, (example,), None, dynamo=True,
+                                     input_names=["x"], output_names=["y"],
+                                     dynamic_shapes=({0: torch.export.Dim("N", min=1)},))
     except Exception as error:  # noqa: BLE001 - torch raises many kinds here
         raise ExportError(f"the ONNX export failed: {error}") from None
     finally:

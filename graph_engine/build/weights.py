@@ -1,7 +1,9 @@
 """Trained weights as safetensors files: plain tensors, nothing that can run.
 
 The file's metadata names the format and the diagram, so loading weights of
-another network fails with a message that says which tensors differ.
+another network fails with a message that says which tensors differ. Reading
+is bounded by what the network can hold: a pipe, a device or a huge file is
+refused unread.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ import os
 
 import torch
 
-from ..core.files import write_atomic
+from ..core.files import FileLimitError, check_path, read_bounded, write_atomic
 from ..core.text import printable
 
 FORMAT = "netcanvas-weights"
 MAX_TITLE = 200  # characters of the diagram's title kept in the metadata
+HEADER_SLACK = 1 << 20  # the safetensors header: names, shapes, offsets and the metadata
 
 
 class WeightsError(ValueError):
@@ -43,15 +46,29 @@ def load_weights(model: torch.nn.Module, path: str | os.PathLike) -> None:
     from safetensors.torch import load
 
     try:
-        with open(path, "rb") as stream:
-            tensors = load(stream.read())
+        path = check_path(path)
+    except ValueError as error:  # a NUL byte
+        raise WeightsError(f"cannot read the weights: {error}") from None
+    try:
+        tensors = load(read_bounded(path, size_limit(model)))
+    except FileLimitError as error:
+        larger = ": more than this network's weights, so they belong to a larger network" \
+            if os.path.isfile(path) else ""
+        raise WeightsError(f"cannot read {path}: {error}{larger}") from None
     except OSError as error:
-        raise WeightsError(f"cannot read {os.fspath(path)}: {error.strerror or error}") from None
+        raise WeightsError(f"cannot read {path}: {error.strerror or error}") from None
     except (SafetensorError, ValueError, RuntimeError) as error:
         raise WeightsError(f"{os.path.basename(path)} is not a safetensors file ({error})") \
             from None
     check_fit(model, tensors)
     model.load_state_dict(tensors)
+
+
+def size_limit(model: torch.nn.Module) -> int:
+    """The largest weights file of ``model`` worth reading: its tensors at up to
+    8 bytes a number (float64 weights load too) and the header."""
+    numbers = sum(t.numel() for t in model.state_dict().values())
+    return 8 * numbers + HEADER_SLACK
 
 
 def check_fit(model: torch.nn.Module, tensors: dict) -> None:

@@ -153,6 +153,19 @@ others.""",
 
 Several blocks end the network, so it is unclear which one predicts. Wire the
 prediction into a loss, or mark it with an Output block.""",
+    "batch-too-small": """**Some blocks learn from the whole batch.**
+
+BatchNorm1d normalises each feature with the mean and variance of the current
+batch. One sample has no variance, so a batch of one cannot be normalised. Raise
+the batch size in the training settings to 2 or more (larger batches give steadier
+statistics).""",
+    "too-large": """**This network would not fit in memory.**
+
+Training keeps every weight four times (the weight, its gradient and the
+optimizer's running averages), plus the output of every block for a batch. A
+Linear layer of 4096 × 4096 units alone has 16.8 million weights, about 268 MB
+while training. Use fewer or narrower layers: networks for these data sets need a
+few hundred to a few thousand weights.""",
 }
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from ..blocks.registry import LossTarget, PortKind, Role
 from ..core.diagnostics import ERROR, WARNING, Diagnostic, DiagramError, sort_key
+from ..core.files import human_size
+from ..core.limits import MAX_TRAINING_MEMORY
 from ..model.diagram import Diagram
 from .analysis import Analysis, analyze
 
@@ -109,6 +111,43 @@ def check_shapes(a: Analysis):
         yield Diagnostic(ERROR, "shape-mismatch", f"{name}: {message}.", (block_id,))
 
 
+def check_batch_size(a: Analysis):
+    size = a.diagram.training.batch_size
+    for block in a.diagram.blocks:
+        needed = block.spec.min_batch
+        if size < needed:
+            yield Diagnostic(ERROR, "batch-too-small", f"{block.name} needs at least {needed} "
+                             f"samples in each training batch, but the batch size is {size}: "
+                             f"set the batch size to {needed} or more.", (block.id,))
+
+
+BYTES_PER_NUMBER = 4  # float32
+COPIES_PER_WEIGHT = 4  # the weight, its gradient and the optimizer's state (Adam keeps two)
+
+
+def check_memory(a: Analysis):
+    """Refuse a network that cannot train in memory, before anything is allocated."""
+    costs = {block.id: _block_memory(a, block) for block in a.diagram.blocks}
+    total = sum(costs.values())
+    if total <= MAX_TRAINING_MEMORY:
+        return
+    largest = max(costs, key=costs.__getitem__)
+    yield Diagnostic(ERROR, "too-large", f"This network needs about {human_size(total)} of "
+                     "memory to train (its weights with their gradients and the optimizer's "
+                     f"state, and a batch of {a.diagram.training.batch_size} samples through "
+                     f"every block); the limit is {human_size(MAX_TRAINING_MEMORY)}. "
+                     f"{a.block(largest).name} needs the most ({human_size(costs[largest])}): "
+                     "use fewer or narrower layers.", (largest,))
+
+
+def _block_memory(a: Analysis, block) -> int:
+    """Bytes ``block`` needs to train: its parameters and one batch of its output."""
+    features = a.input_features(block.id)
+    params = block.spec.param_count(block.params, features) if features else 0
+    outputs = (a.features.get(block.id) or 0) * a.diagram.training.batch_size
+    return BYTES_PER_NUMBER * (COPIES_PER_WEIGHT * params + outputs)
+
+
 def check_dataset(a: Analysis):
     if a.dataset_error:
         yield Diagnostic(ERROR, "dataset", f"The data set cannot be used: {a.dataset_error}")
@@ -188,7 +227,8 @@ def model_output(a: Analysis) -> str | None:
 
 
 CHECKS = (check_input, check_cycles, check_ports, check_reachable, check_shapes,
-          check_dataset, check_losses, check_loss_target, check_output, check_dead_ends)
+          check_batch_size, check_memory, check_dataset, check_losses, check_loss_target,
+          check_output, check_dead_ends)
 
 
 def checked(diagram: Diagram, analysis: Analysis | None = None,

@@ -137,6 +137,14 @@ def refuse_overwrite(output: str | os.PathLike, inputs: Iterable[str | os.PathLi
                                 "choose another name")
 
 
+def check_output(output: str | os.PathLike, inputs: Iterable[str | os.PathLike | None],
+                 what: str = "output") -> None:
+    """Before any work: SameFileError when ``output`` is one of ``inputs``,
+    OSError when it cannot be written (see :func:`check_writable`)."""
+    refuse_overwrite(output, inputs, what)
+    check_writable(output)
+
+
 # ------------------------------------------------------------------ reading
 
 def read_bounded(path: str | os.PathLike, limit: int) -> bytes:

@@ -13,3 +13,7 @@ MAX_DESCRIPTION = 5000
 MAX_NOTE = 2000  # characters of a text note on the canvas
 MAX_POSITION = 1e9  # |x|, |y| of a block on the canvas
 POSITION_DECIMALS = 2  # positions are kept (and saved) to 0.01
+MAX_PATH = 4096  # characters of a file path a diagram names (its CSV data set)
+# Memory a network may need to train: its weights with their gradients and the
+# optimizer's state, and one batch of every block's outputs. Above it, validation refuses.
+MAX_TRAINING_MEMORY = 4 << 30

@@ -13,13 +13,15 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from typing import cast
 
 from ..core import limits
 from ..core.files import FileLimitError, check_path, read_bounded, write_atomic
 from ..core.jsontext import json_nesting
+from ..core.limits import MAX_PATH
 from ..core.text import checked_text, printable
-from ..data.spec import as_dataset_spec
+from ..data.spec import CsvSource, DatasetSpec, as_dataset_spec
 from . import values
 from .diagram import Diagram, Wire
 from .settings import TrainingSettings
@@ -293,29 +295,56 @@ def _read_wire(record: object, index: int) -> Wire:
 
 
 def _read_dataset(value: object):
-    if value is None:
-        return None
+    """The data set record: a built-in name, or an object read key by key like a
+    block, with its "csv" sub-record likewise; values are checked by the spec."""
+    if value is None or isinstance(value, str):
+        return _dataset_spec(value)
+    if not isinstance(value, dict):
+        raise DiagramFileError('"dataset" must be the name of a data set or a JSON object')
+    record = _record(value, DatasetSpec, {"name"}, '"dataset"')
+    if "csv" in record:
+        record["csv"] = _read_csv_source(record["csv"])
+    return _dataset_spec(record)
+
+
+def _read_csv_source(value: object) -> CsvSource:
+    where = '"dataset": "csv"'
+    record = _record(value, CsvSource, {"path"}, where)
+    _checked_path(record["path"], f'{where}: "path"')
+    try:
+        return CsvSource(**record)
+    except (TypeError, ValueError) as error:
+        raise DiagramFileError(f"{where}: {error}") from None
+
+
+def _dataset_spec(value):
     try:
         return as_dataset_spec(value)
     except (TypeError, ValueError) as error:
-        raise DiagramFileError(f"\"dataset\": {_clean(error)}") from None
+        raise DiagramFileError(f"\"dataset\": {error}") from None
 
 
 def _read_training(value: object) -> TrainingSettings:
-    if not isinstance(value, dict):
-        raise DiagramFileError("\"training\" must be a JSON object")
+    record = _record(value, TrainingSettings, set(), '"training"')
     try:
-        return TrainingSettings(**value)
+        return TrainingSettings(**record)
     except (TypeError, ValueError) as error:
-        raise DiagramFileError(f"\"training\": {_clean(error)}") from None
+        raise DiagramFileError(f"\"training\": {error}") from None
 
 
-def _clean(error: Exception) -> str:
-    text = str(error)
-    if "unexpected keyword argument" in text:
-        name = text.split("argument")[-1].strip(" '\"")
-        return f"unknown setting {name!r}"
-    return text
+def _record(value: object, record_type, required: set[str], where: str) -> dict:
+    """``value`` as a JSON object with the keys ``record_type`` declares (its
+    dataclass fields), ``required`` among them; else DiagramFileError."""
+    _keys(value, {f.name for f in fields(record_type)}, required, where)
+    return dict(cast(dict, value))
+
+
+def _checked_path(value: object, where: str) -> str:
+    """A file path from the file: text, not too long, no control characters."""
+    try:
+        return checked_text(value, where, MAX_PATH)
+    except ValueError as error:
+        raise DiagramFileError(str(error)) from None
 
 
 def _build(record: DocumentRecord) -> Diagram:

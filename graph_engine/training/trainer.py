@@ -38,7 +38,12 @@ OPTIMIZERS = {
 
 
 class TrainingDiverged(RuntimeError):
-    """The loss became NaN or infinite; the weights of the last good epoch are back."""
+    """The loss or the weights became NaN or infinite; the weights of the last
+    good epoch are back. ``quantity`` says which: "loss" or "weights"."""
+
+    def __init__(self, message: str, quantity: str = "loss") -> None:
+        super().__init__(message)
+        self.quantity = quantity
 
 
 def make_optimizer(settings: TrainingSettings, params) -> torch.optim.Optimizer:
@@ -78,9 +83,12 @@ class Trainer:
         self.track_gradients = track_gradients
         self.tensors = to_tensors(net, data)
         self._initial = copy.deepcopy(self.model.state_dict())
-        self._has_batchnorm = any(isinstance(m, torch.nn.BatchNorm1d)
-                                  for m in self.model.modules())
-        self._weights = [p for p in self.model.parameters() if p.dim() >= 2]
+        # samples a batch needs (BatchNorm1d: 2), as the registry declares it
+        self._min_batch = max((b.spec.min_batch for b in net.plan.analysis.diagram.blocks),
+                              default=1)
+        # loading weights copies into these tensors, so the list stays valid
+        self._params: list[torch.Tensor] = list(self.model.parameters())
+        self._weights = [p for p in self._params if p.dim() >= 2]
         # None: always the eager loop (``fast=False`` asks for it, for comparisons)
         self._fast = fastpath.build(self.model, self.loss_fn) if fast else None
         self.reset()
@@ -116,20 +124,35 @@ class Trainer:
     # ------------------------------------------------------------ training
     def run_epoch(self) -> dict:
         """One pass over the training set in shuffled batches; return metrics.
-        Raises TrainingDiverged (weights restored) if the loss blows up."""
+        Raises TrainingDiverged (weights restored) if the loss or the weights blow up."""
         with torch.enable_grad():
             self._train_mode()
             self._epoch_steps()
         metrics = self.evaluate()
         if not math.isfinite(metrics["train_loss"]):
-            self.model.load_state_dict(self._good)
-            self.optimizer = make_optimizer(self.settings, self.model.parameters())
-            raise TrainingDiverged(diverged_message(self.settings, self.epoch + 1))
+            self._diverged("loss")
+        if not self._weights_finite():  # NaN gradients can leave the loss finite
+            self._diverged("weights")
         self.epoch += 1
         metrics["epoch"] = self.epoch
         self.history.append(metrics)
         self._remember_good()
         return metrics
+
+    def _diverged(self, quantity: str) -> None:
+        self.model.load_state_dict(self._good)
+        self.optimizer = make_optimizer(self.settings, self.model.parameters())
+        raise TrainingDiverged(diverged_message(self.settings, self.epoch + 1, quantity),
+                               quantity)
+
+    def _weights_finite(self) -> bool:
+        """Every parameter finite, in one foreach call per epoch (about 20 µs for a
+        small network): NaN or inf in any weight makes the sum of the largest
+        magnitudes NaN or inf (so do weights near float32's limit, as diverged)."""
+        if not self._params:
+            return True
+        largest = torch._foreach_norm(self._params, math.inf)
+        return math.isfinite(torch.stack(largest).sum().item())
 
     def _train_mode(self) -> None:
         # train() walks every module; the chains the fast path runs compute
@@ -150,9 +173,9 @@ class Trainer:
         order = torch.randperm(len(x), generator=self.generator)
         x, y = x[order], y[order]
         size = self.settings.batch_size
-        stop = len(x)
-        if self._has_batchnorm and stop % size == 1 and stop > 1:
-            stop -= 1  # BatchNorm cannot normalise a batch of one sample
+        stop, short = len(x), len(x) % size
+        if 0 < short < self._min_batch and stop > short:
+            stop -= short  # a last batch too small for a block (BatchNorm: one sample)
         if self._fast_applies():
             self._fast.epoch(x[:stop].split(size), y[:stop].split(size))
             return
@@ -251,8 +274,8 @@ class Trainer:
         return predicted_classes(out, self.net.loss_spec).numpy()
 
 
-def diverged_message(settings: TrainingSettings, epoch: int) -> str:
-    return (f"The loss became infinite or NaN in epoch {epoch}, so training stopped and the "
+def diverged_message(settings: TrainingSettings, epoch: int, quantity: str = "loss") -> str:
+    return (f"The {quantity} became infinite or NaN in epoch {epoch}, so training stopped and the "
             f"weights of the last good epoch were kept. The learning rate {settings.lr:g} is "
             "probably too high: divide it by 10 and reset. A log or sqrt of a negative number "
             "in a custom activation does this too.")
@@ -269,6 +292,7 @@ class Run:
     settings: TrainingSettings
     seconds: float  # training time alone
     stopped: str | None = None  # why training stopped early, if it did
+    diverged: str | None = None  # what became infinite or NaN: "loss" or "weights"
     trainer: Trainer | None = field(default=None, repr=False)
 
 
@@ -300,10 +324,12 @@ def train(diagram: Diagram, dataset=None, epochs: int | None = None, seed: int |
     net = compile(work, seed=settings.seed)
     data = datasets_mod.load(work.dataset)
     trainer = Trainer(net, data, settings, track_gradients=track_gradients)
-    stopped, start = None, time.perf_counter()
+    stopped = diverged = None
+    start = time.perf_counter()
     try:
         trainer.train(settings.epochs, callback)
     except TrainingDiverged as error:
-        stopped = str(error)
+        stopped, diverged = str(error), error.quantity
     seconds = time.perf_counter() - start
-    return Run(trainer.history, net.model, net, data, settings, seconds, stopped, trainer)
+    return Run(trainer.history, net.model, net, data, settings, seconds, stopped, trainer=trainer,
+               diverged=diverged)

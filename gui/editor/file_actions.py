@@ -1,7 +1,10 @@
 """File actions: New, Open, Save, Save As, Recent, Examples, Export image.
 
 Opening a bad file shows why in a dialog and leaves the open diagram alone;
-a failed save says so and keeps the diagram open and modified.
+a failed save says so and keeps the diagram open and modified. No save or
+export may write over the open diagram's file or the CSV file it trains on
+(:func:`output_refused`, used by every writer in the editor), and pictures
+are rendered in memory and written atomically.
 """
 
 from __future__ import annotations
@@ -13,8 +16,11 @@ from PySide6.QtCore import QObject, QRectF, QSettings, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 
 from graph_engine import Diagram, DiagramFileError, load, save
+from graph_engine.core.files import SameFileError, check_output, write_atomic
+from graph_engine.model.sources import input_files
 
 from .. import dialogs, style
+from ..images import png_bytes, svg_bytes
 
 EXAMPLES = style.RESOURCES / "examples"
 MAX_RECENT = 8
@@ -22,6 +28,22 @@ MAX_RECENT = 8
 
 def example_paths() -> list[Path]:
     return sorted(EXAMPLES.glob("*.json"))
+
+
+def output_refused(window, title: str, path: str, what: str = "file") -> bool:
+    """Before writing ``path``: if it is the open diagram's file or its CSV data set
+    (or its folder is missing or read-only), say why in a dialog and return True."""
+    document = window.document
+    try:
+        check_output(path, input_files(document.diagram, document.path or None), what)
+    except SameFileError as error:
+        dialogs.show_error(window, title, f"{error}.\n\nNothing was written.")
+        return True
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        dialogs.show_error(window, title, f"{path} could not be written: {reason}.")
+        return True
+    return False
 
 
 class FileActions(QObject):
@@ -94,6 +116,8 @@ class FileActions(QObject):
         return self._write(dialogs.with_suffix(path, ".json"))
 
     def _write(self, path: str) -> bool:
+        if self._over_own_data(path):
+            return False
         try:
             save(self.document.diagram, path)
         except OSError as error:
@@ -106,6 +130,18 @@ class FileActions(QObject):
         self.add_recent(os.path.abspath(path))
         self._status(f"Saved {path}")
         return True
+
+    def _over_own_data(self, path: str) -> bool:
+        """Saving the diagram over the CSV file it trains on would destroy the data."""
+        try:
+            check_output(path, input_files(self.document.diagram), "diagram")
+        except SameFileError as error:
+            dialogs.show_error(self.window, "Cannot save diagram", f"{error}.\n\nYour diagram "
+                               "is still open and unchanged.")
+            return True
+        except (OSError, ValueError):
+            return False  # the save itself reports a folder it cannot write to
+        return False
 
     # ------------------------------------------------------------ recent files
     def recent(self) -> list[str]:
@@ -130,12 +166,15 @@ class FileActions(QObject):
         if not path:
             return
         path = dialogs.with_suffix(path, ".png", ".svg")
-        ok = export_svg(self.window.scene, path) if path.lower().endswith(".svg") else \
-            export_png(self.window.scene, path)
-        if ok:
-            self._status(f"Exported the canvas to {path}")
-        else:
-            dialogs.show_error(self.window, "Cannot export", f"{path} could not be written.")
+        if output_refused(self.window, "Cannot export", path, "picture"):
+            return
+        try:
+            export_scene(self.window.scene, path)
+        except OSError as error:
+            dialogs.show_error(self.window, "Cannot export", f"{path} could not be written: "
+                               f"{error.strerror or error}.")
+            return
+        self._status(f"Exported the canvas to {path}")
 
 
 def _suggested_name(diagram: Diagram) -> str:
@@ -148,7 +187,14 @@ def _scene_rect(scene) -> QRectF:
     return rect.adjusted(-30, -30, 30, 30) if not rect.isEmpty() else QRectF(0, 0, 400, 300)
 
 
-def export_png(scene, path: str, scale: float = 2.0) -> bool:
+def export_scene(scene, path: str) -> None:
+    """The canvas as a PNG or (by the name's suffix) SVG file, written atomically;
+    OSError on failure, with the old file untouched."""
+    data = scene_svg(scene) if path.lower().endswith(".svg") else scene_png(scene)
+    write_atomic(path, data)
+
+
+def scene_png(scene, scale: float = 2.0) -> bytes:
     rect = _scene_rect(scene)
     image = QImage(QSize(int(rect.width() * scale), int(rect.height() * scale)),
                    QImage.Format.Format_ARGB32)
@@ -159,22 +205,15 @@ def export_png(scene, path: str, scale: float = 2.0) -> bool:
     scene.clearSelection()
     scene.render(painter, QRectF(image.rect()), rect)
     painter.end()
-    return image.save(path)
+    return png_bytes(image)
 
 
-def export_svg(scene, path: str) -> bool:
-    from PySide6.QtSvg import QSvgGenerator
-
+def scene_svg(scene) -> bytes:
     rect = _scene_rect(scene)
-    generator = QSvgGenerator()
-    generator.setFileName(path)
-    generator.setSize(rect.size().toSize())
-    generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
-    generator.setTitle("NetCanvas diagram")
-    painter = QPainter()
-    if not painter.begin(generator):
-        return False
-    scene.clearSelection()
-    scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
-    painter.end()
-    return os.path.exists(path) and os.path.getsize(path) > 0
+    target = QRectF(0, 0, rect.width(), rect.height())
+
+    def paint(painter: QPainter) -> None:
+        scene.clearSelection()
+        scene.render(painter, target, rect)
+
+    return svg_bytes(rect.size().toSize(), target, "NetCanvas diagram", paint)

@@ -2,7 +2,8 @@
 
 The training process writes the ONNX file: it holds the network, its
 weights and torch already, so nothing is compiled twice and the editor
-never loads torch. Python source is generated here, from the diagram.
+never loads torch. Python source is generated here, from the diagram. Neither export may
+write over the open diagram or its CSV data set.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
 from .. import dialogs
+from ..editor.file_actions import output_refused
 
 ONNX_FILTER = "ONNX models (*.onnx);;All files (*)"
 PYTHON_FILTER = "Python files (*.py);;All files (*)"
@@ -61,6 +63,8 @@ class Exports(QObject):
         if not path:
             return
         path = dialogs.with_suffix(path, ".py")
+        if output_refused(self.window, "Export Python", path, "Python file"):
+            return
         from graph_engine.build.export import export_python
 
         try:
@@ -88,9 +92,12 @@ class Exports(QObject):
                                  _suggestion(document, ".onnx"), ONNX_FILTER)
         if not path:
             return
+        path = dialogs.with_suffix(path, ".onnx")
+        if output_refused(self.window, "Export ONNX", path, "ONNX model"):
+            return
         self.busy = True
         self._status("Exporting the ONNX model…", 0)
-        self.hub.controller.export_onnx(dialogs.with_suffix(path, ".onnx"))
+        self.hub.controller.export_onnx(path)
 
     def _file_done(self, ok: bool, message: str) -> None:
         self.busy = False

@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QScrollArea
 
 from .. import dialogs
+from ..editor.file_actions import output_refused
 from ..panels.data_panel import DataPanel
 from ..plots.curves import CurvesPanel
 from ..plots.output import OutputPlot
@@ -112,8 +113,11 @@ class TrainingUI(QObject):
     def _save_weights(self) -> None:
         path = dialogs.save_path(self.window, "Save weights", "weights.safetensors",
                                  WEIGHTS_FILTER)
-        if path:
-            self.controller.save_weights(dialogs.with_suffix(path, ".safetensors"))
+        if not path:
+            return
+        path = dialogs.with_suffix(path, ".safetensors")
+        if not output_refused(self.window, "Weights", path, "weights file"):
+            self.controller.save_weights(path)
 
     def _load_weights(self) -> None:
         path = dialogs.open_path(self.window, "Load weights", file_filter=WEIGHTS_FILTER)

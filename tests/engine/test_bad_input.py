@@ -4,6 +4,7 @@ one readable message, and nothing changes."""
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -97,6 +98,55 @@ def test_good_arguments_still_train(diagram_file, capsys):
     assert code == 0 and '"epochs": 2' in out
 
 
+# ------------------------------------------------------------------ which program runs
+
+@pytest.mark.parametrize("word, expected", [
+    ("valdiate", "unknown command 'valdiate'; did you mean validate?"),
+    ("trian", "unknown command 'trian'; did you mean train?"),
+    ("Export", "unknown command 'Export'; did you mean export?"),
+    ("frobnicate", "unknown command 'frobnicate'; the commands are validate, compile, train, "
+                   "export"),
+])
+def test_a_mistyped_command_is_refused_with_a_suggestion(word, expected, diagram_file, capsys,
+                                                         monkeypatch):
+    import types
+
+    editor = types.ModuleType("gui.app")  # the real one would import Qt (not in engine tests)
+    editor.main = lambda argv: pytest.fail("the editor started")
+    monkeypatch.setitem(sys.modules, "gui.app", editor)
+    code, out, err = run([word, str(diagram_file)], capsys)
+    assert code == 2 and out == ""
+    assert err == f"netcanvas: {expected}\n"
+
+
+@pytest.mark.parametrize("first", ["{file}", "net.json", "some/where.json", "-x", "{word}"])
+def test_files_paths_and_options_are_for_the_editor(first, diagram_file, tmp_path,
+                                                    monkeypatch):
+    word = tmp_path / "notes"  # an existing file named like a word opens too
+    word.write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    first = first.format(file=diagram_file, word="notes")
+    assert not entry.is_command(first)
+    assert entry.is_command("valdiate") and entry.is_command("train")
+
+
+def test_a_mistyped_command_never_opens_a_window():
+    """As a student types it, in a shell with no display: one line and exit 2, at once."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, entry.__file__, "valdiate", "net.json"],
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 2
+    assert result.stderr == "netcanvas: unknown command 'valdiate'; did you mean validate?\n"
+    assert result.stdout == ""
+
+
+def test_a_path_with_a_nul_byte_is_a_diagram_file_error():
+    with pytest.raises(ge.DiagramFileError, match="NUL"):
+        ge.load("a\0b")
+
+
 # ------------------------------------------------------------------ CSV files
 
 def csv_file(tmp_path, text: str | bytes, name: str = "data.csv") -> str:
@@ -108,8 +158,8 @@ def csv_file(tmp_path, text: str | bytes, name: str = "data.csv") -> str:
 GOOD = "a,b,y\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n"
 
 BAD_TABLES = {
-    "ragged row": ("a,b,y\n1,2,0\n3,4\n", "row 3 has 2 fields, the header has 3"),
-    "long row": ("a,b,y\n1,2,0\n3,4,1,9\n", "row 3 has 4 fields"),
+    "ragged row": ("a,b,y\n1,2,0\n3,4\n", "line 3 has 2 fields, the header has 3"),
+    "long row": ("a,b,y\n1,2,0\n3,4,1,9\n", "line 3 has 4 fields"),
     "empty file": ("", "the file is empty"),
     "only blank lines": ("\n \n\n", "the file is empty"),
     "header only": ("a,b,y\n", "at least two data rows"),
@@ -129,8 +179,8 @@ def test_malformed_csv_files_raise_dataset_error(case, tmp_path):
 
 BAD_VALUES = {
     "text in a number column": ("a,b,y\n1,2,0\n3,four,1\n5,6,0\n",
-                                "row 3, column 'b': 'four' is not a number"),
-    "empty cell": ("a,b,y\n1,2,0\n3,,1\n5,6,0\n", "row 3, column 'b': '' is not a number"),
+                                "line 3, column 'b': 'four' is not a number"),
+    "empty cell": ("a,b,y\n1,2,0\n3,,1\n5,6,0\n", "line 3, column 'b': '' is not a number"),
     "NaN": ("a,b,y\n1,2,0\n3,nan,1\n5,6,0\n", "'nan' is not a finite number"),
     "infinity": ("a,b,y\n1,2,0\n3,inf,1\n5,6,0\n", "'inf' is not a finite number"),
     "a single class": ("a,b,y\n1,2,0\n3,4,0\n5,6,0\n", "has a single class"),
@@ -158,7 +208,7 @@ def test_a_diagram_with_a_bad_csv_validates_with_a_dataset_error(tmp_path):
     d.connect(d.add("Input", features=2), d.add("Linear", out_features=2))
     d.dataset = DatasetSpec("csv", csv=CsvSource(csv_file(tmp_path, "a,b,y\n1,2,0\n3,4\n")))
     problems = [p for p in ge.validate(d) if p.code == "dataset"]
-    assert problems and "row 3 has 2 fields" in problems[0].message
+    assert problems and "line 3 has 2 fields" in problems[0].message
 
 
 def test_a_good_csv_still_loads(tmp_path):

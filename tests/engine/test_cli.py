@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from itertools import pairwise
@@ -239,3 +240,87 @@ def test_train_help_documents_the_exit_status():
     assert "Exit status: 0 success; 1 the diagram has errors, or training diverged or failed; " \
            "2 an unreadable file or bad arguments" in text
     assert "training failed: ..." in text and "lower --lr" in text
+
+
+# ------------------------------------------------------------ Ctrl-C
+
+def test_ctrl_c_during_training_says_where_it_stopped_and_writes_nothing(good_file, tmp_path):
+    """A student at a terminal presses Ctrl-C once the progress bar moves."""
+    import os
+    import pty
+    import signal
+
+    weights = tmp_path / "w.safetensors"
+    terminal, child_side = pty.openpty()  # a terminal, so the progress bar shows
+    process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "train", str(good_file),
+                                "--epochs", "1000000", "--save-weights", str(weights)],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=child_side)
+    os.close(child_side)
+    try:
+        shown = read_terminal_until(terminal, b" epoch ")  # training is under way
+        process.send_signal(signal.SIGINT)
+        assert process.wait(60) == 130
+        shown += read_terminal_until(terminal, None)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        process.stdout.close()
+        os.close(terminal)
+    text = shown.decode().replace("\r\n", "\n")
+    last = text.strip().splitlines()[-1]
+    assert re.fullmatch(r"netcanvas: interrupted after [1-9]\d* epochs?", last), text
+    assert "Traceback" not in text
+    assert sorted(os.listdir(tmp_path)) == ["good.json"]  # no weights, no temporary file
+
+
+def read_terminal_until(terminal: int, marker: bytes | None, timeout: float = 120) -> bytes:
+    """What the child wrote to its terminal, until ``marker`` (None: until it closes)."""
+    import os
+    import select
+    import time
+
+    seen, deadline = b"", time.monotonic() + timeout
+    while marker is None or marker not in seen:
+        assert time.monotonic() < deadline, seen
+        ready, _, _ = select.select([terminal], [], [], 1)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(terminal, 4096)
+        except OSError:  # the child closed its side
+            chunk = b""
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
+def test_an_interrupt_counts_the_finished_epochs(good_file, tmp_path, monkeypatch, capsys):
+    from graph_engine import cli
+    from graph_engine.training.trainer import Trainer
+
+    real_epoch = Trainer.run_epoch
+
+    def pressed_after_three(self):
+        if self.epoch == 3:
+            raise KeyboardInterrupt
+        return real_epoch(self)
+
+    monkeypatch.setattr(Trainer, "run_epoch", pressed_after_three)
+    weights = tmp_path / "w.safetensors"
+    code = cli.main(["train", str(good_file), "--epochs", "10", "--save-weights", str(weights)])
+    assert code == 130
+    assert capsys.readouterr() == ("", "netcanvas: interrupted after 3 epochs\n")
+    assert not weights.exists()
+
+
+def test_an_interrupt_outside_training_is_one_line_too(good_file, monkeypatch, capsys):
+    from graph_engine import cli
+
+    def interrupted(path):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "load", interrupted)
+    assert cli.main(["validate", str(good_file)]) == 130
+    assert capsys.readouterr().err == "netcanvas: interrupted\n"

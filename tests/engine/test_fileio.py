@@ -249,7 +249,28 @@ BAD_DOCUMENTS = {
     "huge training value": (set_in(["training", "epochs"], 10**20),
                             "\"training\": epochs must satisfy"),
     "unknown training setting": (set_in(["training", "momentum"], 0.9),
-                                 "\"training\": unknown setting 'momentum'"),
+                                 '"training" has an unknown key "momentum" (allowed: '
+                                 'batch_size, epochs, l1, l2, lr, optimizer, seed)'),
+    "empty dataset": (set_in(["dataset"], {}), '"dataset" lacks the key "name"'),
+    "dataset names one setting wrong": (set_in(["dataset", "nosie"], 0.1),
+                                        '"dataset" has an unknown key "nosie" (allowed: csv, '
+                                        'name, noise, samples, seed, train_ratio)'),
+    "dataset a list": (set_in(["dataset"], ["circle"]),
+                       '"dataset" must be the name of a data set or a JSON object'),
+    "csv lacks its path": (set_in(["dataset"], {"name": "csv", "csv": {"target": "y"}}),
+                           '"dataset": "csv" lacks the key "path"'),
+    "csv unknown key": (set_in(["dataset"], {"name": "csv", "csv": {"path": "d.csv",
+                                                                    "columns": ["a"]}}),
+                        '"dataset": "csv" has an unknown key "columns" (allowed: features, '
+                        'path, standardize, target, task)'),
+    "csv not an object": (set_in(["dataset"], {"name": "csv", "csv": "d.csv"}),
+                          '"dataset": "csv" must be a JSON object'),
+    "csv path with a newline": (set_in(["dataset"], {"name": "csv", "csv": {"path": "d\n.csv"}}),
+                                '"dataset": "csv": "path" contains the control character '
+                                'U+000A'),
+    "csv features not a list": (set_in(["dataset"], {"name": "csv",
+                                                     "csv": {"path": "d.csv", "features": "a"}}),
+                                '"dataset": "csv": the CSV features must be a list'),
     "training not object": (set_in(["training"], []), "\"training\" must be a JSON object"),
 }
 

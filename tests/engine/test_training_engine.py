@@ -285,10 +285,10 @@ def test_a_network_trains_on_a_csv_file(tmp_path):
 
 
 BAD_CSV = {
-    "ragged row": ("a,b,label\n1,2,0\n3,4\n5,6,1\n", {}, "row 3 has 2 fields"),
+    "ragged row": ("a,b,label\n1,2,0\n3,4\n5,6,1\n", {}, "line 3 has 2 fields"),
     "text in a number column": ("a,b,label\n1,2,0\n3,oops,1\n5,6,1\n", {},
-                                "row 3, column 'b': 'oops' is not a number"),
-    "infinite value": ("a,b,label\n1,2,0\n3,inf,1\n5,6,1\n", {}, "row 3, column 'b'"),
+                                "line 3, column 'b': 'oops' is not a number"),
+    "infinite value": ("a,b,label\n1,2,0\n3,inf,1\n5,6,1\n", {}, "line 3, column 'b'"),
     "empty file": ("", {}, "empty"),
     "header only": ("a,b,label\n", {}, "at least two data rows"),
     "missing target column": ("a,b,label\n1,2,0\n3,4,1\n", {"target": "class"},

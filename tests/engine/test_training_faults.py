@@ -86,6 +86,67 @@ def test_headless_train_stops_with_the_message_and_good_weights():
     assert all(torch.isfinite(p).all() for p in result.model.state_dict().values())
 
 
+# ------------------------------------------------------------------ weights that turn NaN
+
+SQRT = "where(x > 0, sqrt(x), 0)"  # finite outputs, NaN gradients: sqrt of the negatives
+
+
+def sqrt_net() -> ge.Diagram:
+    d, _ = nets.two_layer("CustomActivation", ge.DatasetSpec("circle", samples=200),
+                          formula=SQRT)
+    return d
+
+
+def test_nan_weights_stop_training_even_when_the_loss_stays_finite():
+    run = trainer(sqrt_net())
+    initial = snapshot(run.model)
+    with pytest.raises(TrainingDiverged, match="The weights became infinite or NaN in "
+                       "epoch 1") as caught:
+        run.run_epoch()
+    assert caught.value.quantity == "weights"
+    assert "sqrt of a negative number" in str(caught.value)
+    assert_same_weights(run.model, initial)
+    assert run.epoch == 0 and run.history == []
+
+
+def test_the_command_line_exits_1_and_saves_only_good_weights(tmp_path, capsys):
+    from graph_engine import cli
+    from graph_engine.build.weights import load_weights
+
+    diagram, weights = tmp_path / "sqrt.json", tmp_path / "w.safetensors"
+    ge.save(sqrt_net(), diagram)
+    assert cli.main(["train", str(diagram), "--epochs", "5", "--save-weights",
+                     str(weights)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("netcanvas: training diverged: the weights became infinite or NaN "
+                          "in epoch 1, so training stopped and kept the initial weights.")
+    assert err.endswith("check that no custom activation takes the log or sqrt of a negative "
+                        "number.\n")
+    model = compile_diagram(ge.load(diagram), seed=0).model
+    initial = snapshot(model)
+    load_weights(model, weights)
+    assert_same_weights(model, initial)
+
+
+def test_nan_weights_stop_the_fast_path_too(monkeypatch):
+    """A NaN that reaches a weight inside the fast path's steps stops training at once."""
+    run = trainer(relu_net())
+    assert run._fast_applies()  # this network trains on the fast path
+    run.run_epoch()
+    good = snapshot(run.model)
+    fast_epoch = run._fast.epoch
+
+    def poisoned(*batches):
+        fast_epoch(*batches)
+        with torch.no_grad():
+            run._fast.params()[1][0] = float("nan")  # one bias, as a NaN gradient leaves it
+
+    monkeypatch.setattr(run._fast, "epoch", poisoned)
+    with pytest.raises(TrainingDiverged, match="in epoch 2"):
+        run.run_epoch()
+    assert_same_weights(run.model, good)
+
+
 # ------------------------------------------------------------------ the training process
 
 class Worker:

@@ -237,7 +237,35 @@ def _ragged_csv(tmp_path):
     d = ge.Diagram()
     line(d, "Input", lin(2), "CrossEntropyLoss")
     d.dataset = DatasetSpec("csv", csv=CsvSource(str(path)))
-    return Case(d, "error", words="row 3")
+    return Case(d, "error", words="line 3")
+
+
+@case("dataset/csv-line-numbers")
+def _csv_line_numbers(tmp_path):
+    path = tmp_path / "gaps.csv"  # blank lines still count: the message names the file's line
+    path.write_text("a,b,label\n\n1,2,0\n\n3,4,1\n5,x,1\n")
+    d = ge.Diagram()
+    line(d, "Input", lin(2), "CrossEntropyLoss")
+    d.dataset = DatasetSpec("csv", csv=CsvSource(str(path)))
+    return Case(d, "error", words="line 6, column 'b': 'x' is not a number")
+
+
+# ------------------------------------------------------------ what training needs
+
+@case("batch-too-small")
+def _batch_of_one(tmp_path):
+    d = ge.Diagram()
+    _, _, norm, _ = line(d, ("Input", {"features": 2}), lin(4), "BatchNorm1d", "MSELoss")
+    d.training = d.training.with_(batch_size=1)
+    return Case(d, "error", (norm,), (norm,), words="batch size is 1")
+
+
+@case("too-large")
+def _too_large(tmp_path):
+    d = ge.Diagram()
+    ids = line(d, ("Input", {"features": 2}), lin(4096), lin(4096), *[lin(4096)] * 18,
+               lin(1), "MSELoss")
+    return Case(d, "error", (ids[2],), (ids[2],), words="the limit is 4 GB")
 
 
 @case("internal/broken-check")

@@ -190,7 +190,7 @@ def choose_csv_file(window, monkeypatch, path) -> list:
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("a,b,y\n1,2,0\n3,4\n", "row 3 has 2 fields"),
+    ("a,b,y\n1,2,0\n3,4\n", "line 3 has 2 fields"),
     ("", "the file is empty"),
     ("a,b,y\n", "at least two data rows"),
 ])
@@ -216,7 +216,7 @@ def test_the_csv_dialog_shows_bad_values_and_stays_open(window, qtbot, tmp_path)
     dialog.show()
     ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
     ok.click()
-    assert "row 2, column 'note': 'hello' is not a number" in dialog.error.text()
+    assert "line 2, column 'note': 'hello' is not a number" in dialog.error.text()
     assert dialog.isVisible() and dialog.spec is None
     for i in range(dialog.features.count()):  # untick every feature: still refused
         dialog.features.item(i).setCheckState(Qt.CheckState.Unchecked)

@@ -72,6 +72,7 @@ REGISTRY.register(BlockSpec(
     build=_bn_build,
     code=_bn_code,
     param_count=lambda p, f: 2 * f if p["affine"] else 0,
+    min_batch=2,  # the variance of one sample is undefined: torch refuses a batch of one
     teaching=Teaching(
         formula="y = γ (x − mean_batch) / √(var_batch + eps) + β",
         summary="Normalises each feature over the batch.",

@@ -1,0 +1,53 @@
+"""Pictures the editor saves (canvas exports, screenshots): rendered to bytes in
+memory, then written through the engine's atomic writer, so a full disk or a
+crash mid-write never leaves a truncated file where a good one was."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
+from PySide6.QtGui import QImage, QPainter, QPixmap
+
+from graph_engine.core.files import write_atomic
+
+
+def png_bytes(image: QImage | QPixmap) -> bytes:
+    """The image encoded as PNG; OSError if Qt cannot encode it."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    ok = image.save(buffer, "PNG")
+    buffer.close()
+    if not ok or data.isEmpty():
+        raise OSError("the image could not be encoded as PNG")
+    return bytes(data.data())
+
+
+def svg_bytes(size: QSize, view_box: QRectF, title: str,
+              paint: Callable[[QPainter], None]) -> bytes:
+    """An SVG picture of what ``paint(painter)`` draws; OSError if nothing came out."""
+    from PySide6.QtSvg import QSvgGenerator
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(size)
+    generator.setViewBox(view_box)
+    generator.setTitle(title)
+    painter = QPainter()
+    if not painter.begin(generator):
+        raise OSError("the picture could not be drawn as SVG")
+    paint(painter)
+    painter.end()
+    buffer.close()
+    if data.isEmpty():
+        raise OSError("the picture could not be drawn as SVG")
+    return bytes(data.data())
+
+
+def save_png(image: QImage | QPixmap, path: str) -> None:
+    """Write ``image`` as a PNG file atomically; OSError on failure (the old file stays)."""
+    write_atomic(path, png_bytes(image))
