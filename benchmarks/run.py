@@ -20,6 +20,8 @@ import platform
 import sys
 import time
 
+from graph_engine.core.files import write_atomic
+
 from .common import Figure
 
 FOLDER = os.path.dirname(os.path.abspath(__file__))
@@ -128,8 +130,7 @@ def save(figures: list[Figure], info: dict, quick: bool) -> list[str]:
             "figures": [f.as_dict() for f in figures]}
     paths = [os.path.join(FOLDER, "results.json"), os.path.join(FOLDER, f"results-{stamp}.json")]
     for path in paths:
-        with open(path, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=2)
+        write_atomic(path, json.dumps(data, indent=2))
     return paths
 
 

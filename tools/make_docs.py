@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from graph_engine.blocks.registry import CATEGORIES, REGISTRY, BlockSpec
+from graph_engine.core.files import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOCKS_MD = ROOT / "docs" / "blocks.md"
@@ -138,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if current != text:
         BLOCKS_MD.parent.mkdir(parents=True, exist_ok=True)
-        BLOCKS_MD.write_text(text, encoding="utf-8")
+        write_atomic(BLOCKS_MD, text)
         print(f"wrote {BLOCKS_MD}")
     return 0
 

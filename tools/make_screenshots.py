@@ -135,8 +135,10 @@ def _vertical():
 
 def _save(app, window, out: Path) -> None:
     _pump(app, 0.3)
-    if not window.grab().save(str(out)):
-        raise SystemExit(f"cannot write {out}")
+    from graph_engine.core.files import write_atomic
+    from gui.images import png_bytes
+
+    write_atomic(out, png_bytes(window.grab()))
     window.training.shutdown()
     window.document.undo_stack.setClean()
     window.close()

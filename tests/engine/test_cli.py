@@ -1,12 +1,16 @@
 """The command line, run as a student or an autograder would: ``python main.py ...``.
 
 Exit status 0 for success, 1 for a diagram with errors, 2 for an unreadable
-file or bad arguments. (ONNX export has its own, slower suite.)
+file or bad arguments. The commands run in-process, through main.py's own
+``main``; two smoke tests and Ctrl-C start a real ``python main.py``, to test
+the process boundary itself. (ONNX export has its own, slower suite.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import json
 import re
 import subprocess
@@ -17,11 +21,23 @@ from pathlib import Path
 import pytest
 
 import graph_engine as ge
+import main as entry
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_cli(*args) -> subprocess.CompletedProcess:
+    """``python main.py ARGS`` in this process: its exit status and what it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = entry.main([str(a) for a in args])
+        except SystemExit as stop:  # argparse's way of refusing arguments
+            code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
+def run_main_py(*args, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout)
 
@@ -88,7 +104,7 @@ def test_validate_on_a_missing_file_exits_2(tmp_path):
 
 
 def test_validate_on_a_valid_file_exits_0(good_file):
-    result = run_cli("validate", good_file)
+    result = run_main_py("validate", good_file)  # smoke test: a real process
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "no problems"
 
@@ -203,7 +219,7 @@ def test_bad_arguments_exit_2(args, good_file):
 
 
 def test_help_exits_0():
-    result = run_cli("--help")
+    result = run_main_py("--help")  # smoke test: a real process
     assert result.returncode == 0 and "validate" in result.stdout
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import nets
+import pytest
 from PySide6.QtCore import QElapsedTimer, QTimer
 
 import graph_engine as ge
@@ -16,6 +17,7 @@ def two_layer(dataset="circle", hidden=8):
     return d
 
 
+@pytest.mark.timing
 def test_play_trains_with_live_plots_and_a_responsive_event_loop(window, qtbot):
     window.document.replace(two_layer())
     ui = window.training
