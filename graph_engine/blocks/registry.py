@@ -221,6 +221,8 @@ class Registry:
         if not isinstance(spec.category, Category) or not isinstance(spec.role, Role):
             raise ValueError(f"{spec.name}: the category and role must be a Category and a "
                              f"Role (got {spec.category!r}, {spec.role!r})")
+        if spec.is_loss != (spec.loss is not None):
+            raise ValueError(f"{spec.name}: a loss block, and only a loss block, has a LossSpec")
         self._specs[spec.name] = spec
         return spec
 
