@@ -20,6 +20,8 @@ optimizer, so either path can take over from the other between epochs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
 from torch import Tensor, nn
 
@@ -93,7 +95,7 @@ class FastPath:
                 x = f(x)
         return x
 
-    def epoch(self, xs: list[Tensor], ys: list[Tensor]) -> None:
+    def epoch(self, xs: Sequence[Tensor], ys: Sequence[Tensor]) -> None:
         """One optimizer step per batch; :meth:`applies` said yes just before."""
         forward, backward = self.program()
         order = range(len(forward) - 1, self.first - 1, -1)
