@@ -20,6 +20,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy graph_engine
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
@@ -40,4 +41,4 @@ screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m tools.make_screenshots
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis
