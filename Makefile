@@ -20,6 +20,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy graph_engine
 
 # Two workers share the cores; the tests that measure the event loop's delays run
 # alone afterwards, so another worker's load cannot make them fail.
@@ -43,4 +44,4 @@ screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m tools.make_screenshots
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis

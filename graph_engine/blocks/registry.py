@@ -15,9 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from ..core.enums import StrEnum
 from ..core.params import FORMULA, ParamSpec
+
+if TYPE_CHECKING:  # the catalogue imports torch only when a module is built
+    from torch import Tensor, nn
+
+_T = TypeVar("_T")
 
 
 class Category(StrEnum):
@@ -134,13 +140,13 @@ class BlockSpec:
     # (params, input features in wire order) -> output features; raises ShapeError
     shape: Callable[[dict, list[int]], int] = _same_shape
     # (params, input features) -> torch.nn.Module; None for blocks without a module
-    build: Callable[[dict, int], object] | None = None
+    build: Callable[[dict, int], nn.Module] | None = None
     # (params, input features) -> PyTorch source of the module, e.g. "nn.Linear(2, 8)"
     code: Callable[[dict, int], str] | None = None
     # (params, input features) -> number of learnable parameters
     param_count: Callable[[dict, int], int] = _no_params
     # merge blocks: tensors -> tensor, and source names -> source expression
-    combine: Callable[[list], object] | None = None
+    combine: Callable[[list[Tensor]], Tensor] | None = None
     combine_code: Callable[[list[str]], str] | None = None
     loss: LossSpec | None = None
     nonlinear: bool = False  # breaks linearity (activations)
@@ -183,6 +189,28 @@ class BlockSpec:
                 if p.key and p.name in params]
         return " ".join([self.name, *keys])
 
+    def module(self, params: dict, features: int) -> nn.Module:
+        """A fresh torch module of this block (``build``); ValueError for one without."""
+        return _declared(self.build, self.name, "torch module")(params, features)
+
+    def module_code(self, params: dict, features: int) -> str:
+        """The PyTorch source of that module (``code``), e.g. "nn.Linear(2, 8)"."""
+        return _declared(self.code, self.name, "module source")(params, features)
+
+    @property
+    def merge(self) -> Callable[[list[Tensor]], Tensor]:
+        """A merge block's function of its input tensors (``combine``); the
+        compiled graph calls it by name, so it is the function itself."""
+        return _declared(self.combine, self.name, "merge function")
+
+    def merge_code(self, names: list[str]) -> str:
+        """The source expression merging the tensors ``names`` (``combine_code``)."""
+        return _declared(self.combine_code, self.name, "merge source")(names)
+
+    def helper_code(self, params: dict, class_name: str) -> str:
+        """The source of the helper class the exported code needs (``prelude``)."""
+        return _declared(self.prelude, self.name, "helper class")(params, class_name)
+
     @property
     def is_loss(self) -> bool:
         return self.role == Role.LOSS
@@ -191,6 +219,13 @@ class BlockSpec:
     def formula_param(self) -> str | None:
         """The name of the parameter holding a formula (a custom activation)."""
         return next((p.name for p in self.params if p.kind == FORMULA), None)
+
+
+def _declared(value: _T | None, block: str, what: str) -> _T:
+    """A field ``block`` must declare for the caller's use; ValueError if it does not."""
+    if value is None:
+        raise ValueError(f"{block} has no {what}")
+    return value
 
 
 def _port(ports: tuple[PortSpec, ...], name: str, block: str, side: str) -> PortSpec:
@@ -221,6 +256,8 @@ class Registry:
         if not isinstance(spec.category, Category) or not isinstance(spec.role, Role):
             raise ValueError(f"{spec.name}: the category and role must be a Category and a "
                              f"Role (got {spec.category!r}, {spec.role!r})")
+        if spec.is_loss != (spec.loss is not None):
+            raise ValueError(f"{spec.name}: a loss block, and only a loss block, has a LossSpec")
         self._specs[spec.name] = spec
         return spec
 

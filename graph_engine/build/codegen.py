@@ -100,7 +100,7 @@ def _helper_classes(plan: Plan) -> Helpers:
     for type_name, params in distinct:
         same = [k for k in distinct if k[0] == type_name]
         name = type_name + (str(same.index((type_name, params)) + 1) if len(same) > 1 else "")
-        source = REGISTRY.get(type_name).prelude(dict(params), name)
+        source = REGISTRY.get(type_name).helper_code(dict(params), name)
         helpers.sources[name] = source
         for block_id, key in keys.items():
             if key == (type_name, params):
@@ -112,7 +112,7 @@ def _module_source(plan: Plan, block_id: str, helpers: Helpers) -> str:
     if block_id in helpers.class_of:
         return f"{helpers.class_of[block_id]}()"
     block = plan.analysis.block(block_id)
-    return block.spec.code(block.params, plan.analysis.input_features(block_id) or 0)
+    return block.spec.module_code(block.params, plan.analysis.input_features(block_id) or 0)
 
 
 def _net_class(plan: Plan, name: str, helpers: Helpers) -> str:
@@ -142,7 +142,7 @@ def _forward_lines(plan: Plan) -> list[str]:
     for segment in plan.segments:
         args = [names[i] for i in segment.inputs]
         if plan.is_merge(segment):
-            expression = a.block(segment.last).spec.combine_code(args)
+            expression = a.block(segment.last).spec.merge_code(args)
         else:
             expression = f"self.{segment.attr}({args[0]})"
         if segment.last == plan.output:
@@ -150,7 +150,8 @@ def _forward_lines(plan: Plan) -> list[str]:
             return lines
         lines.append(f"{INDENT * 2}{segment.attr} = {expression}")
         names[segment.last] = segment.attr
-    lines.append(f"{INDENT * 2}return {names.get(plan.output, 'x')}")
+    result = "x" if plan.output is None else names.get(plan.output, "x")
+    lines.append(f"{INDENT * 2}return {result}")
     return lines
 
 
@@ -159,7 +160,7 @@ def _loss_line(plan: Plan) -> str:
         return ""
     a = plan.analysis
     block = a.block(plan.loss)
-    return "loss_fn = " + block.spec.code(block.params, a.features.get(plan.loss) or 0)
+    return "loss_fn = " + block.spec.module_code(block.params, a.features.get(plan.loss) or 0)
 
 
 def _main(plan: Plan, name: str) -> str:

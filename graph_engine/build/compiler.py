@@ -56,7 +56,7 @@ def compile(diagram: Diagram, seed: int | None = None, analysis: Analysis | None
         torch.manual_seed(seed)
     modules = {b: _build(plan, b) for s in plan.segments if not plan.is_merge(s)
                for b in s.block_ids}
-    model = _graph_module(plan, modules, _class_name(diagram))
+    model = _graph_module(plan, plan.output, modules, _class_name(diagram))
     return CompiledNet(model, _build_loss(plan), plan, modules, problems)
 
 
@@ -70,7 +70,7 @@ def _no_output():
 def _build(plan: Plan, block_id: str) -> nn.Module:
     a = plan.analysis
     block = a.block(block_id)
-    return block.spec.build(block.params, a.input_features(block_id) or 0)
+    return block.spec.module(block.params, a.input_features(block_id) or 0)
 
 
 def _build_loss(plan: Plan) -> nn.Module | None:
@@ -78,10 +78,11 @@ def _build_loss(plan: Plan) -> nn.Module | None:
         return None
     a = plan.analysis
     block = a.block(plan.loss)
-    return block.spec.build(block.params, a.features.get(plan.loss) or 0)
+    return block.spec.module(block.params, a.features.get(plan.loss) or 0)
 
 
-def _graph_module(plan: Plan, modules: dict[str, nn.Module], class_name: str) -> nn.Module:
+def _graph_module(plan: Plan, output: str, modules: dict[str, nn.Module],
+                  class_name: str) -> nn.Module:
     a = plan.analysis
     graph = fx.Graph()
     x = graph.placeholder("x")
@@ -90,13 +91,13 @@ def _graph_module(plan: Plan, modules: dict[str, nn.Module], class_name: str) ->
     for segment in plan.segments:
         args = [values[i] for i in segment.inputs]
         if plan.is_merge(segment):
-            node = graph.call_function(a.block(segment.last).spec.combine, (list(args),))
+            node = graph.call_function(a.block(segment.last).spec.merge, (list(args),))
         else:
             parts = [modules[b] for b in segment.block_ids]
             root[segment.attr] = parts[0] if len(parts) == 1 else nn.Sequential(*parts)
             node = graph.call_module(segment.attr, tuple(args))
         values[segment.last] = node
-    graph.output(values[plan.output])
+    graph.output(values[output])
     module = NetModule(root, graph, class_name=class_name)
     module.graph.lint()  # fx's invariants: nodes in order, each module they call exists
     return module
@@ -110,7 +111,8 @@ class NetModule(fx.GraphModule):
 
     def recompile(self):
         code = super().recompile()
-        type(self).__call__ = nn.Module.__call__  # each instance has its own class
+        # each instance has its own class; mypy sees a method replaced on every instance
+        type(self).__call__ = nn.Module.__call__  # type: ignore[method-assign]
         return code
 
 
@@ -127,7 +129,7 @@ def run_blocks(net: CompiledNet, x: torch.Tensor) -> dict[str, torch.Tensor]:
     for segment in plan.segments:
         if plan.is_merge(segment):
             spec = a.block(segment.last).spec
-            values[segment.last] = spec.combine([values[i] for i in segment.inputs])
+            values[segment.last] = spec.merge([values[i] for i in segment.inputs])
             continue
         value = values[segment.inputs[0]]
         for block_id in segment.block_ids:

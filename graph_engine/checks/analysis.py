@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from ..blocks.registry import PortKind, PortSpec, Role, ShapeError
+from ..blocks.registry import LossSpec, PortKind, PortSpec, Role, ShapeError
 from ..model.diagram import Block, Diagram, Wire
 from ..model.graph import build_graph
+
+if TYPE_CHECKING:  # the data package is imported only when a diagram names a data set
+    from ..data.dataset import DatasetInfo
 
 
 @dataclass
@@ -27,7 +31,7 @@ class Analysis:
     shape_errors: dict[str, str]
     into: dict[str, list[Wire]]  # wires into each block, in wire order
     out_of: dict[str, list[Wire]]
-    info: object = None  # DatasetInfo of the diagram's data set, if known
+    info: DatasetInfo | None = None  # the diagram's data set, if known
     dataset_error: str | None = None
     reachable: set[str] = field(default_factory=set)  # fed (transitively) by an Input
     _by_role: dict[Role, list[Block]] | None = field(default=None, repr=False)
@@ -78,6 +82,11 @@ class Analysis:
             for b in self.diagram.blocks:
                 self._by_role.setdefault(b.spec.role, []).append(b)
         return list(self._by_role.get(role, []))
+
+    def losses(self) -> list[tuple[Block, LossSpec]]:
+        """Each loss block with how it reads its input and target."""
+        return [(b, b.spec.loss) for b in self.blocks_with_role(Role.LOSS)
+                if b.spec.loss is not None]  # the registry gives every loss one
 
 
 def find_knots(graph: nx.DiGraph) -> tuple[list[list[str]], set[str]]:
@@ -152,8 +161,9 @@ def _infer_features(result: Analysis) -> None:
         if spec.role == Role.TARGET:
             result.features[block_id] = result.info.outputs if result.info else None
             continue
-        inputs = [result.features.get(w.src) for w in result.tensor_inputs(block_id)]
-        if not inputs or None in inputs or _overfull(block, result):
+        wired = [result.features.get(w.src) for w in result.tensor_inputs(block_id)]
+        inputs = [f for f in wired if f is not None]
+        if not wired or len(inputs) < len(wired) or _overfull(block, result):
             result.features[block_id] = None
         elif spec.role in (Role.LOSS, Role.OUTPUT):
             result.features[block_id] = inputs[0]

@@ -8,11 +8,12 @@ Each :class:`Lint` has a stable code, a check over the diagram's
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from ..blocks.registry import LossTarget, OutputKind, Prediction, Role
+from ..blocks.registry import LossSpec, LossTarget, OutputKind, Prediction, Role
 from ..core.diagnostics import HINT, WARNING, Diagnostic
+from ..model.diagram import Block
 from .analysis import Analysis
 
 # Outputs a softmax has normalised: no longer the raw scores a logits loss needs.
@@ -27,32 +28,32 @@ class Lint:
     check: Callable[[Analysis], Iterable[Diagnostic]]
 
 
-def upstream(a: Analysis, block_id: str):
+def upstream(a: Analysis, block_id: str) -> Block | None:
     """The block feeding ``block_id``, skipping transparent blocks (Identity, Dropout)."""
     return a.upstream(block_id, lambda block: block.spec.transparent)
 
 
-def _fed_losses(a: Analysis, prediction: Prediction):
-    """(feeder, loss) for each wired loss whose input must mean ``prediction``."""
-    for loss in a.blocks_with_role(Role.LOSS):
+def _fed_losses(a: Analysis, prediction: Prediction) -> Iterator[tuple[Block, Block, LossSpec]]:
+    """(feeder, loss, its LossSpec) for each wired loss whose input must mean ``prediction``."""
+    for loss, spec in a.losses():
         feeder = upstream(a, loss.id)
-        if feeder is not None and loss.spec.loss.prediction == prediction:
-            yield feeder, loss
+        if feeder is not None and spec.prediction == prediction:
+            yield feeder, loss, spec
 
 
 def softmax_before_cross_entropy(a: Analysis):
     """A softmax before a loss that takes raw scores (CrossEntropyLoss, MultiMarginLoss)."""
-    for feeder, loss in _fed_losses(a, Prediction.LOGITS):
+    for feeder, loss, spec in _fed_losses(a, Prediction.LOGITS):
         if feeder.spec.produces in NORMALISED:
             yield Diagnostic(WARNING, "softmax-before-cross-entropy", f"{feeder.name} feeds "
                              f"{loss.name}, but {loss.type} expects raw logits; "
-                             f"{_why_raw(feeder, loss)}. Delete {feeder.name} and wire the "
+                             f"{_why_raw(feeder, spec)}. Delete {feeder.name} and wire the "
                              f"last Linear layer straight into {loss.name}.",
                              (feeder.id, loss.id))
 
 
-def _why_raw(feeder, loss) -> str:
-    applies = loss.spec.loss.applies
+def _why_raw(feeder: Block, loss: LossSpec) -> str:
+    applies = loss.applies
     if applies:
         return f"it applies {applies} itself"
     return f"it compares the scores themselves, not {feeder.spec.produces}"
@@ -71,9 +72,9 @@ def stacked_linear(a: Analysis):
 
 
 def sigmoid_before_bce_with_logits(a: Analysis):
-    for feeder, loss in _fed_losses(a, Prediction.BINARY_LOGIT):
+    for feeder, loss, spec in _fed_losses(a, Prediction.BINARY_LOGIT):
         if feeder.spec.produces in SQUASHED:
-            applies = loss.spec.loss.applies or "the sigmoid"
+            applies = spec.applies or "the sigmoid"
             yield Diagnostic(WARNING, "sigmoid-before-bce-with-logits", f"{feeder.name} feeds "
                              f"{loss.name}, which applies {applies} itself: the output is "
                              f"squashed twice. Delete {feeder.name}, or use BCELoss.",
@@ -81,7 +82,7 @@ def sigmoid_before_bce_with_logits(a: Analysis):
 
 
 def bce_without_sigmoid(a: Analysis):
-    for feeder, loss in _fed_losses(a, Prediction.BINARY_PROBABILITY):
+    for feeder, loss, _ in _fed_losses(a, Prediction.BINARY_PROBABILITY):
         if not _within(feeder.spec.output_range, 0.0, 1.0):
             yield Diagnostic(WARNING, "bce-without-sigmoid", f"{loss.name} expects "
                              f"probabilities in (0, 1), but {feeder.name} can output any "
@@ -90,7 +91,7 @@ def bce_without_sigmoid(a: Analysis):
 
 
 def nll_without_log_softmax(a: Analysis):
-    for feeder, loss in _fed_losses(a, Prediction.LOG_PROBABILITIES):
+    for feeder, loss, _ in _fed_losses(a, Prediction.LOG_PROBABILITIES):
         if feeder.spec.produces != OutputKind.LOG_PROBABILITIES:
             yield Diagnostic(WARNING, "nll-without-log-softmax", f"{loss.name} expects "
                              f"log-probabilities, but {feeder.name} does not produce them. "
@@ -106,9 +107,9 @@ def _within(bounds, low: float, high: float) -> bool:
 def bounded_regression_output(a: Analysis):
     if a.info is None or a.info.is_classification:
         return
-    for loss in a.blocks_with_role(Role.LOSS):
+    for loss, spec in a.losses():
         feeder = upstream(a, loss.id)
-        if loss.spec.loss.target != LossTarget.REGRESSION or feeder is None:
+        if spec.target != LossTarget.REGRESSION or feeder is None:
             continue
         low, high = feeder.spec.output_range
         if low is None and high is None:
@@ -131,8 +132,8 @@ def _range_text(low, high) -> str:
 def mse_on_classification(a: Analysis):
     if a.info is None or not a.info.is_classification:
         return
-    for loss in a.blocks_with_role(Role.LOSS):
-        if loss.spec.loss.target == LossTarget.REGRESSION:
+    for loss, spec in a.losses():
+        if spec.target == LossTarget.REGRESSION:
             yield Diagnostic(WARNING, "mse-on-classification", f"{loss.name} is a regression "
                              f"loss, but {a.info.name} is a classification data set. It "
                              "trains against one-hot labels, but slowly; use CrossEntropyLoss.",

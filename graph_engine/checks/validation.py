@@ -8,11 +8,11 @@ raises: a problem in a check itself becomes an "internal" diagnostic.
 
 from __future__ import annotations
 
-from ..blocks.registry import LossTarget, PortKind, Role
+from ..blocks.registry import LossSpec, LossTarget, PortKind, Role
 from ..core.diagnostics import ERROR, WARNING, Diagnostic, DiagramError, sort_key
 from ..core.files import human_size
 from ..core.limits import MAX_TRAINING_MEMORY
-from ..model.diagram import Diagram
+from ..model.diagram import Block, Diagram
 from .analysis import Analysis, analyze
 
 
@@ -163,12 +163,11 @@ def check_dataset(a: Analysis):
 
 
 def check_loss_target(a: Analysis):
-    for block in a.blocks_with_role(Role.LOSS):
-        yield from _loss_against_data(a, block)
+    for block, loss in a.losses():
+        yield from _loss_against_data(a, block, loss)
 
 
-def _loss_against_data(a: Analysis, block):
-    loss = block.spec.loss
+def _loss_against_data(a: Analysis, block: Block, loss: LossSpec):
     features = a.features.get(block.id)
     if loss.target == LossTarget.BINARY and features not in (None, 1):
         yield Diagnostic(ERROR, "binary-loss-outputs", f"{block.name} compares one "

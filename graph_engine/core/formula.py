@@ -85,7 +85,21 @@ class Node:
 
     op: str
     args: tuple = ()
-    value: float | str | None = None
+    value: float | str | None = None  # a num node's number, a param node's name
+
+    @property
+    def number(self) -> float:
+        """The value of a ``num`` node."""
+        if not isinstance(self.value, float):
+            raise TypeError(f"a {self.op!r} node holds no number")
+        return self.value
+
+    @property
+    def name(self) -> str:
+        """The parameter a ``param`` node names."""
+        if not isinstance(self.value, str):
+            raise TypeError(f"a {self.op!r} node names no parameter")
+        return self.value
 
 
 @dataclass(frozen=True)
@@ -107,7 +121,7 @@ def _tokenize(text: str) -> list[_Token]:
     stripped_end = len(text.rstrip())
     while pos < stripped_end:
         match = _TOKEN.match(text, pos)
-        if not match or match.end() == pos:
+        if not match or match.end() == pos or match.lastgroup is None:
             bad = text[pos:].lstrip()[:1]
             col = pos + (len(text[pos:]) - len(text[pos:].lstrip()))
             raise FormulaError(f"unexpected character {bad!r}", col)
@@ -187,7 +201,7 @@ class _Parser:
         if self.peek().text == "**":
             token = self.take()
             exponent = self.unary(depth + 1)
-            if exponent.op == "num" and abs(exponent.value) > 64:
+            if exponent.op == "num" and abs(exponent.number) > 64:
                 raise FormulaError("exponents above 64 are not allowed", token.pos)
             return Node("**", (base, exponent))
         return base
@@ -305,7 +319,7 @@ def _check_constants(node: Node) -> None:
 
 def _constant(node: Node):
     if node.op == "num":
-        return node.value
+        return node.number
     values = [_constant(arg) for arg in node.args]
     return -values[0] if node.op == "neg" else _BINARY[node.op](*values)
 
@@ -338,11 +352,11 @@ def evaluate(node: Node, x, params: dict):
 
     op, args = node.op, node.args
     if op == "num":
-        return node.value
+        return node.number
     if op == "x":
         return x
     if op == "param":
-        return params[node.value]
+        return params[node.name]
     values = [evaluate(arg, x, params) for arg in args]
     if op in _BINARY:
         return _BINARY[op](*values)
@@ -407,11 +421,11 @@ def to_source(node: Node, param_prefix: str = "self.") -> str:
 def _source(node: Node, prefix: str) -> tuple[str, int]:
     op = node.op
     if op == "num":
-        return _number_source(node.value), _PRECEDENCE["atom"]
+        return _number_source(node.number), _PRECEDENCE["atom"]
     if op == "x":
         return "x", _PRECEDENCE["atom"]
     if op == "param":
-        return prefix + node.value, _PRECEDENCE["atom"]
+        return prefix + node.name, _PRECEDENCE["atom"]
     if op == "neg":
         inner, prec = _source(node.args[0], prefix)
         return "-" + _wrap(inner, prec, _PRECEDENCE["neg"]), _PRECEDENCE["neg"]

@@ -7,6 +7,7 @@ needs to know without generating it (task, features, classes).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -136,7 +137,8 @@ def _iris(n: int, noise: float, rng):
 @dataclass(frozen=True)
 class _Entry:
     info: DatasetInfo
-    make: object
+    # (samples, noise, random generator) -> (x, y)
+    make: Callable[[int, float, np.random.Generator], tuple[np.ndarray, np.ndarray]]
     bounds: tuple[float, float, float, float] | None = (-6.0, 6.0, -6.0, 6.0)
     class_names: tuple[str, ...] = ()
     feature_names: tuple[str, ...] = ("x1", "x2")

@@ -154,7 +154,22 @@ def guess_task(cells: list[str]) -> str:
     return CLASSIFICATION if whole and len(set(values)) <= MAX_CLASSES_GUESS else REGRESSION
 
 
-def _prepare(source: CsvSource):
+@dataclass(frozen=True)
+class _Prepared:
+    """A CSV file read for training: its feature columns as x, its target as y."""
+
+    features: list[str]
+    task: str
+    x: np.ndarray  # float32, (N, features)
+    y: np.ndarray  # class indices (int64, N), or target values (float32, (N, 1))
+    classes: list[str]  # the class names in label order; empty for regression
+
+    def info(self, path: str) -> DatasetInfo:
+        return DatasetInfo("csv", self.task, len(self.features), len(self.classes), 1,
+                           f"CSV file {os.path.basename(path)}")
+
+
+def _prepare(source: CsvSource) -> _Prepared:
     table = read_table(source.path)
     features, target = _columns(table, source)
     column = table.column(target)
@@ -170,7 +185,7 @@ def _prepare(source: CsvSource):
     else:
         class_names = []
         y = _numeric(table, source.path, target)[:, None].astype(np.float32)
-    return features, target, task, x.astype(np.float32), y, class_names
+    return _Prepared(features, task, x.astype(np.float32), y, class_names)
 
 
 def _class_key(name: str):
@@ -191,18 +206,17 @@ def csv_info(source: CsvSource) -> DatasetInfo:
                            f"({error.strerror or error})") from None
     key = (source, stat.st_mtime_ns, stat.st_size)
     if key not in _INFO_CACHE:
-        features, _, task, _, _, classes = _prepare(source)
-        _INFO_CACHE[key] = DatasetInfo("csv", task, len(features), len(classes), 1,
-                                       f"CSV file {os.path.basename(source.path)}")
+        _INFO_CACHE[key] = _prepare(source).info(source.path)
     return _INFO_CACHE[key]
 
 
 def load_csv(spec: DatasetSpec) -> Dataset:
     source = spec.csv
-    features, target, task, x, y, classes = _prepare(source)
-    info = DatasetInfo("csv", task, len(features), len(classes), 1,
-                       f"CSV file {os.path.basename(source.path)}")
-    data = split(info, x, y, spec.seed, spec.train_ratio, features, classes)
+    if source is None:  # DatasetSpec refuses the name "csv" without its settings
+        raise DatasetError("a CSV data set needs its csv settings (path, columns)")
+    read = _prepare(source)
+    data = split(read.info(source.path), read.x, read.y, spec.seed, spec.train_ratio,
+                 read.features, read.classes)
     if source.standardize:
         # in float64: the squares of values near float32's limit overflow in float32
         mean = data.x_train.mean(axis=0, dtype=np.float64)

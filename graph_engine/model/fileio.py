@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
-from typing import cast
 
 from ..core import limits
 from ..core.files import FileLimitError, check_path, read_bounded, write_atomic
@@ -43,7 +43,7 @@ BLOCK_KEYS = {"id", "type", "name", "params", "position"}
 WIRE_KEYS = {"from", "to"}
 
 # version -> function upgrading a document of that version by one step
-MIGRATIONS: dict[int, object] = {}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
 
 
 class DiagramFileError(ValueError):
@@ -207,7 +207,7 @@ class DocumentRecord:
     description: str
     blocks: list[BlockRecord]
     wires: list[Wire]
-    dataset: object
+    dataset: DatasetSpec | None
     training: TrainingSettings
 
 
@@ -225,7 +225,8 @@ def _read_document(doc: dict) -> DocumentRecord:
     )
 
 
-def _keys(record: object, allowed: set, required: set, where: str) -> None:
+def _keys(record: object, allowed: set, required: set, where: str) -> dict:
+    """``record``, a JSON object with the ``required`` keys and only ``allowed`` ones."""
     if not isinstance(record, dict):
         raise DiagramFileError(f"{where} must be a JSON object")
     missing = sorted(required - record.keys())
@@ -237,6 +238,7 @@ def _keys(record: object, allowed: set, required: set, where: str) -> None:
                                f"{_quote(missing)}{instead}")
     if extra:
         raise DiagramFileError(f"{where} has an unknown key {_quote(extra[:1])} {allowed_text}")
+    return record
 
 
 def _quote(keys: list[str]) -> str:
@@ -264,9 +266,9 @@ def _checked(check, value: object, *args):
         raise DiagramFileError(str(error)) from None
 
 
-def _read_block(record: object, index: int) -> BlockRecord:
+def _read_block(value: object, index: int) -> BlockRecord:
     where = f"block {index + 1}"
-    _keys(record, BLOCK_KEYS, {"id", "type"}, where)
+    record = _keys(value, BLOCK_KEYS, {"id", "type"}, where)
     block_id = _checked(values.block_id, record["id"], f"{where}: \"id\"")
     where = f"block {block_id!r}"
     params = record.get("params", {})
@@ -280,9 +282,9 @@ def _read_block(record: object, index: int) -> BlockRecord:
                          f"{where}: \"position\""))
 
 
-def _read_wire(record: object, index: int) -> Wire:
+def _read_wire(value: object, index: int) -> Wire:
     where = f"wire {index + 1}"
-    _keys(record, WIRE_KEYS, WIRE_KEYS, where)
+    record = _keys(value, WIRE_KEYS, WIRE_KEYS, where)
     ends = []
     for key in ("from", "to"):
         end = record[key]
@@ -294,7 +296,7 @@ def _read_wire(record: object, index: int) -> Wire:
     return Wire(*ends)
 
 
-def _read_dataset(value: object):
+def _read_dataset(value: object) -> DatasetSpec | None:
     """The data set record: a built-in name, or an object read key by key like a
     block, with its "csv" sub-record likewise; values are checked by the spec."""
     if value is None or isinstance(value, str):
@@ -317,7 +319,7 @@ def _read_csv_source(value: object) -> CsvSource:
         raise DiagramFileError(f"{where}: {error}") from None
 
 
-def _dataset_spec(value):
+def _dataset_spec(value: object) -> DatasetSpec | None:
     try:
         return as_dataset_spec(value)
     except (TypeError, ValueError) as error:
@@ -335,8 +337,7 @@ def _read_training(value: object) -> TrainingSettings:
 def _record(value: object, record_type, required: set[str], where: str) -> dict:
     """``value`` as a JSON object with the keys ``record_type`` declares (its
     dataclass fields), ``required`` among them; else DiagramFileError."""
-    _keys(value, {f.name for f in fields(record_type)}, required, where)
-    return dict(cast(dict, value))
+    return dict(_keys(value, {f.name for f in fields(record_type)}, required, where))
 
 
 def _checked_path(value: object, where: str) -> str:

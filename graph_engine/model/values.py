@@ -44,7 +44,7 @@ def description(value: object) -> str:
 
 def position(value: object, what: str = "a position") -> tuple[float, float]:
     """Two finite numbers, rounded as they are saved, each within ±MAX_POSITION."""
-    try:
+    try:  # any pair unpacks (a list, a tuple, an array); the rest raises, caught below
         x, y = value  # type: ignore[misc]
         return _coordinate(x), _coordinate(y)  # type: ignore[has-type]
     except (TypeError, ValueError):

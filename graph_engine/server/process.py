@@ -16,9 +16,13 @@ import sys
 import threading
 import time
 import traceback
+from typing import TYPE_CHECKING
 
 from . import frames
 from .protocol import Command, ProtocolError, Reason, Reply, Status, read_command, reply
+
+if TYPE_CHECKING:  # torch is imported once the process has said hello
+    from ..training.trainer import Trainer
 
 EOF = object()  # queued by the reader when stdin ends: the editor is gone
 SEND_INTERVAL = 0.03  # seconds between history batches while running
@@ -41,7 +45,7 @@ class Server:
     def __init__(self, out) -> None:
         self.out = out
         self.inbox: queue.Queue = queue.Queue()
-        self.trainer = None
+        self.trainer: Trainer | None = None
         self.run = 0  # the editor's number for the run this process holds
         self.probes: dict = {}
         self.pending_rows: list = []
@@ -64,10 +68,11 @@ class Server:
                   run=self.run)
 
     def flush_rows(self) -> None:
-        if self.pending_rows:
+        """Send the rows of the run held now; without a run there are none to send."""
+        if self.pending_rows and self.trainer is not None:
             self.send(Reply.HISTORY, run=self.run, epoch=self.trainer.epoch,
                       rows=self.pending_rows)
-            self.pending_rows = []
+        self.pending_rows = []
 
     def run_probes(self) -> None:
         from ..training.probes import run_probe
@@ -78,7 +83,7 @@ class Server:
         self.send(Reply.PROBES, run=self.run, epoch=self.trainer.epoch, results=results)
         self.last_probe = time.perf_counter()
 
-    def _trainer(self):
+    def _trainer(self) -> Trainer:
         if self.trainer is None:
             raise Refused(Reason.NO_RUN, "There is no network yet: press play to compile it.")
         return self.trainer
@@ -107,6 +112,7 @@ class Server:
         from ..training.trainer import Trainer
 
         self.running, self.run, self.trainer = False, run, None
+        self.pending_rows = []  # rows of the run before: never stamped with this one
         self.status(Status.PREPARING, "Compiling the network and loading the data…")
         torch.set_num_threads(1)
         training = _settings(settings)
@@ -212,7 +218,7 @@ class Server:
         from ..training.trainer import TrainingDiverged
 
         try:
-            metrics = self.trainer.run_epoch()
+            metrics = self._trainer().run_epoch()
         except TrainingDiverged as error:
             self.flush_rows()
             self.running = False
@@ -241,7 +247,7 @@ class Server:
             return
         self.flush_rows()
         if self.remaining <= 0:
-            self.stop(Status.FINISHED, f"Finished {self.trainer.epoch} epochs.")
+            self.stop(Status.FINISHED, f"Finished {self._trainer().epoch} epochs.")
         elif time.perf_counter() - self.last_probe >= PROBE_INTERVAL:
             self.run_probes()
 

@@ -16,7 +16,9 @@ it no longer shows, so no view can draw another document's numbers.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
+
+_E = TypeVar("_E", bound=Enum)
 
 
 class _Name(str, Enum):
@@ -131,7 +133,7 @@ def read_reply(message: object) -> tuple[Reply, dict]:
     return kind, _fields(message, _REPLY_FIELDS[kind], kind.value)
 
 
-def _member(enum: type[_Name], value: object, what: str):
+def _member(enum: type[_E], value: object, what: str) -> _E:
     try:
         return enum(value)
     except ValueError:

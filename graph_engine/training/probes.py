@@ -7,6 +7,7 @@ the results. Every probe evaluates the model in eval mode without gradients.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,7 +141,8 @@ def state_dict(trainer: Trainer) -> dict:
     return {"epoch": trainer.epoch, "weights": weights_}
 
 
-PROBES = {
+# Each probe takes the trainer and its own keyword arguments.
+PROBES: dict[str, Callable[..., dict | None]] = {
     "boundary": boundary,
     "activation": activation,
     "units": units,

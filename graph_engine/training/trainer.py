@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from ..build.compiler import CompiledNet, compile
+from ..build.compiler import CompiledNet
+from ..build.compiler import compile as compile_diagram
 from ..data import datasets as datasets_mod
 from ..data.datasets import Dataset
 from ..model.diagram import Diagram
@@ -63,8 +64,10 @@ class Tensors:
 
 def to_tensors(net: CompiledNet, data: Dataset) -> Tensors:
     info, loss = data.info, net.loss_spec
+    if loss is None:  # the targets take the form the loss reads
+        raise ValueError("the diagram has no loss, so it cannot train: add a loss block")
 
-    def target(y):
+    def target(y: np.ndarray) -> torch.Tensor:
         return prepare_target(y, loss, info.is_classification, info.outputs)
 
     return Tensors(torch.as_tensor(data.x_train), target(data.y_train),
@@ -176,8 +179,9 @@ class Trainer:
         stop, short = len(x), len(x) % size
         if 0 < short < self._min_batch and stop > short:
             stop -= short  # a last batch too small for a block (BatchNorm: one sample)
-        if self._fast_applies():
-            self._fast.epoch(x[:stop].split(size), y[:stop].split(size))
+        fast = self._fast
+        if fast is not None and self._fast_applies():
+            fast.epoch(x[:stop].split(size), y[:stop].split(size))
             return
         model, loss_fn, optimizer = self.model, self.loss_fn, self.optimizer
         penalty = self._penalty if (self.settings.l1 or self.settings.l2) else None
@@ -200,9 +204,10 @@ class Trainer:
     def _output(self, x: torch.Tensor) -> torch.Tensor:
         return self._fast.forward(x) if self._fast is not None else self.model(x)
 
-    def _penalty(self) -> torch.Tensor:
+    def _penalty(self) -> torch.Tensor | float:
+        """The L1 and L2 penalty on the weight matrices (0.0 when there are none)."""
         l1, l2 = self.settings.l1, self.settings.l2
-        total = 0.0
+        total: torch.Tensor | float = 0.0
         for weight in self._weights:
             if l1:
                 total = total + l1 * weight.abs().sum()
@@ -252,8 +257,7 @@ class Trainer:
         for block_id, ps in params.items():
             chunk = [g for g in grads[index:index + len(ps)] if g is not None]
             index += len(ps)
-            norms[block_id] = float(torch.sqrt(sum((g * g).sum() for g in chunk))) if chunk \
-                else 0.0
+            norms[block_id] = _norm(chunk) if chunk else 0.0
         return norms
 
     def predict(self, x: np.ndarray) -> np.ndarray:
@@ -272,6 +276,12 @@ class Trainer:
             out = self.model(torch.as_tensor(np.asarray(x, dtype=np.float32)))
         self.model.train()
         return predicted_classes(out, self.net.loss_spec).numpy()
+
+
+def _norm(grads: list[torch.Tensor]) -> float:
+    """The 2-norm of several gradients together, summed in order as ``sum`` would."""
+    squares = [(g * g).sum() for g in grads]
+    return float(torch.sqrt(sum(squares[1:], squares[0])))
 
 
 def diverged_message(settings: TrainingSettings, epoch: int, quantity: str = "loss") -> str:
@@ -321,7 +331,7 @@ def train(diagram: Diagram, dataset=None, epochs: int | None = None, seed: int |
     torch.set_num_threads(1)
     work, settings = resolve(diagram, dataset, epochs=epochs, seed=seed, optimizer=optimizer,
                              lr=lr, batch_size=batch_size, l1=l1, l2=l2)
-    net = compile(work, seed=settings.seed)
+    net = compile_diagram(work, seed=settings.seed)
     data = datasets_mod.load(work.dataset)
     trainer = Trainer(net, data, settings, track_gradients=track_gradients)
     stopped = diverged = None

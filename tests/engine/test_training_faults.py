@@ -226,6 +226,28 @@ def test_a_bad_command_is_reported_and_the_process_keeps_serving(message):
     assert worker.statuses()[-1]["status"] == "paused"
 
 
+def test_rows_of_a_run_that_failed_are_not_sent_as_the_next_runs(monkeypatch):
+    worker = Worker()
+    d = relu_net()
+    worker.command(cmd="prepare", diagram=dumps(d), settings=d.training.to_dict(), run=1)
+    worker.command(cmd="run", epochs=10)
+    run_epoch, calls = worker.server.trainer.run_epoch, []
+
+    def second_fails():
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("broken")
+        return run_epoch()
+
+    monkeypatch.setattr(worker.server.trainer, "run_epoch", second_fails)
+    worker.server._safely(worker.server.train_a_little)  # one row kept, then the failure
+    assert worker.statuses()[-1]["status"] == "failed"
+    worker.command(cmd="prepare", diagram=dumps(d), settings=d.training.to_dict(), run=2)
+    worker.command(cmd="step")
+    history = [m for m in worker.messages() if m["type"] == "history"]
+    assert [(m["run"], len(m["rows"])) for m in history] == [(2, 1)]
+
+
 def test_divergence_is_flagged_in_the_status_for_the_training_lints():
     worker = Worker()
     d = relu_net()

@@ -20,6 +20,8 @@ optimizer, so either path can take over from the other between epochs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
 from torch import Tensor, nn
 
@@ -47,8 +49,7 @@ class FastPath:
         self.modules, self.loss_grad = modules, loss_grad
         self.linears = [m for m in modules if type(m) is nn.Linear]
         self.first = modules.index(self.linears[0])  # nothing before it needs a gradient
-        self.activations = {i: kernels.activation(m) for i, m in enumerate(modules)
-                            if type(m) is not nn.Linear}
+        self.activations = _activation_kernels(modules)
         self._update: Update | None = None
 
     def params(self) -> list[Tensor]:
@@ -94,11 +95,13 @@ class FastPath:
                 x = f(x)
         return x
 
-    def epoch(self, xs: list[Tensor], ys: list[Tensor]) -> None:
+    def epoch(self, xs: Sequence[Tensor], ys: Sequence[Tensor]) -> None:
         """One optimizer step per batch; :meth:`applies` said yes just before."""
         forward, backward = self.program()
         order = range(len(forward) - 1, self.first - 1, -1)
         loss_grad, update = self.loss_grad, self._update
+        if update is None:
+            raise RuntimeError("FastPath.epoch runs only after applies() said yes")
         try:
             with torch.no_grad():
                 for x, y in zip(xs, ys, strict=True):
@@ -113,6 +116,19 @@ class FastPath:
                     update(grads)
         finally:
             update.end()
+
+
+def _activation_kernels(modules: list[nn.Module]) -> dict[int, kernels.Activation]:
+    """The kernels of every layer but the Linear ones, by position in the chain."""
+    found = {}
+    for index, module in enumerate(modules):
+        if type(module) is nn.Linear:
+            continue
+        kernel = kernels.activation(module)
+        if kernel is None:  # build() asks first: None means no FastPath
+            raise ValueError(f"the fast path does not cover {type(module).__name__}")
+        found[index] = kernel
+    return found
 
 
 def _same(a: list, b: list) -> bool:

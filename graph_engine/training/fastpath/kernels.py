@@ -106,7 +106,8 @@ def _softmax(m: nn.Softmax) -> Activation | None:
                       lambda g, x, y, _: SOFTMAX_BACKWARD(g, y, 1, x.dtype))
 
 
-ACTIVATIONS: dict[type, Callable[[nn.Module], Activation | None]] = {
+# Each factory takes a module of the class it is filed under, which a dict's type cannot say.
+ACTIVATIONS: dict[type[nn.Module], Callable[..., Activation | None]] = {
     nn.ReLU: _relu, nn.LeakyReLU: _leaky_relu, nn.Tanh: _tanh, nn.Sigmoid: _sigmoid,
     nn.ELU: _elu, nn.GELU: _gelu, nn.SiLU: _silu, nn.Softplus: _softplus,
     nn.LogSoftmax: _log_softmax, nn.Softmax: _softmax,
@@ -179,7 +180,8 @@ def _huber(m: nn.HuberLoss, one: Tensor) -> LossGrad:
     return lambda out, y: HUBER_BACKWARD(one, out, y, MEAN, delta)
 
 
-LOSSES: dict[type, Callable[[nn.Module, Tensor], LossGrad | None]] = {
+# Each factory takes a loss module of the class it is filed under, and the tensor 1.
+LOSSES: dict[type[nn.Module], Callable[..., LossGrad | None]] = {
     nn.CrossEntropyLoss: _cross_entropy, nn.NLLLoss: _nll,
     nn.BCEWithLogitsLoss: _bce_with_logits, nn.BCELoss: _bce, nn.MSELoss: _mse,
     nn.HuberLoss: _huber,

@@ -47,10 +47,10 @@ class Momentum(Update):
         self.momentum = self.group["momentum"]
         self.keep = 1 - self.group["dampening"]
         self.state = self.states()
-        buffers = [s.get("momentum_buffer") for s in self.state]
-        if any(b is None for b in buffers) and not all(b is None for b in buffers):
+        buffers = [s["momentum_buffer"] for s in self.state if s.get("momentum_buffer") is not None]
+        if buffers and len(buffers) < len(self.state):  # some parameters have one, some not
             return False
-        self.buffers = None if buffers[0] is None else buffers
+        self.buffers: list[Tensor] | None = buffers or None
         return super().begin()
 
     def __call__(self, grads):
