@@ -40,3 +40,13 @@ def window(qtbot):
     win.document.undo_stack.setClean()
     win.close()
     win.deleteLater()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def background_tasks_finish():
+    """Background work (an activation curve importing torch) must end before the
+    interpreter does, or it dies half-way with tracebacks nobody asked for."""
+    yield
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(30_000)
