@@ -19,7 +19,7 @@ from ..core.events import Event
 from ..data.spec import DatasetSpec, as_dataset_spec
 from . import values
 from .invariants import check_diagram
-from .parts import Block, Removed, Wire, WireError
+from .parts import Block, Checked, Removed, Wire, WireError
 from .settings import TrainingSettings
 from .wiring import describe_wire, plan_wire
 
@@ -71,22 +71,12 @@ class Diagram:
     def has_wire(self, wire: Wire) -> bool:
         return wire in self._wire_set
 
-    # ------------------------------------------------------------ texts
-    @property
-    def title(self) -> str:
-        return self._title
-
-    @title.setter
-    def title(self, value: str) -> None:
-        self._title = values.title(value)
-
-    @property
-    def description(self) -> str:
-        return self._description
-
-    @description.setter
-    def description(self, value: str) -> None:
-        self._description = values.description(value)
+    # ------------------------------------------------------------ texts and settings
+    # Each value is checked on its way in; the settings announce their change.
+    title = Checked(values.title)
+    description = Checked(values.description)
+    dataset = Checked(as_dataset_spec, announce=True)
+    training = Checked(values.training_settings, announce=True)
 
     def lint(self) -> None:
         """Check the model's own bookkeeping (wire index, ports, params,
@@ -236,27 +226,6 @@ class Diagram:
         if len(self._wires) + wires > limits.MAX_WIRES:
             raise WireError(f"a diagram holds at most {limits.MAX_WIRES} wires "
                             f"(this one has {len(self._wires)})")
-
-    # ------------------------------------------------------------ settings
-    @property
-    def dataset(self) -> DatasetSpec | None:
-        return self._dataset
-
-    @dataset.setter
-    def dataset(self, value) -> None:
-        self._dataset = as_dataset_spec(value)
-        self._emit(self.settings_changed)
-
-    @property
-    def training(self) -> TrainingSettings:
-        return self._training
-
-    @training.setter
-    def training(self, value: TrainingSettings) -> None:
-        if not isinstance(value, TrainingSettings):
-            raise ValueError("training settings must be a TrainingSettings")
-        self._training = value
-        self._emit(self.settings_changed)
 
     def _emit(self, event: Event, *args) -> None:
         event.emit(*args)

@@ -5,9 +5,9 @@ Shared by the Diagram and its wiring rules, so neither has to import the other.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from ..blocks import catalogue  # noqa: F401  (registers the block types)
 from ..blocks.registry import REGISTRY, BlockSpec
@@ -67,3 +67,28 @@ class WireIndex(Protocol):
     def has_wire(self, wire: Wire) -> bool: ...
 
     def wires_into(self, block_id: str, port: str | None = None) -> list[Wire]: ...
+
+
+T = TypeVar("T")
+
+
+class Checked(Generic[T]):
+    """An attribute whose every value passes ``check`` (which may convert it, or
+    raise ValueError); with ``announce`` its owner emits ``settings_changed``."""
+
+    def __init__(self, check: Callable[[Any], T], announce: bool = False) -> None:
+        self.check, self.announce = check, announce
+        self.slot = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, owner_object: Any, owner: type | None = None) -> T:
+        if owner_object is None:  # looked up on the class: the attribute itself
+            return self  # type: ignore[return-value]
+        return getattr(owner_object, self.slot)
+
+    def __set__(self, owner_object: Any, value: Any) -> None:
+        setattr(owner_object, self.slot, self.check(value))
+        if self.announce:
+            owner_object._emit(owner_object.settings_changed)

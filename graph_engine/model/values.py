@@ -15,6 +15,7 @@ from numbers import Real
 
 from ..core import limits
 from ..core.text import checked_id, checked_text
+from .settings import TrainingSettings
 
 
 def block_id(value: object, what: str = "a block id") -> str:
@@ -40,6 +41,12 @@ def title(value: object) -> str:
 
 def description(value: object) -> str:
     return checked_text(value, "the description", limits.MAX_DESCRIPTION, multiline=True)
+
+
+def training_settings(value: object) -> TrainingSettings:
+    if not isinstance(value, TrainingSettings):
+        raise ValueError("training settings must be a TrainingSettings")
+    return value
 
 
 def position(value: object, what: str = "a position") -> tuple[float, float]:
