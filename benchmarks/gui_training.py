@@ -56,7 +56,7 @@ def measure(seconds: float, samples: int = 500) -> dict:
     ui = window.training
     controller = ui.controller
     window.document.replace(playground_diagram(samples, epochs=1_000_000))
-    controller.warm_up()
+    controller.process.start()
     ui.toolbar.play.trigger()
     wait(app, 120, until=lambda: controller.state.epoch > 0)
     wait(app, min(1.0, seconds))  # past the first frames

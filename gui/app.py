@@ -62,7 +62,7 @@ def main(argv: list[str]) -> int:
         QTimer.singleShot(0, functools.partial(report_startup, app, window))
     QTimer.singleShot(0, window.recovery.offer)  # unsaved work from a crashed session?
     # Load torch in the training process while the student starts drawing.
-    QTimer.singleShot(300, window.training.controller.warm_up)
+    QTimer.singleShot(300, window.training.controller.process.start)  # torch loads early
     status = app.exec()
     window.training.shutdown()
     tasks.abandon()

@@ -39,7 +39,7 @@ class Exports(QObject):
         self.python_action.triggered.connect(lambda checked=False: self.export_python())
         window.export_menu.addAction(self.onnx_action)
         window.export_menu.addAction(self.python_action)
-        hub.controller.file_done.connect(self._file_done)
+        hub.controller.files.file_done.connect(self._file_done)
         self.busy = False
 
     def _status(self, text: str, ms: int = 8000) -> None:
@@ -97,7 +97,7 @@ class Exports(QObject):
             return
         self.busy = True
         self._status("Exporting the ONNX model…", 0)
-        self.hub.controller.export_onnx(path)
+        self.hub.controller.files.export_onnx(path)
 
     def _file_done(self, ok: bool, message: str) -> None:
         self.busy = False

@@ -25,6 +25,7 @@ from graph_engine.model.fileio import dumps, to_dict
 from graph_engine.server.protocol import Command, Reason, Status
 
 from ..editor.document import Document
+from .files import TrainingFiles
 from .process import TrainingProcess
 
 FRAME_MS = 40  # views redraw at most this often (25 Hz), however fast results come
@@ -65,47 +66,104 @@ class TrainingState:
     prepared: bool = False
     diverged: bool = False  # the run stopped on a NaN or infinite loss or weights
 
+    def accept_prepared(self, run: int, data: dict) -> bool:
+        """Take the run's data set description; False if it is another run's."""
+        if run != self.run:
+            return False
+        self.prepared = True
+        self.info = DatasetInfo(data["name"], data["task"], data["features"], data["classes"],
+                                data["targets"], data["description"])
+        self.fingerprint = data["fingerprint"]
+        return True
+
+    def accept_history(self, run: int, epoch: int, rows: list) -> bool:
+        if run != self.run:
+            return False
+        self.history.extend(rows)
+        self.epoch = epoch
+        return True
+
+    def accept_probes(self, run: int, epoch: int, results: dict) -> bool:
+        if run != self.run:
+            return False
+        self.probes.update(results)
+        self.probe_epoch = epoch
+        return True
+
+
+class Pacer(QObject):
+    """Turns a stream of arrivals into redraws at most once a frame."""
+
+    due = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.now)
+        self._last = 0.0
+
+    def soon(self) -> None:
+        if not self._timer.isActive():
+            wait = FRAME_MS - (time.perf_counter() - self._last) * 1000
+            self._timer.start(max(0, int(wait)))
+
+    def now(self) -> None:
+        self._timer.stop()
+        self._last = time.perf_counter()
+        self.due.emit()
+
+
+def refusal(diagram, has_errors: bool) -> tuple[Refusal, str] | None:
+    """Why ``diagram`` cannot train, or None when it can."""
+    if has_errors:
+        return Refusal.ERRORS, ("The diagram has errors, so it cannot train: fix the problems "
+                                "listed in the Problems panel first.")
+    if diagram.dataset is None:
+        return Refusal.NO_DATASET, "Choose a data set in the Data panel first."
+    if not any(b.spec.is_loss for b in diagram.blocks):
+        return Refusal.NO_LOSS, ("The diagram has no loss, so there is nothing to minimise: "
+                                 "add a loss block (e.g. CrossEntropyLoss) and wire the output "
+                                 "into it.")
+    return None
+
+
+def epochs_to_run(limit: int, epoch: int) -> int:
+    """Up to the diagram's epoch limit; on a finished run, as many again."""
+    return limit - epoch if epoch < limit else limit
+
 
 class TrainingController(QObject):
     progressed = Signal()  # new history or probe results of the current run
     status_changed = Signal(str, str)  # status shown, message
     refused = Signal(object, str)  # Refusal, what to tell the student
     run_changed = Signal(int)  # a new run: views forget what they drew
-    file_done = Signal(bool, str)  # weights saved or loaded, a model exported
 
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
         self.document = document
         self.state = TrainingState()
-        self.process = TrainingProcess(self)
-        self._connect_process()
+        self.process = process = TrainingProcess(self)
+        process.status.connect(self._status)
+        process.prepared.connect(self._prepared)
+        # a result of the current run is drawn at the next frame; another run's is dropped
+        process.history.connect(lambda *reply: self.state.accept_history(*reply)
+                                and self.pacer.soon())
+        process.probes.connect(lambda *reply: self.state.accept_probes(*reply)
+                               and self.pacer.soon())
+        process.crashed.connect(self._crashed)
+        self.files = TrainingFiles(self)
         QCoreApplication.instance().aboutToQuit.connect(self.shutdown)
         self.probes: dict = {}
         self._signature: str | None = None  # of the network the process holds
         self._after_prepare = None  # what to do once prepared
         self._wants_run = False  # play pressed, and the run not over yet
         self._run_seq: int | None = None  # sequence number of the last run command
-        self._loading_run: int | None = None  # the run Load Weights will start
         self._runs = 0
-        self._frame = QTimer(self)
-        self._frame.setSingleShot(True)
-        self._frame.timeout.connect(self._emit_progress)
-        self._last_frame = 0.0
+        self.pacer = Pacer(self)
+        self.pacer.due.connect(self.progressed)
         document.analysed.connect(self._diagram_changed)
         document.diagram_replaced.connect(self._diagram_replaced)
-
-    def _connect_process(self) -> None:
-        process = self.process
-        process.status.connect(self._status)
-        process.prepared.connect(self._prepared)
-        process.history.connect(self._history)
-        process.probes.connect(self._probes)
-        process.file_done.connect(self._file_done)
-        process.crashed.connect(self._crashed)
-
-    def warm_up(self) -> None:
-        """Start the training process early, so torch is loaded before play."""
-        self.process.start()
 
     # ------------------------------------------------------------ commands
     @property
@@ -124,15 +182,15 @@ class TrainingController(QObject):
     def play(self) -> bool:
         if self.running:
             return True
-        if not self._can_train():
+        if not self.can_train():
             return False
         self._wants_run, self._run_seq = True, None
-        self._when_prepared(self._send_run)
+        self.when_prepared(self._send_run)
         self._show_status()
         return True
 
     def _send_run(self) -> None:
-        epochs = self._epochs_to_run()
+        epochs = epochs_to_run(self.document.diagram.training.epochs, self.state.epoch)
         self.state.target = self.state.epoch + epochs
         self._run_seq = self.process.send(Command.RUN, epochs=epochs)
 
@@ -148,14 +206,14 @@ class TrainingController(QObject):
         self.pause() if self.running else self.play()
 
     def step(self) -> bool:
-        if self.running or not self._can_train():
+        if self.running or not self.can_train():
             return False
-        self._when_prepared(lambda: self.process.send(Command.STEP))
+        self.when_prepared(lambda: self.process.send(Command.STEP))
         return True
 
     def reset(self) -> None:
         self.pause()
-        self._new_run()
+        self.start_run()
         if self._needs_prepare():
             self._signature = None
             return
@@ -177,89 +235,52 @@ class TrainingController(QObject):
         if self.process.alive:
             self.process.send(Command.PROBES, probes=self.probes)
 
-    def save_weights(self, path: str) -> None:
-        self.pause()
-        if not self.current:
-            self.file_done.emit(False, "Train the network first: there are no trained "
-                                "weights of the network on screen yet.")
-            return
-        self.process.send(Command.SAVE_WEIGHTS, path=path, title=self.document.diagram.title)
-
-    def load_weights(self, path: str) -> bool:
-        if self.running or not self._can_train():
-            return False
-
-        def load() -> None:
-            self._runs += 1
-            self._loading_run = self._runs
-            self.process.send(Command.LOAD_WEIGHTS, path=path, run=self._runs)
-
-        self._when_prepared(load)
-        return True
-
-    def export_onnx(self, path: str) -> None:
-        """The training process writes the model: the trained weights when it holds
-        a run of the network on screen, else the seed's initial weights."""
-        diagram = "" if self.current else dumps(self.document.diagram)
-        self.process.send(Command.EXPORT_ONNX, path=path, diagram=diagram)
-
     def shutdown(self) -> None:
-        self._frame.stop()
+        self.pacer.blockSignals(True)
         self.process.stop()
 
     # ------------------------------------------------------------ runs
-    def _new_run(self, number: int | None = None) -> None:
+    def next_run(self) -> int:
+        """A number for a new run (what Load Weights asks the process to start)."""
+        self._runs += 1
+        return self._runs
+
+    def start_run(self, number: int | None = None) -> None:
         """Forget the run on screen; results of any other run are dropped."""
         if number is None:
-            self._runs += 1
-            number = self._runs
+            number = self.next_run()
         info, fingerprint, prepared = self.state.info, self.state.fingerprint, \
             self.state.prepared
         self.state = TrainingState(run=number, status=self.state.status,
                                    info=info, fingerprint=fingerprint, prepared=prepared)
         self.run_changed.emit(number)
-        self._emit_progress()
+        self.pacer.now()
 
-    def _can_train(self) -> bool:
-        document = self.document
-        document.refresh()
-        if document.has_errors:
-            self.refused.emit(Refusal.ERRORS, "The diagram has errors, so it cannot train: "
-                              "fix the problems listed in the Problems panel first.")
-            return False
-        if document.diagram.dataset is None:
-            self.refused.emit(Refusal.NO_DATASET, "Choose a data set in the Data panel first.")
-            return False
-        if not any(b.spec.is_loss for b in document.diagram.blocks):
-            self.refused.emit(Refusal.NO_LOSS, "The diagram has no loss, so there is nothing "
-                              "to minimise: add a loss block (e.g. CrossEntropyLoss) and wire "
-                              "the output into it.")
-            return False
-        return True
+    def can_train(self) -> bool:
+        self.document.refresh()
+        why = refusal(self.document.diagram, self.document.has_errors)
+        if why is not None:
+            self.refused.emit(*why)
+        return why is None
 
     def _needs_prepare(self) -> bool:
         return self._signature != network_signature(self.document.diagram) or \
             not self.state.prepared or not self.process.alive
 
-    def _when_prepared(self, then) -> None:
+    def when_prepared(self, then) -> None:
+        """Run ``then()`` once the process holds a run of the network on screen."""
         if not self._needs_prepare():
             then()
             return
         diagram = self.document.diagram
         self._signature = network_signature(diagram)
         self._after_prepare = then
-        self._new_run()
+        self.start_run()
         self.state.prepared, self.state.info = False, None
         self._set_status(Status.PREPARING, "Compiling the network and loading the data…")
         self.process.send(Command.PROBES, probes=self.probes)
         self.process.send(Command.PREPARE, diagram=dumps(diagram),
                           settings=diagram.training.to_dict(), run=self.state.run)
-
-    def _epochs_to_run(self) -> int:
-        """Up to the diagram's epoch limit; on a finished run, as many again."""
-        limit = self.document.diagram.training.epochs
-        epoch = self.state.epoch
-        return limit - epoch if epoch < limit else limit
 
     def _diagram_changed(self) -> None:
         if self._signature is None or \
@@ -269,7 +290,7 @@ class TrainingController(QObject):
         self.pause()
         self._signature = None  # the process's network is not the one on screen
         self.state.prepared = False
-        self._new_run()
+        self.start_run()
         if was_running:
             self.refused.emit(Refusal.EDITED, "Training stopped: the network or its data set "
                               "changed. Press play to train the new network from fresh "
@@ -279,7 +300,7 @@ class TrainingController(QObject):
         self.pause()
         self._signature = None
         self.state.prepared, self.state.info, self.state.fingerprint = False, None, ""
-        self._new_run()
+        self.start_run()
         self._set_status(Status.IDLE, "")
 
     # ------------------------------------------------------------ replies
@@ -294,37 +315,13 @@ class TrainingController(QObject):
             return
         self.state.diverged = reason == Reason.DIVERGED
         self._set_status(status, message)
-        self._schedule_progress()
+        self.pacer.soon()
 
     def _prepared(self, run: int, data: dict) -> None:
-        if run != self.state.run:
-            return
-        self.state.prepared = True
-        self.state.info = DatasetInfo(data["name"], data["task"], data["features"],
-                                      data["classes"], data["targets"], data["description"])
-        self.state.fingerprint = data["fingerprint"]
-        then, self._after_prepare = self._after_prepare, None
-        if then is not None:
-            then()
-
-    def _history(self, run: int, epoch: int, rows: list) -> None:
-        if run == self.state.run:
-            self.state.history.extend(rows)
-            self.state.epoch = epoch
-            self._schedule_progress()
-
-    def _probes(self, run: int, epoch: int, results: dict) -> None:
-        if run == self.state.run:
-            self.state.probes.update(results)
-            self.state.probe_epoch = epoch
-            self._schedule_progress()
-
-    def _file_done(self, ok: bool, message: str) -> None:
-        if self._loading_run is not None:
-            run, self._loading_run = self._loading_run, None
-            if ok:
-                self._new_run(run)
-        self.file_done.emit(ok, message)
+        if self.state.accept_prepared(run, data):
+            then, self._after_prepare = self._after_prepare, None
+            if then is not None:
+                then()
 
     def _crashed(self, detail: str) -> None:
         self._after_prepare = None
@@ -336,17 +333,6 @@ class TrainingController(QObject):
                           "play to start again." + (f" ({detail})" if detail else ""))
 
     # ------------------------------------------------------------ showing
-    def _schedule_progress(self) -> None:
-        """Redraw soon, at most once a frame, however fast results arrive."""
-        if not self._frame.isActive():
-            wait = FRAME_MS - (time.perf_counter() - self._last_frame) * 1000
-            self._frame.start(max(0, int(wait)))
-
-    def _emit_progress(self) -> None:
-        self._frame.stop()
-        self._last_frame = time.perf_counter()
-        self.progressed.emit()
-
     def _set_status(self, status: Status, message: str) -> None:
         self.state.status, self.state.message = status, message
         self._show_status()

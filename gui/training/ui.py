@@ -54,7 +54,7 @@ class TrainingUI(QObject):
         self.controller.progressed.connect(self.update_views)
         self.controller.run_changed.connect(self._run_changed)
         self.controller.refused.connect(self._refused)
-        self.controller.file_done.connect(self._file_done)
+        self.controller.files.file_done.connect(self._file_done)
 
     def _weights_menu(self) -> None:
         menu = self.window.file_menu
@@ -117,12 +117,12 @@ class TrainingUI(QObject):
             return
         path = dialogs.with_suffix(path, ".safetensors")
         if not output_refused(self.window, "Weights", path, "weights file"):
-            self.controller.save_weights(path)
+            self.controller.files.save_weights(path)
 
     def _load_weights(self) -> None:
         path = dialogs.open_path(self.window, "Load weights", file_filter=WEIGHTS_FILTER)
         if path:
-            self.controller.load_weights(path)
+            self.controller.files.load_weights(path)
 
     def _file_done(self, ok: bool, message: str) -> None:
         if ok:

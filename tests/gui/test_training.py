@@ -115,8 +115,8 @@ def test_save_weights_after_training(window, qtbot, tmp_path):
     window.training.toolbar.step.trigger()
     qtbot.waitUntil(lambda: controller.state.epoch == 1, timeout=30000)
     path = tmp_path / "w.safetensors"
-    with qtbot.waitSignal(controller.file_done, timeout=10000) as signal:
-        controller.save_weights(str(path))
+    with qtbot.waitSignal(controller.files.file_done, timeout=10000) as signal:
+        controller.files.save_weights(str(path))
     assert signal.args[0] is True and path.exists()
     net = ge.compile(two_layer())
     load_weights(net.model, path)

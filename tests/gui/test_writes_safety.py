@@ -90,7 +90,7 @@ def test_no_export_writes_over_the_diagram_or_its_data(writer, victim, window, o
     before = unchanged(opened)
     choose(monkeypatch, alias(opened[victim], SUFFIXES[writer]))
     sent = []
-    monkeypatch.setattr(window.training.controller, "save_weights", sent.append)
+    monkeypatch.setattr(window.training.controller.files, "save_weights", sent.append)
     WRITERS[writer](window)
     assert len(errors) == 1
     title, text = errors[0]
@@ -154,7 +154,7 @@ def test_weights_into_a_missing_folder_are_refused_before_asking_the_trainer(
         window, opened, errors, monkeypatch, tmp_path):
     choose(monkeypatch, tmp_path / "gone" / "w.safetensors")
     sent = []
-    monkeypatch.setattr(window.training.controller, "save_weights", sent.append)
+    monkeypatch.setattr(window.training.controller.files, "save_weights", sent.append)
     save_weights(window)
     assert sent == [] and errors and "does not exist" in errors[0][1]
 
