@@ -7,19 +7,15 @@ number of features themselves.
 
 from __future__ import annotations
 
-from enum import Enum
-
+from ..core.enums import StrEnum
 from .dataset import DatasetInfo
 
 
-class OutputView(str, Enum):
+class OutputView(StrEnum):
     BOUNDARY = "boundary"  # two inputs, classes: the decision regions over the plane
     HEATMAP = "heatmap"  # two inputs, a value: the prediction over the plane
     CURVE = "curve"  # one input, a value: the fitted curve through the points
     NONE = "none"  # no picture of the input space
-
-    def __str__(self) -> str:
-        return self.value
 
 
 def output_view(info: DatasetInfo) -> OutputView:

@@ -10,6 +10,7 @@ changes, each stamped with the run it belongs to.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import queue
 import sys
@@ -328,10 +329,7 @@ def internal_error(error: Exception) -> str:
 def describe_data(data) -> dict:
     """What the editor needs to know of the run's data set: its description and a
     fingerprint to check its own copy against (never the arrays themselves)."""
-    info = data.info
-    return {"name": info.name, "task": info.task, "features": info.features,
-            "classes": info.classes, "targets": info.targets,
-            "description": info.description, "fingerprint": data.fingerprint()}
+    return {"info": dataclasses.asdict(data.info), "fingerprint": data.fingerprint()}
 
 
 def _read_commands(stream, inbox: queue.Queue) -> None:

@@ -18,17 +18,12 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, TypeVar
 
+from ..core.enums import StrEnum
+
 _E = TypeVar("_E", bound=Enum)
 
 
-class _Name(str, Enum):
-    """An enum whose members are their own wire text: ``Status.RUNNING == "running"``."""
-
-    def __str__(self) -> str:
-        return self.value
-
-
-class Command(_Name):
+class Command(StrEnum):
     PREPARE = "prepare"  # diagram (file JSON), settings, run: compile and load the data
     RUN = "run"  # epochs: train that many more epochs
     PAUSE = "pause"
@@ -42,7 +37,7 @@ class Command(_Name):
     QUIT = "quit"
 
 
-class Reply(_Name):
+class Reply(StrEnum):
     HELLO = "hello"  # pid
     STATUS = "status"  # status, reason, message, seq, run
     PREPARED = "prepared"  # run, data: the data set's description and fingerprint
@@ -51,7 +46,7 @@ class Reply(_Name):
     FILE = "file"  # ok, message: a file was written or read (weights, ONNX)
 
 
-class Status(_Name):
+class Status(StrEnum):
     IDLE = "idle"
     PREPARING = "preparing"
     READY = "ready"
@@ -61,7 +56,7 @@ class Status(_Name):
     FAILED = "failed"
 
 
-class Reason(_Name):
+class Reason(StrEnum):
     """Why a status came: what the editor does about it depends on this, never on
     the words of the message."""
 

@@ -71,8 +71,7 @@ class TrainingState:
         if run != self.run:
             return False
         self.prepared = True
-        self.info = DatasetInfo(data["name"], data["task"], data["features"], data["classes"],
-                                data["targets"], data["description"])
+        self.info = DatasetInfo(**data["info"])
         self.fingerprint = data["fingerprint"]
         return True
 
