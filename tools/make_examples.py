@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import graph_engine as ge
+from graph_engine.model.settings import PACES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "resources" / "examples"
@@ -65,8 +66,19 @@ class Sketch:
 
     def finish(self, dataset, **training) -> ge.Diagram:
         self.diagram.dataset = dataset
+        training.setdefault("pace", story_pace(training["epochs"]))
         self.diagram.training = ge.TrainingSettings(**training)
         return self.diagram
+
+
+STORY_SECONDS = 12  # an example's run should take about this long at its pace
+
+
+def story_pace(epochs: int) -> float:
+    """The slowest of the toolbar's paces that plays ``epochs`` within
+    STORY_SECONDS, so the student can follow every epoch."""
+    return next((p for p in sorted(p for p in PACES if p > 0) if epochs / p <= STORY_SECONDS),
+                max(PACES))
 
 
 def linear(n: int) -> Layer:

@@ -207,10 +207,14 @@ LINTS: tuple[Lint, ...] = tuple(Lint(f.__name__.replace("_", "-"), f) for f in (
 
 
 # The loss "diverges" when it ends in NaN or infinity, stays RISE times above its
-# first value for RISE_EPOCHS epochs in a row, or jumps SPIKE times above its best
-# so far (and above where it started) even once: a spike that falls back is
-# still the sign of a learning rate that is too high.
+# first value for RISE_EPOCHS epochs in a row, or has been above it for the last two
+# epochs and is now SPIKE times above it: a trend, never one spike that falls back
+# (a noisy epoch late in a long run is no sign of a learning rate that is too high).
 RISE, RISE_EPOCHS, SPIKE = 1.5, 3, 10.0
+
+# A warning of the first code is not shown when one of the second covers the same
+# blocks: one mistake, one warning.
+SUBSUMED_BY = {"stacked-linear": "no-nonlinearity"}
 
 GROWING = ("The training loss is growing instead of falling: the learning rate is probably "
            "too high. Divide it by 10 and reset the weights.")
@@ -218,17 +222,35 @@ BLEW_UP = ("Training stopped because the loss became infinite or NaN: the learni
            "probably too high. Divide it by 10 and reset the weights.")
 
 
-def training_lints(history: list[dict], diverged: bool = False) -> list[Diagnostic]:
+def one_per_mistake(found: list[Diagnostic]) -> list[Diagnostic]:
+    """``found`` without the warnings a broader one already makes (Linear feeding
+    Linear, in a network with no activation at all: only the latter is said)."""
+    covered: dict[str, list[set]] = {}
+    for d in found:
+        covered.setdefault(d.code, []).append(set(d.block_ids))
+
+    def subsumed(d: Diagnostic) -> bool:
+        broader = SUBSUMED_BY.get(d.code)
+        return broader is not None and any(set(d.block_ids) <= ids
+                                           for ids in covered.get(broader, []))
+
+    return [d for d in found if not subsumed(d)]
+
+
+def training_lints(history: list[dict], diverged: bool = False,
+                   explained: bool = False) -> list[Diagnostic]:
     """Lints from a run's metrics: a loss that blows up, grows or stalls.
 
     ``diverged`` says the run stopped on :class:`~graph_engine.training.trainer.TrainingDiverged`
     (``Run.stopped`` is set): the epoch whose loss became NaN leaves no row in the
-    history, so the history alone cannot show it."""
+    history, so the history alone cannot show it. ``explained``: a warning about
+    the diagram is already shown, which explains a loss that does not move better
+    than a guess about the learning rate."""
     losses = [h["train_loss"] for h in history if h.get("train_loss") is not None]
     why = _diverging(losses, diverged)
     if why:
         return [Diagnostic(WARNING, "diverging-loss", why)]
-    if len(losses) >= 20 and losses[-1] > 0.98 * losses[0]:
+    if not explained and len(losses) >= 20 and losses[-1] > 0.98 * losses[0]:
         return [Diagnostic(HINT, "stalled-loss", "The training loss has hardly moved: the "
                            "learning rate may be too low, or the gradients vanish (see the "
                            "gradient-norm plot).")]
@@ -239,21 +261,17 @@ def _diverging(losses: list[float], diverged: bool) -> str:
     """Why the loss is diverging, or "" when it is not."""
     if diverged or not all(math.isfinite(loss) for loss in losses):
         return BLEW_UP
-    if _climbed(losses) or _spiked(losses):
+    if _climbed(losses):
         return GROWING
     return ""
 
 
 def _climbed(losses: list[float]) -> bool:
-    """Well above its start for several epochs: not one noisy batch."""
-    return len(losses) > RISE_EPOCHS and losses[0] > 0 and \
-        min(losses[-RISE_EPOCHS:]) > RISE * losses[0]
-
-
-def _spiked(losses: list[float]) -> bool:
-    best = math.inf
-    for loss in losses:
-        if loss > SPIKE * max(best, 1e-8) and loss > losses[0]:
-            return True
-        best = min(best, loss)
-    return False
+    """Well above its start for several epochs in a row: a trend, not one noisy
+    epoch. A loss near its floor (far below where it started) never climbed."""
+    if len(losses) < 3 or losses[0] <= 0:
+        return False
+    start = losses[0]
+    sustained = len(losses) > RISE_EPOCHS and min(losses[-RISE_EPOCHS:]) > RISE * start
+    exploding = losses[-2] > RISE * start and losses[-1] > SPIKE * start
+    return sustained or exploding

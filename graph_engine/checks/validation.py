@@ -243,7 +243,7 @@ def checked(diagram: Diagram, analysis: Analysis | None = None,
 
 def validate(diagram: Diagram, analysis: Analysis | None = None) -> list:
     """Every problem of ``diagram``, errors first. Never raises."""
-    from .lints import LINTS
+    from .lints import LINTS, one_per_mistake
 
     try:
         a = analysis or analyze(diagram)
@@ -255,4 +255,4 @@ def validate(diagram: Diagram, analysis: Analysis | None = None) -> list:
             found.extend(check(a))
         except Exception as error:  # noqa: BLE001 - one broken check must not hide the rest
             found.append(Diagnostic(ERROR, "internal", f"{check.__name__} failed: {error!r}"))
-    return sorted(found, key=sort_key)
+    return sorted(one_per_mistake(found), key=sort_key)

@@ -17,3 +17,6 @@ MAX_PATH = 4096  # characters of a file path a diagram names (its CSV data set)
 # Memory a network may need to train: its weights with their gradients and the
 # optimizer's state, and one batch of every block's outputs. Above it, validation refuses.
 MAX_TRAINING_MEMORY = 4 << 30
+
+# The training process records a confusion matrix at every epoch up to this many classes.
+MAX_CONFUSION_CLASSES = 20

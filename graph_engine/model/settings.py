@@ -26,7 +26,13 @@ TRAINING_PARAMS = (
               minimum=0.0, maximum=10.0),
     ParamSpec("seed", INT, 0, "Random seed for the initial weights and the batch order.",
               minimum=0, maximum=2**31 - 1),
+    ParamSpec("pace", FLOAT, 10.0, "Epochs per second in the editor, so the eye can follow "
+              "the boundary and the curves; 0 trains as fast as possible. Headless training "
+              "ignores it.", minimum=0.0, maximum=1000.0),
 )
+
+# The paces the toolbar offers, in epochs per second (0: as fast as possible).
+PACES = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,7 @@ class TrainingSettings:
     l1: float = record_default(TRAINING_PARAMS, "l1")
     l2: float = record_default(TRAINING_PARAMS, "l2")
     seed: int = record_default(TRAINING_PARAMS, "seed")
+    pace: float = record_default(TRAINING_PARAMS, "pace")
 
     def __post_init__(self) -> None:
         checked_record(self, TRAINING_PARAMS)

@@ -54,6 +54,7 @@ class Server:
         self.remaining = 0
         self.seq = 0  # the last command handled, echoed in status messages
         self.last_probe = 0.0
+        self.next_due = 0.0  # when the next epoch may start, at a set pace
 
     # ------------------------------------------------------------ output
     def send(self, kind: Reply, **fields) -> None:
@@ -129,6 +130,7 @@ class Server:
     def cmd_run(self, epochs: int) -> None:
         self._trainer()
         self.running, self.remaining = True, epochs
+        self.next_due = time.perf_counter()
         self.status(Status.RUNNING)
 
     def cmd_pause(self) -> None:
@@ -141,6 +143,19 @@ class Server:
             self.flush_rows()
             self.run_probes()
             self.status(Status.PAUSED)
+
+    def cmd_step_batch(self) -> None:
+        trainer = self._trainer()
+        if self.running or not self.epoch(trainer.run_batch):
+            return
+        self.flush_rows()
+        batch = trainer.batch or trainer.batches  # 0 again: that batch ended the epoch
+        epoch = trainer.epoch + (1 if trainer.batch else 0)
+        self.send(Reply.BATCH, run=self.run, epoch=trainer.epoch, batch=batch,
+                  batches=trainer.batches, loss=trainer.batch_loss)
+        self.run_probes()
+        self.status(Status.PAUSED, f"Stepped mini-batch {batch} of {trainer.batches} in "
+                    f"epoch {epoch}: its loss was {trainer.batch_loss:.4g} before the step.")
 
     def cmd_reset(self, run: int) -> None:
         trainer = self._trainer()
@@ -215,18 +230,24 @@ class Server:
         return _compile(diagram)[1], 0
 
     # ------------------------------------------------------------ training
-    def epoch(self) -> bool:
+    def epoch(self, step=None) -> bool:
+        """Train one epoch (or ``step``, a part of one); its row, with the teaching
+        numbers, joins the rows to send when an epoch ended. False if it diverged."""
+        from ..training import teaching
         from ..training.trainer import TrainingDiverged
 
+        trainer = self._trainer()
         try:
-            metrics = self._trainer().run_epoch()
+            metrics = (step or trainer.run_epoch)()
         except TrainingDiverged as error:
             self.flush_rows()
             self.running = False
             self.run_probes()
             self.status(Status.PAUSED, str(error), Reason.DIVERGED)
             return False
-        self.pending_rows.append(metrics)
+        if metrics is not None:
+            metrics.update(teaching.record(trainer))
+            self.pending_rows.append(metrics)
         return True
 
     def stop(self, status: Status, message: str = "") -> None:
@@ -236,7 +257,12 @@ class Server:
         self.status(status, message)
 
     def train_a_little(self) -> None:
-        """Epochs until it is time to send, or the run is over."""
+        """At a set pace, the epoch that is due, drawn whole; as fast as possible,
+        epochs until it is time to send, or the run is over."""
+        pace = self._trainer().settings.pace
+        if pace > 0:
+            self.paced_epoch(pace)
+            return
         deadline = time.perf_counter() + SEND_INTERVAL
         while self.running and self.remaining > 0 and self.inbox.empty():
             if not self.epoch():
@@ -252,6 +278,32 @@ class Server:
         elif time.perf_counter() - self.last_probe >= PROBE_INTERVAL:
             self.run_probes()
 
+    def paced_epoch(self, pace: float) -> None:
+        """One epoch if it is due; its row and the probes go out at once, so the
+        editor draws every epoch."""
+        now = time.perf_counter()
+        if now < self.next_due:
+            return
+        self.next_due = max(self.next_due + 1 / pace, now)
+        if not self.epoch():
+            return
+        self.remaining -= 1
+        self.flush_rows()
+        if self.remaining <= 0:
+            self.stop(Status.FINISHED, f"Finished {self._trainer().epoch} epochs.")
+        else:
+            self.run_probes()
+
+    def wait(self) -> float | None:
+        """How long to wait for a command: for ever when not training, until the
+        next epoch is due at a set pace, else not at all."""
+        if not self.running:
+            return None
+        trainer = self.trainer
+        if trainer is None or trainer.settings.pace <= 0:
+            return 0.0
+        return max(0.0, self.next_due - time.perf_counter())
+
     # ------------------------------------------------------------ main loop
     def serve(self) -> None:
         """Handle commands until quit, the end of stdin, or an editor that stopped
@@ -263,8 +315,9 @@ class Server:
 
     def _serve(self) -> None:
         while True:
+            wait = self.wait()
             try:
-                message = self.inbox.get_nowait() if self.running else self.inbox.get()
+                message = self.inbox.get_nowait() if wait == 0 else self.inbox.get(timeout=wait)
             except queue.Empty:
                 message = None
             if message is EOF:
@@ -329,7 +382,8 @@ def internal_error(error: Exception) -> str:
 def describe_data(data) -> dict:
     """What the editor needs to know of the run's data set: its description and a
     fingerprint to check its own copy against (never the arrays themselves)."""
-    return {"info": dataclasses.asdict(data.info), "fingerprint": data.fingerprint()}
+    return {"info": dataclasses.asdict(data.info), "fingerprint": data.fingerprint(),
+            "class_names": [str(name) for name in data.class_names]}
 
 
 def _read_commands(stream, inbox: queue.Queue) -> None:

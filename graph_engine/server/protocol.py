@@ -27,7 +27,8 @@ class Command(StrEnum):
     PREPARE = "prepare"  # diagram (file JSON), settings, run: compile and load the data
     RUN = "run"  # epochs: train that many more epochs
     PAUSE = "pause"
-    STEP = "step"  # train one epoch
+    STEP = "step"  # train one epoch (the rest of the one under way)
+    STEP_BATCH = "step_batch"  # one optimizer step on the next mini-batch
     RESET = "reset"  # run: back to the initial weights
     SETTINGS = "settings"  # settings: learning rate, optimizer, batch size, pace
     PROBES = "probes"  # probes: {name: {"fn": ..., "args": {...}}}
@@ -44,6 +45,7 @@ class Reply(StrEnum):
     HISTORY = "history"  # run, epoch, rows: one metrics dict per epoch
     PROBES = "probes"  # run, epoch, results: {name: result}
     FILE = "file"  # ok, message: a file was written or read (weights, ONNX)
+    BATCH = "batch"  # run, epoch, batch, batches, loss: one mini-batch was stepped
 
 
 class Status(StrEnum):
@@ -77,6 +79,7 @@ _COMMAND_FIELDS: dict[Command, dict[str, type]] = {
     Command.RUN: {"epochs": int},
     Command.PAUSE: {},
     Command.STEP: {},
+    Command.STEP_BATCH: {},
     Command.RESET: {"run": int},
     Command.SETTINGS: {"settings": dict},
     Command.PROBES: {"probes": dict},
@@ -93,6 +96,7 @@ _REPLY_FIELDS: dict[Reply, dict[str, type]] = {
     Reply.HISTORY: {"run": int, "epoch": int, "rows": list},
     Reply.PROBES: {"run": int, "epoch": int, "results": dict},
     Reply.FILE: {"ok": bool, "message": str},
+    Reply.BATCH: {"run": int, "epoch": int, "batch": int, "batches": int, "loss": float},
 }
 
 

@@ -105,6 +105,9 @@ class Trainer:
         self.epoch = 0
         self.history: list[dict] = []
         self._good = copy.deepcopy(self.model.state_dict())
+        self._open_epoch: tuple[tuple, tuple] | None = None  # batches of the epoch under way
+        self.batch = 0  # how many of them are done
+        self.batch_loss = math.nan  # of the last batch stepped alone, before its step
 
     def loaded_weights(self) -> None:
         """The model's weights came from a file: they start the run from now on
@@ -113,6 +116,7 @@ class Trainer:
         self.optimizer = make_optimizer(self.settings, self.model.parameters())
         self.epoch, self.history = 0, []
         self._good = copy.deepcopy(self.model.state_dict())
+        self._open_epoch, self.batch = None, 0
 
     def update_settings(self, settings: TrainingSettings) -> None:
         """Change learning rate, optimizer or batch size between epochs."""
@@ -126,11 +130,49 @@ class Trainer:
 
     # ------------------------------------------------------------ training
     def run_epoch(self) -> dict:
-        """One pass over the training set in shuffled batches; return metrics.
-        Raises TrainingDiverged (weights restored) if the loss or the weights blow up."""
+        """The rest of the epoch under way (all of a new one) in shuffled batches;
+        return its metrics. Raises TrainingDiverged (weights restored) if the loss
+        or the weights blow up."""
+        xs, ys = self._batches()
         with torch.enable_grad():
             self._train_mode()
-            self._epoch_steps()
+            self._steps(xs[self.batch:], ys[self.batch:])
+        return self._end_epoch()
+
+    def run_batch(self) -> dict | None:
+        """One optimizer step on the next mini-batch of the epoch under way.
+        Returns the epoch's metrics when that batch was its last, else None;
+        ``batch_loss`` is the loss of the batch before the step."""
+        xs, ys = self._batches()
+        xb, yb = xs[self.batch], ys[self.batch]
+        with torch.enable_grad():
+            self._train_mode()
+            self.optimizer.zero_grad(set_to_none=True)
+            loss = self.loss_fn(self.model(xb), yb)
+            if self.settings.l1 or self.settings.l2:
+                loss = loss + self._penalty()
+            loss.backward()
+            self.optimizer.step()
+        self.batch_loss = float(loss.detach())
+        self.batch += 1
+        if not math.isfinite(self.batch_loss) or not self._weights_finite():
+            self._open_epoch, self.batch = None, 0
+            self._diverged("loss" if not math.isfinite(self.batch_loss) else "weights")
+        return self._end_epoch() if self.batch == len(xs) else None
+
+    @property
+    def batches(self) -> int:
+        """Mini-batches in the epoch under way (or in the next one)."""
+        if self._open_epoch is not None:
+            return len(self._open_epoch[0])
+        n, size = len(self.tensors.x_train), self.settings.batch_size
+        short = n % size
+        if 0 < short < self._min_batch and n > short:
+            n -= short
+        return -(-n // size)
+
+    def _end_epoch(self) -> dict:
+        self._open_epoch, self.batch = None, 0
         metrics = self.evaluate()
         if not math.isfinite(metrics["train_loss"]):
             self._diverged("loss")
@@ -171,22 +213,28 @@ class Trainer:
         else:
             self._good = {k: v.clone() for k, v in self.model.state_dict().items()}
 
-    def _epoch_steps(self) -> None:
-        x, y = self.tensors.x_train, self.tensors.y_train
-        order = torch.randperm(len(x), generator=self.generator)
-        x, y = x[order], y[order]
-        size = self.settings.batch_size
-        stop, short = len(x), len(x) % size
-        if 0 < short < self._min_batch and stop > short:
-            stop -= short  # a last batch too small for a block (BatchNorm: one sample)
+    def _batches(self) -> tuple[tuple, tuple]:
+        """The shuffled mini-batches (inputs, targets) of the epoch under way."""
+        if self._open_epoch is None:
+            x, y = self.tensors.x_train, self.tensors.y_train
+            order = torch.randperm(len(x), generator=self.generator)
+            x, y = x[order], y[order]
+            size = self.settings.batch_size
+            stop, short = len(x), len(x) % size
+            if 0 < short < self._min_batch and stop > short:
+                stop -= short  # a last batch too small for a block (BatchNorm: one sample)
+            self._open_epoch = (x[:stop].split(size), y[:stop].split(size))
+            self.batch = 0
+        return self._open_epoch
+
+    def _steps(self, xs: tuple, ys: tuple) -> None:
         fast = self._fast
         if fast is not None and self._fast_applies():
-            fast.epoch(x[:stop].split(size), y[:stop].split(size))
+            fast.epoch(xs, ys)
             return
         model, loss_fn, optimizer = self.model, self.loss_fn, self.optimizer
         penalty = self._penalty if (self.settings.l1 or self.settings.l2) else None
-        for start in range(0, stop, size):
-            xb, yb = x[start:start + size], y[start:start + size]
+        for xb, yb in zip(xs, ys, strict=True):
             optimizer.zero_grad(set_to_none=True)
             loss = loss_fn(model(xb), yb)
             if penalty is not None:
@@ -243,14 +291,16 @@ class Trainer:
             self.model.train()
         return metrics
 
-    def gradient_norms(self) -> dict[str, float]:
-        """Block id -> norm of the loss gradient over that block's parameters."""
+    def gradient_norms(self, samples: int | None = None) -> dict[str, float]:
+        """Block id -> norm of the loss gradient over that block's parameters, on
+        the training set (its first ``samples``, if given)."""
+        x, y = self.tensors.x_train[:samples], self.tensors.y_train[:samples]
         params = {b: list(m.parameters()) for b, m in self.net.modules.items()}
         params = {b: p for b, p in params.items() if p}
         if not params:
             return {}
         with torch.enable_grad():
-            loss = self.loss_fn(self.model(self.tensors.x_train), self.tensors.y_train)
+            loss = self.loss_fn(self.model(x), y)
             flat = [p for ps in params.values() for p in ps]
             grads = torch.autograd.grad(loss, flat, allow_unused=True)
         norms, index = {}, 0

@@ -133,14 +133,21 @@ class CurvesPanel(QWidget):
         self.series = Series()
         self._x_limit = 0.0
 
+    def clear(self) -> None:
+        """Nothing drawn, the axes as before any run."""
+        self.series.clear()
+        self.loss.clear_data()
+        self.accuracy.clear_data()
+        self._x_limit = 0.0
+        self._set_x_range(0)
+        self.loss.getPlotItem().vb.enableAutoRange(axis="y")
+
     def show_history(self, history: list[dict]) -> None:
-        """Show ``history`` (the whole run so far); only new rows are converted."""
+        """Show ``history`` (the whole run so far); only new rows are converted.
+        A new run must be cleared first (:meth:`clear`)."""
         if len(history) < self.series.size:
-            self.series.clear()
+            self.clear()
         if len(history) == self.series.size:
-            if not history:
-                self.loss.clear_data()
-                self.accuracy.clear_data()
             return
         self.series.extend(history[self.series.size:])
         s = self.series

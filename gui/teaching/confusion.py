@@ -2,7 +2,9 @@
 
 Rows are the true classes, columns the predicted ones; the diagonal holds
 the correct answers. Cells are shaded by the share of their row, so a
-small class's mistakes show as clearly as a large one's.
+small class's mistakes show as clearly as a large one's. The training
+process counts both sets at every epoch (up to twenty classes), so the
+matrix shown is always the latest epoch's, whenever the view opens.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout
 
+from graph_engine.core.limits import MAX_CONFUSION_CLASSES
+
 from ..style import text_label
-from .hub import ProbeView, error_text
+from .hub import HistoryView
 
 WHITE, BLUE = np.array([255.0, 255.0, 255.0]), np.array([8.0, 119.0, 189.0])
 MAX_NUMBERS = 12  # classes; beyond this the counts would not fit their cells
@@ -26,9 +30,9 @@ def shade(matrix: np.ndarray) -> np.ndarray:
     return (WHITE + (BLUE - WHITE) * share[..., None]).astype(np.uint8)
 
 
-class ConfusionPanel(ProbeView):
+class ConfusionPanel(HistoryView):
     def __init__(self, hub, parent=None) -> None:
-        super().__init__(hub, "dock.confusion", "confusion", parent, split="test")
+        super().__init__(hub.controller, parent)
         self.setObjectName("confusionPanel")
         self.matrix: np.ndarray | None = None
         self.class_names: list[str] = []
@@ -38,7 +42,7 @@ class ConfusionPanel(ProbeView):
         self.split.addItem("Training set", "train")
         self.split.setToolTip("Count the predictions on the test set (what the network has "
                               "never trained on) or on the training set")
-        self.split.activated.connect(lambda i: self.set_probe_args(split=self.split.itemData(i)))
+        self.split.activated.connect(lambda i: self.redraw())
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
@@ -56,18 +60,39 @@ class ConfusionPanel(ProbeView):
         layout.addWidget(self.plot, 1)
         layout.addLayout(row)
 
-    def show_result(self, result) -> None:
-        if result is None:
-            if self.matrix is None:
-                self.caption.setText("Train a classifier to see which classes it confuses.")
+    def clear(self) -> None:
+        self.matrix = None
+        self.image.clear()
+        self._numbers(np.zeros((0, 0), dtype=int))
+        self.plot.getAxis("bottom").setTicks(None)
+        self.plot.getAxis("left").setTicks(None)
+        self.caption.setText(self._hint())
+
+    def _hint(self) -> str:
+        info = self.controller.state.info
+        if info is not None and not info.is_classification:
+            return (f"{info.name} is a regression data set: a confusion matrix counts "
+                    "classes, so it needs a classification data set.")
+        if info is not None and info.classes > MAX_CONFUSION_CLASSES:
+            return (f"{info.name} has {info.classes} classes: the matrix is drawn for up to "
+                    f"{MAX_CONFUSION_CLASSES}.")
+        return "Train a classifier to see which classes it confuses."
+
+    def add_rows(self, new: list, history: list) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:
+        history = self.controller.state.history
+        counts = history[-1].get("confusion") if history else None
+        if counts is None:
+            self.clear()
             return
-        if "error" in result or "note" in result:
-            self.matrix = None
-            self.image.clear()
-            self._numbers(np.zeros((0, 0), dtype=int))
-            self.caption.setText(error_text(result) if "error" in result else result["note"])
-            return
-        self.draw(result["matrix"], result["class_names"], result["split"])
+        split = self.split.currentData()
+        names = self.controller.state.class_names
+        matrix = np.asarray(counts[split], dtype=np.int64)
+        if len(names) != len(matrix):
+            names = [str(i) for i in range(len(matrix))]
+        self.draw(matrix, names, split)
 
     def draw(self, matrix: np.ndarray, class_names: list[str], split: str) -> None:
         self.matrix, self.class_names = matrix, list(class_names)

@@ -2,8 +2,9 @@
 
 The vanishing-gradient lesson made visible: in a deep stack of Sigmoids
 the first layers' curves sit orders of magnitude below the last layer's,
-while a ReLU stack keeps them close. The ``gradients`` probe samples the
-norms a few times a second; this view strings the samples into curves.
+while a ReLU stack keeps them close. The training process records the
+norms at every epoch in the run's history, so the view draws every epoch
+of the run, even one that trained while it was hidden.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from ..plots import CLASS_COLOURS
 from ..style import text_label
-from .hub import ProbeView, error_text
+from .hub import HistoryView
 
 LEGEND_ROWS = 6
 FLOOR = 1e-10  # a zero norm (a Step blocks every gradient) cannot sit on a log axis
@@ -30,13 +31,12 @@ def legend_html(entries: list[str], rows: int = LEGEND_ROWS) -> str:
     return f"<b>Layers, from the input</b><table><tr>{cells}</tr></table>"
 
 
-class GradientPlot(ProbeView):
+class GradientPlot(HistoryView):
     def __init__(self, hub, document, parent=None) -> None:
-        super().__init__(hub, "dock.gradients", "gradients", parent)
+        super().__init__(hub.controller, parent)
         self.setObjectName("gradientPlot")
         self.document = document
         self.series: dict[str, tuple[list, list]] = {}  # block id -> (epochs, norms)
-        self.last_epoch = -1
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
@@ -60,33 +60,29 @@ class GradientPlot(ProbeView):
         layout.addLayout(row, 1)
         layout.addWidget(self.caption)
 
-    def show_result(self, result) -> None:
-        if result is None:
-            if not self.series:
-                self.caption.setText("Train the network to see how large the gradient is "
-                                     "at each layer: one curve per layer with weights.")
-            return
-        if "error" in result:
-            self.caption.setText(error_text(result))
-            return
-        norms, epoch = result["norms"], result["epoch"]
-        if epoch < self.last_epoch or set(norms) != set(self.series):
-            self.clear()  # a reset, or another network
-            self.series = {b: ([], []) for b in norms}
-        if epoch == self.last_epoch:
-            return
-        self.last_epoch = epoch
-        for block_id, norm in norms.items():
-            epochs, values = self.series[block_id]
-            epochs.append(epoch)
-            values.append(max(float(norm), FLOOR))
-        self.draw()
+    def add_rows(self, new: list, history: list) -> None:
+        for row in new:
+            norms = row.get("grad_norms")
+            if norms is None:
+                continue
+            if set(norms) != set(self.series):
+                self.clear()  # another network: cannot happen within a run, but be sure
+                self.series = {b: ([], []) for b in norms}
+            for block_id, norm in norms.items():
+                epochs, values = self.series[block_id]
+                epochs.append(row["epoch"])
+                values.append(max(float(norm), FLOOR))
+        if self.series:
+            self.draw()
 
     def clear(self) -> None:
         for curve in self.curves.values():
             self.plot.removeItem(curve)
         self.legend.clear()
-        self.curves, self.series, self.last_epoch = {}, {}, -1
+        self.curves, self.series = {}, {}
+        self.plot.getViewBox().enableAutoRange()
+        self.caption.setText("Train the network to see how large the gradient is at each "
+                             "layer: one curve per layer with weights, every epoch.")
 
     def draw(self) -> None:
         diagram = self.document.diagram

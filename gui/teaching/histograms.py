@@ -38,9 +38,10 @@ class HistogramPanel(ProbeView):
 
     def show_result(self, result) -> None:
         if result is None:
-            if not self.layers:
-                self.caption.setText("Train the network to see the outputs of each "
-                                     "activation layer over the training set.")
+            self.layers = []
+            self._ensure_plots(0)
+            self.caption.setText("Train the network to see the outputs of each "
+                                 "activation layer over the training set.")
             return
         if "error" in result:
             self.caption.setText(error_text(result))

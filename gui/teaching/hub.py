@@ -57,24 +57,83 @@ def error_text(result: dict) -> str:
     return text
 
 
-class ProbeView(QWidget):
+class RunView(QWidget):
+    """A view of the run on screen. It remembers which run it drew and compares
+    that with the controller's at every update: when they differ (New, Open,
+    Reset, Load Weights, an edit that starts a new run) it forgets everything
+    before drawing anything, so it never shows another run's numbers."""
+
+    def __init__(self, controller, parent=None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.shown_run: int | None = None
+        controller.progressed.connect(self.update_view)
+        controller.run_changed.connect(self.update_view)
+
+    def update_view(self) -> None:
+        run = self.controller.state.run
+        if run != self.shown_run:
+            self.shown_run = run
+            self.forget()
+        self.refresh()
+
+    def forget(self) -> None:
+        """Show nothing of any run (the view's own hint instead)."""
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Draw what the current run has that is not drawn yet."""
+        raise NotImplementedError
+
+
+class HistoryView(RunView):
+    """A view drawn from the run's history, which the training process records at
+    every epoch whatever is on screen: opened late, it draws the whole run."""
+
+    def __init__(self, controller, parent=None) -> None:
+        super().__init__(controller, parent)
+        self.drawn_rows = 0
+
+    def forget(self) -> None:
+        self.drawn_rows = 0
+        self.clear()
+
+    def refresh(self) -> None:
+        history = self.controller.state.history
+        if not self.isVisible() or len(history) == self.drawn_rows:
+            return  # drawn when shown: showEvent refreshes
+        new = history[self.drawn_rows:]
+        self.drawn_rows = len(history)
+        self.add_rows(new, history)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.update_view()
+
+    def clear(self) -> None:
+        raise NotImplementedError
+
+    def add_rows(self, new: list, history: list) -> None:
+        """Draw ``new`` rows, the last of ``history``."""
+        raise NotImplementedError
+
+
+class ProbeView(RunView):
     """A widget fed by one probe: claimed while it is on screen, drawn when
     new results arrive. Subclasses implement ``show_result(result)``; None means
-    there is nothing of the current run to show (yet), and the view must show
-    nothing else either.
+    there is nothing of the current run to show (yet), and the view must then
+    clear everything it drew.
 
     A dock behind another dock's tab keeps its widgets "visible" to Qt, so
     the dock's own visibilityChanged signal says whether it is on top."""
 
     def __init__(self, hub: ProbeHub, name: str, fn: str | None, parent=None, **args) -> None:
-        super().__init__(parent)
         self.hub, self.probe_name, self.probe_fn, self.probe_args = hub, name, fn, args
         self._last = None
         self._claimed = False
         self._dock: QDockWidget | None = None
         self._dock_shown = True
-        hub.controller.progressed.connect(self.refresh)
-        hub.controller.run_changed.connect(self._run_changed)
+        super().__init__(hub.controller, parent)
 
     def set_probe_args(self, **args) -> None:
         self.probe_args = args
@@ -123,8 +182,7 @@ class ProbeView(QWidget):
         super().hideEvent(event)
         self._update_claim()
 
-    def _run_changed(self) -> None:
-        """A new run: what this view drew belongs to another one."""
+    def forget(self) -> None:
         self._last = None
         self.show_result(None)
 

@@ -16,6 +16,7 @@ import time
 from PySide6.QtCore import QObject
 
 from graph_engine.checks.lints import training_lints
+from graph_engine.core.diagnostics import WARNING
 
 INTERVAL = 1.0  # seconds between checks while training
 STICKY = ("diverging-loss",)
@@ -48,7 +49,8 @@ class TrainingLints(QObject):
                 and self.controller.running:
             return
         self._seen, self._checked_at = size, now
-        lints = training_lints(history, diverged=diverged)
+        explained = any(d.severity == WARNING for d in self.window.document.diagnostics)
+        lints = training_lints(history, diverged=diverged, explained=explained)
         self._kept.update({d.code: d for d in lints if d.code in STICKY})
         codes = {d.code for d in lints}
         self._show(lints + [d for code, d in self._kept.items() if code not in codes])

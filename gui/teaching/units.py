@@ -66,9 +66,8 @@ class UnitMaps(ProbeView):
 
     def show_result(self, result) -> None:
         if result is None:
-            if self.maps is None:
-                self.note.setText("Press Step or Play: each unit's output over the input "
-                                  "plane appears here, updating while the network trains.")
+            self._message("Press Step or Play: each unit's output over the input plane "
+                          "appears here, updating while the network trains.")
             return
         if result.get("block_id") != self.block_id:
             return

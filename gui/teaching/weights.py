@@ -48,9 +48,12 @@ class WeightMap(ProbeView):
 
     def show_result(self, result) -> None:
         if result is None:
-            if self.weight is None:
-                self.caption.setText("Press Step or Play to see the weights; they update "
-                                     "while the network trains.")
+            self.weight = self.bias = None
+            self.image.clear()
+            self.bias_image.clear()
+            self._numbers(np.zeros((0, 0)), None)
+            self.caption.setText("Press Step or Play to see the weights; they update "
+                                 "while the network trains.")
             return
         if result.get("block_id") != self.block_id:
             return

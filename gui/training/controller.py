@@ -63,8 +63,11 @@ class TrainingState:
     probe_epoch: int = 0
     info: DatasetInfo | None = None  # the run's data set, once prepared
     fingerprint: str = ""  # of the run's data set, to compare with the editor's copy
+    class_names: list = field(default_factory=list)  # of the run's data set
     prepared: bool = False
     diverged: bool = False  # the run stopped on a NaN or infinite loss or weights
+    batch: int = 0  # mini-batches stepped one by one into the epoch under way
+    batches: int = 0  # mini-batches in an epoch
 
     def accept_prepared(self, run: int, data: dict) -> bool:
         """Take the run's data set description; False if it is another run's."""
@@ -73,13 +76,22 @@ class TrainingState:
         self.prepared = True
         self.info = DatasetInfo(**data["info"])
         self.fingerprint = data["fingerprint"]
+        self.class_names = list(data["class_names"])
         return True
 
     def accept_history(self, run: int, epoch: int, rows: list) -> bool:
         if run != self.run:
             return False
         self.history.extend(rows)
-        self.epoch = epoch
+        self.epoch, self.batch = epoch, 0
+        return True
+
+    def accept_batch(self, run: int, epoch: int, batch: int, batches: int,
+                     loss: float) -> bool:
+        if run != self.run:
+            return False
+        self.epoch, self.batches = epoch, batches
+        self.batch = batch if batch < batches else 0  # the last one ended the epoch
         return True
 
     def accept_probes(self, run: int, epoch: int, results: dict) -> bool:
@@ -150,6 +162,8 @@ class TrainingController(QObject):
                                 and self.pacer.soon())
         process.probes.connect(lambda *reply: self.state.accept_probes(*reply)
                                and self.pacer.soon())
+        process.batch.connect(lambda *reply: self.state.accept_batch(*reply)
+                              and self.pacer.soon())
         process.crashed.connect(self._crashed)
         self.files = TrainingFiles(self)
         QCoreApplication.instance().aboutToQuit.connect(self.shutdown)
@@ -205,9 +219,17 @@ class TrainingController(QObject):
         self.pause() if self.running else self.play()
 
     def step(self) -> bool:
+        """Train one epoch (the rest of the one under way)."""
+        return self._step(Command.STEP)
+
+    def step_batch(self) -> bool:
+        """One optimizer step on the next mini-batch."""
+        return self._step(Command.STEP_BATCH)
+
+    def _step(self, kind: Command) -> bool:
         if self.running or not self.can_train():
             return False
-        self.when_prepared(lambda: self.process.send(Command.STEP))
+        self.when_prepared(lambda: self.process.send(kind))
         return True
 
     def reset(self) -> None:
@@ -248,10 +270,10 @@ class TrainingController(QObject):
         """Forget the run on screen; results of any other run are dropped."""
         if number is None:
             number = self.next_run()
-        info, fingerprint, prepared = self.state.info, self.state.fingerprint, \
-            self.state.prepared
-        self.state = TrainingState(run=number, status=self.state.status,
-                                   info=info, fingerprint=fingerprint, prepared=prepared)
+        old = self.state
+        self.state = TrainingState(run=number, status=old.status, info=old.info,
+                                   fingerprint=old.fingerprint, prepared=old.prepared,
+                                   class_names=old.class_names)
         self.run_changed.emit(number)
         self.pacer.now()
 

@@ -23,6 +23,7 @@ class TrainingProcess(QObject):
     history = Signal(int, int, list)  # run, epoch, rows
     probes = Signal(int, int, dict)  # run, epoch, results
     file_done = Signal(bool, str)  # a file written or read (weights, ONNX): ok, message
+    batch = Signal(int, int, int, int, float)  # run, epoch, batch, batches, loss
     crashed = Signal(str)  # the process ended unasked, or spoke out of protocol
 
     def __init__(self, parent=None) -> None:
@@ -102,6 +103,9 @@ class TrainingProcess(QObject):
             self.prepared.emit(fields["run"], fields["data"])
         elif kind is Reply.FILE:
             self.file_done.emit(fields["ok"], fields["message"])
+        elif kind is Reply.BATCH:
+            self.batch.emit(fields["run"], fields["epoch"], fields["batch"],
+                            fields["batches"], fields["loss"])
 
     def _finished(self, code: int, status) -> None:
         if self._stopping:

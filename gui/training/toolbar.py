@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QStyle, QToolBar, QWidget
 
-from graph_engine.model.settings import OPTIMIZERS, TRAINING_PARAMS
+from graph_engine.model.settings import OPTIMIZERS, PACES, TRAINING_PARAMS
 from graph_engine.server.protocol import Status
 
 from ..editor import commands
@@ -19,6 +19,12 @@ LEARNING_RATES = ("0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", 
                   "3", "10")
 OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam",
                    "rmsprop": "RMSprop", "adagrad": "Adagrad"}
+
+
+def pace_text(pace: float) -> str:
+    if pace <= 0:
+        return "As fast as possible"
+    return f"{pace:g} epoch/s" if pace == 1 else f"{pace:g} epochs/s"
 
 
 def _spec(name: str):
@@ -38,6 +44,9 @@ class TrainingToolbar(QToolBar):
                                  "to pause", self.play_icon)
         self.step = self._action("Step", controller.step, "F6",  # not a block type: a button
                                  "Train one epoch (F6)", icon(SP.SP_MediaSeekForward))
+        self.step_batch = self._action("Batch", controller.step_batch, "Shift+F6",
+                                       "Train one mini-batch: a single optimizer step "
+                                       "(Shift+F6)", icon(SP.SP_MediaSkipForward))
         self.reset = self._action("Reset", controller.reset, "Ctrl+Shift+R",
                                   "Back to the initial weights, epoch 0", icon(SP.SP_BrowserReload))
         self.epoch_label = QLabel("Epoch 0")
@@ -49,6 +58,7 @@ class TrainingToolbar(QToolBar):
         self.lr = self._lr_box()
         self.batch = self._editor("batch_size", "Batch")
         self.optimizer = self._optimizer_box()
+        self.pace = self._pace_box()
         controller.status_changed.connect(self._status)
         controller.progressed.connect(self._progress)
         controller.run_changed.connect(lambda run: self._progress())
@@ -106,6 +116,25 @@ class TrainingToolbar(QToolBar):
         self.addWidget(box)
         return box
 
+    def _pace_box(self) -> QComboBox:
+        self._label("Speed")
+        box = QComboBox()
+        box.setObjectName("paceBox")
+        for pace in PACES:
+            box.addItem(pace_text(pace), pace)
+        box.setToolTip(_spec("pace").help)
+        box.activated.connect(lambda i: self._change("pace", box.itemData(i)))
+        self.addWidget(box)
+        return box
+
+    def _show_pace(self, pace: float) -> None:
+        """Select ``pace``; a pace from a file that is not a preset joins the list."""
+        index = self.pace.findData(pace)
+        if index < 0:
+            self.pace.addItem(pace_text(pace), pace)
+            index = self.pace.count() - 1
+        self.pace.setCurrentIndex(index)
+
     # ------------------------------------------------------------ settings
     def _change(self, name: str, value) -> None:
         try:
@@ -133,6 +162,7 @@ class TrainingToolbar(QToolBar):
         self.lr.setEditText(f"{settings.lr:g}")
         self.batch.set_value(settings.batch_size)
         self.optimizer.setCurrentIndex(max(0, self.optimizer.findData(settings.optimizer)))
+        self._show_pace(settings.pace)
         self._progress()
 
     # ------------------------------------------------------------ progress
@@ -141,6 +171,7 @@ class TrainingToolbar(QToolBar):
         self.play.setIcon(self.pause_icon if running else self.play_icon)
         self.play.setText("Pause" if running else "Play")
         self.step.setEnabled(not running)
+        self.step_batch.setEnabled(not running)
         if message:
             stays = status in (Status.PAUSED, Status.FAILED)  # keep the advice in view
             self.window.statusBar().showMessage(message, 0 if stays else 10000)
@@ -150,4 +181,7 @@ class TrainingToolbar(QToolBar):
     def _progress(self) -> None:
         state = self.controller.state
         target = state.target or self.window.document.diagram.training.epochs
-        self.epoch_label.setText(f"Epoch {state.epoch:,} / {max(target, state.epoch):,}")
+        text = f"Epoch {state.epoch:,} / {max(target, state.epoch):,}"
+        if state.batch:
+            text += f" · batch {state.batch}/{state.batches}"
+        self.epoch_label.setText(text)

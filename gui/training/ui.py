@@ -47,12 +47,13 @@ class TrainingUI(QObject):
         self._data = None
         self._output = None  # the probe result drawn last: redraw only a new one
         self._checked: tuple = ()  # (fingerprint, data) compared last
+        self._shown_run: int | None = None  # the run the output plot and curves show
         self.controller.set_probe("output", "boundary", resolution=100)
         self.data_panel.preview_loaded.connect(self._preview)
         if window.document.diagram.dataset is None:
             self._preview(None)  # the panel showed its first data set before this listened
         self.controller.progressed.connect(self.update_views)
-        self.controller.run_changed.connect(self._run_changed)
+        self.controller.run_changed.connect(self.update_views)
         self.controller.refused.connect(self._refused)
         self.controller.files.file_done.connect(self._file_done)
 
@@ -90,13 +91,12 @@ class TrainingUI(QObject):
                 "The points shown differ from the data set the network trains on: choose the "
                 "data set again in the Data panel.", 15000)
 
-    def _run_changed(self) -> None:
-        self._output = None
-        self.output.show_output(None)
-        self.curves.show_history([])
-
     def update_views(self) -> None:
         state = self.controller.state
+        if state.run != self._shown_run:  # a new run: nothing of the old one stays
+            self._shown_run, self._output = state.run, None
+            self.output.show_output(None)
+            self.curves.clear()
         self._check_data(state.fingerprint)
         self.curves.show_history(state.history)  # append-only: only new rows are converted
         output = state.probes.get("output")

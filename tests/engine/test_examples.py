@@ -34,7 +34,7 @@ EXPECTED: dict[str, set[str]] = {
     "deep-sigmoid": {"deep-saturating-stack"},
     "deep-relu": set(),
     "softmax-before-cross-entropy": {"softmax-before-cross-entropy"},
-    "stacked-linear": {"stacked-linear", "no-nonlinearity"},
+    "stacked-linear": {"no-nonlinearity"},
     "circle": set(),
     "residual": set(),
     "custom-activation": set(),
@@ -159,3 +159,9 @@ def test_sigmoid_gradients_vanish_and_relu_ones_do_not():
     relu_accuracy, relu_ratio = first_to_last_gradient("deep-relu")
     assert sigmoid_ratio < 1e-3 < relu_ratio
     assert sigmoid_accuracy < 0.7 and relu_accuracy >= 0.95
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_example_tells_its_story_at_its_pace_in_5_to_20_seconds(name):
+    training = example(name).training
+    assert training.pace > 0 and 5 <= training.epochs / training.pace <= 20

@@ -15,13 +15,14 @@ from pathlib import Path
 import nets
 import pytest
 import torch
+from worker import Worker
 
 import graph_engine as ge
 from graph_engine.build.compiler import compile as compile_diagram
 from graph_engine.data import datasets
 from graph_engine.model.fileio import dumps
 from graph_engine.server import frames
-from graph_engine.server.process import EOF, Server, _read_commands
+from graph_engine.server.process import EOF, _read_commands
 from graph_engine.training.trainer import Trainer, TrainingDiverged
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def relu_net() -> ge.Diagram:
     """Diverges within one epoch at learning rate 1e6 (plain SGD)."""
     d, _ = nets.two_layer("ReLU", ge.DatasetSpec("circle", samples=200))
-    d.training = d.training.with_(optimizer="sgd", lr=0.03)
+    d.training = d.training.with_(optimizer="sgd", lr=0.03, pace=0.0)
     return d
 
 
@@ -148,35 +149,6 @@ def test_nan_weights_stop_the_fast_path_too(monkeypatch):
 
 
 # ------------------------------------------------------------------ the training process
-
-class Worker:
-    """The training server driven in this process, its frames decoded."""
-
-    def __init__(self) -> None:
-        self.out = io.BytesIO()
-        self.server = Server(self.out)
-        self.read = 0
-
-    def command(self, **message) -> None:
-        message.setdefault("seq", self.server.seq + 1)
-        self.server._safely(self.server.handle, message)
-
-    def train(self, limit: int = 10_000) -> None:
-        for _ in range(limit):
-            if not self.server.running:
-                return
-            self.server._safely(self.server.train_a_little)
-        raise AssertionError("the run did not end")
-
-    def messages(self) -> list[dict]:
-        data = self.out.getvalue()
-        found = frames.FrameReader().feed(data[self.read:])
-        self.read = len(data)
-        return found
-
-    def statuses(self) -> list[dict]:
-        return [m for m in self.messages() if m["type"] == "status"]
-
 
 def test_the_training_process_pauses_on_divergence_with_good_weights():
     worker = Worker()

@@ -1,0 +1,192 @@
+"""Training at a pace the eye can follow, one mini-batch at a time, and the
+teaching numbers the training process records at every epoch."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import nets
+import numpy as np
+import pytest
+import torch
+from worker import Worker
+
+import graph_engine as ge
+from graph_engine.build.compiler import compile as compile_diagram
+from graph_engine.data import datasets
+from graph_engine.model.fileio import dumps
+from graph_engine.training import teaching
+from graph_engine.training.trainer import Trainer
+
+CIRCLE = ge.DatasetSpec("circle", samples=100)
+
+
+def diagram(**training) -> ge.Diagram:
+    d, _ = nets.two_layer("Tanh", CIRCLE)
+    d.training = d.training.with_(optimizer="adam", lr=0.01, batch_size=10, **training)
+    return d
+
+
+def trainer(d: ge.Diagram, fast: bool = True) -> Trainer:
+    return Trainer(compile_diagram(d, seed=0), datasets.load(d.dataset), d.training, fast=fast)
+
+
+def weights(t: Trainer) -> list[np.ndarray]:
+    return [p.detach().numpy().copy() for p in t.model.parameters()]
+
+
+def prepared(d: ge.Diagram) -> Worker:
+    worker = Worker()
+    worker.command(cmd="prepare", diagram=dumps(d), settings=d.training.to_dict(), run=1)
+    worker.messages()
+    return worker
+
+
+# ------------------------------------------------------------ one mini-batch
+
+def test_an_epoch_stepped_batch_by_batch_is_the_epoch():
+    d = diagram()
+    whole, stepped = trainer(d, fast=False), trainer(d, fast=False)
+    expected = whole.run_epoch()
+    assert stepped.batches == 5  # 50 training samples in batches of 10
+    results = [stepped.run_batch() for _ in range(stepped.batches)]
+    assert results[:-1] == [None] * 4 and stepped.epoch == 1
+    assert results[-1]["train_loss"] == pytest.approx(expected["train_loss"], abs=1e-6)
+    for a, b in zip(weights(whole), weights(stepped), strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_step_finishes_the_epoch_a_batch_step_began():
+    d = diagram()
+    whole, mixed = trainer(d), trainer(d)
+    whole.run_epoch()
+    mixed.run_batch()
+    mixed.run_batch()
+    assert (mixed.epoch, mixed.batch) == (0, 2)
+    mixed.run_epoch()  # the three batches left, not a whole new epoch
+    assert (mixed.epoch, mixed.batch) == (1, 0)
+    for a, b in zip(weights(whole), weights(mixed), strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_the_batch_loss_is_the_loss_before_the_step():
+    t = trainer(diagram())
+    x, y = t._batches()[0][0], t._batches()[1][0]
+    with torch.no_grad():
+        before = float(t.loss_fn(t.model(x), y))
+    t.run_batch()
+    assert t.batch_loss == pytest.approx(before, abs=1e-6)
+
+
+def test_the_process_steps_one_batch_and_says_where_it_is():
+    worker = prepared(diagram(pace=0.0))
+    worker.command(cmd="step_batch")
+    batch = worker.of_type("batch")
+    assert [(m["run"], m["epoch"], m["batch"], m["batches"]) for m in batch] == [(1, 0, 1, 5)]
+    for _ in range(4):
+        worker.command(cmd="step_batch")
+    messages = worker.messages()
+    rows = [r for m in messages if m["type"] == "history" for r in m["rows"]]
+    assert [r["epoch"] for r in rows] == [1]
+    last = [m for m in messages if m["type"] == "batch"][-1]
+    assert (last["epoch"], last["batch"], last["batches"]) == (1, 5, 5)
+    assert "mini-batch 5 of 5 in epoch 1" in [m for m in messages
+                                               if m["type"] == "status"][-1]["message"]
+
+
+# ------------------------------------------------------------ pace
+
+def test_at_a_set_pace_every_epoch_goes_out_on_its_own_with_its_probes():
+    worker = prepared(diagram(pace=20.0))
+    worker.command(cmd="probes", probes={"output": {"fn": "boundary", "args": {}}})
+    worker.messages()
+    start = time.perf_counter()
+    worker.command(cmd="run", epochs=5)
+    worker.train()
+    seconds = time.perf_counter() - start
+    messages = worker.messages()
+    history = [m for m in messages if m["type"] == "history"]
+    assert [[r["epoch"] for r in m["rows"]] for m in history] == [[1], [2], [3], [4], [5]]
+    assert seconds >= 4 / 20  # the first epoch at once, then one every 50 ms
+    probe_epochs = [m["epoch"] for m in messages if m["type"] == "probes"]
+    assert set(range(1, 6)) <= set(probe_epochs)  # every epoch's boundary is drawn
+
+
+def test_as_fast_as_possible_sends_epochs_in_batches():
+    worker = prepared(diagram(pace=0.0, epochs=40))
+    worker.command(cmd="run", epochs=40)
+    assert worker.server.wait() == 0.0
+    worker.train()
+    rows = [r for m in worker.of_type("history") for r in m["rows"]]
+    assert len(rows) == 40
+
+
+def test_the_pace_can_change_while_training():
+    worker = prepared(diagram(pace=1.0))
+    worker.command(cmd="run", epochs=3)
+    worker.server._safely(worker.server.train_a_little)  # the first epoch is due at once
+    assert worker.server.trainer.epoch == 1 and worker.server.wait() > 0.5
+    worker.command(cmd="settings", settings=diagram(pace=0.0).training.to_dict())
+    assert worker.server.wait() == 0.0
+    worker.train()
+    assert worker.server.trainer.epoch == 3
+
+
+def test_the_pace_is_saved_with_the_diagram(tmp_path):
+    d = diagram(pace=5.0)
+    ge.save(d, tmp_path / "d.json")
+    assert ge.load(tmp_path / "d.json").training.pace == 5.0
+    assert ge.Diagram().training.pace == 10.0  # a new diagram: watchable
+
+
+# ------------------------------------------------------------ teaching history
+
+def test_every_row_carries_the_teaching_numbers():
+    worker = prepared(diagram(pace=0.0))
+    worker.command(cmd="run", epochs=3)
+    worker.train()
+    rows = [r for m in worker.of_type("history") for r in m["rows"]]
+    _, ids = nets.two_layer("Tanh", CIRCLE)
+    for row in rows:
+        assert set(row["grad_norms"]) == {ids["hidden"], ids["out"]}
+        assert set(row["weight_norms"]) == {ids["hidden"], ids["out"]}
+        assert np.asarray(row["confusion"]["test"]).sum() == 50
+        assert np.asarray(row["confusion"]["train"]).sum() == 50
+
+
+def test_recording_leaves_the_run_unchanged():
+    """The teaching numbers use no random numbers of the run and change no weights:
+    a run that records them trains exactly as one that does not."""
+    d = ge.Diagram()
+    chain = [d.add("Input", features=2), d.add("Linear", out_features=8), d.add("ReLU"),
+             d.add("Dropout", p=0.5), d.add("Linear", out_features=2),
+             d.add("CrossEntropyLoss")]
+    for src, dst in itertools.pairwise(chain):
+        d.connect(src, dst)
+    d.dataset = CIRCLE
+    plain, recorded = trainer(d), trainer(d)
+    torch.manual_seed(0)  # Dropout draws from the global generator
+    for _ in range(3):
+        plain.run_epoch()
+    torch.manual_seed(0)
+    for _ in range(3):
+        recorded.run_epoch()
+        teaching.record(recorded)
+    for a, b in zip(weights(plain), weights(recorded), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_gradient_norms_are_autograds_on_the_recorded_samples():
+    t = trainer(diagram())
+    t.run_epoch()
+    norms = teaching.gradient_norms(t)
+    x = t.tensors.x_train[:teaching.GRADIENT_SAMPLES]
+    y = t.tensors.y_train[:teaching.GRADIENT_SAMPLES]
+    t.model.zero_grad()
+    t.loss_fn(t.model(x), y).backward()
+    for block_id, module in t.net.modules.items():
+        grads = [p.grad for p in module.parameters()]
+        if grads:
+            expected = float(torch.sqrt(sum((g * g).sum() for g in grads)))
+            assert norms[block_id] == pytest.approx(expected, rel=1e-5)
