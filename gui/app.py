@@ -1,4 +1,5 @@
-"""Starting the editor: ``python main.py [FILE] [--screenshot OUT.png]``."""
+"""Starting the editor: ``python main.py [FILE] [--screenshot OUT.png [--epochs N]
+[--view NAME] [--size WxH]]``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import gc
 import json
 import os
 import sys
+
+from .screenshot import MAX_EPOCHS, VIEWS
 
 STARTUP_REPORT = "NETCANVAS_STARTUP_REPORT"
 
@@ -19,7 +22,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="render the window with FILE loaded, save a PNG and exit")
     parser.add_argument("--size", default="1400x880", metavar="WxH",
                         help="window size for --screenshot (default 1400x880)")
-    return parser.parse_args(argv)
+    parser.add_argument("--epochs", type=int, default=0, metavar="N",
+                        help="for --screenshot: train N epochs first")
+    parser.add_argument("--view", default="editor", choices=VIEWS, metavar="NAME",
+                        help="for --screenshot: the view in front, one of " + ", ".join(VIEWS))
+    args = parser.parse_args(argv)
+    if not args.screenshot and (args.epochs or args.view != "editor"):
+        parser.error("--epochs and --view go with --screenshot OUT.png")
+    if not 0 <= args.epochs <= MAX_EPOCHS:
+        parser.error(f"--epochs must be from 1 to {MAX_EPOCHS:,}")
+    if args.epochs and not args.file:
+        parser.error("--epochs needs a diagram FILE to train")
+    return args
 
 
 def make_application(argv: list[str]):
@@ -53,7 +67,9 @@ def main(argv: list[str]) -> int:
         if args.screenshot:
             return 2
     if args.screenshot:
-        return screenshot(app, window, args.screenshot, args.size)
+        from . import screenshot
+
+        return screenshot.take(app, window, args.screenshot, args.size, args.epochs, args.view)
     window.show()
     # What start-up made lives as long as the app: keep it out of full garbage
     # collections, which would otherwise stall the event loop ~60 ms each.
@@ -108,32 +124,3 @@ def report_startup(app, window) -> None:
     print(json.dumps({"window_shown": True, "torch_loaded": "torch" in sys.modules}),
           flush=True)
     app.quit()
-
-
-def screenshot(app, window, path: str, size: str) -> int:
-    """Show the window offscreen, let it lay out, save it as a PNG."""
-    try:
-        width, height = (int(v) for v in size.lower().split("x"))
-    except ValueError:
-        print(f"netcanvas: --size must look like 1400x880, got {size!r}", file=sys.stderr)
-        return 2
-    window.resize(max(width, 1280), max(height, 800))
-    window.show()
-    for _ in range(5):
-        app.processEvents()
-    from . import tasks
-
-    tasks.settle(app)  # the data set preview loads in the background
-    window.view.fit()
-    app.processEvents()
-    from .images import save_png
-
-    try:
-        save_png(window.grab(), path)  # atomic: a full disk keeps the old picture
-    except OSError as error:
-        print(f"netcanvas: cannot write {path}: {_reason(error)}", file=sys.stderr)
-        return 2
-    finally:
-        window.training.shutdown()
-        tasks.abandon()
-    return 0

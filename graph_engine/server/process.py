@@ -70,8 +70,17 @@ class Server:
                   run=self.run)
 
     def flush_rows(self) -> None:
-        """Send the rows of the run held now; without a run there are none to send."""
+        """Send the rows of the run held now; without a run there are none to send.
+        The last row gets the teaching numbers (:mod:`..training.teaching`) of the
+        weights as they are: at a set pace and when stepping that is every epoch; as
+        fast as possible, the last of each batch of rows (some thirty a second),
+        which keeps their cost to a few per cent of the training time."""
+        from ..training import teaching
+
         if self.pending_rows and self.trainer is not None:
+            last = self.pending_rows[-1]
+            if "grad_norms" not in last and last.get("epoch") == self.trainer.epoch:
+                last.update(teaching.record(self.trainer))
             self.send(Reply.HISTORY, run=self.run, epoch=self.trainer.epoch,
                       rows=self.pending_rows)
         self.pending_rows = []
@@ -231,9 +240,8 @@ class Server:
 
     # ------------------------------------------------------------ training
     def epoch(self, step=None) -> bool:
-        """Train one epoch (or ``step``, a part of one); its row, with the teaching
-        numbers, joins the rows to send when an epoch ended. False if it diverged."""
-        from ..training import teaching
+        """Train one epoch (or ``step``, a part of one); its row joins the rows to
+        send when an epoch ended. False if it diverged."""
         from ..training.trainer import TrainingDiverged
 
         trainer = self._trainer()
@@ -246,7 +254,6 @@ class Server:
             self.status(Status.PAUSED, str(error), Reason.DIVERGED)
             return False
         if metrics is not None:
-            metrics.update(teaching.record(trainer))
             self.pending_rows.append(metrics)
         return True
 

@@ -1,10 +1,14 @@
 """What the teaching views show over time, recorded at every epoch.
 
-The training process adds these few numbers to each epoch's row of the
-history, whatever is on screen, so a view opened after the run draws every
-epoch of it: the gradient norm of each layer (the vanishing-gradient
-lesson), the size of each layer's weights, and the test set's confusion
-counts. Each costs one pass over a bounded part of the data.
+The training process adds these few numbers to the rows of the history it
+sends, whatever is on screen, so a view opened after the run draws the whole
+of it: the gradient norm of each layer (the vanishing-gradient lesson), the
+size of each layer's weights, and the confusion counts of both sets. At a
+set pace every epoch has them; as fast as possible, the last epoch of each
+batch of rows (see ``Server.flush_rows``). They cost about a fifth of a
+Playground epoch: a fast-path backward pass over at most
+:data:`GRADIENT_SAMPLES` samples, and counts from the outputs the epoch's
+evaluation already computed.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import torch
 
 from ..core.limits import MAX_CONFUSION_CLASSES
 from . import inspection
+from .metrics import confusion_matrix
 from .trainer import Trainer
 
 GRADIENT_SAMPLES = 512  # the gradient norms are taken on this many training samples
@@ -26,11 +31,20 @@ def record(trainer: Trainer) -> dict:
     row: dict = {"grad_norms": gradient_norms(trainer), "weight_norms": weight_norms(trainer)}
     data = trainer.data
     if data.info.is_classification and data.info.classes <= MAX_CONFUSION_CLASSES:
-        classes, net = data.info.classes, trainer.net
-        row["confusion"] = {
-            "test": inspection.confusion(net, data.x_test, data.y_test, classes).tolist(),
-            "train": inspection.confusion(net, data.x_train, data.y_train, classes).tolist()}
+        row["confusion"] = {part: confusion(trainer, part) for part in ("test", "train")}
     return row
+
+
+def confusion(trainer: Trainer, part: str) -> list[list[int]]:
+    """Counts of (true class, predicted class) on one set, from the outputs the
+    epoch's evaluation computed (or a fresh evaluation, when there is none)."""
+    data = trainer.data
+    labels = data.y_test if part == "test" else data.y_train
+    out = trainer.outputs.get(part)
+    if out is None:
+        x = data.x_test if part == "test" else data.x_train
+        return inspection.confusion(trainer.net, x, labels, data.info.classes).tolist()
+    return confusion_matrix(out, labels, trainer.net.loss_spec, data.info.classes).tolist()
 
 
 def gradient_norms(trainer: Trainer) -> dict[str, float]:

@@ -106,6 +106,7 @@ class Trainer:
         self.history: list[dict] = []
         self._good = copy.deepcopy(self.model.state_dict())
         self._open_epoch: tuple[tuple, tuple] | None = None  # batches of the epoch under way
+        self.outputs: dict[str, torch.Tensor] = {}  # the last evaluation's, by set
         self.batch = 0  # how many of them are done
         self.batch_loss = math.nan  # of the last batch stepped alone, before its step
 
@@ -282,6 +283,7 @@ class Trainer:
             for part, x, y, labels in (("train", t.x_train, t.y_train, self.data.y_train),
                                        ("test", t.x_test, t.y_test, self.data.y_test)):
                 out = self._output(x)
+                self.outputs[part] = out
                 metrics[f"{part}_loss"] = float(self.loss_fn(out, y))
                 if self.data.info.is_classification:
                     metrics[f"{part}_accuracy"] = accuracy(out, labels, self.net.loss_spec)
@@ -299,16 +301,30 @@ class Trainer:
         params = {b: p for b, p in params.items() if p}
         if not params:
             return {}
-        with torch.enable_grad():
-            loss = self.loss_fn(self.model(x), y)
-            flat = [p for ps in params.values() for p in ps]
-            grads = torch.autograd.grad(loss, flat, allow_unused=True)
+        flat = [p for ps in params.values() for p in ps]
+        grads = self._gradients(x, y, flat)
+        present = [g for g in grads if g is not None]
+        # one call for every tensor's norm; a block's norm is the root of their squares
+        each = iter(torch.stack(torch._foreach_norm(present)).tolist()) if present else iter(())
         norms, index = {}, 0
         for block_id, ps in params.items():
-            chunk = [g for g in grads[index:index + len(ps)] if g is not None]
+            squares = [next(each) ** 2 for g in grads[index:index + len(ps)] if g is not None]
             index += len(ps)
-            norms[block_id] = _norm(chunk) if chunk else 0.0
+            norms[block_id] = math.sqrt(sum(squares))
         return norms
+
+    def _gradients(self, x: torch.Tensor, y: torch.Tensor, params: list) -> list:
+        """d loss / d each of ``params`` on (x, y): by the fast path's backward
+        pass when it covers the network (no penalty: the loss alone), else autograd."""
+        fast = self._fast
+        if fast is not None:
+            order = {id(p): i for i, p in enumerate(fast.params())}
+            if all(id(p) in order for p in params):
+                grads = fast.gradients(x, y)
+                return [grads[order[id(p)]] for p in params]
+        with torch.enable_grad():
+            loss = self.loss_fn(self.model(x), y)
+            return list(torch.autograd.grad(loss, params, allow_unused=True))
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities (classification) or values (regression)."""
@@ -326,12 +342,6 @@ class Trainer:
             out = self.model(torch.as_tensor(np.asarray(x, dtype=np.float32)))
         self.model.train()
         return predicted_classes(out, self.net.loss_spec).numpy()
-
-
-def _norm(grads: list[torch.Tensor]) -> float:
-    """The 2-norm of several gradients together, summed in order as ``sum`` would."""
-    squares = [(g * g).sum() for g in grads]
-    return float(torch.sqrt(sum(squares[1:], squares[0])))
 
 
 def diverged_message(settings: TrainingSettings, epoch: int, quantity: str = "loss") -> str:

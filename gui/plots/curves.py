@@ -132,6 +132,7 @@ class CurvesPanel(QWidget):
         layout.addWidget(self.log_scale)
         self.series = Series()
         self._x_limit = 0.0
+        self._set_x_range(0)  # the axes a run starts with, before any run
 
     def clear(self) -> None:
         """Nothing drawn, the axes as before any run."""

@@ -83,7 +83,8 @@ class ConfusionPanel(HistoryView):
 
     def redraw(self) -> None:
         history = self.controller.state.history
-        counts = history[-1].get("confusion") if history else None
+        counts = next((row["confusion"] for row in reversed(history) if "confusion" in row),
+                      None)
         if counts is None:
             self.clear()
             return

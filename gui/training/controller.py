@@ -157,11 +157,12 @@ class TrainingController(QObject):
         self.process = process = TrainingProcess(self)
         process.status.connect(self._status)
         process.prepared.connect(self._prepared)
-        # a result of the current run is drawn at the next frame; another run's is dropped
+        # a result of the current run is drawn (at once at a pace the frames can
+        # follow, else at the next frame); another run's is dropped
         process.history.connect(lambda *reply: self.state.accept_history(*reply)
-                                and self.pacer.soon())
+                                and self._arrived())
         process.probes.connect(lambda *reply: self.state.accept_probes(*reply)
-                               and self.pacer.soon())
+                               and self._arrived())
         process.batch.connect(lambda *reply: self.state.accept_batch(*reply)
                               and self.pacer.soon())
         process.crashed.connect(self._crashed)
@@ -173,6 +174,7 @@ class TrainingController(QObject):
         self._wants_run = False  # play pressed, and the run not over yet
         self._run_seq: int | None = None  # sequence number of the last run command
         self._runs = 0
+        self._pace = document.diagram.training.pace  # of the run the process trains
         self.pacer = Pacer(self)
         self.pacer.due.connect(self.progressed)
         document.analysed.connect(self._diagram_changed)
@@ -192,18 +194,24 @@ class TrainingController(QObject):
         """The process holds a run of the network on screen."""
         return not self._needs_prepare()
 
-    def play(self) -> bool:
+    def play(self, epochs: int | None = None, pace: float | None = None) -> bool:
+        """Train up to the diagram's epoch limit (or ``epochs`` more) at the
+        diagram's pace (or ``pace``, for this run only: the document keeps its own)."""
         if self.running:
             return True
         if not self.can_train():
             return False
         self._wants_run, self._run_seq = True, None
-        self.when_prepared(self._send_run)
+        self.when_prepared(lambda: self._send_run(epochs, pace))
         self._show_status()
         return True
 
-    def _send_run(self) -> None:
-        epochs = epochs_to_run(self.document.diagram.training.epochs, self.state.epoch)
+    def _send_run(self, epochs: int | None, pace: float | None) -> None:
+        if epochs is None:
+            epochs = epochs_to_run(self.document.diagram.training.epochs, self.state.epoch)
+        settings = self.document.diagram.training.with_(pace=pace)  # None: its own
+        self._pace = settings.pace
+        self.process.send(Command.SETTINGS, settings=settings.to_dict())
         self.state.target = self.state.epoch + epochs
         self._run_seq = self.process.send(Command.RUN, epochs=epochs)
 
@@ -242,6 +250,7 @@ class TrainingController(QObject):
 
     def update_settings(self, settings) -> None:
         """Learning rate, batch size or optimizer changed: applied between epochs."""
+        self._pace = settings.pace
         if self.state.prepared and self.process.alive:
             self.process.send(Command.SETTINGS, settings=settings.to_dict())
 
@@ -357,6 +366,15 @@ class TrainingController(QObject):
     def _set_status(self, status: Status, message: str) -> None:
         self.state.status, self.state.message = status, message
         self._show_status()
+
+    def _arrived(self) -> None:
+        """New results: at a pace slow enough for every epoch to get a frame of
+        its own, draw them now, so no epoch's boundary is skipped when two
+        arrive together; faster, at most once a frame."""
+        if 0 < self._pace <= 1000 / FRAME_MS:
+            self.pacer.now()
+        else:
+            self.pacer.soon()
 
     def _show_status(self) -> None:
         shown = Status.RUNNING if self._wants_run else self.state.status

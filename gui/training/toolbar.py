@@ -54,11 +54,14 @@ class TrainingToolbar(QToolBar):
         self.epoch_label.setMinimumWidth(150)
         self.epoch_label.setStyleSheet("font-family: 'DejaVu Sans Mono'; padding: 0 10px;")
         self.addWidget(self.epoch_label)
-        self.addSeparator()
+        self.pace = self._pace_box()
+        # The settings go on a toolbar of their own, which wraps onto a second row
+        # when the window is too narrow for both (see fit_width).
+        self.settings_bar = QToolBar("Training settings", window)
+        self.settings_bar.setObjectName("trainingSettingsToolbar")
         self.lr = self._lr_box()
         self.batch = self._editor("batch_size", "Batch")
         self.optimizer = self._optimizer_box()
-        self.pace = self._pace_box()
         controller.status_changed.connect(self._status)
         controller.progressed.connect(self._progress)
         controller.run_changed.connect(lambda run: self._progress())
@@ -76,10 +79,10 @@ class TrainingToolbar(QToolBar):
         self.window.addAction(action)
         return action
 
-    def _label(self, text: str) -> None:
+    def _label(self, text: str, bar: QToolBar | None = None) -> None:
         label = QLabel(text)
         label.setStyleSheet("padding: 0 4px 0 8px; color: #4B5563;")
-        self.addWidget(label)
+        (bar or self.settings_bar).addWidget(label)
 
     def _lr_box(self) -> QComboBox:
         self._label("Learning rate")
@@ -93,7 +96,7 @@ class TrainingToolbar(QToolBar):
         box.setToolTip(_spec("lr").help)
         box.lineEdit().editingFinished.connect(lambda: self._change("lr", box.currentText()))
         box.activated.connect(lambda i: self._change("lr", box.itemText(i)))
-        self.addWidget(box)
+        self.settings_bar.addWidget(box)
         return box
 
     def _editor(self, name: str, label: str) -> QWidget:
@@ -103,7 +106,7 @@ class TrainingToolbar(QToolBar):
         editor.committed.connect(self._change)
         if isinstance(editor.widget, QSpinBox):
             editor.widget.setMaximumWidth(75)
-        self.addWidget(editor.widget)
+        self.settings_bar.addWidget(editor.widget)
         return editor
 
     def _optimizer_box(self) -> QComboBox:
@@ -113,11 +116,11 @@ class TrainingToolbar(QToolBar):
             box.addItem(OPTIMIZER_NAMES[key], key)
         box.setToolTip(_spec("optimizer").help)
         box.activated.connect(lambda i: self._change("optimizer", box.itemData(i)))
-        self.addWidget(box)
+        self.settings_bar.addWidget(box)
         return box
 
     def _pace_box(self) -> QComboBox:
-        self._label("Speed")
+        self._label("Speed", self)
         box = QComboBox()
         box.setObjectName("paceBox")
         for pace in PACES:

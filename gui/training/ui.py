@@ -3,9 +3,9 @@ Data, Output and Curves docks, and File → Save/Load Weights."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QScrollArea
+from PySide6.QtWidgets import QScrollArea, QToolBar
 
 from .. import dialogs
 from ..editor.file_actions import output_refused
@@ -33,6 +33,8 @@ class TrainingUI(QObject):
         self.controller = TrainingController(window.document, self)
         self.toolbar = TrainingToolbar(window, self.controller)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar.settings_bar)
+        window.installEventFilter(self)
         self.data_panel = DataPanel(window)
         self.output = OutputPlot()
         self.curves = CurvesPanel()
@@ -56,6 +58,26 @@ class TrainingUI(QObject):
         self.controller.run_changed.connect(self.update_views)
         self.controller.refused.connect(self._refused)
         self.controller.files.file_done.connect(self._file_done)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Resize:
+            self.fit_toolbars()
+        return False
+
+    def fit_toolbars(self) -> None:
+        """The training settings share the first toolbar row when it is wide
+        enough for all of them, else they wrap onto a second row: every control
+        stays reachable, at 1280 pixels wide too."""
+        window, settings = self.window, self.toolbar.settings_bar
+        others = [bar for bar in window.findChildren(QToolBar) if bar is not settings
+                  and window.toolBarArea(bar) == Qt.ToolBarArea.TopToolBarArea
+                  and not bar.isHidden()]
+        needed = sum(bar.sizeHint().width() for bar in [*others, settings]) + 24
+        wrapped = window.toolBarBreak(settings)
+        if needed > window.width() and not wrapped:
+            window.insertToolBarBreak(settings)
+        elif needed <= window.width() and wrapped:
+            window.removeToolBarBreak(settings)
 
     def _weights_menu(self) -> None:
         menu = self.window.file_menu

@@ -142,11 +142,12 @@ def test_the_pace_is_saved_with_the_diagram(tmp_path):
 
 # ------------------------------------------------------------ teaching history
 
-def test_every_row_carries_the_teaching_numbers():
-    worker = prepared(diagram(pace=0.0))
+def test_at_a_set_pace_every_row_carries_the_teaching_numbers():
+    worker = prepared(diagram(pace=200.0))
     worker.command(cmd="run", epochs=3)
     worker.train()
     rows = [r for m in worker.of_type("history") for r in m["rows"]]
+    assert len(rows) == 3
     _, ids = nets.two_layer("Tanh", CIRCLE)
     for row in rows:
         assert set(row["grad_norms"]) == {ids["hidden"], ids["out"]}
@@ -190,3 +191,19 @@ def test_gradient_norms_are_autograds_on_the_recorded_samples():
         if grads:
             expected = float(torch.sqrt(sum((g * g).sum() for g in grads)))
             assert norms[block_id] == pytest.approx(expected, rel=1e-5)
+
+
+def test_as_fast_as_possible_the_last_row_of_each_batch_carries_them():
+    worker = prepared(diagram(pace=0.0))
+    worker.command(cmd="run", epochs=30)
+    worker.train()
+    batches = [m["rows"] for m in worker.of_type("history")]
+    assert sum(len(rows) for rows in batches) == 30
+    assert all("grad_norms" in rows[-1] and "confusion" in rows[-1] for rows in batches)
+
+
+def test_a_step_records_them_for_its_epoch():
+    worker = prepared(diagram(pace=0.0))
+    worker.command(cmd="step")
+    (row,) = [r for m in worker.of_type("history") for r in m["rows"]]
+    assert "grad_norms" in row and "weight_norms" in row

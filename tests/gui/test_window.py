@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QTabBar
@@ -73,6 +74,36 @@ def test_screenshot_renders_the_window_and_exits_cleanly(tmp_path):
     assert "Traceback" not in done.stderr and "deleted" not in done.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1280, 800)
+
+
+def shot(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], env=env,
+                          cwd=tmp_path, capture_output=True, text=True, timeout=180)
+
+
+def test_a_screenshot_after_training_shows_the_named_view(tmp_path):
+    """--epochs trains first (the file keeps its own pace), --view brings a view up."""
+    out = tmp_path / "grad.png"
+    done = shot(tmp_path, str(EXAMPLES / "xor.json"), "--screenshot", str(out), "--epochs",
+                "3", "--view", "gradients", "--size", "1280x800")
+    assert done.returncode == 0, done.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
+    assert ge.load(EXAMPLES / "xor.json").training.pace == 2.0
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--epochs", "3"], "go with --screenshot"),
+    (["--screenshot", "o.png", "--view", "nowhere"], "invalid choice: 'nowhere'"),
+    (["--screenshot", "o.png", "--epochs", "-1"], "--epochs must be"),
+    (["--screenshot", "o.png", "--size", "big"], "--size must look like 1400x880"),
+])
+def test_bad_screenshot_arguments_are_refused(tmp_path, args, words):
+    done = shot(tmp_path, str(EXAMPLES / "xor.json"), *args)
+    assert done.returncode == 2 and words in done.stderr
+    assert not (tmp_path / "o.png").exists()
 
 
 def test_screenshot_of_a_missing_file_says_so_and_exits_2(tmp_path):

@@ -20,7 +20,7 @@ from saving_faults import full_disk, leftovers
 import graph_engine as ge
 from graph_engine.data.spec import CsvSource, DatasetSpec
 from gui import app as editor_app
-from gui import dialogs
+from gui import dialogs, screenshot
 
 CSV = "a,b,label\n0.1,0.2,0\n0.3,0.1,1\n0.5,0.9,0\n0.7,0.2,1\n0.2,0.8,0\n0.9,0.4,1\n"
 OLD = b"the old picture"
@@ -183,7 +183,7 @@ def test_a_screenshot_on_a_full_disk_keeps_the_old_picture(window, opened, tmp_p
     path = tmp_path / "shot.png"
     path.write_bytes(OLD)
     full_disk(monkeypatch)
-    code = editor_app.screenshot(QApplication.instance(), window, str(path), "1280x800")
+    code = screenshot.take(QApplication.instance(), window, str(path), "1280x800")
     assert code == 2
     assert capsys.readouterr().err == (f"netcanvas: cannot write {path}: "
                                        f"{os.strerror(errno.ENOSPC)}\n")

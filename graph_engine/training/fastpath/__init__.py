@@ -88,6 +88,22 @@ class FastPath:
             backward.append(b)
         return forward, backward
 
+    def gradients(self, x: Tensor, y: Tensor) -> list[Tensor]:
+        """The loss's gradient for every parameter on (x, y), in the order of
+        :meth:`params`, without a step: what autograd would give, at the cost
+        of the fast path's own backward pass."""
+        forward, backward = self.program()
+        with torch.no_grad():
+            saved = [x]
+            for f in forward:
+                x = f(x)
+                saved.append(x)
+            g = self.loss_grad(x, y)
+            grads: list[Tensor] = []
+            for i in range(len(forward) - 1, self.first - 1, -1):
+                g = backward[i](g, saved[i], saved[i + 1], grads)
+        return grads[::-1]  # they come last layer first
+
     def forward(self, x: Tensor) -> Tensor:
         """The model's output, computed as its own forward computes it."""
         with torch.no_grad():

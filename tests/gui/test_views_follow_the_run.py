@@ -1,0 +1,164 @@
+"""Every view belongs to the document and the run on screen.
+
+Train one network until every view has drawn something, then Open another
+example, New, Reset or Load Weights: each view must show the new document
+and run, or nothing; never a number of the run before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nets
+import pytest
+
+import graph_engine as ge
+from gui.teaching.hub import ProbeView
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+
+
+def step(window, qtbot, epochs: int) -> None:
+    controller = window.training.controller
+    start = controller.state.epoch
+    for n in range(epochs):
+        window.training.toolbar.step.trigger()
+        qtbot.waitUntil(lambda n=n: controller.state.epoch == start + n + 1, timeout=30000)
+
+
+def raise_dock(window, qtbot, name: str, drawn) -> None:
+    window.docks[name].show()
+    window.docks[name].raise_()
+    qtbot.waitUntil(lambda: bool(drawn()), timeout=15000)
+
+
+def trained_everywhere(window, qtbot):
+    """A small classifier trained three epochs, with every view showing it."""
+    d, ids = nets.two_layer("Tanh", ge.DatasetSpec("circle", samples=100), 5)
+    d.training = d.training.with_(optimizer="adam", lr=0.03, epochs=1000)
+    window.document.replace(d)
+    step(window, qtbot, 3)
+    teaching, training = window.teaching, window.training
+    raise_dock(window, qtbot, "gradients", lambda: teaching.gradients.series)
+    raise_dock(window, qtbot, "histograms", lambda: teaching.histograms.layers)
+    raise_dock(window, qtbot, "confusion", lambda: teaching.confusion.matrix is not None)
+    raise_dock(window, qtbot, "curves", lambda: training.curves.series.size == 3)
+    window.scene.select_blocks([ids["hidden"]])
+    weights = window.inspector.widget().findChild(object, "weightMap")
+    qtbot.waitUntil(lambda: weights.weight is not None, timeout=15000)
+    qtbot.waitUntil(lambda: training.output.has_image(), timeout=15000)
+    assert "Epoch 3" in training.toolbar.epoch_label.text()
+    return d
+
+
+def probe_views(window) -> list[ProbeView]:
+    return window.findChildren(ProbeView)
+
+
+def assert_nothing_stale(window) -> None:
+    """Each view shows the current run (whatever it has of it) or nothing."""
+    controller = window.training.controller
+    state = controller.state
+    teaching, training = window.teaching, window.training
+    limit = window.document.diagram.training.epochs
+    assert state.epoch == 0 and not state.history
+    assert training.toolbar.epoch_label.text() == f"Epoch 0 / {max(state.target, 0) or limit:,}"
+    assert training.curves.series.size == 0
+    assert len(training.curves.loss.train.getData()[0] or []) == 0
+    assert teaching.gradients.series == {} and not teaching.gradients.curves
+    assert teaching.confusion.matrix is None
+    output = training._output
+    assert output is None or output is state.probes.get("output")
+    if output is None:
+        assert not training.output.has_image()
+    for view in probe_views(window):
+        assert view.shown_run in (None, state.run)
+        assert view._last is None or view._last is state.probes.get(view.probe_name), \
+            f"{type(view).__name__} shows a result of another run"
+    histograms = teaching.histograms
+    blocks = {b.id for b in window.document.diagram.blocks}
+    assert all(layer["block_id"] in blocks for layer in histograms.layers)
+
+
+def settle(window, qtbot) -> None:
+    """Let the process answer whatever it was asked, then compare."""
+    qtbot.wait(600)
+    window.training.controller.pacer.now()
+    qtbot.wait(50)
+
+
+def test_open_another_example_shows_nothing_of_the_first(window, qtbot):
+    trained_everywhere(window, qtbot)
+    assert window.files.open_path(str(EXAMPLES / "regression-gauss.json"), ask=False)
+    settle(window, qtbot)
+    assert_nothing_stale(window)
+    assert "regression" in window.teaching.confusion.caption.text() or \
+        "Train a classifier" in window.teaching.confusion.caption.text()
+
+
+def test_new_shows_nothing_of_the_old_document(window, qtbot):
+    trained_everywhere(window, qtbot)
+    window.document.undo_stack.setClean()
+    window.files.new()
+    settle(window, qtbot)
+    assert_nothing_stale(window)
+    assert not window.training.output.has_image()
+
+
+def test_reset_shows_the_initial_weights_only(window, qtbot):
+    trained_everywhere(window, qtbot)
+    window.training.toolbar.reset.trigger()
+    settle(window, qtbot)
+    assert_nothing_stale(window)
+
+
+def test_load_weights_starts_a_new_run_at_epoch_0(window, qtbot, tmp_path):
+    trained_everywhere(window, qtbot)
+    files = window.training.controller.files
+    done = []
+    files.file_done.connect(lambda ok, message: done.append(ok))
+    path = str(tmp_path / "w.safetensors")
+    files.save_weights(path)
+    qtbot.waitUntil(lambda: done == [True], timeout=15000)
+    assert files.load_weights(path)
+    qtbot.waitUntil(lambda: done == [True, True], timeout=15000)
+    settle(window, qtbot)
+    assert_nothing_stale(window)
+    assert "Epoch 0" in window.training.toolbar.epoch_label.text()
+
+
+@pytest.mark.parametrize("pace", [20.0])
+def test_at_a_slow_pace_every_epoch_is_drawn(window, qtbot, pace):
+    """Each epoch's row arrives on its own and the curves draw every one of them."""
+    d, _ = nets.two_layer("Tanh", ge.DatasetSpec("circle", samples=100), 5)
+    d.training = d.training.with_(optimizer="adam", lr=0.03, epochs=6, pace=pace)
+    window.document.replace(d)
+    controller = window.training.controller
+    drawn: list[int] = []
+    controller.progressed.connect(lambda: drawn.append(len(controller.state.history)))
+    window.training.toolbar.play.trigger()
+    qtbot.waitUntil(lambda: controller.state.epoch == 6 and not controller.running,
+                    timeout=30000)
+    qtbot.wait(100)
+    assert {1, 2, 3, 4, 5, 6} <= set(drawn)  # no epoch skipped between two redraws
+    assert window.training.toolbar.pace.currentData() == pace
+
+
+def test_gradients_opened_after_a_run_behind_another_tab_show_every_epoch(window, qtbot):
+    """The vanishing-gradient lesson: train deep-sigmoid with the curves in front,
+    then open Gradients: all seven layers, every epoch."""
+    assert window.files.open_path(str(EXAMPLES / "deep-sigmoid.json"), ask=False)
+    from gui.editor import commands
+
+    commands.set_training(window.document, "epochs", 8)
+    window.docks["curves"].raise_()
+    controller = window.training.controller
+    window.training.toolbar.play.trigger()
+    qtbot.waitUntil(lambda: controller.state.epoch == 8 and not controller.running,
+                    timeout=60000)
+    window.docks["gradients"].raise_()
+    gradients = window.teaching.gradients
+    qtbot.waitUntil(lambda: len(gradients.series) == 7, timeout=10000)
+    assert all(epochs == list(range(1, 9)) for epochs, _ in gradients.series.values())
+    first, last = gradients.series["linear1"][1][-1], gradients.series["linear7"][1][-1]
+    assert first < last / 100  # the gradient vanishes on its way back
