@@ -146,6 +146,9 @@ def polynomial_mlp() -> ge.Diagram:
     return s.finish("polynomial", optimizer="adam", lr=0.05, batch_size=10, epochs=40, seed=0)
 
 
+XOR = ge.DatasetSpec("xor", samples=200)
+
+
 def xor_no_hidden() -> ge.Diagram:
     s = Sketch("XOR without a hidden layer", """
         A linear classifier on XOR: opposite corners share a class, and no straight line
@@ -153,7 +156,7 @@ def xor_no_hidden() -> ge.Diagram:
         chance, whatever the learning rate. This is the famous limit of the single-layer
         perceptron; the XOR example adds the hidden layer that fixes it.""")
     s.chain([("Input", {"features": 2}), linear(2), ("CrossEntropyLoss",)])
-    return s.finish("xor", optimizer="adam", lr=0.01, batch_size=10, epochs=20, seed=0)
+    return s.finish(XOR, optimizer="adam", lr=0.003, batch_size=10, epochs=20, seed=0, pace=1.0)
 
 
 def xor() -> ge.Diagram:
@@ -163,7 +166,9 @@ def xor() -> ge.Diagram:
         from one straight line into a cross, and the test accuracy pass 95 %. Compare it
         with the example without a hidden layer.""")
     s.chain(mlp(2, [16], "ReLU", 2, ("CrossEntropyLoss",)))
-    return s.finish("xor", optimizer="adam", lr=0.01, batch_size=10, epochs=20, seed=0)
+    # 100 training points and a small step: the boundary bends over the first
+    # seconds at one epoch a second, slow enough to watch it happen
+    return s.finish(XOR, optimizer="adam", lr=0.003, batch_size=10, epochs=20, seed=0, pace=1.0)
 
 
 def spiral() -> ge.Diagram:

@@ -1,9 +1,10 @@
 """Make the screenshots in docs/images from the running editor.
 
 ``python -m tools.make_screenshots [NAME ...]`` (``make screenshots``).
-The editor shot comes from ``main.py FILE --screenshot``, as a user would
-take it; the others open an example in a real main window (offscreen),
-press Play, wait for training to finish and grab the window.
+Most shots come from ``main.py FILE --screenshot OUT --epochs N --view NAME``,
+as a teacher makes a slide; the XOR lesson series presses Play in a real
+main window (offscreen) and grabs it while it trains at the example's own
+pace; the inside-the-network shot scrolls the inspector to the unit maps.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ IMAGES = ROOT / "docs" / "images"
 SIZE = (1440, 900)
 
 
-def editor(out: Path) -> None:
-    """The editor with a lesson loaded: a mistake flagged in the problems panel."""
-    example = EXAMPLES / "softmax-before-cross-entropy.json"
-    subprocess.run([sys.executable, str(ROOT / "main.py"), example.name, "--screenshot",
-                    str(out), "--size", "x".join(map(str, SIZE))],
-                   cwd=example.parent, check=True, timeout=120)
+def command(example: str, *args: str) -> Callable[[Path], None]:
+    """A shot taken by ``main.py EXAMPLE --screenshot OUT ARGS``."""
+
+    def shoot(out: Path) -> None:
+        subprocess.run([sys.executable, str(ROOT / "main.py"), f"{example}.json",
+                        "--screenshot", str(out), "--size", "x".join(map(str, SIZE)), *args],
+                       cwd=EXAMPLES, check=True, timeout=300)
+    return shoot
 
 
 # ---------------------------------------------------------------- in-process shots
@@ -80,10 +83,35 @@ def _raise(app, window, dock: str) -> None:
     _pump(app, 1.0)
 
 
-def training(app, out: Path) -> None:
+def xor_lesson(app, out: Path) -> None:
+    """The XOR lesson as the class sees it at the example's own pace: before
+    Play, after 2 s, after 5 s and at the end (``out`` names the first; the
+    others end in -2s, -5s and -end)."""
     window = _window(app, "xor")
-    _train(app, window)
-    _save(app, window, out)
+    _pump(app, 0.5)
+    window.statusBar().clearMessage()  # "Opened /path/…" belongs to this machine
+    shots = [(0.0, out)] + [(t, out.with_name(f"{out.stem}-{name}.png"))
+                            for t, name in ((2.0, "2s"), (5.0, "5s"))]
+    _grab(window, shots[0][1])
+    controller = window.training.controller
+    window.training.toolbar.play.trigger()
+    _wait(app, lambda: controller.state.epoch >= 1, 60)
+    start = time.monotonic()
+    for seconds, path in shots[1:]:
+        _pump(app, start + seconds - time.monotonic())
+        _grab(window, path)
+    limit = window.document.diagram.training.epochs
+    _wait(app, lambda: controller.state.epoch >= limit and not controller.running, 120)
+    _pump(app, 1.0)
+    _save(app, window, out.with_name(f"{out.stem}-end.png"))
+
+
+def _grab(window, path: Path) -> None:
+    from graph_engine.core.files import write_atomic
+    from gui.images import png_bytes
+
+    write_atomic(path, png_bytes(window.grab()))
+    print(f"wrote {path.relative_to(ROOT)}")
 
 
 def inside_the_network(app, out: Path) -> None:
@@ -95,29 +123,6 @@ def inside_the_network(app, out: Path) -> None:
     units = window.inspector.widget().findChild(object, "unitMaps")
     window.inspector.verticalScrollBar().setValue(units.y() - 8)  # the tiles, not the curve
     _pump(app, 0.5)
-    _save(app, window, out)
-
-
-def code_panel(app, out: Path) -> None:
-    window = _window(app, "two-layer-net", (1440, 1080))
-    _raise(app, window, "code")
-    window.resizeDocks([window.docks["code"]], [620], _horizontal())
-    window.resizeDocks([window.docks["code"], window.docks["output"]], [600, 260], _vertical())
-    _pump(app, 0.5)
-    window.view.fit()
-    _save(app, window, out)
-
-
-def vanishing_gradients(app, out: Path) -> None:
-    window = _window(app, "deep-sigmoid")
-    _raise(app, window, "gradients")
-    _train(app, window)
-    # The first layers, whose gradients vanish, at a readable zoom.
-    view = window.view
-    view.set_zoom(0.8)
-    first = window.document.diagram.blocks[0].id
-    rect = window.scene.blocks_rect([first])
-    view.centerOn(rect.center().x() + view.viewport().width() * 0.5, rect.center().y())
     _save(app, window, out)
 
 
@@ -135,10 +140,7 @@ def _vertical():
 
 def _save(app, window, out: Path) -> None:
     _pump(app, 0.3)
-    from graph_engine.core.files import write_atomic
-    from gui.images import png_bytes
-
-    write_atomic(out, png_bytes(window.grab()))
+    _grab(window, out)
     window.training.shutdown()
     window.document.undo_stack.setClean()
     window.close()
@@ -146,13 +148,18 @@ def _save(app, window, out: Path) -> None:
     _pump(app, 0.2)
 
 
-SHOTS: dict[str, Callable] = {
-    "editor": editor,
-    "training": training,
-    "inside-the-network": inside_the_network,
-    "code-panel": code_panel,
-    "vanishing-gradients": vanishing_gradients,
+# name -> (a shot from the command line, taking OUT) or (in process, taking app, OUT)
+COMMAND_SHOTS: dict[str, Callable[[Path], None]] = {
+    "editor": command("softmax-before-cross-entropy"),
+    "training": command("xor", "--epochs", "20", "--view", "boundary"),
+    "code-panel": command("two-layer-net", "--view", "code"),
+    "vanishing-gradients": command("deep-sigmoid", "--epochs", "50", "--view", "gradients"),
 }
+WINDOW_SHOTS: dict[str, Callable] = {
+    "xor-lesson": xor_lesson,
+    "inside-the-network": inside_the_network,
+}
+SHOTS = [*COMMAND_SHOTS, *WINDOW_SHOTS]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,14 +174,14 @@ def main(argv: list[str] | None = None) -> int:
     app = None
     for name in names:
         out = IMAGES / f"{name}.png"
-        if name == "editor":
-            SHOTS[name](out)
+        if name in COMMAND_SHOTS:
+            COMMAND_SHOTS[name](out)
         else:
             if app is None:
                 from gui.app import make_application
 
                 app = make_application([])
-            SHOTS[name](app, out)
+            WINDOW_SHOTS[name](app, out)
         print(f"wrote {out.relative_to(ROOT)}")
     return 0
 

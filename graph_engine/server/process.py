@@ -20,6 +20,8 @@ import traceback
 from typing import TYPE_CHECKING
 
 from . import frames
+from .files import COMMANDS as FILE_COMMANDS
+from .files import FileCommands
 from .protocol import Command, ProtocolError, Reason, Reply, Status, read_command, reply
 
 if TYPE_CHECKING:  # torch is imported once the process has said hello
@@ -45,6 +47,7 @@ class Refused(Exception):
 class Server:
     def __init__(self, out) -> None:
         self.out = out
+        self.files = FileCommands(self)
         self.inbox: queue.Queue = queue.Queue()
         self.trainer: Trainer | None = None
         self.run = 0  # the editor's number for the run this process holds
@@ -94,7 +97,7 @@ class Server:
         self.send(Reply.PROBES, run=self.run, epoch=self.trainer.epoch, results=results)
         self.last_probe = time.perf_counter()
 
-    def _trainer(self) -> Trainer:
+    def held_trainer(self) -> Trainer:
         if self.trainer is None:
             raise Refused(Reason.NO_RUN, "There is no network yet: press play to compile it.")
         return self.trainer
@@ -110,7 +113,10 @@ class Server:
         if kind is Command.QUIT:
             return False
         try:
-            getattr(self, f"cmd_{kind.value}")(**fields)
+            if kind in FILE_COMMANDS:
+                getattr(self.files, kind.value)(**fields)
+            else:
+                getattr(self, f"cmd_{kind.value}")(**fields)
         except Refused as error:
             self.running = False
             self.status(Status.FAILED, str(error), error.reason)
@@ -137,7 +143,7 @@ class Server:
         self.status(Status.READY)
 
     def cmd_run(self, epochs: int) -> None:
-        self._trainer()
+        self.held_trainer()
         self.running, self.remaining = True, epochs
         self.next_due = time.perf_counter()
         self.status(Status.RUNNING)
@@ -147,14 +153,14 @@ class Server:
             self.stop(Status.PAUSED)
 
     def cmd_step(self) -> None:
-        self._trainer()
+        self.held_trainer()
         if not self.running and self.epoch():
             self.flush_rows()
             self.run_probes()
             self.status(Status.PAUSED)
 
     def cmd_step_batch(self) -> None:
-        trainer = self._trainer()
+        trainer = self.held_trainer()
         if self.running or not self.epoch(trainer.run_batch):
             return
         self.flush_rows()
@@ -167,7 +173,7 @@ class Server:
                     f"epoch {epoch}: its loss was {trainer.batch_loss:.4g} before the step.")
 
     def cmd_reset(self, run: int) -> None:
-        trainer = self._trainer()
+        trainer = self.held_trainer()
         self.running, self.run = False, run
         trainer.reset()
         self.pending_rows = []
@@ -183,58 +189,10 @@ class Server:
         if not self.running:
             self.run_probes()
 
-    def cmd_save_weights(self, path: str, title: str) -> None:
-        from ..build.weights import save_weights
-
-        trainer = self.trainer
-        if trainer is None:
-            self.send(Reply.FILE, ok=False, message="Train the network first: there are no "
-                      "weights yet.")
-            return
-        try:
-            save_weights(trainer.model, path, title)
-        except (OSError, ValueError) as error:
-            self.send(Reply.FILE, ok=False, message=f"{path} could not be written: "
-                      f"{getattr(error, 'strerror', None) or error}")
-            return
-        self.send(Reply.FILE, ok=True, message=f"Saved the weights of epoch {trainer.epoch} "
-                  f"to {path}")
-
-    def cmd_load_weights(self, path: str, run: int) -> None:
-        from ..build.weights import WeightsError, load_weights
-
-        trainer = self._trainer()
-        try:
-            load_weights(trainer.model, path)
-        except WeightsError as error:
-            self.send(Reply.FILE, ok=False, message=str(error))
-            return
-        self.running, self.run = False, run
-        trainer.loaded_weights()
-        self.run_probes()
-        self.send(Reply.FILE, ok=True, message=f"Loaded the weights from {path}")
-        self.status(Status.READY)
-
-    def cmd_export_onnx(self, path: str, diagram: str) -> None:
-        """Write the run's network with its weights; or, given a diagram, that
-        network with the initial weights of its seed."""
-        from ..build.export import ExportError, export_onnx
-
-        net, epoch = self._network(diagram)
-        try:
-            export_onnx(net, path)
-        except (ExportError, OSError, ValueError) as error:
-            self.send(Reply.FILE, ok=False, message=f"{path} could not be written: "
-                      f"{getattr(error, 'strerror', None) or error}")
-            return
-        which = f"the weights of epoch {epoch}" if epoch else \
-            "untrained weights: train the network first to export what it learns"
-        self.send(Reply.FILE, ok=True, message=f"Exported {path} with {which}.")
-
-    def _network(self, diagram: str):
+    def network(self, diagram: str):
         """(compiled network, epoch of its weights) for an export."""
         if not diagram:
-            trainer = self._trainer()
+            trainer = self.held_trainer()
             return trainer.net, trainer.epoch
         return _compile(diagram)[1], 0
 
@@ -244,7 +202,7 @@ class Server:
         send when an epoch ended. False if it diverged."""
         from ..training.trainer import TrainingDiverged
 
-        trainer = self._trainer()
+        trainer = self.held_trainer()
         try:
             metrics = (step or trainer.run_epoch)()
         except TrainingDiverged as error:
@@ -266,7 +224,7 @@ class Server:
     def train_a_little(self) -> None:
         """At a set pace, the epoch that is due, drawn whole; as fast as possible,
         epochs until it is time to send, or the run is over."""
-        pace = self._trainer().settings.pace
+        pace = self.held_trainer().settings.pace
         if pace > 0:
             self.paced_epoch(pace)
             return
@@ -281,7 +239,7 @@ class Server:
             return
         self.flush_rows()
         if self.remaining <= 0:
-            self.stop(Status.FINISHED, f"Finished {self._trainer().epoch} epochs.")
+            self.stop(Status.FINISHED, f"Finished {self.held_trainer().epoch} epochs.")
         elif time.perf_counter() - self.last_probe >= PROBE_INTERVAL:
             self.run_probes()
 
@@ -297,7 +255,7 @@ class Server:
         self.remaining -= 1
         self.flush_rows()
         if self.remaining <= 0:
-            self.stop(Status.FINISHED, f"Finished {self._trainer().epoch} epochs.")
+            self.stop(Status.FINISHED, f"Finished {self.held_trainer().epoch} epochs.")
         else:
             self.run_probes()
 

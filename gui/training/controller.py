@@ -29,6 +29,8 @@ from .files import TrainingFiles
 from .process import TrainingProcess
 
 FRAME_MS = 40  # views redraw at most this often (25 Hz), however fast results come
+# As fast as possible, fewer frames (15 Hz) leave more of the machine to training.
+FULL_SPEED_FRAME_MS = 66
 
 
 class Refusal(Enum):
@@ -113,11 +115,23 @@ class Pacer(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.now)
         self._last = 0.0
+        self.frame_ms = FRAME_MS
 
     def soon(self) -> None:
         if not self._timer.isActive():
-            wait = FRAME_MS - (time.perf_counter() - self._last) * 1000
+            wait = self.frame_ms - (time.perf_counter() - self._last) * 1000
             self._timer.start(max(0, int(wait)))
+
+    def arrived(self, pace: float) -> None:
+        """New results of a run at ``pace`` epochs a second (0: as fast as possible).
+        Slow enough for every epoch to get a frame of its own, they are drawn now,
+        so no epoch's boundary is skipped when two arrive together; faster, at most
+        once a frame (fewer frames as fast as possible: more of the machine trains)."""
+        if 0 < pace <= 1000 / FRAME_MS:
+            self.now()
+        else:
+            self.frame_ms = FRAME_MS if pace > 0 else FULL_SPEED_FRAME_MS
+            self.soon()
 
     def now(self) -> None:
         self._timer.stop()
@@ -160,9 +174,9 @@ class TrainingController(QObject):
         # a result of the current run is drawn (at once at a pace the frames can
         # follow, else at the next frame); another run's is dropped
         process.history.connect(lambda *reply: self.state.accept_history(*reply)
-                                and self._arrived())
+                                and self.pacer.arrived(self._pace))
         process.probes.connect(lambda *reply: self.state.accept_probes(*reply)
-                               and self._arrived())
+                               and self.pacer.arrived(self._pace))
         process.batch.connect(lambda *reply: self.state.accept_batch(*reply)
                               and self.pacer.soon())
         process.crashed.connect(self._crashed)
@@ -223,20 +237,12 @@ class TrainingController(QObject):
         if was_running:
             self._show_status()
 
-    def toggle(self) -> None:
-        self.pause() if self.running else self.play()
-
-    def step(self) -> bool:
-        """Train one epoch (the rest of the one under way)."""
-        return self._step(Command.STEP)
-
-    def step_batch(self) -> bool:
-        """One optimizer step on the next mini-batch."""
-        return self._step(Command.STEP_BATCH)
-
-    def _step(self, kind: Command) -> bool:
+    def step(self, batch: bool = False) -> bool:
+        """Train one epoch (the rest of the one under way), or with ``batch`` one
+        optimizer step on the next mini-batch."""
         if self.running or not self.can_train():
             return False
+        kind = Command.STEP_BATCH if batch else Command.STEP
         self.when_prepared(lambda: self.process.send(kind))
         return True
 
@@ -366,15 +372,6 @@ class TrainingController(QObject):
     def _set_status(self, status: Status, message: str) -> None:
         self.state.status, self.state.message = status, message
         self._show_status()
-
-    def _arrived(self) -> None:
-        """New results: at a pace slow enough for every epoch to get a frame of
-        its own, draw them now, so no epoch's boundary is skipped when two
-        arrive together; faster, at most once a frame."""
-        if 0 < self._pace <= 1000 / FRAME_MS:
-            self.pacer.now()
-        else:
-            self.pacer.soon()
 
     def _show_status(self) -> None:
         shown = Status.RUNNING if self._wants_run else self.state.status

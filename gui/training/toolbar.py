@@ -40,13 +40,14 @@ class TrainingToolbar(QToolBar):
         icon = window.style().standardIcon
         SP = QStyle.StandardPixmap
         self.play_icon, self.pause_icon = icon(SP.SP_MediaPlay), icon(SP.SP_MediaPause)
-        self.play = self._action("Play", controller.toggle, "F5", "Train (F5); press again "
+        self.play = self._action("Play", self._toggle, "F5", "Train (F5); press again "
                                  "to pause", self.play_icon)
         self.step = self._action("Step", controller.step, "F6",  # not a block type: a button
                                  "Train one epoch (F6)", icon(SP.SP_MediaSeekForward))
-        self.step_batch = self._action("Batch", controller.step_batch, "Shift+F6",
-                                       "Train one mini-batch: a single optimizer step "
-                                       "(Shift+F6)", icon(SP.SP_MediaSkipForward))
+        self.step_batch = self._action(
+            "Batch", lambda: controller.step(batch=True), "Shift+F6",
+            "Train one mini-batch: a single optimizer step (Shift+F6)",
+            icon(SP.SP_MediaSkipForward))
         self.reset = self._action("Reset", controller.reset, "Ctrl+Shift+R",
                                   "Back to the initial weights, epoch 0", icon(SP.SP_BrowserReload))
         self.epoch_label = QLabel("Epoch 0")
@@ -68,6 +69,10 @@ class TrainingToolbar(QToolBar):
         window.document.diagram_replaced.connect(self.show_settings)
         self._listen()
         self.show_settings()
+
+    def _toggle(self) -> None:
+        controller = self.controller
+        controller.pause() if controller.running else controller.play()
 
     def _action(self, text, slot, shortcut, tip, icon) -> QAction:
         action = QAction(icon, text, self)

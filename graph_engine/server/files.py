@@ -1,0 +1,72 @@
+"""The commands of the training process that write or read files: weights and
+ONNX. The process holds the network and its weights, so it does the writing;
+each command answers with one FILE reply (ok, message)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .protocol import Command, Reply, Status
+
+if TYPE_CHECKING:
+    from .process import Server
+
+COMMANDS = (Command.SAVE_WEIGHTS, Command.LOAD_WEIGHTS, Command.EXPORT_ONNX)
+
+
+class FileCommands:
+    """The file commands of one :class:`~.process.Server`."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+
+    def save_weights(self, path: str, title: str) -> None:
+        from ..build.weights import save_weights
+
+        server = self.server
+        trainer = server.trainer
+        if trainer is None:
+            server.send(Reply.FILE, ok=False, message="Train the network first: there are "
+                        "no weights yet.")
+            return
+        try:
+            save_weights(trainer.model, path, title)
+        except (OSError, ValueError) as error:
+            server.send(Reply.FILE, ok=False, message=f"{path} could not be written: "
+                        f"{getattr(error, 'strerror', None) or error}")
+            return
+        server.send(Reply.FILE, ok=True, message=f"Saved the weights of epoch "
+                    f"{trainer.epoch} to {path}")
+
+    def load_weights(self, path: str, run: int) -> None:
+        from ..build.weights import WeightsError, load_weights
+
+        server = self.server
+        trainer = server.held_trainer()
+        try:
+            load_weights(trainer.model, path)
+        except WeightsError as error:
+            server.send(Reply.FILE, ok=False, message=str(error))
+            return
+        server.running, server.run = False, run
+        trainer.loaded_weights()
+        server.run_probes()
+        server.send(Reply.FILE, ok=True, message=f"Loaded the weights from {path}")
+        server.status(Status.READY)
+
+    def export_onnx(self, path: str, diagram: str) -> None:
+        """Write the run's network with its weights; or, given a diagram, that
+        network with the initial weights of its seed."""
+        from ..build.export import ExportError, export_onnx
+
+        server = self.server
+        net, epoch = server.network(diagram)
+        try:
+            export_onnx(net, path)
+        except (ExportError, OSError, ValueError) as error:
+            server.send(Reply.FILE, ok=False, message=f"{path} could not be written: "
+                        f"{getattr(error, 'strerror', None) or error}")
+            return
+        which = f"the weights of epoch {epoch}" if epoch else \
+            "untrained weights: train the network first to export what it learns"
+        server.send(Reply.FILE, ok=True, message=f"Exported {path} with {which}.")
