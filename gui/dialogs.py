@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 DIAGRAM_FILTER = "NetCanvas diagrams (*.json);;All files (*)"
@@ -23,10 +25,35 @@ def ask_unsaved(parent: QWidget, name: str) -> str:
         QMessageBox.StandardButton(answer), "cancel")
 
 
+_last_folder = ""  # where the student last opened or saved a file, this session
+
+
+def start_folder() -> str:
+    """Where a file dialog opens: the folder used last, else Documents, else home
+    (never the program's own folder)."""
+    if _last_folder and os.path.isdir(_last_folder):
+        return _last_folder
+    home = os.path.expanduser("~")
+    documents = os.path.join(home, "Documents")
+    return documents if os.path.isdir(documents) else home
+
+
+def _remember(path: str) -> str:
+    global _last_folder
+    if path:
+        _last_folder = os.path.dirname(os.path.abspath(path))
+    return path
+
+
+def _in_start_folder(name: str) -> str:
+    return name if not name or os.path.dirname(name) else os.path.join(start_folder(), name)
+
+
 def open_path(parent: QWidget, title: str = "Open diagram", folder: str = "",
               file_filter: str = DIAGRAM_FILTER) -> str:
-    path, _ = QFileDialog.getOpenFileName(parent, title, folder, file_filter)
-    return path
+    path, _ = QFileDialog.getOpenFileName(parent, title, folder or start_folder(),
+                                          file_filter)
+    return _remember(path)
 
 
 def with_suffix(path: str, *suffixes: str) -> str:
@@ -36,8 +63,9 @@ def with_suffix(path: str, *suffixes: str) -> str:
 
 def save_path(parent: QWidget, title: str = "Save diagram", suggestion: str = "",
               file_filter: str = DIAGRAM_FILTER) -> str:
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggestion, file_filter)
-    return path
+    path, _ = QFileDialog.getSaveFileName(parent, title, _in_start_folder(suggestion),
+                                          file_filter)
+    return _remember(path)
 
 
 def show_error(parent: QWidget, title: str, text: str) -> None:

@@ -196,6 +196,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        self.docks["palette"].raise_()  # a new session starts with the blocks in front
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import graph_engine as ge
+from graph_engine.core.files import write_atomic
 from graph_engine.model.settings import PACES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -292,25 +293,27 @@ def regression_gauss() -> ge.Diagram:
     return s.finish("reg-gauss", optimizer="adam", lr=0.01, batch_size=10, epochs=60, seed=0)
 
 
+# In lesson order: File → Open Example lists them so (resources/examples/ORDER).
 EXAMPLES_BY_NAME: dict[str, Callable[[], ge.Diagram]] = {
     "perceptron": perceptron,
     "two-layer-net": two_layer_net,
     "binary-classifier-blobs": binary_classifier_blobs,
-    "polynomial-linear": polynomial_linear,
-    "polynomial-mlp": polynomial_mlp,
     "xor-no-hidden": xor_no_hidden,
     "xor": xor,
+    "circle": circle,
     "spiral": spiral,
+    "stacked-linear": stacked_linear,
+    "softmax-before-cross-entropy": softmax_before_cross_entropy,
+    "polynomial-linear": polynomial_linear,
+    "polynomial-mlp": polynomial_mlp,
+    "regression-gauss": regression_gauss,
     "deep-sigmoid": deep("Sigmoid"),
     "deep-relu": deep("ReLU"),
-    "softmax-before-cross-entropy": softmax_before_cross_entropy,
-    "stacked-linear": stacked_linear,
-    "circle": circle,
     "residual": residual,
     "custom-activation": custom_activation,
     "digits": digits,
-    "regression-gauss": regression_gauss,
 }
+ORDER = EXAMPLES / "ORDER"
 
 
 def write(name: str, folder: Path = EXAMPLES) -> Path:
@@ -329,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     EXAMPLES.mkdir(parents=True, exist_ok=True)
     for name in names or EXAMPLES_BY_NAME:
         print(write(name).relative_to(ROOT))
+    write_atomic(ORDER, "".join(f"{name}\n" for name in EXAMPLES_BY_NAME).encode())
     return 0
 
 

@@ -184,10 +184,11 @@ class BlockSpec:
         return _port(self.outputs, name, self.name, "output")
 
     def label(self, params: dict) -> str:
-        """The block's face text: its type and key parameters ("Linear 8")."""
+        """The block's face text: its type and key parameters ("Linear · 8 out"),
+        never read as a layer number."""
         keys = [_short(params[p.name]) + p.unit for p in self.params
                 if p.key and p.name in params]
-        return " ".join([self.name, *keys])
+        return " · ".join([self.name, " ".join(keys)]) if keys else self.name
 
     def module(self, params: dict, features: int) -> nn.Module:
         """A fresh torch module of this block (``build``); ValueError for one without."""

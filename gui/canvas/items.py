@@ -131,7 +131,7 @@ class BlockItem(QGraphicsItem):
 
     def refresh(self, block, param_count: int | None = None) -> None:
         """Re-read the texts from the block (after params or name changed)."""
-        self.title = _elide(block.label, 22)
+        self.title = block.label  # elided to the header's width when painted
         self.name = block.name
         if param_count is not None:
             self.detail = "no parameters" if param_count == 0 else _count_text(param_count)
@@ -173,19 +173,16 @@ class BlockItem(QGraphicsItem):
         painter.drawPath(header.united(square))
         painter.setPen(QColor("#FFFFFF"))
         painter.setFont(style.ui_font(9.5, bold=True))
-        painter.drawText(QRectF(10, 0, rect.width() - 20, style.HEADER_HEIGHT),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self.title)
+        _draw_elided(painter, QRectF(10, 0, rect.width() - 20, style.HEADER_HEIGHT), self.title)
 
     def _paint_texts(self, painter: QPainter, rect: QRectF) -> None:
         painter.setPen(QColor(style.TEXT))
         painter.setFont(style.ui_font(9))
         top = style.HEADER_HEIGHT + 3
-        painter.drawText(QRectF(10, top, rect.width() - 20, 18),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self.name)
+        _draw_elided(painter, QRectF(10, top, rect.width() - 20, 18), self.name)
         painter.setPen(QColor(style.TEXT_MUTED))
         painter.setFont(style.ui_font(8))
-        painter.drawText(QRectF(10, top + 18, rect.width() - 20, 16),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self.detail)
+        _draw_elided(painter, QRectF(10, top + 18, rect.width() - 20, 16), self.detail)
 
     def _paint_outline(self, painter: QPainter, rect: QRectF) -> None:
         colour = None
@@ -217,10 +214,6 @@ def snapped(point: QPointF) -> QPointF:
     """The nearest point of the half grid: where a dragged or added block lands."""
     step = style.GRID_STEP / 2
     return QPointF(round(point.x() / step) * step, round(point.y() / step) * step)
-
-
-def _elide(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _count_text(count: int) -> str:
@@ -312,3 +305,9 @@ def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
     bend = max(40.0, abs(end.x() - start.x()) * 0.5)
     path.cubicTo(QPointF(start.x() + bend, start.y()), QPointF(end.x() - bend, end.y()), end)
     return path
+
+
+def _draw_elided(painter: QPainter, box: QRectF, text: str) -> None:
+    """One line of text, ending in "…" when it is wider than ``box``."""
+    shown = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, int(box.width()))
+    painter.drawText(box, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, shown)

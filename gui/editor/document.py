@@ -59,7 +59,9 @@ class Document(QObject):
 
     @property
     def display_name(self) -> str:
-        return os.path.basename(self.path) if self.path else "Untitled"
+        if self.path:
+            return os.path.basename(self.path)
+        return self.diagram.title or "Untitled"  # an example opens with its title
 
     def replace(self, diagram: Diagram, path: str = "") -> None:
         """Show another diagram (New, Open); the undo history starts over."""

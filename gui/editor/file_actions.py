@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QRectF, QSettings, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 
 from graph_engine import Diagram, DiagramFileError, load, save
-from graph_engine.core.files import SameFileError, check_output, write_atomic
+from graph_engine.core.files import SameFileError, check_output, read_bounded, write_atomic
 from graph_engine.model.sources import input_files
 
 from .. import dialogs, style
@@ -27,7 +27,14 @@ MAX_RECENT = 8
 
 
 def example_paths() -> list[Path]:
-    return sorted(EXAMPLES.glob("*.json"))
+    """The examples in lesson order (resources/examples/ORDER), any others after
+    them in alphabetical order."""
+    try:
+        order = read_bounded(EXAMPLES / "ORDER", 64 * 1024).decode("utf-8").split()
+    except (OSError, ValueError):
+        order = []
+    rank = {name: index for index, name in enumerate(order)}
+    return sorted(EXAMPLES.glob("*.json"), key=lambda p: (rank.get(p.stem, len(rank)), p.stem))
 
 
 def output_refused(window, title: str, path: str, what: str = "file") -> bool:

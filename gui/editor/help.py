@@ -37,12 +37,18 @@ def _plain(text: str) -> str:
     return text.replace("&", "").replace("…", "").strip()
 
 
+def _no_keyboard_has(keys: str) -> bool:
+    """F13 to F35: platform aliases (Qt lists F14 for Undo on some systems) that
+    a student's keyboard does not have."""
+    return keys.startswith("F") and keys[1:].isdigit() and int(keys[1:]) > 12
+
+
 def shortcut_rows(window) -> list[tuple[str, str]]:
     """(what, keys) for every action of the window that has a shortcut."""
     rows: dict[str, str] = {}
     for action in window.findChildren(QAction):
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
-        keys = [k for k in keys if k]
+        keys = [k for k in keys if k and not _no_keyboard_has(k)]
         name = _plain(action.text())
         if keys and name and name not in rows:
             rows[name] = ", ".join(keys)

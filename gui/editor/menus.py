@@ -75,7 +75,7 @@ def build_actions(window) -> dict[str, QAction]:
     undo.setShortcuts(SK.Undo)
     undo.setIcon(window.style().standardIcon(SP.SP_ArrowBack))
     redo = stack.createRedoAction(window, "&Redo")
-    redo.setShortcuts(SK.Redo)
+    redo.setShortcuts(_with(QKeySequence.keyBindings(SK.Redo), "Ctrl+Y"))
     redo.setIcon(window.style().standardIcon(SP.SP_ArrowForward))
     actions["undo"], actions["redo"] = undo, redo
     for action in actions.values():
@@ -133,3 +133,9 @@ def build_toolbar(window, actions: dict[str, QAction]):
     for key in ("new", "open", "save", None, "undo", "redo"):
         toolbar.addSeparator() if key is None else toolbar.addAction(actions[key])
     return toolbar
+
+
+def _with(keys: list[QKeySequence], extra: str) -> list[QKeySequence]:
+    """The platform's keys for an action, plus one users of other platforms expect."""
+    sequence = QKeySequence(extra)
+    return keys if sequence in keys else [*keys, sequence]

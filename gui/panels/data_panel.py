@@ -187,4 +187,15 @@ class DataPanel(QWidget):
         steps += [commands.SetParams(diagram, b.id, {"features": features})
                   for b in diagram.blocks
                   if b.spec.role == Role.INPUT and b.params["features"] != features]
-        self.document.undo_stack.push(commands.Macro(f"Use data set {spec.name}", steps))
+        self.document.undo_stack.push(commands.Macro(change_text(diagram.dataset, spec), steps))
+
+
+def change_text(old: DatasetSpec | None, new: DatasetSpec) -> str:
+    """The undo step's name: the data set chosen, or the one setting changed."""
+    if old is None or old.name != new.name:
+        return f"Use data set {new.name}"
+    changed = [k for k, v in new.to_dict().items() if old.to_dict().get(k) != v]
+    if len(changed) == 1:
+        value = new.to_dict()[changed[0]]
+        return f"Set {changed[0].replace('_', ' ')} of {new.name} to {value}"
+    return f"Change data set {new.name}"

@@ -90,6 +90,8 @@ class HistogramPanel(ProbeView):
             plot.setMouseEnabled(x=False, y=False)
             plot.setLabel("bottom", "output")
             plot.getAxis("left").setWidth(34)
+            for side in ("left", "bottom"):  # counts and outputs as they are, no "×0.001"
+                plot.getAxis(side).enableAutoSIPrefix(False)
             plot.setMinimumHeight(110)
             bars = plot.plot([], [])
             self.grid.addWidget(plot, index // columns, index % columns)

@@ -48,6 +48,7 @@ class TrainingToolbar(QToolBar):
             "Batch", lambda: controller.step(batch=True), "Shift+F6",
             "Train one mini-batch: a single optimizer step (Shift+F6)",
             icon(SP.SP_MediaSkipForward))
+        self._steady_width(self.play, "Pause")
         self.reset = self._action("Reset", controller.reset, "Ctrl+Shift+R",
                                   "Back to the initial weights, epoch 0", icon(SP.SP_BrowserReload))
         self.epoch_label = QLabel("Epoch 0")
@@ -69,6 +70,16 @@ class TrainingToolbar(QToolBar):
         window.document.diagram_replaced.connect(self.show_settings)
         self._listen()
         self.show_settings()
+
+    def _steady_width(self, action: QAction, other_text: str) -> None:
+        """Room for the action's other text, so nothing moves when it changes
+        (Play becomes Pause)."""
+        button = self.widgetForAction(action)
+        text = action.text()
+        action.setText(other_text)
+        wide = button.sizeHint().width()
+        action.setText(text)
+        button.setMinimumWidth(max(wide, button.sizeHint().width()))
 
     def _toggle(self) -> None:
         controller = self.controller

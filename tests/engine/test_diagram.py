@@ -312,8 +312,8 @@ def test_rename_returns_the_old_name_and_refuses_blank(net):
 
 def test_label_shows_key_parameters():
     d = ge.Diagram()
-    assert d.block(d.add("Linear", out_features=8)).label == "Linear 8"
-    assert d.block(d.add("Input", features=2)).label == "Input 2 features"
+    assert d.block(d.add("Linear", out_features=8)).label == "Linear · 8 out"
+    assert d.block(d.add("Input", features=2)).label == "Input · 2 features"
 
 
 def test_dataset_and_training_settings_are_checked():

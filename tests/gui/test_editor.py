@@ -127,7 +127,7 @@ def test_an_inspector_edit_and_its_undo(window):
     assert isinstance(editor.widget, QSpinBox)
     editor.widget.setValue(16)
     assert d.block(h).params["out_features"] == 16
-    assert window.scene.blocks[h].title == "Linear 16"
+    assert window.scene.blocks[h].title == "Linear · 16 out"
     window.document.undo_stack.undo()
     assert d.block(h).params["out_features"] == 8
     assert window.inspector.editors["out_features"].widget.value() == 8

@@ -21,7 +21,7 @@ activation("ReLU", output_range=(0.0, None), teaching=Teaching(
 
 activation("LeakyReLU", params=(
     ParamSpec("negative_slope", FLOAT, 0.01, "Slope for negative inputs.",
-              minimum=0.0, maximum=1.0, key=True),
+              minimum=0.0, maximum=1.0, key=True, unit=" slope"),
 ), teaching=Teaching(
     formula="LeakyReLU(x) = x if x > 0 else negative_slope · x",
     summary="ReLU with a small slope for negative inputs.",

@@ -22,7 +22,8 @@ REGISTRY.register(BlockSpec(
     role=Role.LAYER,
     params=(
         ParamSpec("out_features", INT, 8, "Number of output units (neurons). in_features is "
-                  "taken from whatever feeds the block.", minimum=1, maximum=4096, key=True),
+                  "taken from whatever feeds the block.", minimum=1, maximum=4096, key=True,
+                  unit=" out"),
         _BIAS,
     ),
     shape=lambda params, inputs: params["out_features"],
@@ -106,7 +107,8 @@ REGISTRY.register(BlockSpec(
 simple_module(
     "Dropout", Category.LAYERS, Role.LAYER, transparent=True,
     params=(ParamSpec("p", FLOAT, 0.5, "Probability of zeroing each unit while training.",
-                      minimum=0.0, maximum=1.0, exclusive_max=True, key=True),),
+                      minimum=0.0, maximum=1.0, exclusive_max=True, key=True,
+                      unit=" dropped"),),
     teaching=Teaching(
         formula="y = mask ⊙ x / (1 − p) while training; y = x when evaluating",
         summary="Randomly silences units while training (regularisation).",

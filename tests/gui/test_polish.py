@@ -1,0 +1,68 @@
+"""Details a user of a Qt desktop app expects: lesson order, honest shortcut
+lists, names and folders in dialogs, controls that do not jump."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import graph_engine as ge
+from gui import dialogs
+from gui.editor.help import shortcut_rows
+from gui.panels.data_panel import change_text
+from gui.training.toolbar import TrainingToolbar
+
+ROOT = Path(__file__).resolve().parents[2]
+SAVE_PATH = dialogs.save_path  # taken before the tests' fixture replaces it
+
+
+def test_open_example_lists_the_lessons_in_order(window):
+    names = [a.data() and Path(a.data()).stem for a in window.examples_menu.actions()]
+    assert names[:2] == ["perceptron", "two-layer-net"]
+    assert names.index("xor-no-hidden") < names.index("xor") < names.index("spiral")
+    assert names.index("deep-sigmoid") < names.index("deep-relu")
+    assert sorted(names) == sorted(p.stem for p in (ROOT / "resources" / "examples")
+                                   .glob("*.json"))
+
+
+def test_the_shortcut_list_has_only_real_keys_and_ctrl_y_redoes(window):
+    rows = dict(shortcut_rows(window))
+    keys = ", ".join(rows.values())
+    assert not any(f"F{n}" in keys.split(", ") for n in range(13, 36))
+    assert "Ctrl+Y" in rows["Redo"]
+
+
+def test_an_example_with_unsaved_changes_is_asked_about_by_its_title(window, monkeypatch):
+    assert window.files.open_path(str(ROOT / "resources" / "examples" / "xor.json"),
+                                  ask=False)
+    window.document.path = ""  # as Open Example leaves it: a copy to save elsewhere
+    assert window.document.display_name == "XOR with a hidden layer"
+
+
+def test_the_first_save_dialog_opens_in_the_users_folders(window, monkeypatch, tmp_path):
+    seen = []
+    monkeypatch.setattr(dialogs.QFileDialog, "getSaveFileName",
+                        staticmethod(lambda parent, title, start, filters:
+                                     (seen.append(start), ("", ""))[1]))
+    monkeypatch.setattr(dialogs, "_last_folder", "")
+    SAVE_PATH(window, suggestion="xor.json")  # the real one: the tests replace it
+    assert os.path.dirname(seen[0]) == dialogs.start_folder()
+    assert os.path.dirname(seen[0]) != str(ROOT)
+
+
+def test_play_and_pause_take_the_same_room(window):
+    toolbar: TrainingToolbar = window.training.toolbar
+    button = toolbar.widgetForAction(toolbar.play)
+    before = button.width()
+    toolbar._status("running", "")
+    window.repaint()
+    assert toolbar.play.text() == "Pause" and button.width() == before
+    toolbar._status("paused", "")
+
+
+def test_the_undo_step_names_the_setting_changed():
+    spiral = ge.DatasetSpec("spiral")
+    assert change_text(spiral, spiral.with_(samples=5000)) == \
+        "Set samples of spiral to 5000"
+    assert change_text(spiral, ge.DatasetSpec("circle")) == "Use data set circle"
+    assert change_text(None, spiral) == "Use data set spiral"
