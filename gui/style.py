@@ -34,9 +34,10 @@ SELECTION = "#2563EB"
 PORT_HIGHLIGHT = "#16A34A"
 
 GRID_STEP = 20
-BLOCK_WIDTH = 160
-BLOCK_HEIGHT = 66
-HEADER_HEIGHT = 24
+# Large enough that a network read at 70 % zoom has text of 11 px or more.
+BLOCK_WIDTH = 190
+BLOCK_HEIGHT = 90
+HEADER_HEIGHT = 30
 PORT_RADIUS = 6
 
 

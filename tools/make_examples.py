@@ -19,6 +19,7 @@ from pathlib import Path
 
 import graph_engine as ge
 from graph_engine.core.files import write_atomic
+from graph_engine.model.layout import layered_positions
 from graph_engine.model.settings import PACES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +67,10 @@ class Sketch:
         return block_id
 
     def finish(self, dataset, **training) -> ge.Diagram:
+        """Set the data set and training, and lay the blocks out as Auto Layout
+        does: a long chain wraps into bands, so it opens large enough to read."""
+        for block_id, position in layered_positions(self.diagram).items():
+            self.diagram.move(block_id, *position)
         self.diagram.dataset = dataset
         training.setdefault("pace", story_pace(training["epochs"]))
         self.diagram.training = ge.TrainingSettings(**training)

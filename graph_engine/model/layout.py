@@ -2,7 +2,10 @@
 
 Each block goes to the column of its longest path from a source; blocks in
 a column are ordered by the mean row of their feeders (a barycentre pass),
-so wires cross as little as such a simple method allows.
+so wires cross as little as such a simple method allows. A long chain wraps
+like a line of text: the columns continue on a band below, starting at the
+left again, with as many columns per band as make the whole drawing fill a
+window of the given aspect ratio at the largest zoom.
 """
 
 from __future__ import annotations
@@ -13,24 +16,65 @@ from ..blocks.registry import Role
 from .diagram import Diagram
 from .graph import build_graph
 
-COLUMN = 240.0
-ROW = 120.0
+COLUMN = 250.0  # from one column's left edge to the next (room for the wire's shape)
+ROW = 130.0  # from one row to the next within a column
+BAND_GAP = 50.0  # between the bottom of one band and the top of the next
+BLOCK = (190.0, 90.0)  # about the size a block takes on the canvas
+MARGIN = 40.0  # what the canvas leaves around the drawing when it fits it in view
+ASPECT = 1.66  # width / height of the canvas in a 1400x880 window
+UNWRAPPED = 4  # networks this many columns deep or less stay on one band
 
 
-def layered_positions(diagram: Diagram, origin=(0.0, 0.0)) -> dict[str, tuple[float, float]]:
+def layered_positions(diagram: Diagram, origin=(0.0, 0.0),
+                      aspect: float = ASPECT) -> dict[str, tuple[float, float]]:
     graph = build_graph(diagram)
     layers = _layers(diagram, graph)
     rows: dict[str, float] = {}
-    positions = {}
-    for column, members in enumerate(layers):
+    for members in layers:
         members.sort(key=lambda b: (diagram.block(b).spec.role == Role.TARGET,
                                     _barycentre(graph, b, rows)))
         offset = (len(members) - 1) / 2
         for index, block_id in enumerate(members):
             rows[block_id] = index - offset
-            positions[block_id] = (origin[0] + column * COLUMN,
-                                   origin[1] + (index - offset) * ROW)
+    per_band = columns_per_band([len(m) for m in layers], aspect)
+    tops = _band_tops(layers, rows, per_band)
+    positions = {}
+    for column, members in enumerate(layers):
+        band, x = divmod(column, per_band)
+        for block_id in members:
+            positions[block_id] = (origin[0] + x * COLUMN,
+                                   origin[1] + tops[band] + rows[block_id] * ROW)
     return positions
+
+
+def columns_per_band(heights: list[int], aspect: float = ASPECT) -> int:
+    """How many columns go on one band: the count whose drawing, fitted into a
+    window of ``aspect``, comes out largest. ``heights``: blocks per column."""
+    n = len(heights)
+    if n <= UNWRAPPED:
+        return max(n, 1)
+
+    def scale(k: int) -> float:  # the window height the drawing needs
+        bands = [max(heights[i:i + k]) for i in range(0, n, k)]
+        width = (k - 1) * COLUMN + BLOCK[0] + 2 * MARGIN
+        height = sum((b - 1) * ROW + BLOCK[1] for b in bands) + \
+            (len(bands) - 1) * BAND_GAP + 2 * MARGIN
+        return max(width / aspect, height)
+
+    return min(range(UNWRAPPED, n + 1), key=lambda k: (scale(k), -k))
+
+
+def _band_tops(layers: list[list[str]], rows: dict[str, float], per_band: int) -> list[float]:
+    """The y of each band's middle row, bands stacked with BAND_GAP between them."""
+    tops, y = [], 0.0
+    for start in range(0, len(layers), per_band):
+        band = [rows[b] for members in layers[start:start + per_band] for b in members]
+        low, high = min(band, default=0.0), max(band, default=0.0)
+        if tops:
+            y += -low * ROW
+        tops.append(y)
+        y += high * ROW + BLOCK[1] + BAND_GAP
+    return tops
 
 
 def _layers(diagram: Diagram, graph: nx.DiGraph) -> list[list[str]]:

@@ -21,6 +21,9 @@ from graph_engine.core.diagnostics import Severity
 
 from .. import style
 
+BLOCK_POINTS = 12.0  # a block's text: 11 px or more on screen at 70 % zoom
+LABEL_POINTS = 10.5  # wire shapes and port names
+
 INPUT_SIDE, OUTPUT_SIDE = "input", "output"
 
 
@@ -36,7 +39,7 @@ class PortItem(QGraphicsItem):
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setToolTip(self._tooltip())
         self.label = QGraphicsSimpleTextItem(spec.name, self)
-        self.label.setFont(style.ui_font(8))
+        self.label.setFont(style.ui_font(LABEL_POINTS))
         self.label.setBrush(QColor(style.TEXT_MUTED))
         self.label.setVisible(False)
         width = self.label.boundingRect().width()
@@ -172,17 +175,17 @@ class BlockItem(QGraphicsItem):
         painter.setBrush(style.category_colour(self.category))
         painter.drawPath(header.united(square))
         painter.setPen(QColor("#FFFFFF"))
-        painter.setFont(style.ui_font(9.5, bold=True))
+        painter.setFont(style.ui_font(BLOCK_POINTS, bold=True))
         _draw_elided(painter, QRectF(10, 0, rect.width() - 20, style.HEADER_HEIGHT), self.title)
 
     def _paint_texts(self, painter: QPainter, rect: QRectF) -> None:
         painter.setPen(QColor(style.TEXT))
-        painter.setFont(style.ui_font(9))
-        top = style.HEADER_HEIGHT + 3
-        _draw_elided(painter, QRectF(10, top, rect.width() - 20, 18), self.name)
+        painter.setFont(style.ui_font(BLOCK_POINTS))
+        top = style.HEADER_HEIGHT + 4
+        _draw_elided(painter, QRectF(10, top, rect.width() - 20, 26), self.name)
         painter.setPen(QColor(style.TEXT_MUTED))
-        painter.setFont(style.ui_font(8))
-        _draw_elided(painter, QRectF(10, top + 18, rect.width() - 20, 16), self.detail)
+        painter.setFont(style.ui_font(BLOCK_POINTS - 1))
+        _draw_elided(painter, QRectF(10, top + 26, rect.width() - 20, 24), self.detail)
 
     def _paint_outline(self, painter: QPainter, rect: QRectF) -> None:
         colour = None
@@ -231,7 +234,7 @@ class WireItem(QGraphicsPathItem):
         self.setAcceptHoverEvents(True)
         self.hovered = False
         self.label = QGraphicsSimpleTextItem("", self)
-        self.label.setFont(style.ui_font(8))
+        self.label.setFont(style.ui_font(LABEL_POINTS))
         self.label.setBrush(QColor(style.TEXT_MUTED))
         self.label_text = ""
         self._shape, self._bounds = QPainterPath(), QRectF()

@@ -6,6 +6,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
+from graph_engine.model.layout import MARGIN
+
 from ..panels.palette import BLOCK_MIME
 
 MIN_ZOOM, MAX_ZOOM = 0.2, 3.0
@@ -77,7 +79,9 @@ class CanvasView(QGraphicsView):
             self.reset_zoom()
             self.centerOn(0, 0)
             return
-        self.fitInView(rect.adjusted(-60, -60, 60, 60), Qt.AspectRatioMode.KeepAspectRatio)
+        margin = MARGIN
+        self.fitInView(rect.adjusted(-margin, -margin, margin, margin),
+                       Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom > 1.25:
             self.set_zoom(1.25)
         self.centerOn(rect.center())

@@ -129,7 +129,9 @@ class EditActions(QObject):
         diagram = self.document.diagram
         if not diagram.blocks:
             return
-        positions = layered_positions(diagram)
+        viewport = self.window.view.viewport()
+        positions = layered_positions(diagram, aspect=max(viewport.width(), 1) /
+                                      max(viewport.height(), 1))
         moves = {b: (diagram.block(b).position, p) for b, p in positions.items()
                  if diagram.block(b).position != p}
         if moves:

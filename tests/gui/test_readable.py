@@ -1,0 +1,48 @@
+"""A network and its controls a class can read: every example opens large
+enough at 1400×880, and every toolbar control is reachable at 1280×800."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QFontInfo
+from PySide6.QtWidgets import QToolBar
+
+from gui import style
+from gui.canvas.items import BLOCK_POINTS
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "resources" / "examples")
+                  .glob("*.json"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_opens_at_70_percent_with_11_px_text(window, qtbot, path):
+    window.resize(1400, 880)
+    qtbot.wait(50)
+    assert window.files.open_path(str(path), ask=False)
+    qtbot.wait(20)
+    view = window.view
+    assert view.zoom >= 0.7, f"{path.stem} opens at {view.zoom:.0%}"
+    text = QFontInfo(style.ui_font(BLOCK_POINTS)).pixelSize() * view.zoom
+    assert text >= 11, f"{path.stem}: block text {text:.1f} px on screen"
+    shown = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert shown.contains(window.scene.blocks_rect()), f"{path.stem} does not fit the view"
+    window.document.undo_stack.setClean()
+
+
+def test_every_toolbar_control_is_reachable_at_1280_by_800(window, qtbot):
+    window.resize(1280, 800)
+    qtbot.wait(100)
+    hidden = []
+    for bar in window.findChildren(QToolBar):
+        for action in bar.actions():
+            widget = bar.widgetForAction(action)
+            if widget is None or action.isSeparator():
+                continue
+            inside = bar.rect().contains(widget.geometry())
+            if not (widget.isVisible() and inside):
+                hidden.append(action.text() or widget.objectName() or type(widget).__name__)
+    assert not hidden, f"out of reach at 1280×800: {hidden}"
+    assert window.training.toolbar.pace.isVisible()
+    assert window.training.toolbar.optimizer.isVisible()
