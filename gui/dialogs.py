@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 DIAGRAM_FILTER = "NetCanvas diagrams (*.json);;All files (*)"
 
@@ -91,3 +91,9 @@ def ask_recover(parent: QWidget, name: str, when: str) -> str:
     box.exec()
     clicked = box.clickedButton()
     return "recover" if clicked == recover else "discard" if clicked == discard else "later"
+
+
+def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
+    """One line of text from the user, or None if they cancelled."""
+    value, ok = QInputDialog.getText(parent, title, label, text=text)
+    return value if ok else None

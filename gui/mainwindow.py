@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QUndoView,
 )
 
+from .canvas.context_menu import canvas_menu
 from .canvas.scene import DiagramScene
 from .canvas.view import CanvasView
 from .editor.document import Document
@@ -131,7 +132,8 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.palette.block_requested.connect(lambda t: self.edit.add_block(t))
-        self.view.block_dropped.connect(self.edit.add_block)
+        self.view.block_dropped.connect(self.edit.drop_block)
+        self.view.menu_requested.connect(lambda pos, at: canvas_menu(self, pos).exec(at))
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z:.0%}"))
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.status_message.connect(lambda m: self.statusBar().showMessage(m, 6000))

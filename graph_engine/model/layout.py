@@ -99,3 +99,26 @@ def _layers(diagram: Diagram, graph: nx.DiGraph) -> list[list[str]]:
 def _barycentre(graph: nx.DiGraph, block_id: str, rows: dict[str, float]) -> float:
     placed = [rows[p] for p in graph.predecessors(block_id) if p in rows]
     return sum(placed) / len(placed) if placed else 0.0
+
+
+def free_position(diagram: Diagram, near: tuple[float, float], step: float = 20.0,
+                  size: tuple[float, float] = BLOCK) -> tuple[float, float]:
+    """The point nearest ``near`` (on a ``step`` grid) where a new block of
+    ``size`` overlaps none, with a gap of ``step`` around each: where a block
+    added by double-click or Enter lands, never on top of another."""
+    width, height = size[0] + step, size[1] + step
+    taken = [b.position for b in diagram.blocks]
+
+    def free(x: float, y: float) -> bool:
+        return all(abs(x - bx) >= width or abs(y - by) >= height for bx, by in taken)
+
+    x0, y0 = round(near[0] / step) * step, round(near[1] / step) * step
+    for ring in range(0, 200):
+        candidates = [(x0 + dx * step, y0 + dy * step)
+                      for dx in range(-ring, ring + 1) for dy in range(-ring, ring + 1)
+                      if max(abs(dx), abs(dy)) == ring]
+        spots = [c for c in candidates if free(*c)]
+        if spots:
+            return min(spots, key=lambda c: ((c[0] - near[0]) ** 2 + (c[1] - near[1]) ** 2,
+                                             c[1], c[0]))
+    return x0, y0

@@ -233,6 +233,21 @@ class DiagramScene(QGraphicsScene):
             y += step
 
 
+def item_at(scene: QGraphicsScene, pos: QPointF, reach: float = 6.0):
+    """The block, else the wire, under ``pos`` (a wire within ``reach``), else None."""
+    area = QRectF(pos.x() - reach, pos.y() - reach, 2 * reach, 2 * reach)
+    found = []
+    for item in scene.items(area):  # a port or a label stands for its block or wire
+        while item is not None and not isinstance(item, BlockItem | WireItem):
+            item = item.parentItem()
+        if item is not None:
+            found.append(item)
+    for item in found:
+        if isinstance(item, BlockItem):
+            return item
+    return next((item for item in found if isinstance(item, WireItem)), None)
+
+
 def _problem_summary(problems) -> tuple[Severity | None, str]:
     if not problems:
         return None, ""

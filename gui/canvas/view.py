@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
@@ -17,6 +17,7 @@ EMPTY_HINT = ("Drag blocks here from the palette on the left,\n"
 
 class CanvasView(QGraphicsView):
     block_dropped = Signal(str, QPointF)  # block type, scene position
+    menu_requested = Signal(QPointF, QPoint)  # right-click: scene position, screen position
     zoom_changed = Signal(float)
 
     def __init__(self, scene, parent=None) -> None:
@@ -145,6 +146,10 @@ class CanvasView(QGraphicsView):
             event.accept()
             return
         super().mouseReleaseEvent(event)
+
+    def contextMenuEvent(self, event) -> None:
+        self.menu_requested.emit(self.mapToScene(event.pos()), event.globalPos())
+        event.accept()
 
     # ------------------------------------------------------------ dropping
     def dragEnterEvent(self, event) -> None:

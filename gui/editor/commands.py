@@ -217,3 +217,42 @@ def set_training(document, name: str, value) -> None:
     if getattr(diagram.training, name) != value:
         settings = diagram.training.with_(**{name: value})
         document.undo_stack.push(SetTraining(diagram, settings, f"Set {name} to {value}"))
+
+
+class InsertBlock(QUndoCommand):
+    """A new block put into a wire: source → new block → target, one step."""
+
+    def __init__(self, diagram: Diagram, type_name: str, wire: Wire, position) -> None:
+        diagram.check_room(blocks=1, wires=1)
+        spec = REGISTRY.get(type_name)
+        source = diagram.block(wire.src).spec.output_port(wire.src_port)
+        target = diagram.block(wire.dst).spec.input_port(wire.dst_port)
+        if len(spec.inputs) != 1 or not spec.outputs or spec.inputs[0].kind != source.kind \
+                or spec.outputs[0].kind != target.kind:
+            raise ValueError(f"a {type_name} block cannot go into this wire: it needs one "
+                             "input and an output of the kinds the wire joins")
+        self.add = AddBlock(diagram, type_name, position)
+        super().__init__(f"Insert {type_name} between {diagram.block(wire.src).name} and "
+                         f"{diagram.block(wire.dst).name}")
+        self.diagram, self.wire, self.spec = diagram, wire, spec
+        self._index = 0
+        self._wires: list[Wire] = []
+
+    @property
+    def block_id(self) -> str | None:
+        return self.add.block_id
+
+    def redo(self) -> None:
+        self._index = self.diagram.disconnect(self.wire)
+        self.add.redo()
+        new, wire = self.add.block_id, self.wire
+        self._wires = [Wire(wire.src, wire.src_port, new, self.spec.inputs[0].name),
+                       Wire(new, self.spec.outputs[0].name, wire.dst, wire.dst_port)]
+        for made in self._wires:
+            self.diagram.insert_wire(made)
+
+    def undo(self) -> None:
+        for made in reversed(self._wires):
+            self.diagram.disconnect(made)
+        self.add.undo()
+        self.diagram.insert_wire(self.wire, self._index)

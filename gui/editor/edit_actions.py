@@ -13,9 +13,12 @@ from PySide6.QtCore import QMimeData, QObject, QPointF
 from PySide6.QtWidgets import QApplication
 
 from graph_engine import REGISTRY
-from graph_engine.model.layout import layered_positions
+from graph_engine.model.layout import free_position, layered_positions
 
+from .. import dialogs
 from ..canvas.items import snapped
+from ..canvas.scene import item_at
+from ..style import BLOCK_HEIGHT, BLOCK_WIDTH
 from . import commands
 
 FRAGMENT_MIME = "application/x-netcanvas-fragment"
@@ -52,8 +55,11 @@ class EditActions(QObject):
 
     # ------------------------------------------------------------ adding
     def add_block(self, type_name: str, position: QPointF | None = None) -> str:
-        if position is None:
-            position = self.window.view.center_scene_pos() - QPointF(80, 33)
+        if position is None:  # double-click or Enter: a free spot near the view's centre
+            centre = self.window.view.center_scene_pos() - QPointF(BLOCK_WIDTH / 2,
+                                                                   BLOCK_HEIGHT / 2)
+            x, y = free_position(self.document.diagram, (centre.x(), centre.y()))
+            position = QPointF(x, y)
         position = snapped(position)
         command = self.attempt(lambda: commands.AddBlock(self.document.diagram, type_name,
                                                          (position.x(), position.y())))
@@ -62,6 +68,37 @@ class EditActions(QObject):
         self.scene.select_blocks([command.block_id])
         self.window.statusBar().showMessage(f"Added {command.name}", 3000)
         return command.block_id
+
+    def drop_block(self, type_name: str, position: QPointF) -> str:
+        """A block dropped from the palette: onto a wire, it goes into that wire."""
+        item = item_at(self.scene, position)
+        wire = getattr(item, "wire", None)
+        if wire is not None and not hasattr(item, "block_id"):
+            return self.insert_block(type_name, wire, position)
+        return self.add_block(type_name, position)
+
+    def insert_block(self, type_name: str, wire, position: QPointF | None = None) -> str:
+        """A new block into ``wire``, placed where it was dropped or between its ends."""
+        diagram = self.document.diagram
+        if position is None:
+            (x0, y0), (x1, y1) = diagram.block(wire.src).position, diagram.block(wire.dst).position
+            position = QPointF((x0 + x1) / 2, (y0 + y1) / 2 + BLOCK_HEIGHT)
+        else:
+            position = position - QPointF(BLOCK_WIDTH / 2, BLOCK_HEIGHT / 2)
+        position = snapped(position)
+        command = self.attempt(lambda: commands.InsertBlock(diagram, type_name, wire,
+                                                            (position.x(), position.y())))
+        if command is None:
+            return ""
+        self.scene.select_blocks([command.block_id])
+        return command.block_id
+
+    def rename(self, block_id: str) -> None:
+        block = self.document.diagram.block(block_id)
+        name = dialogs.ask_text(self.window, "Rename block", f"New name for {block.name}:",
+                                block.name)
+        if name is not None and name != block.name:
+            self.attempt(lambda: commands.Rename(self.document.diagram, block_id, name))
 
     # ------------------------------------------------------------ removing
     def delete(self) -> None:

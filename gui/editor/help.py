@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,8 +17,6 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QVBoxLayout,
 )
-
-from .. import dialogs
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -82,16 +79,3 @@ def show_shortcuts(window) -> None:
     dialog = ShortcutsDialog(window)
     dialog.open()  # not modal: the student can keep it beside the canvas
     window.shortcuts_dialog = dialog  # keep it alive while open
-
-
-def open_doc(window, name: str) -> bool:
-    """Open docs/NAME in the desktop's viewer; say where it is if it is not here."""
-    path = DOCS / name
-    if path.is_file() and QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-        return True
-    if path.is_file():
-        text = f"No program here opens {path}. Open it in any text editor or web browser."
-    else:
-        text = f"{name} comes with the NetCanvas source, in its docs folder."
-    dialogs.show_info(window, "Documentation", text)
-    return False

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QStyle
 
 from . import help as guide
 from .file_actions import example_paths
+from .help_window import help_on_selection, show_help
 
 SK = QKeySequence.StandardKey
 
@@ -63,10 +64,11 @@ def build_actions(window) -> dict[str, QAction]:
                                "Arrange the blocks in layers, left to right"),
         "reset_layout": _action(window, "&Reset Window Layout", window.reset_layout),
         "about": _action(window, "&About NetCanvas", window.about),
-        "guide": _action(window, "NetCanvas &Guide", lambda: guide.open_doc(window, "guide.md"),
-                         SK.HelpContents, "How to build, train and inspect a network"),
+        "guide": _action(window, "NetCanvas &Guide", lambda: help_on_selection(window),
+                         SK.HelpContents, "How to build, train and inspect a network; with a "
+                         "block selected, that block's entry"),
         "blocks_reference": _action(window, "&Block Reference",
-                                    lambda: guide.open_doc(window, "blocks.md"), None,
+                                    lambda: show_help(window, "blocks.md"), None,
                                     "Every block: formula, parameters, when to use it"),
         "shortcuts": _action(window, "&Keyboard Shortcuts", lambda: guide.show_shortcuts(window),
                              "Ctrl+/", "Every shortcut and canvas gesture"),
