@@ -97,3 +97,36 @@ def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | N
     """One line of text from the user, or None if they cancelled."""
     value, ok = QInputDialog.getText(parent, title, label, text=text)
     return value if ok else None
+
+
+def ask_properties(parent: QWidget, title: str, description: str) -> tuple[str, str] | None:
+    """The diagram's title and description as the user edits them, or None."""
+    from PySide6.QtWidgets import (
+        QDialog,
+        QDialogButtonBox,
+        QFormLayout,
+        QLineEdit,
+        QPlainTextEdit,
+    )
+
+    from graph_engine.core.limits import MAX_DESCRIPTION, MAX_TITLE
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Diagram Properties")
+    title_edit = QLineEdit(title)
+    title_edit.setMaxLength(MAX_TITLE)
+    text_edit = QPlainTextEdit(description)
+    text_edit.setPlaceholderText("What the diagram shows, for the student who opens it "
+                                 f"(up to {MAX_DESCRIPTION:,} characters)")
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form = QFormLayout(dialog)
+    form.addRow("&Title", title_edit)
+    form.addRow("&Description", text_edit)
+    form.addRow(buttons)
+    dialog.resize(560, 360)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return title_edit.text(), text_edit.toPlainText()

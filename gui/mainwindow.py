@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from .canvas.context_menu import canvas_menu
+from .canvas.note import CanvasNote
 from .canvas.scene import DiagramScene
 from .canvas.view import CanvasView
 from .editor.document import Document
@@ -136,7 +137,8 @@ class MainWindow(QMainWindow):
         self.view.menu_requested.connect(lambda pos, at: canvas_menu(self, pos).exec(at))
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z:.0%}"))
         self.scene.selectionChanged.connect(self._selection_changed)
-        self.scene.status_message.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        self.scene.status_message.connect(self.tell)
+        self.note = CanvasNote(self.view.viewport())
         self.problems.blocks_activated.connect(self.focus_blocks)
         self.problems.changed.connect(self._show_counts)
         self._show_counts()
@@ -145,6 +147,7 @@ class MainWindow(QMainWindow):
         self.document.modified_changed.connect(lambda _: self.update_title())
         self.document.path_changed.connect(lambda _: self.update_title())
         self.document.diagram_replaced.connect(self.update_title)
+        self.document.analysed.connect(self.update_title)  # Diagram → Properties
 
     # ------------------------------------------------------------ reacting
     def _selection_changed(self) -> None:
@@ -164,6 +167,13 @@ class MainWindow(QMainWindow):
         colour = "#B91C1C" if counts.get("error") else "#92400E" if counts.get("warning") \
             else "#166534"
         self.problem_label.setStyleSheet(f"color: {colour}; padding: 0 8px;")
+
+    def tell(self, message: str, refusal: bool | None = None) -> None:
+        """A message in the status bar; a refusal ("Not connected: …") also over the
+        canvas, where the student is looking."""
+        self.statusBar().showMessage(message, 8000)
+        if refusal or (refusal is None and message.startswith("Not ")):
+            self.note.say(message)
 
     def update_title(self) -> None:
         name = self.document.display_name

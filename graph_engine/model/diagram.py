@@ -73,8 +73,8 @@ class Diagram:
 
     # ------------------------------------------------------------ texts and settings
     # Each value is checked on its way in; the settings announce their change.
-    title = Checked(values.title)
-    description = Checked(values.description)
+    title = Checked(values.title, announce=True)
+    description = Checked(values.description, announce=True)
     dataset = Checked(as_dataset_spec, announce=True)
     training = Checked(values.training_settings, announce=True)
 

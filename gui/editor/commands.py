@@ -256,3 +256,19 @@ class InsertBlock(QUndoCommand):
             self.diagram.disconnect(made)
         self.add.undo()
         self.diagram.insert_wire(self.wire, self._index)
+
+
+class SetProperties(QUndoCommand):
+    """The diagram's title and description (Diagram → Properties)."""
+
+    def __init__(self, diagram: Diagram, title: str, description: str) -> None:
+        self.new = (values.title(title), values.description(description))
+        self.old = (diagram.title, diagram.description)
+        super().__init__("Edit the diagram's title and description")
+        self.diagram = diagram
+
+    def redo(self) -> None:
+        self.diagram.title, self.diagram.description = self.new
+
+    def undo(self) -> None:
+        self.diagram.title, self.diagram.description = self.old

@@ -48,7 +48,7 @@ class EditActions(QObject):
         try:
             command = make()
         except ValueError as error:
-            self.window.statusBar().showMessage(f"Not done: {error}", 8000)
+            self.window.tell(f"Not done: {error}", refusal=True)
             return None
         self.push(command)
         return command
@@ -99,6 +99,12 @@ class EditActions(QObject):
                                 block.name)
         if name is not None and name != block.name:
             self.attempt(lambda: commands.Rename(self.document.diagram, block_id, name))
+
+    def edit_properties(self) -> None:
+        diagram = self.document.diagram
+        answer = dialogs.ask_properties(self.window, diagram.title, diagram.description)
+        if answer is not None and answer != (diagram.title, diagram.description):
+            self.attempt(lambda: commands.SetProperties(diagram, *answer))
 
     # ------------------------------------------------------------ removing
     def delete(self) -> None:

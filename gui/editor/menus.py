@@ -60,6 +60,8 @@ def build_actions(window) -> dict[str, QAction]:
         "zoom_reset": _action(window, "&Actual Size", view.reset_zoom, "Ctrl+0"),
         "fit": _action(window, "&Fit to View", view.fit, "Ctrl+Shift+F",
                        "Show the whole diagram"),
+        "properties": _action(window, "&Properties…", edit.edit_properties, None,
+                              "Edit the diagram's title and description"),
         "auto_layout": _action(window, "Auto &Layout", edit.auto_layout, "Ctrl+L",
                                "Arrange the blocks in layers, left to right"),
         "reset_layout": _action(window, "&Reset Window Layout", window.reset_layout),
@@ -120,6 +122,7 @@ def build_menus(window, actions: dict[str, QAction]) -> None:
 
     window.diagram_menu = bar.addMenu("&Diagram")
     window.diagram_menu.addAction(actions["auto_layout"])
+    window.diagram_menu.addAction(actions["properties"])
 
     help_menu = bar.addMenu("&Help")
     for key in ("guide", "blocks_reference", "shortcuts", None, "about"):

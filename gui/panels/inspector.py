@@ -42,6 +42,7 @@ class Inspector(QScrollArea):
         self.block_id: str | None = None
         self.editors: dict[str, ParamEditor] = {}
         self.extensions: list = []  # callables (inspector, block) -> QWidget | None
+        self._about: tuple[str, str] = ("", "")  # the title and description shown
         self.setWidgetResizable(True)
         self.setMinimumWidth(260)
         document.diagram_replaced.connect(lambda: self.show_block(None))
@@ -71,6 +72,7 @@ class Inspector(QScrollArea):
         """Nothing selected: what this diagram is about (an example's lesson),
         then how to edit it."""
         diagram = self.document.diagram
+        self._about = (diagram.title, diagram.description)
         if note:
             layout.addWidget(_label(note, "helpText"))
             return
@@ -159,8 +161,12 @@ class Inspector(QScrollArea):
             self._refresh_values()
 
     def _refresh_values(self) -> None:
-        """Undo/redo may change the shown block: show its current values."""
+        """Undo/redo may change the shown block: show its current values (with
+        nothing selected, the diagram's title and description as they are now)."""
         if self.block_id is None:
+            diagram = self.document.diagram
+            if self._about != (diagram.title, diagram.description):
+                self.show_block(None)
             return
         if self.block_id not in self.document.diagram:
             self.show_block(None)

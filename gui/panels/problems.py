@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from graph_engine.checks.explanations import explanation
+from graph_engine.checks.readiness import training_problems
 
 from .. import style
 from ..editor.document import Document
@@ -112,7 +113,7 @@ class ProblemsPanel(QTreeWidget):
     def refresh(self) -> None:
         self.clear()
         diagram = self.document.diagram
-        for diagnostic in [*self.document.diagnostics, *self.extra]:
+        for diagnostic in self.all():
             names = ", ".join(diagram.block(b).name for b in diagnostic.block_ids
                               if b in diagram)
             item = QTreeWidgetItem(self, ["", diagnostic.message, names, ""])
@@ -145,9 +146,14 @@ class ProblemsPanel(QTreeWidget):
         box.setText(explanation(diagnostic.code))
         box.open()
 
+    def all(self) -> list:
+        """The diagram's problems, what stops it training, then the training lints."""
+        return [*self.document.diagnostics, *training_problems(self.document.diagram),
+                *self.extra]
+
     def counts(self) -> dict[str, int]:
         found: dict[str, int] = {}
-        for diagnostic in [*self.document.diagnostics, *self.extra]:
+        for diagnostic in self.all():
             found[diagnostic.severity] = found.get(diagnostic.severity, 0) + 1
         return found
 

@@ -20,6 +20,7 @@ from enum import Enum
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
+from graph_engine.checks.readiness import training_problems
 from graph_engine.data.dataset import DatasetInfo
 from graph_engine.model.fileio import dumps, to_dict
 from graph_engine.server.protocol import Command, Reason, Status
@@ -144,13 +145,11 @@ def refusal(diagram, has_errors: bool) -> tuple[Refusal, str] | None:
     if has_errors:
         return Refusal.ERRORS, ("The diagram has errors, so it cannot train: fix the problems "
                                 "listed in the Problems panel first.")
-    if diagram.dataset is None:
-        return Refusal.NO_DATASET, "Choose a data set in the Data panel first."
-    if not any(b.spec.is_loss for b in diagram.blocks):
-        return Refusal.NO_LOSS, ("The diagram has no loss, so there is nothing to minimise: "
-                                 "add a loss block (e.g. CrossEntropyLoss) and wire the output "
-                                 "into it.")
-    return None
+    problems = training_problems(diagram)
+    if not problems:
+        return None
+    reasons = {"no-dataset": Refusal.NO_DATASET, "no-loss": Refusal.NO_LOSS}
+    return reasons[problems[0].code], problems[0].message
 
 
 def epochs_to_run(limit: int, epoch: int) -> int:

@@ -127,7 +127,7 @@ class TrainingUI(QObject):
             self.output.show_output(output)
 
     def _refused(self, why: Refusal, message: str) -> None:
-        self.window.statusBar().showMessage(message, 10000)
+        self.window.tell(message, refusal=True)
         if why is Refusal.ERRORS:
             self.window.docks["problems"].show()
             self.window.docks["problems"].raise_()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import nets
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from gui import dialogs
 from gui.canvas.context_menu import canvas_menu
@@ -98,3 +98,28 @@ def test_f1_on_a_selected_block_opens_its_entry_in_the_help_window(window, qtbot
     help_window.close()
 
 
+
+
+def test_diagram_properties_edit_the_title_and_description_undoably(window, qtbot,
+                                                                   monkeypatch):
+    d = window.document.diagram
+    monkeypatch.setattr(dialogs, "ask_properties",
+                        lambda parent, title, text: ("Lesson 3", "Two moons, one hidden layer."))
+    window.actions_by_name["properties"].trigger()
+    assert (d.title, d.description) == ("Lesson 3", "Two moons, one hidden layer.")
+    qtbot.waitUntil(lambda: "Lesson 3" in window.windowTitle(), timeout=3000)
+    qtbot.waitUntil(lambda: "Two moons, one hidden layer." in
+                    [w.text() for w in window.inspector.widget().findChildren(QLabel)],
+                    timeout=3000)
+    window.document.undo_stack.undo()
+    assert (d.title, d.description) == ("", "")
+
+
+def test_no_data_set_is_a_problem_and_a_refused_play_says_so_over_the_canvas(window, qtbot):
+    d, _ = nets.two_layer("ReLU")
+    window.document.replace(d)
+    codes = [p.code for p in window.problems.all()]
+    assert "no-dataset" in codes
+    window.training.toolbar.play.trigger()
+    assert window.note.isVisible() and "data set" in window.note.text()
+    assert not window.training.controller.running
