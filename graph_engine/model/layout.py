@@ -66,7 +66,8 @@ def columns_per_band(heights: list[int], aspect: float = ASPECT) -> int:
 
 def _band_tops(layers: list[list[str]], rows: dict[str, float], per_band: int) -> list[float]:
     """The y of each band's middle row, bands stacked with BAND_GAP between them."""
-    tops, y = [], 0.0
+    tops: list[float] = []
+    y = 0.0
     for start in range(0, len(layers), per_band):
         band = [rows[b] for members in layers[start:start + per_band] for b in members]
         low, high = min(band, default=0.0), max(band, default=0.0)
