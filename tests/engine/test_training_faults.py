@@ -212,12 +212,14 @@ def test_rows_of_a_run_that_failed_are_not_sent_as_the_next_runs(monkeypatch):
         return run_epoch()
 
     monkeypatch.setattr(worker.server.trainer, "run_epoch", second_fails)
-    worker.server._safely(worker.server.train_a_little)  # one row kept, then the failure
+    while worker.server.running:  # one row kept, then the failure (a slow machine may
+        worker.server._safely(worker.server.train_a_little)  # send the row first)
     assert worker.statuses()[-1]["status"] == "failed"
     worker.command(cmd="prepare", diagram=dumps(d), settings=d.training.to_dict(), run=2)
     worker.command(cmd="step")
     history = [m for m in worker.messages() if m["type"] == "history"]
-    assert [(m["run"], len(m["rows"])) for m in history] == [(2, 1)]
+    assert [(m["run"], len(m["rows"])) for m in history if m["run"] == 2] == [(2, 1)]
+    assert all(len(m["rows"]) == 1 for m in history)  # run 1's row only under run 1
 
 
 def test_divergence_is_flagged_in_the_status_for_the_training_lints():
