@@ -61,7 +61,10 @@ def mono_font(point_size: float = 9.5) -> QFont:
 
 def style_sheet() -> str:
     path = RESOURCES / "style.qss"
-    return path.read_text(encoding="utf-8") if path.exists() else ""
+    if not path.exists():
+        return ""
+    icons = (RESOURCES / "icons").as_posix()  # url() in a style sheet wants a full path
+    return path.read_text(encoding="utf-8").replace("{ICONS}", icons)
 
 
 def text_label(text: str, name: str = "helpText", selectable: bool = False):

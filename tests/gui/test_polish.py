@@ -66,3 +66,20 @@ def test_the_undo_step_names_the_setting_changed():
         "Set samples of spiral to 5000"
     assert change_text(spiral, ge.DatasetSpec("circle")) == "Use data set circle"
     assert change_text(None, spiral) == "Use data set spiral"
+
+
+def test_the_wheel_scrolls_the_data_tab_instead_of_changing_a_field(window, qtbot):
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication, QSpinBox
+
+    window.docks["data"].raise_()
+    qtbot.wait(50)
+    panel = window.training.data_panel
+    box = next(b for b in panel.findChildren(QSpinBox) if b.isVisible())
+    before = box.value()
+    wheel = QWheelEvent(QPointF(5, 5), QPointF(box.mapToGlobal(QPoint(5, 5))), QPoint(0, 0),
+                        QPoint(0, -120), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(box, wheel)
+    assert box.value() == before  # not focused: the value stays
