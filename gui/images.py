@@ -51,3 +51,16 @@ def svg_bytes(size: QSize, view_box: QRectF, title: str,
 def save_png(image: QImage | QPixmap, path: str) -> None:
     """Write ``image`` as a PNG file atomically; OSError on failure (the old file stays)."""
     write_atomic(path, png_bytes(image))
+
+
+def widget_picture(widget, path: str) -> None:
+    """Write what ``widget`` shows as a PNG, or as an SVG (by ``path``'s suffix);
+    atomically, OSError on failure. The SVG is drawn through QSvgGenerator,
+    since pyqtgraph's own SVG exporter fails with this Qt."""
+    if path.lower().endswith(".svg"):
+        size = widget.size()
+        data = svg_bytes(size, QRectF(0, 0, size.width(), size.height()),
+                         widget.objectName() or "NetCanvas plot", widget.render)
+        write_atomic(path, data)
+    else:
+        save_png(widget.grab(), path)

@@ -224,3 +224,24 @@ def scene_svg(scene) -> bytes:
         scene.render(painter, target, rect)
 
     return svg_bytes(rect.size().toSize(), target, "NetCanvas diagram", paint)
+
+
+def export_picture(window, widget, name: str) -> bool:
+    """Ask where, then save what ``widget`` (a plot) shows as a PNG or SVG."""
+    from ..images import widget_picture
+
+    path = dialogs.save_path(window, "Export plot", name + ".png",
+                             "PNG image (*.png);;SVG image (*.svg)")
+    if not path:
+        return False
+    path = dialogs.with_suffix(path, ".png", ".svg")
+    if output_refused(window, "Cannot export", path, "picture"):
+        return False
+    try:
+        widget_picture(widget, path)
+    except OSError as error:
+        dialogs.show_error(window, "Cannot export", f"{path} could not be written: "
+                           f"{error.strerror or error}.")
+        return False
+    window.statusBar().showMessage(f"Exported the plot to {path}", 6000)
+    return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from . import TEST_COLOUR, TRAIN_COLOUR
 from .grid import add_grid
@@ -123,13 +123,21 @@ class CurvesPanel(QWidget):
         self.log_scale.setToolTip("Show the loss on a logarithmic axis: small changes late in "
                                   "training become visible")
         self.log_scale.toggled.connect(lambda on: self.loss.setLogMode(y=on))
-        row = QHBoxLayout()
+        self.plots = QWidget()  # the two plots side by side: what Export saves
+        row = QHBoxLayout(self.plots)
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.loss, 1)
         row.addWidget(self.accuracy, 1)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Save the curves as a PNG or SVG picture")
+        options = QHBoxLayout()
+        options.addWidget(self.log_scale)
+        options.addStretch(1)
+        options.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(row)
-        layout.addWidget(self.log_scale)
+        layout.addWidget(self.plots, 1)
+        layout.addLayout(options)
         self.series = Series()
         self._x_limit = 0.0
         self._set_x_range(0)  # the axes a run starts with, before any run

@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from graph_engine.data.views import OutputView, output_view
 
@@ -27,12 +27,15 @@ def class_rgb(index: int) -> np.ndarray:
     return np.array([colour.red(), colour.green(), colour.blue()], dtype=np.float32)
 
 
-def classes_image(probs: np.ndarray) -> np.ndarray:
+def classes_image(probs: np.ndarray, discrete: bool = False) -> np.ndarray:
     """(y, x, classes) probabilities -> (x, y, 3) uint8 colours: the winning
-    class's colour, paler where the network is unsure."""
+    class's colour, paler where the network is unsure (``discrete``: one shade
+    per class, the boundary sharp, as Playground's "Discretize output")."""
     classes = probs.shape[-1]
     winner = probs.argmax(axis=-1)
     confidence = (probs.max(axis=-1) - 1 / classes) / (1 - 1 / classes)
+    if discrete:
+        confidence = np.full_like(confidence, 0.8)
     palette = np.stack([class_rgb(i) for i in range(classes)])
     strength = (0.12 + 0.6 * np.clip(confidence, 0, 1))[..., None]
     rgb = 255 + (palette[winner] - 255) * strength
@@ -49,9 +52,12 @@ def _shared(colours: list, make) -> list:
     return [made[c.rgba()] for c in colours]
 
 
-def values_image(values: np.ndarray, scale: float) -> np.ndarray:
-    """(y, x) values -> (x, y, 3): orange below zero, blue above, white at 0."""
+def values_image(values: np.ndarray, scale: float, discrete: bool = False) -> np.ndarray:
+    """(y, x) values -> (x, y, 3): orange below zero, blue above, white at 0
+    (``discrete``: only the sign, full orange or blue)."""
     t = np.clip(values / max(scale, 1e-6), -1, 1)[..., None]
+    if discrete:
+        t = np.sign(t) * 0.8
     rgb = np.where(t < 0, 255 + (NEGATIVE - 255) * -t, 255 + (POSITIVE - 255) * t)
     return rgb.astype(np.uint8).transpose(1, 0, 2)
 
@@ -74,11 +80,28 @@ class OutputPlot(QWidget):
         for item in (self.image, self.test_points, self.curve, self.train_points):
             self.plot.addItem(item)
         self.note = text_label("", "helpText")
+        self.show_test = QCheckBox("Show test data")
+        self.show_test.setChecked(True)
+        self.show_test.setToolTip("Show the test points (rings) as well as the training points")
+        self.show_test.toggled.connect(self.test_points.setVisible)
+        self.discrete = QCheckBox("Discretize output")
+        self.discrete.setToolTip("Colour only the predicted class (or the sign of the "
+                                 "value), without shading by how sure the network is")
+        self.discrete.toggled.connect(lambda on: self.show_output(self._result))
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Save this plot as a PNG or SVG picture")
+        options = QHBoxLayout()
+        for widget in (self.show_test, self.discrete):
+            options.addWidget(widget)
+        options.addStretch(1)
+        options.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.plot, 1)
+        layout.addLayout(options)
         layout.addWidget(self.note)
         self._data = None
+        self._result: dict | None = None
         self.show_message("Press play to train: the network's output appears here.")
 
     def show_message(self, text: str) -> None:
@@ -142,6 +165,8 @@ class OutputPlot(QWidget):
                           "network's prediction.")
 
     def show_output(self, result: dict | None) -> None:
+        self._result = result
+        discrete = self.discrete.isChecked()
         if not result or "error" in result:
             self.image.clear()
             self.curve.setData([], [])
@@ -155,12 +180,12 @@ class OutputPlot(QWidget):
             return
         self.curve.setData([], [])
         if result["kind"] == OutputView.BOUNDARY:
-            rgb = classes_image(result["probs"])
+            rgb = classes_image(result["probs"], discrete)
             self.show_message(f"{POINTS_2D} Background: the predicted class, paler where the "
                               "network is less sure.")
         else:
             scale = float(np.abs(self._data.y_all).max()) if self._data is not None else 1.0
-            rgb = values_image(result["values"], scale)
+            rgb = values_image(result["values"], scale, discrete)
             self.show_message(f"{POINTS_2D} Background: the predicted value.")
         self.image.setImage(rgb, levels=(0, 255))
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))

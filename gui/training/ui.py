@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QScrollArea, QToolBar
 
 from .. import dialogs
-from ..editor.file_actions import output_refused
+from ..editor.file_actions import export_picture, output_refused
 from ..panels.data_panel import DataPanel
 from ..plots.curves import CurvesPanel
 from ..plots.output import OutputPlot
@@ -38,6 +38,10 @@ class TrainingUI(QObject):
         self.data_panel = DataPanel(window)
         self.output = OutputPlot()
         self.curves = CurvesPanel()
+        self.output.export_button.clicked.connect(
+            lambda: export_picture(window, self.output.plot, "output"))
+        self.curves.export_button.clicked.connect(
+            lambda: export_picture(window, self.curves.plots, "training-curves"))
         window.add_dock("output", "Output", self.output, RIGHT)  # not a block type: a title
         window.add_dock("data", "Data", _scrolling(self.data_panel), RIGHT)
         window.tabifyDockWidget(window.docks["inspector"], window.docks["data"])

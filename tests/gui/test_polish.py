@@ -83,3 +83,28 @@ def test_the_wheel_scrolls_the_data_tab_instead_of_changing_a_field(window, qtbo
                         Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
     QApplication.sendEvent(box, wheel)
     assert box.value() == before  # not focused: the value stays
+
+
+def test_output_options_and_plot_export(window, qtbot, monkeypatch, tmp_path):
+    import numpy as np
+
+    from gui.plots.output import classes_image
+
+    probs = np.array([[[0.55, 0.45], [0.1, 0.9]]])
+    shaded, sharp = classes_image(probs), classes_image(probs, discrete=True)
+    assert not np.array_equal(shaded[0, 0], shaded[1, 0])  # unsure is paler
+    assert not np.array_equal(sharp[0, 0], sharp[1, 0])  # still two classes
+    assert sharp[0, 0].sum() == classes_image(np.array([[[0.99, 0.01]]]), True)[0, 0].sum()
+
+    output = window.training.output
+    output.show_test.setChecked(False)
+    assert not output.test_points.isVisible()
+    output.show_test.setChecked(True)
+    for name in ("plot.png", "plot.svg"):
+        monkeypatch.setattr(dialogs, "save_path", lambda *a, n=name, **k: str(tmp_path / n))
+        output.export_button.click()
+        assert (tmp_path / name).stat().st_size > 500
+    assert (tmp_path / "plot.svg").read_text().startswith("<?xml")
+    monkeypatch.setattr(dialogs, "save_path", lambda *a, **k: str(tmp_path / "curves.png"))
+    window.training.curves.export_button.click()
+    assert (tmp_path / "curves.png").read_bytes()[:4] == b"\x89PNG"
