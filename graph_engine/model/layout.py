@@ -18,7 +18,7 @@ from .graph import build_graph
 
 COLUMN = 250.0  # from one column's left edge to the next (room for the wire's shape)
 ROW = 130.0  # from one row to the next within a column
-BAND_GAP = 50.0  # between the bottom of one band and the top of the next
+BAND_GAP = 64.0  # between two bands: room for the units drawn under a block
 BLOCK = (190.0, 90.0)  # about the size a block takes on the canvas
 MARGIN = 40.0  # what the canvas leaves around the drawing when it fits it in view
 ASPECT = 1.66  # width / height of the canvas in a 1400x880 window

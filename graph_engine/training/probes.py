@@ -107,6 +107,31 @@ def units(trainer: Trainer, block_id: str, resolution: int = 40,
     return {**result, "bounds": bounds}
 
 
+def neurons(trainer: Trainer, resolution: int = 24, max_units: int = 8) -> dict:
+    """Every activation block's units over the input plane, as Playground draws
+    its neurons: {"maps": {block id: (units shown, R, R)}, "units": {block id:
+    count}, "bounds"}; one forward pass of the grid for all of them."""
+    if not has_input_plane(trainer.data.info):
+        return {"note": f"{trainer.data.info.name} has {trainer.data.info.features} input "
+                        "features: there is no input plane to draw the neurons over."}
+    bounds = plot_bounds(trainer)
+    points = Grid(bounds, resolution).points()
+    net = trainer.net
+    with torch.no_grad():
+        was_training = net.model.training
+        net.model.eval()
+        try:
+            values = net.intermediates(torch.as_tensor(points))
+        finally:
+            net.model.train(was_training)
+    maps, units = {}, {}
+    for block_id in inspection.activation_layers(net):
+        out = values[block_id].reshape(len(points), -1)
+        maps[block_id] = out[:, :max_units].T.reshape(-1, resolution, resolution).numpy().copy()
+        units[block_id] = int(out.shape[1])
+    return {"maps": maps, "units": units, "bounds": bounds, "epoch": trainer.epoch}
+
+
 def weights(trainer: Trainer, block_id: str) -> dict:
     return {**inspection.weight_matrix(_module(trainer, block_id)), "block_id": block_id}
 
@@ -147,6 +172,7 @@ PROBES: dict[str, Callable[..., dict | None]] = {
     "activation": activation,
     "units": units,
     "weights": weights,
+    "neurons": neurons,
     "gradients": gradients,
     "histograms": histograms,
     "confusion": confusion,

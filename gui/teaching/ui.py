@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Qt
 from graph_engine.blocks.registry import Role
 from graph_engine.data.views import has_input_plane as input_plane
 
+from ..canvas.neurons import CanvasNeurons
 from .activation_plot import ActivationPlot
 from .code_panel import CodePanel
 from .confusion import ConfusionPanel
@@ -50,6 +51,8 @@ class TeachingUI(QObject):
         self.code = CodePanel(window, self.exports)
         self._docks()
         self.lints = TrainingLints(window, self)
+        self.neurons = CanvasNeurons(window, self.hub)
+        window.view_menu.addAction(self.neurons.action)
         # A new selection replaces the inspector page and deletes its views.
         window.scene.selectionChanged.connect(self.hub.sweep_soon)
         document.diagram_replaced.connect(self.hub.sweep_soon)

@@ -162,3 +162,24 @@ def test_gradients_opened_after_a_run_behind_another_tab_show_every_epoch(window
     assert all(epochs == list(range(1, 9)) for epochs, _ in gradients.series.values())
     first, last = gradients.series["linear1"][1][-1], gradients.series["linear7"][1][-1]
     assert first < last / 100  # the gradient vanishes on its way back
+
+
+def test_neurons_on_the_canvas_follow_the_run(window, qtbot):
+    """Each activation block's units appear under it while training, and a new
+    document shows none of them."""
+    d, ids = nets.two_layer("Tanh", ge.DatasetSpec("circle", samples=100), 5)
+    d.training = d.training.with_(optimizer="adam", lr=0.03, epochs=1000)
+    window.document.replace(d)
+    neurons = window.teaching.neurons
+    assert neurons.action.isChecked()
+    step(window, qtbot, 1)
+    qtbot.waitUntil(lambda: ids["act"] in neurons.strips, timeout=15000)
+    strip = neurons.strips[ids["act"]]
+    assert len(strip.images) == 5 and strip.more == 0
+    assert strip.parentItem() is window.scene.blocks[ids["act"]]
+    window.document.undo_stack.setClean()
+    window.files.new()
+    settle(window, qtbot)
+    assert neurons.strips == {}
+    neurons.action.setChecked(False)
+    assert "canvas.neurons" not in window.training.controller.probes

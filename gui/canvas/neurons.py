@@ -1,0 +1,126 @@
+"""Neurons on the canvas, as TensorFlow Playground draws them: under every
+activation block, a small live map per unit of its output over the input
+plane (blue positive, orange negative), updating while the network trains.
+Large layers show their first units and "+12 more".
+
+View → Neurons on Canvas turns them on and off; the ``neurons`` probe runs
+only while they are on, and a new run clears them (the run identity the
+other views compare against).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shiboken6
+from PySide6.QtCore import QObject, QRectF, Qt
+from PySide6.QtGui import QAction, QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem
+
+from .. import style
+from ..teaching.heatmaps import plane_image
+
+TILE, GAP = 28.0, 4.0  # scene units: a unit's map, and the room between two
+SHOWN = 6  # units drawn per block; the rest are counted
+PROBE = "canvas.neurons"
+
+
+class NeuronStrip(QGraphicsItem):
+    """The units of one block, in a row under it."""
+
+    def __init__(self, parent: QGraphicsItem) -> None:
+        super().__init__(parent)
+        self.setPos(0, style.BLOCK_HEIGHT + 8)
+        self.images: list[QImage] = []
+        self.more = 0
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def set_maps(self, maps: np.ndarray, units: int) -> None:
+        self.prepareGeometryChange()
+        self.images = [plane_image(m) for m in maps[:SHOWN]]
+        self.more = max(units - len(self.images), 0)
+        lows = [f"{m.min():.2g}…{m.max():.2g}" for m in maps[:SHOWN]]
+        self.setToolTip("Each unit's output over the input plane (blue +, orange −): "
+                        + ", ".join(f"unit {i + 1} {r}" for i, r in enumerate(lows)))
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(0, 0, style.BLOCK_WIDTH, TILE + 2)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setPen(QPen(QColor(style.BLOCK_BORDER), 1))
+        for index, image in enumerate(self.images):
+            box = QRectF(index * (TILE + GAP), 0, TILE, TILE)
+            painter.drawImage(box, image)
+            painter.drawRect(box)
+        if self.more:
+            painter.setPen(QColor(style.TEXT_MUTED))
+            painter.setFont(style.ui_font(9))
+            x = len(self.images) * (TILE + GAP)
+            painter.drawText(QRectF(x, 0, style.BLOCK_WIDTH - x, TILE),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                             f"+{self.more}")
+
+
+class CanvasNeurons(QObject):
+    def __init__(self, window, hub) -> None:
+        super().__init__(window)
+        self.window, self.hub = window, hub
+        self.strips: dict[str, NeuronStrip] = {}
+        self._last = None
+        self._run: int | None = None
+        self.action = QAction("&Neurons on Canvas", window)
+        self.action.setCheckable(True)
+        self.action.setChecked(True)
+        self.action.setShortcut("Ctrl+Shift+N")
+        self.action.setStatusTip("Show each unit of the activation blocks as a small map of "
+                                 "its output over the input plane, as it trains")
+        self.action.toggled.connect(self._toggled)
+        controller = hub.controller
+        controller.progressed.connect(self.refresh)
+        controller.run_changed.connect(self.refresh)
+        self._toggled(True)
+
+    def _toggled(self, on: bool) -> None:
+        if on:
+            self.hub.claim(PROBE, self, "neurons", resolution=24, max_units=SHOWN)
+        else:
+            self.hub.release(PROBE, self)
+            self.clear()
+
+    def clear(self) -> None:
+        for strip in self.strips.values():
+            _remove(strip)
+        self.strips, self._last = {}, None
+
+    def refresh(self) -> None:
+        """Draw the newest result of the run on screen; forget another run's."""
+        run = self.hub.controller.state.run
+        if run != self._run:
+            self._run = run
+            self.clear()
+        if not self.action.isChecked():
+            return
+        result = self.hub.result(PROBE)
+        if result is None or result is self._last:
+            return
+        self._last = result
+        maps = result.get("maps", {})
+        for block_id in list(self.strips):
+            strip = self.strips[block_id]
+            if block_id not in maps or not shiboken6.isValid(strip):
+                _remove(self.strips.pop(block_id))
+        for block_id, block_maps in maps.items():
+            item = self.window.scene.blocks.get(block_id)
+            if item is None:
+                continue
+            strip = self.strips.get(block_id)
+            if strip is None or strip.parentItem() is not item:
+                _remove(strip)
+                strip = self.strips[block_id] = NeuronStrip(item)
+            strip.set_maps(block_maps, result["units"][block_id])
+
+
+def _remove(strip: NeuronStrip | None) -> None:
+    """Take a strip off the canvas, unless its block (and it) are gone already."""
+    if strip is not None and shiboken6.isValid(strip) and strip.scene() is not None:
+        strip.scene().removeItem(strip)
