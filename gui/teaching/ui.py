@@ -16,6 +16,7 @@ from graph_engine.blocks.registry import Role
 from graph_engine.data.views import has_input_plane as input_plane
 
 from ..canvas.neurons import CanvasNeurons
+from ..presentation import Presentation
 from .activation_plot import ActivationPlot
 from .code_panel import CodePanel
 from .confusion import ConfusionPanel
@@ -53,6 +54,8 @@ class TeachingUI(QObject):
         self.lints = TrainingLints(window, self)
         self.neurons = CanvasNeurons(window, self.hub)
         window.view_menu.addAction(self.neurons.action)
+        self.presentation = Presentation(window)
+        window.view_menu.addAction(self.presentation.action)
         # A new selection replaces the inspector page and deletes its views.
         window.scene.selectionChanged.connect(self.hub.sweep_soon)
         document.diagram_replaced.connect(self.hub.sweep_soon)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QFontInfo
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtWidgets import QLabel, QToolBar
 
 from gui import style
 from gui.canvas.items import BLOCK_POINTS
@@ -46,3 +46,21 @@ def test_every_toolbar_control_is_reachable_at_1280_by_800(window, qtbot):
     assert not hidden, f"out of reach at 1280×800: {hidden}"
     assert window.training.toolbar.pace.isVisible()
     assert window.training.toolbar.optimizer.isVisible()
+
+
+def test_presentation_mode_makes_room_for_the_network_and_the_output(window, qtbot):
+    window.resize(1920, 1080)
+    qtbot.waitUntil(lambda: window.width() == 1920, timeout=3000)
+    qtbot.wait(200)
+    presentation = window.teaching.presentation
+    presentation.action.trigger()
+    qtbot.wait(100)
+    assert not window.docks["palette"].isVisible()
+    assert not window.docks["problems"].isVisible()
+    assert window.docks["output"].width() >= 0.4 * window.width()
+    label = window.inspector.widget().findChildren(QLabel)[0]
+    assert label.font().pointSizeF() >= 13
+    presentation.action.trigger()
+    qtbot.wait(100)
+    assert window.docks["palette"].isVisible() and window.docks["problems"].isVisible()
+    assert label.font().pointSizeF() < 10

@@ -1,0 +1,86 @@
+"""Presentation mode (View → Presentation Mode, Ctrl+Shift+P): the window as a
+projector needs it. The palette, the undo history and the problems list step
+aside, text grows, the output plot takes a large share of the width and the
+network fills the rest. Leaving it puts every panel and size back."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenuBar,
+    QTabBar,
+    QTextEdit,
+    QWidget,
+)
+
+HIDDEN = ("palette", "history", "problems")
+TEXT_WIDGETS = (QLabel, QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QTabBar,
+                QAbstractItemView, QHeaderView, QTextEdit, QMenuBar)
+FONT_POINTS = 13.0  # the interface's text while presenting
+NORMAL_POINTS = 9.5  # and otherwise (gui.app)
+OUTPUT_SHARE = 0.42  # of the window's width
+
+
+class Presentation(QObject):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.action = QAction("&Presentation Mode", window)
+        self.action.setCheckable(True)
+        self.action.setShortcut("Ctrl+Shift+P")
+        self.action.setStatusTip("Large text and plots for a projector; the palette and the "
+                                 "problems list step aside")
+        self.action.toggled.connect(self.set_on)
+        window.addAction(self.action)
+        self._saved: tuple | None = None  # the window's state before presenting
+
+    @property
+    def on(self) -> bool:
+        return self._saved is not None
+
+    def set_on(self, on: bool) -> None:
+        if on == self.on:
+            return
+        window = self.window
+        if on:
+            self._saved = (window.saveState(),)
+            for name in HIDDEN:
+                window.docks[name].hide()
+            _set_font(window, FONT_POINTS)
+            window.docks["output"].show()
+        else:
+            (state,) = self._saved
+            self._saved = None
+            _set_font(window, NORMAL_POINTS)
+            window.restoreState(state)
+        self.action.setChecked(on)
+        QTimer.singleShot(0, self._arrange)  # once the docks have left or come back
+
+    def _arrange(self) -> None:
+        window = self.window
+        if self.on:
+            window.resizeDocks([window.docks["output"]], [int(window.width() * OUTPUT_SHARE)],
+                               Qt.Orientation.Horizontal)
+        QTimer.singleShot(0, window.view.fit)  # once the canvas has its new size
+
+
+def _set_font(window, points: float) -> None:
+    """The interface's text size. With a style sheet on the application, fonts do
+    not pass from a widget to its children, so each widget that shows text gets
+    the size (its own family and weight kept). Containers and the application's
+    font are left alone: a font change reaching a pyqtgraph view crashes it (the
+    canvas and the plots scale their own text)."""
+    for widget in window.findChildren(QWidget):
+        if not isinstance(widget, TEXT_WIDGETS):
+            continue
+        own = widget.font()
+        own.setPointSizeF(points)
+        widget.setFont(own)
