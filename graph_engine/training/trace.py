@@ -172,6 +172,22 @@ def labels(y, net: CompiledNet, count: int) -> torch.Tensor | None:
     return prepare_target(values, spec, classification, outputs)
 
 
+def dataset_sample(diagram: Diagram, index: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Sample ``index`` of the test set of the diagram's data set: its features
+    and its label. TraceError without a data set or for an index out of range."""
+    from ..data import datasets
+
+    if diagram.dataset is None:
+        raise TraceError("the diagram has no data set to take a sample from: give the "
+                         "sample's features instead")
+    data = datasets.load(diagram.dataset)
+    count = len(data.x_test)
+    if not 0 <= index < count:
+        raise TraceError(f"the test set of {data.info.name} has {count} samples, numbered "
+                         f"0 to {count - 1}; there is no sample {index}")
+    return data.x_test[index], data.y_test[index]
+
+
 def _class_labels(values: np.ndarray, count: int, classes: int) -> np.ndarray:
     if values.size != count:
         raise TraceError(f"{count} sample(s) need {count} class label(s), not {values.size}")
