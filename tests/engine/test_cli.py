@@ -416,3 +416,11 @@ def test_trace_without_a_data_set_needs_the_features(tmp_path):
 def test_trace_on_errors_exits_1(bad_file):
     result = run_cli("trace", bad_file, "--x", "1,2,3")
     assert result.returncode == 1 and "port-open" in result.stderr
+
+
+def test_trace_of_the_autograd_example_prints_12_for_the_inputs_gradient():
+    result = run_cli("trace", ROOT / "resources" / "examples" / "autograd.json", "--x", "1")
+    assert result.returncode == 0, result.stderr
+    forward, backward = result.stdout.split("Backward", 1)
+    assert re.search(r"^  CustomActivation 1 +18 ", forward, re.M)
+    assert re.search(r"^  Input 1 +dL/d output = 12$", backward, re.M)
