@@ -125,7 +125,7 @@ def load_into(model: torch.nn.Module, weights) -> None:
 def samples(x, features: int) -> torch.Tensor:
     """``x`` as a float32 (N, features) tensor; TraceError if it does not fit."""
     try:
-        values = np.asarray(x, dtype=np.float64)
+        values = _array(x)
     except (TypeError, ValueError):
         raise TraceError(f"a sample is {features} number(s), one per input feature; "
                          f"got {_short(x)}") from None
@@ -149,7 +149,7 @@ def labels(y, net: CompiledNet, count: int) -> torch.Tensor | None:
     if y is None or spec is None:
         return None
     try:
-        values = np.asarray(y, dtype=np.float64)
+        values = _array(y)
     except (TypeError, ValueError):
         raise TraceError(f"a label is a number, not {_short(y)}") from None
     if not np.isfinite(values).all():
@@ -196,6 +196,13 @@ def _class_labels(values: np.ndarray, count: int, classes: int) -> np.ndarray:
         raise TraceError(f"a class label is a whole number from 0 to {classes - 1}, "
                          f"not {bad[0]:g}")
     return values.astype(np.int64)
+
+
+def _array(values) -> np.ndarray:
+    """Numbers as a float64 array; a tensor too, even one that requires grad."""
+    if isinstance(values, torch.Tensor):
+        values = values.detach().cpu().numpy()
+    return np.asarray(values, dtype=np.float64)
 
 
 def _short(value: object) -> str:

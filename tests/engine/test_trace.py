@@ -225,6 +225,13 @@ def test_a_batch_of_samples_and_the_mean_loss():
     assert t.loss == pytest.approx(np.mean(per_sample), rel=1e-6)
 
 
+def test_tensors_are_samples_and_labels_too():
+    d, _ids = nets.two_layer()
+    x = torch.tensor([[0.5, -1.2]], requires_grad=True)
+    assert ge.trace(d, x, torch.tensor([1])).loss == ge.trace(d, [0.5, -1.2], 1).loss
+    assert x.grad is None  # the caller's tensor is read, never differentiated
+
+
 def test_without_a_label_the_loss_block_is_left_out_and_l_is_the_output_sum():
     d, ids = nets.two_layer()
     t = ge.trace(d, [0.5, -1.2])
