@@ -1,7 +1,7 @@
 """NetCanvas's engine: diagrams of neural networks, checked, compiled and trained.
 
 The headless API: ``Diagram``, ``validate``, ``compile``, ``save``, ``load``,
-``to_python``, ``train`` and ``datasets`` (docs/guide.md, "The command line" and
+``to_python``, ``train``, ``trace`` and ``datasets`` (docs/guide.md, "The command line" and
 "Grading a folder of diagrams", shows it at work). Diagram files are described
 in docs/file-format.md, the block types in docs/blocks.md. Importing this
 package never imports Qt, and torch is imported only when first needed.
@@ -21,7 +21,7 @@ from .model.settings import TrainingSettings
 __all__ = [
     "REGISTRY", "Block", "DatasetSpec", "Diagnostic", "Diagram", "DiagramError",
     "DiagramFileError", "TrainingSettings", "Wire", "WireError", "compile", "datasets", "load",
-    "save", "to_python", "train", "validate",
+    "save", "to_python", "trace", "train", "validate",
 ]
 
 
@@ -45,3 +45,12 @@ def train(diagram: Diagram, **settings):
     from .training.trainer import train as train_diagram
 
     return train_diagram(diagram, **settings)
+
+
+def trace(diagram: Diagram, x, y=None, weights=None, **options):
+    """One sample's values forward and gradients backward, block by block; see
+    :func:`graph_engine.training.trace.trace` (docs/guide.md, "Follow one sample
+    through backprop")."""
+    from .training.trace import trace as trace_sample
+
+    return trace_sample(diagram, x, y, weights, **options)

@@ -1,4 +1,4 @@
-"""The command line: validate, compile, train and export diagrams headless.
+"""The command line: validate, compile, train, export and trace diagrams headless.
 
 Exit status: 0 success, 1 a diagram with errors (or training that failed),
 2 an unreadable file or bad arguments. Messages go to stderr, results to
@@ -25,7 +25,7 @@ from .model.fileio import DiagramFileError, load
 from .model.settings import OPTIMIZERS
 from .model.sources import input_files
 
-COMMANDS = ("validate", "compile", "train", "export")
+COMMANDS = ("validate", "compile", "train", "export", "trace")
 PROG = "netcanvas"
 EXIT_STATUS = ("Exit status: 0 success; 1 the diagram has errors, or training diverged or "
                "failed; 2 an unreadable file or bad arguments; 130 interrupted (Ctrl-C)")
@@ -81,7 +81,25 @@ def _parser() -> argparse.ArgumentParser:
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--onnx", metavar="OUT.onnx")
     group.add_argument("--python", metavar="OUT.py")
+    _trace_parser(sub)
     return parser
+
+
+def _trace_parser(sub) -> None:
+    p = sub.add_parser("trace", help="follow one sample through the network: values "
+                       "forward, gradients backward", epilog="Without --x the sample is one "
+                       "of the test set of the diagram's data set, with its label. Without "
+                       "a label (or without a loss block) L is the sum of the network's "
+                       "output. " + EXIT_STATUS)
+    p.add_argument("file")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--sample", type=int, metavar="I", default=None,
+                       help="sample I of the test set (default 0)")
+    which.add_argument("--x", metavar="X1,X2,...", help="the sample's features")
+    p.add_argument("--y", metavar="Y", help="its label: a class index or target values")
+    p.add_argument("--weights", metavar="W.safetensors", help="trained weights (default: "
+                   "the initial weights of the diagram's seed)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def _say(text: object, stream=None) -> None:
@@ -304,5 +322,47 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_trace(args) -> int:
+    from .training.trace import trace
+    from .training.trace_report import as_data, lines
+
+    diagram = load(args.file)
+    x, y, where = _trace_sample(args, diagram)
+    try:
+        result = trace(diagram, x, y, weights=args.weights)
+    except DiagramError:
+        raise
+    except ValueError as error:  # the sample, the label or the weights do not fit
+        raise UsageError(str(error)) from None
+    if args.json:
+        _say(json.dumps({"file": args.file, "sample": where, **as_data(result, diagram)}))
+    else:
+        _say("\n".join(lines(result, diagram, f"{diagram.title or args.file}: {where}")))
+    return 0
+
+
+def _trace_sample(args, diagram):
+    """The features, the label and where they come from (a test-set index or "--x")."""
+    from .training.trace import TraceError, dataset_sample
+
+    y = _numbers(args.y, "--y") if args.y is not None else None
+    if args.x is not None:
+        return _numbers(args.x, "--x"), y, "the sample given with --x"
+    index = 0 if args.sample is None else args.sample
+    try:
+        x, label = dataset_sample(diagram, index)
+    except (TraceError, ValueError) as error:  # ValueError: a data set that cannot be read
+        raise UsageError(str(error)) from None
+    return x, label if y is None else y, f"sample {index} of the test set"
+
+
+def _numbers(text: str, option: str) -> list[float]:
+    try:
+        return [float(part) for part in text.split(",")]
+    except ValueError:
+        raise UsageError(f"{option} takes numbers separated by commas, e.g. {option} "
+                         f"0.5,-1.2; got {text!r}") from None
+
+
 HANDLERS = {"validate": cmd_validate, "compile": cmd_compile, "train": cmd_train,
-            "export": cmd_export}
+            "export": cmd_export, "trace": cmd_trace}

@@ -32,6 +32,7 @@ from .editor.recovery import Recovery
 from .panels.inspector import Inspector
 from .panels.palette import Palette
 from .panels.problems import ProblemsPanel
+from .teaching.backprop import BackpropUI
 from .teaching.ui import TeachingUI
 from .training.ui import TrainingUI
 
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self._make_status_bar()
         self.training = TrainingUI(self)
         self.teaching = TeachingUI(self)  # inside-the-network views, code, exports
+        self.backprop = BackpropUI(self)  # one sample stepped forward and back
         self.recovery = Recovery(self)  # autosave while modified; offers it after a crash
         self._connect()
         self.resize(1400, 880)

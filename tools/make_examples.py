@@ -72,7 +72,8 @@ class Sketch:
         for block_id, position in layered_positions(self.diagram).items():
             self.diagram.move(block_id, *position)
         self.diagram.dataset = dataset
-        training.setdefault("pace", story_pace(training["epochs"]))
+        epochs = training.get("epochs", ge.TrainingSettings().epochs)
+        training.setdefault("pace", story_pace(epochs))
         self.diagram.training = ge.TrainingSettings(**training)
         return self.diagram
 
@@ -277,6 +278,20 @@ def custom_activation() -> ge.Diagram:
     return s.finish(MOONS, optimizer="adam", lr=0.01, batch_size=10, epochs=30, seed=0)
 
 
+AUTOGRAD_FORMULA = "2*(x+2)**2"
+
+
+def autograd() -> ge.Diagram:
+    s = Sketch("Autograd by hand", """
+        The lecture's first autograd example as a diagram: z = 2(x + 2)², one input, no
+        weights and no loss, so there is nothing to train. Trace the sample x = 1 (python
+        main.py trace autograd.json --x 1): the forward pass gives z = 18, and the backward
+        pass gives dz/dx = 4(x + 2) = 12, what x.grad holds after z.backward().""")
+    s.chain([("Input", {"features": 1}), ("CustomActivation", {"formula": AUTOGRAD_FORMULA}),
+             ("Output",)])
+    return s.finish("polynomial", seed=0)
+
+
 def digits() -> ge.Diagram:
     s = Sketch("Hand-written digits", """
         An MLP on 8×8 images of digits: 64 pixel features, 32 hidden ReLU units and 10
@@ -316,6 +331,7 @@ EXAMPLES_BY_NAME: dict[str, Callable[[], ge.Diagram]] = {
     "deep-relu": deep("ReLU"),
     "residual": residual,
     "custom-activation": custom_activation,
+    "autograd": autograd,
     "digits": digits,
 }
 ORDER = EXAMPLES / "ORDER"

@@ -126,6 +126,44 @@ def inside_the_network(app, out: Path) -> None:
     _save(app, window, out)
 
 
+def _backprop(app, example: str, step_to, out: Path) -> None:
+    """The Backprop dock on test sample 0 with the initial weights, at the step
+    ``step_to(walk)`` says (a number of Next presses)."""
+    window = _window(app, example, (1440, 1000))
+    _raise(app, window, "backprop")
+    window.resizeDocks([window.docks["backprop"]], [560], _vertical())
+    panel = window.backprop.panel
+    panel.trace()
+    _wait(app, lambda: panel.walk is not None, 60)
+    for _ in range(step_to(panel.walk)):
+        panel.move(1)
+    _pump(app, 0.5)
+    window.view.fit()
+    _save(app, window, out)
+
+
+def _step_at(phase: str, type_name: str, nth: int = 0):
+    def presses(walk) -> int:
+        found = [i for i, step in enumerate(walk.steps)
+                 if step.phase == phase and step.block["type"] == type_name]
+        return found[nth]
+
+    return presses
+
+
+def backprop_forward(app, out: Path) -> None:
+    _backprop(app, "two-layer-net", _step_at("forward", "ReLU"), out)
+
+
+def backprop_backward(app, out: Path) -> None:
+    _backprop(app, "two-layer-net", _step_at("backward", "ReLU"), out)
+
+
+def backprop_fading(app, out: Path) -> None:
+    """Deep sigmoid, backward at its first Sigmoid: the gradient has faded."""
+    _backprop(app, "deep-sigmoid", _step_at("backward", "Sigmoid", -1), out)
+
+
 def _horizontal():
     from PySide6.QtCore import Qt
 
@@ -158,6 +196,9 @@ COMMAND_SHOTS: dict[str, Callable[[Path], None]] = {
 WINDOW_SHOTS: dict[str, Callable] = {
     "xor-lesson": xor_lesson,
     "inside-the-network": inside_the_network,
+    "backprop-forward": backprop_forward,
+    "backprop-backward": backprop_backward,
+    "backprop-fading": backprop_fading,
 }
 SHOTS = [*COMMAND_SHOTS, *WINDOW_SHOTS]
 

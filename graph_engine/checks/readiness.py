@@ -18,11 +18,13 @@ NO_LOSS = Diagnostic(WARNING, "no-loss", "The diagram has no loss, so there is n
                      "into it.")
 
 
-def training_problems(diagram: Diagram) -> list[Diagnostic]:
-    """What stops ``diagram`` from training although it may compile."""
+def training_problems(diagram: Diagram, said: list | tuple = ()) -> list[Diagnostic]:
+    """What stops ``diagram`` from training although it may compile, leaving out
+    what the diagnostics ``said`` already (validation warns of a missing loss)."""
     found = []
     if diagram.dataset is None:
         found.append(NO_DATASET)
     if diagram.blocks and not any(b.spec.is_loss for b in diagram.blocks):
         found.append(NO_LOSS)
-    return found
+    codes = {d.code for d in said}
+    return [d for d in found if d.code not in codes]

@@ -66,6 +66,16 @@ def activation_curve(module: nn.Module, features: int = 1, low: float = CURVE_LO
             "df": df.detach().numpy().copy(), "params": _scalars(module)}
 
 
+def slopes(module: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """f′ at every value of ``x`` for an elementwise activation, by autograd: the
+    factor backpropagation multiplies each unit's gradient by."""
+    x = torch.as_tensor(x, dtype=torch.float32).detach().clone().requires_grad_(True)
+    with _Evaluating(module), torch.enable_grad():
+        y = module(x)
+        (grad,) = torch.autograd.grad(y.sum(), x, allow_unused=True)
+    return torch.zeros_like(x) if grad is None else grad.detach()
+
+
 def _scalars(module: nn.Module) -> dict[str, float]:
     """Learnable single numbers (a custom formula's alpha, a shared PReLU slope)."""
     return {name: float(p.detach().reshape(-1)[0]) for name, p in module.named_parameters()

@@ -148,7 +148,8 @@ class ProblemsPanel(QTreeWidget):
 
     def all(self) -> list:
         """The diagram's problems, what stops it training, then the training lints."""
-        return [*self.document.diagnostics, *training_problems(self.document.diagram),
+        diagnostics = self.document.diagnostics
+        return [*diagnostics, *training_problems(self.document.diagram, diagnostics),
                 *self.extra]
 
     def counts(self) -> dict[str, int]:

@@ -340,3 +340,87 @@ def test_an_interrupt_outside_training_is_one_line_too(good_file, monkeypatch, c
     monkeypatch.setattr(cli, "load", interrupted)
     assert cli.main(["validate", str(good_file)]) == 130
     assert capsys.readouterr().err == "netcanvas: interrupted\n"
+
+
+# ------------------------------------------------------------ trace
+
+def test_trace_follows_sample_0_of_the_test_set_by_default(good_file):
+    from graph_engine.data import datasets
+
+    result = run_cli("trace", good_file, "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)  # one JSON object and nothing else
+    diagram = ge.load(good_file)
+    data = datasets.load(diagram.dataset)
+    expected = ge.trace(diagram, data.x_test[0], data.y_test[0])
+    assert report["sample"] == "sample 0 of the test set"
+    assert report["x"] == [data.x_test[0].tolist()] and report["y"] == [int(data.y_test[0])]
+    assert report["loss"] == expected.loss and report["order"] == expected.order
+    hidden = report["blocks"][1]
+    assert hidden["param_grads"]["weight"] == expected.blocks[hidden["id"]].param_grads[
+        "weight"].tolist()
+    assert set(hidden) >= {"inputs", "output", "grad", "grad_inputs", "param_grads"}
+
+
+def test_trace_prints_forward_then_backward_block_by_block(good_file):
+    result = run_cli("trace", good_file, "--x", "0.5,-1.2", "--y", "1")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    forward, backward = text.split("Forward", 1)[1].split("Backward", 1)
+    names = [b.name for b in ge.load(good_file).blocks]
+    assert [n for n in names if n in forward] == names
+    assert sorted(names, key=forward.index) == names
+    assert sorted(names, key=backward.index) == names[::-1]
+    assert "dL/d weight" in backward and "x = [0.5, -1.2]   y = 1" in text
+    loss = ge.trace(ge.load(good_file), [0.5, -1.2], 1).loss
+    assert text.strip().endswith(f"loss {loss:.4g}")
+
+
+def test_trace_with_trained_weights(good_file, tmp_path):
+    weights = tmp_path / "w.safetensors"
+    assert run_cli("train", good_file, "--save-weights", weights).returncode == 0
+    result = run_cli("trace", good_file, "--sample", "3", "--weights", weights, "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    diagram = ge.load(good_file)
+    x, y = report["x"][0], report["y"][0]
+    assert report["loss"] == ge.trace(diagram, x, y, weights=str(weights)).loss
+    assert report["loss"] != ge.trace(diagram, x, y).loss
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--x", "0.5"], "takes 2 feature"),
+    (["--x", "a,b"], "--x takes numbers separated by commas"),
+    (["--x", "0.5,1", "--y", "7"], "whole number from 0 to 1, not 7"),
+    (["--sample", "100000"], "there is no sample 100000"),
+    (["--weights", "missing.safetensors"], "cannot read"),
+    (["--sample", "1", "--x", "0,0"], "not allowed with argument"),
+])
+def test_trace_refuses_bad_arguments_with_one_line_and_exit_2(good_file, args, message):
+    result = run_cli("trace", good_file, *args)
+    assert result.returncode == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_trace_without_a_data_set_needs_the_features(tmp_path):
+    d = good_diagram()
+    d.dataset = None
+    path = tmp_path / "no-data.json"
+    ge.save(d, path)
+    result = run_cli("trace", path)
+    assert result.returncode == 2 and "no data set" in result.stderr
+    assert run_cli("trace", path, "--x", "1,2").returncode == 0
+
+
+def test_trace_on_errors_exits_1(bad_file):
+    result = run_cli("trace", bad_file, "--x", "1,2,3")
+    assert result.returncode == 1 and "port-open" in result.stderr
+
+
+def test_trace_of_the_autograd_example_prints_12_for_the_inputs_gradient():
+    result = run_cli("trace", ROOT / "resources" / "examples" / "autograd.json", "--x", "1")
+    assert result.returncode == 0, result.stderr
+    forward, backward = result.stdout.split("Backward", 1)
+    assert re.search(r"^  CustomActivation 1 +18 ", forward, re.M)
+    assert re.search(r"^  Input 1 +dL/d output = 12$", backward, re.M)

@@ -60,3 +60,14 @@ def test_the_guides_grading_script_runs_and_prints_what_it_says(tmp_path):
                           env={**os.environ, "PYTHONPATH": str(DOCS.parent)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.replace("\r\n", "\n") == shown
+
+
+def test_the_guides_trace_of_the_autograd_example_is_what_trace_prints(capsys):
+    from graph_engine.cli import main
+
+    guide = (DOCS / "guide.md").read_text(encoding="utf-8")
+    command = "python main.py trace autograd.json --x 1"
+    shown = re.search(rf"\$ {re.escape(command)}\n(.*?)```", guide, re.S).group(1)
+    example = DOCS.parent / "resources" / "examples" / "autograd.json"
+    assert main(["trace", str(example), "--x", "1"]) == 0
+    assert capsys.readouterr().out == shown

@@ -38,10 +38,12 @@ EXPECTED: dict[str, set[str]] = {
     "circle": set(),
     "residual": set(),
     "custom-activation": set(),
+    "autograd": {"no-loss"},
     "digits": set(),
     "regression-gauss": set(),
 }
 
+TRACE_ONLY = ("autograd",)  # no weights and no loss: an example to trace, not to train
 MUST_SOLVE = ("xor", "circle", "spiral")  # >= 95 % test accuracy within their own epochs
 POLYNOMIAL_MSE = 0.5  # the MLP's test MSE stays below it, the straight line's above
 
@@ -79,13 +81,19 @@ def test_example_loads_and_validates_as_described(name):
     assert len(set(positions)) == len(positions), "two blocks on top of each other"
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", sorted(set(EXPECTED) - set(TRACE_ONLY)))
 def test_example_trains_three_epochs(name):
     run = ge.train(example(name), epochs=3)
     assert run.stopped is None
     assert [h["epoch"] for h in run.history] == [1, 2, 3]
     assert all(math.isfinite(h["train_loss"]) and math.isfinite(h["test_loss"])
                for h in run.history)
+
+
+@pytest.mark.parametrize("name", TRACE_ONLY)
+def test_an_example_to_trace_says_why_it_does_not_train(name):
+    with pytest.raises(ValueError, match="no loss, so it cannot train"):
+        ge.train(example(name), epochs=1)
 
 
 @pytest.mark.parametrize("name", MUST_SOLVE)
@@ -161,7 +169,15 @@ def test_sigmoid_gradients_vanish_and_relu_ones_do_not():
     assert sigmoid_accuracy < 0.7 and relu_accuracy >= 0.95
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", sorted(set(EXPECTED) - set(TRACE_ONLY)))
 def test_each_example_tells_its_story_at_its_pace_in_5_to_20_seconds(name):
     training = example(name).training
     assert training.pace > 0 and 5 <= training.epochs / training.pace <= 20
+
+def test_autograd_reproduces_the_lectures_x_grad():
+    """z = 2(x + 2)² at x = 1: z = 18, and z.backward() leaves x.grad = 12."""
+    d = example("autograd")
+    t = ge.trace(d, [1.0])
+    inputs = [b.id for b in d.blocks if b.spec.role == "input"]
+    assert t.blocks[t.prediction].output.item() == 18.0
+    assert [t.blocks[b].grad.item() for b in inputs] == [12.0]

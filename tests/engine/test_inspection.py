@@ -226,3 +226,14 @@ def test_exported_onnx_gives_the_compiled_modules_outputs(tmp_path):
         trainer.model.eval()
         expected = trainer.model(torch.as_tensor(x)).numpy()
     np.testing.assert_allclose(onnx_out, expected, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_slopes_at_given_inputs_are_the_curves_slopes(name):
+    """f′ at a unit's own input, as backprop multiplies by it, equals the curve's f′."""
+    module = inspection.activation_module(name, {}, features=3)
+    xs = torch.tensor([[-1.5, 0.25, 2.0]])
+    slopes = inspection.slopes(module, xs)
+    for i, x in enumerate(xs[0].tolist()):
+        curve = inspection.activation_curve(module, features=3, low=x, high=x + 1, points=2)
+        assert slopes[0, i].item() == pytest.approx(float(curve["df"][0]), abs=1e-6)

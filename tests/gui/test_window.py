@@ -31,7 +31,8 @@ def test_no_leftover_tab_bar_is_drawn_over_the_docks(window):
     groups = [set(tabs) for _, tabs in bars]
     assert {"Blocks", "Undo History"} in groups
     assert {"Inspector", "Data", "Code"} in groups
-    assert {"Training curves", "Gradients", "Activations", "Confusion matrix"} in groups
+    assert {"Training curves", "Gradients", "Activations", "Confusion matrix",
+            "Backprop"} in groups
     assert len(groups) == 3  # one bar per group of tabbed docks
     for rect, tabs in bars:  # each bar lies inside the window
         assert window.rect().contains(rect), tabs

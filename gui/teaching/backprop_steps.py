@@ -1,0 +1,175 @@
+"""The step-through of one sample's backprop, as data: no widgets here.
+
+:func:`compute` runs in a background thread of the editor. Tracing one
+sample is one forward and one backward pass of a small network (a few
+milliseconds, and memory for one sample's values), so it needs neither the
+training process nor a round trip to it: ``ge.trace`` compiles the diagram
+on screen with the weights the view names, the seed's initial ones or the
+ones the training process last sent (its ``state_dict`` probe). torch is
+loaded on the first trace, as for an activation's curve.
+
+:class:`Walk` is the sequence of steps the panel shows: each block forward in
+the order the forward pass visits them, then each block backward.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graph_engine.blocks.registry import REGISTRY, Role
+
+FORWARD, BACKWARD = "forward", "backward"
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Which sample to trace: an index of the test set, or typed features."""
+
+    index: int | None = 0
+    features: tuple[float, ...] = ()
+    label: tuple[float, ...] | None = None  # with typed features: an optional label
+
+
+def compute(diagram_text: str, sample: Sample, weights: dict | None) -> dict:
+    """The trace as plain data (every number as numpy arrays and lists), with the
+    slope f′ of each activation at its inputs and its curve for the plot."""
+    from .activation_plot import _IMPORTING  # first imports of torch take turns
+
+    with _IMPORTING:
+        from graph_engine.model.fileio import loads
+        from graph_engine.training import inspection
+        from graph_engine.training.trace import dataset_sample, trace
+        from graph_engine.training.trace_report import as_data
+
+    diagram = loads(diagram_text)
+    if sample.index is not None:
+        x, y = dataset_sample(diagram, sample.index)
+    else:
+        x, y = np.asarray(sample.features), sample.label
+    result = as_data(trace(diagram, x, y, weights=weights), diagram)
+    for block in result["blocks"]:
+        spec = REGISTRY.get(block["type"])
+        if spec.role == Role.ACTIVATION and block["inputs"]:
+            _add_slopes(inspection, diagram, block)
+    return result
+
+
+def _add_slopes(inspection, diagram, block: dict) -> None:
+    import torch
+
+    params = diagram.block(block["id"]).params
+    values = np.asarray(next(iter(block["inputs"].values())), dtype=np.float32)
+    module = inspection.activation_module(block["type"], params, values.shape[-1])
+    module.load_state_dict({k: torch.as_tensor(np.asarray(v, dtype=np.float32))
+                            for k, v in block["params"].items()})
+    block["slopes"] = inspection.slopes(module, torch.as_tensor(values)).tolist()
+    block["curve"] = inspection.activation_curve(module, values.shape[-1])
+
+
+@dataclass(frozen=True)
+class Step:
+    phase: str  # FORWARD or BACKWARD
+    block: dict  # the block's entry of the trace
+    number: int  # 1-based within its phase
+    of: int  # steps in the phase
+
+
+class Walk:
+    """The steps through a trace, and where the student is."""
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+        blocks = data["blocks"]
+        self.steps = [Step(FORWARD, b, i + 1, len(blocks)) for i, b in enumerate(blocks)]
+        self.steps += [Step(BACKWARD, b, i + 1, len(blocks))
+                       for i, b in enumerate(reversed(blocks))]
+        self.position = 0
+        self.scale = {FORWARD: _largest(b["output"] for b in blocks),
+                      BACKWARD: _largest(b["grad"] for b in blocks if _is_unit_block(b))}
+
+    @property
+    def step(self) -> Step:
+        return self.steps[self.position]
+
+    def move(self, by: int) -> bool:
+        """Next (+1) or Back (−1); False at either end."""
+        target = self.position + by
+        if not 0 <= target < len(self.steps):
+            return False
+        self.position = target
+        return True
+
+    @property
+    def at_start(self) -> bool:
+        return self.position == 0
+
+    @property
+    def at_end(self) -> bool:
+        return self.position == len(self.steps) - 1
+
+
+def _is_unit_block(block: dict) -> bool:
+    """Not a loss: its gradient, 1, would set the scale every other fades against."""
+    return REGISTRY.get(block["type"]).role != Role.LOSS
+
+
+def _largest(values) -> float:
+    largest = max((float(np.abs(np.asarray(v, dtype=np.float64)).max(initial=0.0))
+                   for v in values), default=0.0)
+    return largest or 1.0
+
+
+def first_row(value) -> np.ndarray:
+    """The first sample's numbers of a value as a flat vector (a loss: one number)."""
+    array = np.asarray(value, dtype=np.float64)
+    return array.reshape(-1) if array.ndim < 2 else array[0].reshape(-1)
+
+
+def unit_rows(step: Step) -> tuple[list[str], list[list[float]]]:
+    """The table of the step: column titles and one row per unit of the block."""
+    block = step.block
+    output = first_row(block["output"])
+    single = len(block["inputs"]) == 1 and block["grad_inputs"]
+    if step.phase == FORWARD:
+        if single:
+            received = first_row(next(iter(block["inputs"].values())))
+            if received.size == output.size:
+                return ["input", "output"], [list(r) for r in zip(received, output, strict=True)]
+        return ["output"], [[v] for v in output]
+    upstream = first_row(block["grad"])
+    if "slopes" in block:  # elementwise: upstream × f′(input) = downstream
+        slopes = first_row(block["slopes"])
+        downstream = first_row(next(iter(block["grad_inputs"].values())))
+        rows = zip(upstream, slopes, downstream, strict=True)
+        return ["dL/d output", "× f′(input)", "= dL/d input"], [list(r) for r in rows]
+    return ["dL/d output"], [[v] for v in upstream]
+
+
+def chain_rule(step: Step, unit: int, names: dict[str, str]) -> str:
+    """The chain rule at the selected unit, with its numbers (plain text)."""
+    block = step.block
+    spec = REGISTRY.get(block["type"])
+    if step.phase == FORWARD:
+        return f"{spec.name}: {spec.teaching.formula}"
+    if "slopes" in block:
+        x = first_row(next(iter(block["inputs"].values())))[unit]
+        up, slope = first_row(block["grad"])[unit], first_row(block["slopes"])[unit]
+        down = first_row(next(iter(block["grad_inputs"].values())))[unit]
+        return (f"unit {unit + 1}: dL/d input = dL/d output × f′(input) = {up:.4g} × "
+                f"f′({x:.4g}) = {up:.4g} × {slope:.4g} = {down:.4g}")
+    if spec.dense:
+        return ("dL/dW = dL/d output ⊗ input (the outer product, drawn beside W); "
+                "dL/d input = Wᵀ · dL/d output")
+    if not block["grad_inputs"]:
+        return "The input: this is dL/dx, what x.grad holds after backward."
+    sent = "; ".join(f"to {names.get(block['sources'].get(k, ''), k)}: "
+                     f"{_brief(first_row(v))}" for k, v in block["grad_inputs"].items())
+    return f"Sends back {sent}"
+
+
+def _brief(values: np.ndarray) -> str:
+    if values.size <= 4:
+        return "[" + ", ".join(f"{v:.4g}" for v in values) + "]"
+    return f"{values.size} numbers, norm {np.linalg.norm(values):.4g}"
