@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from . import TEST_COLOUR, TRAIN_COLOUR
@@ -47,6 +48,12 @@ class CurvePlot(pg.PlotWidget):
         self.train.setData(epochs, train)
         self.test.setData(epochs, test)
 
+    def add_pinned(self, epochs: np.ndarray, values: np.ndarray, label: str,
+                   colour: str) -> pg.PlotDataItem:
+        """A pinned run's test curve: faded and dashed, named in the legend."""
+        pen = pg.mkPen(QColor(colour).lighter(130), width=1.5, style=Qt.PenStyle.DashLine)
+        return self.plot(np.array(epochs), np.array(values), pen=pen, name=label)
+
     def clear_data(self) -> None:
         self.set_data(np.zeros(0), np.zeros(0), np.zeros(0))
         self.cursor.setVisible(False)
@@ -68,6 +75,9 @@ class CurvePlot(pg.PlotWidget):
         self.readout.setPos(epoch, y_range[0] + 0.97 * (y_range[1] - y_range[0]))
         self.cursor.setVisible(True)
         self.readout.setVisible(True)
+
+PIN_COLOURS = ("#6B7280", "#A855F7", "#0D9488", "#CA8A04")  # one per pinned run
+
 
 class Series:
     """Growing columns of the history, converted incrementally (a long run
@@ -130,10 +140,17 @@ class CurvesPanel(QWidget):
         row.addWidget(self.accuracy, 1)
         self.export_button = QPushButton("Export…")
         self.export_button.setToolTip("Save the curves as a PNG or SVG picture")
+        self.pin_button = QPushButton("Pin Run")
+        self.pin_button.setToolTip("Keep this run's test curves, faded, to compare them with "
+                                   "the next run (deep Sigmoid, then deep ReLU)")
+        self.unpin_button = QPushButton("Clear Pins")
+        self.unpin_button.clicked.connect(self.clear_pins)
+        self.pins: list[tuple[str, list]] = []  # label, the plot items drawn for it
         options = QHBoxLayout()
         options.addWidget(self.log_scale)
         options.addStretch(1)
-        options.addWidget(self.export_button)
+        for button in (self.pin_button, self.unpin_button, self.export_button):
+            options.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.plots, 1)
@@ -142,8 +159,28 @@ class CurvesPanel(QWidget):
         self._x_limit = 0.0
         self._set_x_range(0)  # the axes a run starts with, before any run
 
+    def pin(self, label: str) -> bool:
+        """Keep the curves shown now, labelled, under the runs that follow."""
+        s = self.series
+        if not s.size:
+            return False
+        colour = PIN_COLOURS[len(self.pins) % len(PIN_COLOURS)]
+        items = [self.loss.add_pinned(s["epoch"], s["test_loss"], label, colour)]
+        if self.accuracy.isVisible() and np.isfinite(s["test_accuracy"]).any():
+            items.append(self.accuracy.add_pinned(s["epoch"], s["test_accuracy"], label,
+                                                  colour))
+        self.pins.append((label, items))
+        return True
+
+    def clear_pins(self) -> None:
+        for _, items in self.pins:
+            for item in items:
+                plot = self.loss if item in self.loss.getPlotItem().items else self.accuracy
+                plot.removeItem(item)
+        self.pins = []
+
     def clear(self) -> None:
-        """Nothing drawn, the axes as before any run."""
+        """Nothing of the run drawn (pinned runs stay), the axes as before any run."""
         self.series.clear()
         self.loss.clear_data()
         self.accuracy.clear_data()

@@ -42,6 +42,7 @@ class TrainingUI(QObject):
             lambda: export_picture(window, self.output.plot, "output"))
         self.curves.export_button.clicked.connect(
             lambda: export_picture(window, self.curves.plots, "training-curves"))
+        self.curves.pin_button.clicked.connect(self.pin_run)
         window.add_dock("output", "Output", self.output, RIGHT)  # not a block type: a title
         window.add_dock("data", "Data", _scrolling(self.data_panel), RIGHT)
         window.tabifyDockWidget(window.docks["inspector"], window.docks["data"])
@@ -129,6 +130,15 @@ class TrainingUI(QObject):
         if output is not self._output or output is None:
             self._output = output
             self.output.show_output(output)
+
+    def pin_run(self) -> bool:
+        """Pin the curves on screen, named by the diagram and its last epoch."""
+        name = self.window.document.diagram.title or self.window.document.display_name
+        label = f"{name} · epoch {self.controller.state.epoch} (test)"
+        if not self.curves.pin(label):
+            self.window.tell("Nothing to pin yet: train the network first.", refusal=True)
+            return False
+        return True
 
     def _refused(self, why: Refusal, message: str) -> None:
         self.window.tell(message, refusal=True)

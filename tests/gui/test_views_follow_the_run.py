@@ -183,3 +183,23 @@ def test_neurons_on_the_canvas_follow_the_run(window, qtbot):
     assert neurons.strips == {}
     neurons.action.setChecked(False)
     assert "canvas.neurons" not in window.training.controller.probes
+
+
+def test_a_pinned_run_stays_faded_and_labelled_while_the_next_one_trains(window, qtbot):
+    d, _ = nets.two_layer("Sigmoid", ge.DatasetSpec("circle", samples=100), 5)
+    d.title = "Sigmoid net"
+    d.training = d.training.with_(optimizer="adam", lr=0.03, epochs=1000)
+    window.document.replace(d)
+    curves = window.training.curves
+    assert not window.training.pin_run()  # nothing trained yet
+    step(window, qtbot, 2)
+    qtbot.waitUntil(lambda: curves.series.size == 2, timeout=10000)
+    assert window.training.pin_run()
+    (label, items), = curves.pins
+    assert label == "Sigmoid net · epoch 2 (test)" and len(items[0].getData()[0]) == 2
+    window.training.toolbar.reset.trigger()  # a new run: its own curves clear, the pin stays
+    settle(window, qtbot)
+    assert curves.series.size == 0 and len(curves.pins) == 1
+    assert items[0] in curves.loss.getPlotItem().items
+    curves.unpin_button.click()
+    assert curves.pins == [] and items[0] not in curves.loss.getPlotItem().items
