@@ -15,8 +15,9 @@ from .builtin import names
 TASKS = ("auto", "classification", "regression")
 
 DATASET_PARAMS = (
-    ParamSpec("samples", INT, 500, "Number of points generated (ignored for digits, iris "
-              "and CSV files, which have a fixed size).", minimum=10, maximum=100_000),
+    ParamSpec("samples", INT, 500, "Number of points generated (ignored by the real data "
+              "sets: digits, iris, breast-cancer, wine, diabetes and files, which have a "
+              "fixed size).", minimum=10, maximum=100_000),
     ParamSpec("noise", FLOAT, 0.0, "Noise, as TensorFlow Playground's 0–50 %: 0.1 is 10 %.",
               minimum=0.0, maximum=0.5),
     ParamSpec("train_ratio", FLOAT, 0.5, "Share of the points used for training; the rest "
