@@ -85,8 +85,7 @@ class CsvDialog(QDialog):
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Checked)
                 self.features.addItem(item)
-        column = self.table.header.index(target)
-        guessed = guess_task([row[column] for row in self.table.rows])
+        guessed = guess_task(self.table, target)
         self.guess.setText(f"From the target column this looks like {guessed}.")
 
     def chosen_features(self) -> tuple[str, ...]:
