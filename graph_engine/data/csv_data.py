@@ -154,7 +154,7 @@ def _listed(names: tuple[str, ...]) -> str:
 
 # ------------------------------------------------------------------ features
 
-CHUNK_CELLS = 8_000_000  # numbers converted at a time (64 MB as float64)
+ROW_CHUNK_COLUMNS = 32  # columns turned into rows at a time
 
 
 @dataclass
@@ -191,19 +191,23 @@ def _feature_blocks(table: Table, features: list[str]) -> list[_Block]:
 
 
 def _number_run(table: Table, run: list[int]) -> _Block:
+    """Columns side by side in the file, into rows of float32 features. A few
+    columns at a time: pandas hands out a slice column by column, and turning a
+    narrow slice into rows stays in the cache (MNIST: 0.4 s, not 1 s, and the
+    rows come out contiguous, so the split is a fast gather, not a strided one)."""
     names = [table.header[p] for p in run]
+    first, last = run[0], run[-1] + 1
     values = np.empty((table.rows, len(run)), np.float32)
-    step = max(1, CHUNK_CELLS // max(1, table.rows))
-    for at in range(0, len(run), step):
-        first, last = run[at], run[min(at + step, len(run)) - 1] + 1
-        chunk = table.frame.iloc[:, first:last]
-        if any(table.floating[first:last]):
+    for at in range(0, len(run), ROW_CHUNK_COLUMNS):
+        stop = min(first + at + ROW_CHUNK_COLUMNS, last)
+        chunk = table.frame.iloc[:, first + at:stop]
+        if any(table.floating[first + at:stop]):  # check in float64: NaN, inf, overflow
             wide = chunk.to_numpy(np.float64, na_value=np.nan)
-            _check_range(table, wide, names[at:at + step])
+            _check_range(table, wide, names[at:at + ROW_CHUNK_COLUMNS])
             values[:, at:at + wide.shape[1]] = wide
         else:  # whole numbers and booleans: no NaN, no overflow
-            values[:, at:at + (last - first)] = chunk.to_numpy(np.float32)
-    if not any(table.floating[p] for p in run):
+            values[:, at:at + (stop - first - at)] = chunk.to_numpy(np.float32)
+    if not any(table.floating[first:last]):
         return _Block(names, values, None)
     missing = np.asarray(np.isnan(values).any(axis=1), dtype=bool)
     return _Block(names, values, missing if missing.any() else None)
@@ -379,8 +383,7 @@ def load_csv(spec: DatasetSpec) -> Dataset:
 def _standardize(data: Dataset) -> None:
     """Mean 0 and deviation 1 per column, from the training rows, in place in
     float32 (statistics in float64: squares near float32's limit overflow)."""
-    mean = data.x_train.mean(axis=0, dtype=np.float64)
-    std = data.x_train.std(axis=0, dtype=np.float64)
+    mean, std = column_statistics(data.x_train)
     scale = std.astype(np.float32)
     scale[scale == 0] = 1.0
     # x / std - mean / std: no intermediate beyond float32's range, no float64 copy
@@ -388,3 +391,21 @@ def _standardize(data: Dataset) -> None:
     for x in (data.x_train, data.x_test):
         np.divide(x, scale, out=x)
         np.subtract(x, shift, out=x)
+
+
+STATISTICS_ROWS = 4096
+
+
+def column_statistics(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and (population) standard deviation of each column, in float64,
+    without a float64 copy of ``x``: slices of rows, merged as Chan et al. do."""
+    count, mean, squares = 0, np.zeros(x.shape[1]), np.zeros(x.shape[1])
+    for start in range(0, len(x), STATISTICS_ROWS):
+        part = x[start:start + STATISTICS_ROWS].astype(np.float64)
+        n, part_mean = len(part), part.mean(axis=0)
+        part_squares = ((part - part_mean) ** 2).sum(axis=0)
+        delta, total = part_mean - mean, count + n
+        mean = mean + delta * (n / total)
+        squares = squares + part_squares + delta**2 * (count * n / total)
+        count = total
+    return mean, np.sqrt(squares / max(count, 1))
