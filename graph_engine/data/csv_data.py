@@ -28,8 +28,9 @@ from .dataset import CLASSIFICATION, REGRESSION, Dataset, DatasetError, DatasetI
 from .spec import CsvSource, DatasetSpec
 from .tabular import NAMES, Table, file_format, file_identity, read_table
 
-__all__ = ["MAX_CATEGORIES", "ColumnSummary", "Table", "csv_info", "guess_task", "load_csv",
-           "read_table", "summarize"]
+__all__ = ["MAX_CATEGORIES", "NUMBER", "TEXT", "ColumnSummary", "Table", "csv_info",
+           "guess_task", "likely_target", "load_csv", "read_table", "rows_with_missing",
+           "summarize"]
 
 MAX_CLASSES_GUESS = 20
 MAX_CATEGORIES = 50  # distinct values a text feature column may have (one feature each)
@@ -120,6 +121,16 @@ def summarize(table: Table, count: int | None = None) -> list[ColumnSummary]:
     return result
 
 
+def rows_with_missing(table: Table) -> int:
+    """Rows with a missing cell in any column (at most what "drop" leaves out).
+    Only columns that can hold one are looked at: whole numbers cannot."""
+    gaps = np.zeros(table.rows, bool)
+    for position, name in enumerate(table.header):
+        if table.floating[position] or not table.numeric[position]:
+            gaps |= table.column(name).isna().to_numpy()
+    return int(gaps.sum())
+
+
 def guess_task(table: Table, name: str) -> str:
     """Text or a few whole numbers: classification; otherwise regression."""
     if column_kind(table, name) == TEXT:
@@ -129,6 +140,16 @@ def guess_task(table: Table, name: str) -> str:
     whole = bool(np.isfinite(values).all() and (values == np.round(values)).all())
     few = len(np.unique(values)) <= MAX_CLASSES_GUESS
     return CLASSIFICATION if whole and few else REGRESSION
+
+
+TARGET_NAMES = ("label", "labels", "target", "class", "y")
+
+
+def likely_target(header: tuple[str, ...]) -> str:
+    """The column a person most likely means as the target: one named label,
+    target, class or y (MNIST's label comes first), else the last one."""
+    lowered = {name.lower(): name for name in header}
+    return next((lowered[n] for n in TARGET_NAMES if n in lowered), header[-1])
 
 
 def _columns(table: Table, source: CsvSource) -> tuple[list[str], str]:
@@ -318,7 +339,8 @@ def _prepare(source: CsvSource) -> _Prepared:
     note = _note(blocks, no_target, gaps, keep, drop)
     fmt = file_format(source.path, source.format)
     info = DatasetInfo("csv", task, len(names), len(classes), 1,
-                       f"{NAMES[fmt]} file {os.path.basename(source.path)}", note)
+                       f"{NAMES[fmt].capitalize()} file {os.path.basename(source.path)}.",
+                       note)
     return _Prepared(names, task, x, y, classes, info)
 
 

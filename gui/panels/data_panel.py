@@ -38,7 +38,7 @@ class DataPanel(QWidget):
             self.choice.addItem(name, name)
             self.choice.setItemData(self.choice.count() - 1, info.description,
                                     Qt.ItemDataRole.ToolTipRole)
-        self.choice.addItem("CSV file…", CSV_ITEM)
+        self.choice.addItem("Table file (CSV, TSV, Parquet)…", CSV_ITEM)
         self.choice.activated.connect(self._chosen)
         self.description = text_label("", "helpText")
         self.editors = {p.name: ParamEditor(p, p.default, self) for p in DATASET_PARAMS}
@@ -120,7 +120,8 @@ class DataPanel(QWidget):
         except ValueError as error:
             return f"Cannot read this data set: {error}"
         kind = f"{info.classes} classes" if info.is_classification else "regression"
-        return f"{info.description} {info.features} features, {kind}."
+        note = f" Reading it: {info.note}" if info.note else ""
+        return f"{info.description} {info.features} features, {kind}.{note}"
 
     def _load_preview(self, spec: DatasetSpec) -> None:
         self._generation += 1

@@ -54,7 +54,7 @@ def test_csv_tsv_and_parquet_give_the_same_data_set(tmp_path):
         np.testing.assert_array_equal(data.y_test, loaded[0].y_test)
         assert data.fingerprint() == loaded[0].fingerprint()
     assert [d.info.description for d in loaded] == [
-        "comma-separated file d.csv", "tab-separated file d.tsv", "Parquet file d.parquet"]
+        "Comma-separated file d.csv.", "Tab-separated file d.tsv.", "Parquet file d.parquet."]
 
 
 def test_the_format_option_overrides_the_extension(tmp_path):
