@@ -164,6 +164,35 @@ def backprop_fading(app, out: Path) -> None:
     _backprop(app, "deep-sigmoid", _step_at("backward", "Sigmoid", -1), out)
 
 
+TABLE = ("age,smoker,weight,height,blood pressure,risk\n"
+         "54,yes,81.2,1.78,142,high\n37,no,,1.65,118,low\n61,no,92.5,1.81,151,high\n"
+         "45,yes,70.1,1.70,,low\n29,no,58.4,1.62,112,low\n66,yes,88.0,1.75,160,high\n"
+         "50,no,77.3,1.80,131,low\n41,yes,95.6,1.69,138,high\n")
+
+
+def table_import(app, out: Path) -> None:
+    """The import dialog on a small table with a text column and missing values."""
+    import tempfile
+
+    from graph_engine.data.csv_data import read_table
+    from gui.panels.csv_dialog import CsvDialog
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "patients.csv"
+        path.write_text(TABLE, encoding="utf-8")
+        dialog = CsvDialog(None, path.name, read_table(str(path)), None)
+        dialog.resize(820, 640)
+        dialog.show()
+        _pump(app, 0.3)
+        from graph_engine.core.files import write_atomic
+        from gui.images import png_bytes
+
+        write_atomic(out, png_bytes(dialog.grab()))
+        dialog.close()
+        dialog.deleteLater()
+        _pump(app, 0.2)
+
+
 def _horizontal():
     from PySide6.QtCore import Qt
 
@@ -199,6 +228,7 @@ WINDOW_SHOTS: dict[str, Callable] = {
     "backprop-forward": backprop_forward,
     "backprop-backward": backprop_backward,
     "backprop-fading": backprop_fading,
+    "table-import": table_import,
 }
 SHOTS = [*COMMAND_SHOTS, *WINDOW_SHOTS]
 

@@ -126,12 +126,50 @@ def _digits(n: int, noise: float, rng):
     return data.data / 16.0, data.target.astype(np.int64)
 
 
+def _standardized(x: np.ndarray) -> np.ndarray:
+    """Each column shifted and scaled to mean 0 and standard deviation 1."""
+    return (x - x.mean(axis=0)) / x.std(axis=0)
+
+
 def _iris(n: int, noise: float, rng):
     from sklearn.datasets import load_iris
 
     data = load_iris()
-    x = (data.data - data.data.mean(axis=0)) / data.data.std(axis=0)
-    return x, data.target.astype(np.int64)
+    return _standardized(data.data), data.target.astype(np.int64)
+
+
+def _breast_cancer(n: int, noise: float, rng):
+    from sklearn.datasets import load_breast_cancer
+
+    data = load_breast_cancer()
+    return _standardized(data.data), data.target.astype(np.int64)
+
+
+def _wine(n: int, noise: float, rng):
+    from sklearn.datasets import load_wine
+
+    data = load_wine()
+    return _standardized(data.data), data.target.astype(np.int64)
+
+
+def _diabetes(n: int, noise: float, rng):
+    from sklearn.datasets import load_diabetes
+
+    # the target (disease progression, 25-346) standardised too: in its own units the
+    # squared errors start near 30,000 and Playground's learning rate diverges at once
+    data = load_diabetes(scaled=False)
+    return _standardized(data.data), _standardized(data.target[:, None])
+
+
+# The column names scikit-learn gives, written out so that describing a data set
+# never imports scikit-learn (a test checks they agree).
+_NUCLEUS = ("radius", "texture", "perimeter", "area", "smoothness", "compactness", "concavity",
+            "concave points", "symmetry", "fractal dimension")
+BREAST_CANCER_FEATURES = (*(f"mean {n}" for n in _NUCLEUS), *(f"{n} error" for n in _NUCLEUS),
+                          *(f"worst {n}" for n in _NUCLEUS))
+WINE_FEATURES = ("alcohol", "malic_acid", "ash", "alcalinity_of_ash", "magnesium",
+                 "total_phenols", "flavanoids", "nonflavanoid_phenols", "proanthocyanins",
+                 "color_intensity", "hue", "od280/od315_of_diluted_wines", "proline")
 
 
 @dataclass(frozen=True)
@@ -174,6 +212,18 @@ CATALOGUE: dict[str, _Entry] = {e.info.name: e for e in (
            "(150 samples, standardised).", 3, bounds=None,
            class_names=("setosa", "versicolor", "virginica"),
            feature_names=("sepal length", "sepal width", "petal length", "petal width")),
+    _entry("breast-cancer", _C, 30, _breast_cancer, "Wisconsin breast cancer: 30 measurements "
+           "of cell nuclei, malignant or benign (569 samples, standardised, scikit-learn).", 2,
+           bounds=None, class_names=("malignant", "benign"),
+           feature_names=BREAST_CANCER_FEATURES),
+    _entry("wine", _C, 13, _wine, "Wines from three cultivars: 13 chemical measurements "
+           "(178 samples, standardised, scikit-learn).", 3, bounds=None,
+           class_names=("cultivar 1", "cultivar 2", "cultivar 3"),
+           feature_names=WINE_FEATURES),
+    _entry("diabetes", _R, 10, _diabetes, "Diabetes progression one year on from age, sex, "
+           "BMI, blood pressure and six blood serum values (442 patients, scikit-learn); "
+           "features and target standardised.", bounds=None,
+           feature_names=("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")),
 )}
 
 

@@ -23,6 +23,9 @@ class DatasetInfo:
     classes: int = 0  # classification only
     targets: int = 1  # regression only
     description: str = ""
+    # what reading a file changed, for the reader: rows dropped, values filled, columns
+    # one-hot encoded ("" for the built-in sets and a clean file)
+    note: str = ""
 
     @property
     def is_classification(self) -> bool:

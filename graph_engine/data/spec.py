@@ -15,8 +15,9 @@ from .builtin import names
 TASKS = ("auto", "classification", "regression")
 
 DATASET_PARAMS = (
-    ParamSpec("samples", INT, 500, "Number of points generated (ignored for digits, iris "
-              "and CSV files, which have a fixed size).", minimum=10, maximum=100_000),
+    ParamSpec("samples", INT, 500, "Number of points generated (ignored by the real data "
+              "sets: digits, iris, breast-cancer, wine, diabetes and files, which have a "
+              "fixed size).", minimum=10, maximum=100_000),
     ParamSpec("noise", FLOAT, 0.0, "Noise, as TensorFlow Playground's 0–50 %: 0.1 is 10 %.",
               minimum=0.0, maximum=0.5),
     ParamSpec("train_ratio", FLOAT, 0.5, "Share of the points used for training; the rest "
@@ -25,11 +26,20 @@ DATASET_PARAMS = (
               minimum=0, maximum=2**31 - 1),
 )
 
+FORMATS = ("auto", "csv", "tsv", "parquet")
+MISSING = ("drop", "mean")
+
 CSV_PARAMS = (
     ParamSpec("task", CHOICE, "auto", "auto guesses from the target column: whole numbers "
               "with few distinct values mean classification.", choices=TASKS),
     ParamSpec("standardize", BOOL, True, "Shift and scale each feature column to mean 0 and "
               "standard deviation 1 (computed on the training rows)."),
+    ParamSpec("format", CHOICE, "auto", "How the file is read: auto goes by its extension "
+              "(.tsv or .tab: tab-separated, .parquet or .pq: Parquet, any other: "
+              "comma-separated).", choices=FORMATS),
+    ParamSpec("missing", CHOICE, "drop", "A missing cell (empty, NA, NaN, null) in a feature "
+              "column: drop its row, or fill it with the column's mean. A row without a "
+              "target is always dropped.", choices=MISSING),
 )
 
 
@@ -42,6 +52,8 @@ class CsvSource:
     target: str = ""  # empty: the last column
     task: str = record_default(CSV_PARAMS, "task")
     standardize: bool = record_default(CSV_PARAMS, "standardize")
+    format: str = record_default(CSV_PARAMS, "format")
+    missing: str = record_default(CSV_PARAMS, "missing")
 
     def __post_init__(self) -> None:
         if not isinstance(self.path, str) or not self.path:
@@ -69,8 +81,8 @@ class DatasetSpec:
             known = ", ".join(names())
             raise ValueError(f"unknown data set {self.name!r} (known: {known})")
         if self.csv is not None and not isinstance(self.csv, CsvSource):
-            raise ValueError("csv must be an object with path, features, target, task and "
-                             "standardize")
+            raise ValueError("csv must be an object with path, features, target, task, "
+                             "standardize, format and missing")
         if (self.name == "csv") != (self.csv is not None):
             raise ValueError("a CSV data set needs its csv settings (path, columns)")
         checked_record(self, DATASET_PARAMS)

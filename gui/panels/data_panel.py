@@ -8,6 +8,8 @@ same step. The preview is generated off the GUI thread.
 
 from __future__ import annotations
 
+import os
+
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
@@ -38,7 +40,7 @@ class DataPanel(QWidget):
             self.choice.addItem(name, name)
             self.choice.setItemData(self.choice.count() - 1, info.description,
                                     Qt.ItemDataRole.ToolTipRole)
-        self.choice.addItem("CSV file…", CSV_ITEM)
+        self.choice.addItem("Table file (CSV, TSV, Parquet)…", CSV_ITEM)
         self.choice.activated.connect(self._chosen)
         self.description = text_label("", "helpText")
         self.editors = {p.name: ParamEditor(p, p.default, self) for p in DATASET_PARAMS}
@@ -120,7 +122,8 @@ class DataPanel(QWidget):
         except ValueError as error:
             return f"Cannot read this data set: {error}"
         kind = f"{info.classes} classes" if info.is_classification else "regression"
-        return f"{info.description} {info.features} features, {kind}."
+        note = f" Reading it: {info.note}" if info.note else ""
+        return f"{info.description} {info.features} features, {kind}.{note}"
 
     def _load_preview(self, spec: DatasetSpec) -> None:
         self._generation += 1
@@ -195,7 +198,11 @@ def change_text(old: DatasetSpec | None, new: DatasetSpec) -> str:
     if old is None or old.name != new.name:
         return f"Use data set {new.name}"
     changed = [k for k, v in new.to_dict().items() if old.to_dict().get(k) != v]
+    values = new.to_dict()
+    if any(isinstance(values[k], dict) for k in changed):  # the table's source or options
+        path = next((values[k].get("path") for k in changed if isinstance(values[k], dict)
+                     and values[k].get("path")), "")
+        return f"Import {os.path.basename(path)}" if path else f"Change data set {new.name}"
     if len(changed) == 1:
-        value = new.to_dict()[changed[0]]
-        return f"Set {changed[0].replace('_', ' ')} of {new.name} to {value}"
+        return f"Set {changed[0].replace('_', ' ')} of {new.name} to {values[changed[0]]}"
     return f"Change data set {new.name}"

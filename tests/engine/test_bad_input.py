@@ -180,8 +180,8 @@ def test_malformed_csv_files_raise_dataset_error(case, tmp_path):
 BAD_VALUES = {
     "text in a number column": ("a,b,y\n1,2,0\n3,four,1\n5,6,0\n",
                                 "line 3, column 'b': 'four' is not a number"),
-    "empty cell": ("a,b,y\n1,2,0\n3,,1\n5,6,0\n", "line 3, column 'b': '' is not a number"),
-    "NaN": ("a,b,y\n1,2,0\n3,nan,1\n5,6,0\n", "'nan' is not a finite number"),
+    "text among numbers in a TSV file": ("a\tb\ty\n1\t2\t0\n3\tfour\t1\n5\t6\t0\n",
+                                         "line 3, column 'b': 'four' is not a number"),
     "infinity": ("a,b,y\n1,2,0\n3,inf,1\n5,6,0\n", "'inf' is not a finite number"),
     "a single class": ("a,b,y\n1,2,0\n3,4,0\n5,6,0\n", "has a single class"),
     "text regression target": ("a,b,y\n1,2,low\n3,4,high\n", "'low' is not a number"),
@@ -192,7 +192,8 @@ BAD_VALUES = {
 def test_bad_csv_values_raise_dataset_error_naming_row_and_column(case, tmp_path):
     text, expected = BAD_VALUES[case]
     task = "regression" if "regression" in case else "auto"
-    spec = DatasetSpec("csv", csv=CsvSource(csv_file(tmp_path, text), task=task))
+    name = "data.tsv" if "TSV" in case else "data.csv"
+    spec = DatasetSpec("csv", csv=CsvSource(csv_file(tmp_path, text, name), task=task))
     with pytest.raises(DatasetError, match=expected):
         datasets.info(spec)
 

@@ -14,11 +14,12 @@ import threading
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import graph_engine as ge
 from graph_engine.build.weights import WeightsError, load_weights, save_weights
-from graph_engine.data import datasets
+from graph_engine.data import datasets, tabular
 from graph_engine.data.csv_data import read_table
 from graph_engine.data.datasets import DatasetError
 from graph_engine.data.spec import CsvSource, DatasetSpec
@@ -128,11 +129,17 @@ def test_a_csv_of_100000_columns_checks_in_seconds(tmp_path):
     rows = "".join(",".join(["0.5"] * columns) + f",{r % 2}\n" for r in range(4))
     path.write_text(header + rows)
     start = time.perf_counter()
+    pd.read_csv(path)  # the yardstick: pandas alone, on this machine, under its load now
+    pandas_alone = time.perf_counter() - start
+    tabular.forget_tables()
+    start = time.perf_counter()
     assert datasets.info(csv_spec(path)).features == columns
     named = tuple(f"c{i}" for i in range(columns))  # each feature looked up by name
     assert datasets.info(csv_spec(path, features=named, target="y")).features == columns
     assert datasets.load(csv_spec(path)).x_train.shape == (2, columns)
-    assert time.perf_counter() - start < 30  # the quadratic lookups took minutes
+    # about 2.5 times pandas's own read (which builds a block per column); the
+    # quadratic lookups once took minutes
+    assert time.perf_counter() - start < max(30.0, 5 * pandas_alone)
 
 
 @pytest.mark.parametrize("cell", ["1e39", "-1e39", "3.5e38"])

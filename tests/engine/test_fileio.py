@@ -262,7 +262,7 @@ BAD_DOCUMENTS = {
     "csv unknown key": (set_in(["dataset"], {"name": "csv", "csv": {"path": "d.csv",
                                                                     "columns": ["a"]}}),
                         '"dataset": "csv" has an unknown key "columns" (allowed: features, '
-                        'path, standardize, target, task)'),
+                        'format, missing, path, standardize, target, task)'),
     "csv not an object": (set_in(["dataset"], {"name": "csv", "csv": "d.csv"}),
                           '"dataset": "csv" must be a JSON object'),
     "csv path with a newline": (set_in(["dataset"], {"name": "csv", "csv": {"path": "d\n.csv"}}),

@@ -198,6 +198,9 @@ def test_names_contain_the_contract_names():
     assert set(CONTRACT_NAMES) <= set(datasets.names())
 
 
+REAL_SIZES = {"digits": 1797, "iris": 150, "breast-cancer": 569, "wine": 178, "diabetes": 442}
+
+
 @pytest.mark.parametrize("name", datasets.names())
 def test_each_dataset_loads_with_the_right_shapes(name):
     spec = DatasetSpec(name, samples=60)
@@ -213,7 +216,7 @@ def test_each_dataset_loads_with_the_right_shapes(name):
         else:
             assert y.dtype == np.float32 and y.shape == (len(x), info.targets)
     total = len(data.x_train) + len(data.x_test)
-    assert total == {"digits": 1797, "iris": 150}.get(name, 60)
+    assert total == REAL_SIZES.get(name, 60)
     assert len(data.x_train) == round(total * 0.5)
 
 
@@ -224,6 +227,45 @@ def test_same_seed_same_data_other_seed_other_data(name):
     np.testing.assert_array_equal(first.x_train, again.x_train)
     np.testing.assert_array_equal(first.y_train, again.y_train)
     assert not np.array_equal(first.x_train, other.x_train)
+
+
+@pytest.mark.parametrize("name, loader, features, classes", [
+    ("breast-cancer", "load_breast_cancer", 30, 2), ("wine", "load_wine", 13, 3),
+    ("diabetes", "load_diabetes", 10, 0)])
+def test_scikit_learns_real_data_sets_as_scikit_learn_ships_them(name, loader, features,
+                                                                classes):
+    import sklearn.datasets
+
+    bunch = getattr(sklearn.datasets, loader)()
+    data = datasets.load(name)
+    assert data.info.features == features and data.info.classes == classes
+    assert data.feature_names == tuple(bunch.feature_names)
+    x = data.x_all.astype(np.float64)  # standardised: mean 0, deviation 1 per column
+    np.testing.assert_allclose(x.mean(axis=0), 0, atol=1e-5)
+    np.testing.assert_allclose(x.std(axis=0), 1, atol=1e-5)
+    if classes:
+        assert sorted(set(data.y_all.tolist())) == list(range(classes))
+        assert np.bincount(data.y_all).tolist() == np.bincount(bunch.target).tolist()
+    else:
+        assert abs(float(data.y_all.mean())) < 1e-5 and abs(float(data.y_all.std()) - 1) < 1e-5
+
+
+@pytest.mark.parametrize("name, minimum", [("breast-cancer", 0.9), ("wine", 0.9)])
+def test_a_linear_classifier_learns_the_real_classification_sets(name, minimum):
+    info = datasets.info(name)
+    d = ge.Diagram()
+    d.connect(d.add("Input", features=info.features), d.add("Linear", out_features=info.classes))
+    d.connect(d.blocks[1].id, d.add("CrossEntropyLoss"))
+    run = ge.train(d, dataset=name, epochs=30, optimizer="adam", lr=0.01, batch_size=32)
+    assert run.history[-1]["test_accuracy"] >= minimum
+
+
+def test_a_linear_regression_explains_diabetes_progression():
+    d = ge.Diagram()
+    d.connect(d.add("Input", features=10), d.add("Linear", out_features=1))
+    d.connect(d.blocks[1].id, d.add("MSELoss"))
+    run = ge.train(d, dataset="diabetes", epochs=40, optimizer="adam", lr=0.01, batch_size=32)
+    assert run.history[-1]["test_loss"] < 0.65  # standardised target: 1.0 is guessing the mean
 
 
 def test_classification_sets_contain_every_class():

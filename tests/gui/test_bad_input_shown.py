@@ -210,13 +210,13 @@ def test_a_malformed_csv_file_is_refused_before_the_dialog(window, monkeypatch, 
 def test_the_csv_dialog_shows_bad_values_and_stays_open(window, qtbot, tmp_path):
     with_dataset(window)
     path = tmp_path / "data.csv"
-    path.write_text("a,b,note,y\n1,2,hello,0\n3,4,world,1\n5,6,again,0\n7,8,more,1\n")
+    path.write_text("a,b,c,y\n1,2,3,0\n3,4,oops,1\n5,6,7,0\n7,8,9,1\n")
     dialog = CsvDialog(window, str(path), read_table(str(path)), None)
     qtbot.addWidget(dialog)
     dialog.show()
     ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
     ok.click()
-    assert "line 2, column 'note': 'hello' is not a number" in dialog.error.text()
+    assert "line 3, column 'c': 'oops' is not a number" in dialog.error.text()
     assert dialog.isVisible() and dialog.spec is None
     for i in range(dialog.features.count()):  # untick every feature: still refused
         dialog.features.item(i).setCheckState(Qt.CheckState.Unchecked)
@@ -224,7 +224,7 @@ def test_the_csv_dialog_shows_bad_values_and_stays_open(window, qtbot, tmp_path)
     assert "at least one feature column" in dialog.error.text() and dialog.isVisible()
     for i in range(dialog.features.count()):  # the fix: numbers only
         item = dialog.features.item(i)
-        item.setCheckState(Qt.CheckState.Checked if item.text() != "note"
+        item.setCheckState(Qt.CheckState.Checked if item.text() != "c"
                            else Qt.CheckState.Unchecked)
     ok.click()
     assert not dialog.isVisible() and dialog.spec.csv.features == ("a", "b")
