@@ -75,8 +75,10 @@ def _target_form(plan: Plan, loss_id: str) -> str:
 
 def _imports(helpers: Helpers) -> str:
     lines = ["import torch", "from torch import nn"]
-    if any("math." in source for source in helpers.sources.values()):
-        lines.insert(0, "import math\n")
+    standard = [f"import {module}" for module in ("itertools", "math")
+                if any(f"{module}." in source for source in helpers.sources.values())]
+    if standard:
+        lines.insert(0, "\n".join(standard) + "\n")
     return "\n".join(lines)
 
 
@@ -91,10 +93,12 @@ class Helpers:
 
 def _helper_classes(plan: Plan) -> Helpers:
     """One class per distinct Step/CustomActivation configuration, numbered
-    when a type needs several (CustomActivation1, CustomActivation2, ...)."""
+    when a type needs several (CustomActivation1, CustomActivation2, ...). A
+    block that prints its own call (``code``, e.g. PolynomialFeatures(2, degree=3))
+    shares one class, named as its type, with every block of that type."""
     a = plan.analysis
     needed = [b for s in plan.segments for b in s.block_ids if a.block(b).spec.prelude]
-    keys = {b: (a.block(b).type, tuple(sorted(a.block(b).params.items()))) for b in needed}
+    keys = {b: (a.block(b).type, _configuration(a.block(b))) for b in needed}
     distinct = list(dict.fromkeys(keys.values()))
     helpers = Helpers()
     for type_name, params in distinct:
@@ -108,10 +112,16 @@ def _helper_classes(plan: Plan) -> Helpers:
     return helpers
 
 
+def _configuration(block) -> tuple:
+    """What tells two helper classes of a type apart: the parameters, unless the
+    block's call passes them (then one class serves them all)."""
+    return () if block.spec.code else tuple(sorted(block.params.items()))
+
+
 def _module_source(plan: Plan, block_id: str, helpers: Helpers) -> str:
-    if block_id in helpers.class_of:
-        return f"{helpers.class_of[block_id]}()"
     block = plan.analysis.block(block_id)
+    if block_id in helpers.class_of and block.spec.code is None:
+        return f"{helpers.class_of[block_id]}()"
     return block.spec.module_code(block.params, plan.analysis.input_features(block_id) or 0)
 
 
