@@ -323,6 +323,19 @@ def spiral_features() -> ge.Diagram:
     return s.finish("spiral", optimizer="adam", lr=0.01, batch_size=10, epochs=60, seed=0)
 
 
+def playground_default() -> ge.Diagram:
+    s = Sketch("TensorFlow Playground's default, as in Playground", """
+        Playground's own configuration: hidden layers of 4 and 2 Tanh units, one Tanh
+        output, and the square loss against labels −1 and +1, trained by plain SGD at
+        learning rate 0.03 in batches of 10. The data set presents the circle's two
+        classes as −1/+1 (its labels option), and the sign of the output is the predicted
+        class. PyTorch's MSELoss is mean((ŷ − y)²) while Playground's loss is ½(ŷ − y)²,
+        so the same learning rate steps twice as far here.""")
+    s.chain(mlp(2, [4, 2], "Tanh", 1, ("Tanh",), ("MSELoss",)))
+    return s.finish(ge.DatasetSpec("circle", labels="signed"), optimizer="sgd", lr=0.03,
+                    batch_size=10, epochs=100, seed=0)
+
+
 EXAMPLES_BY_NAME: dict[str, Callable[[], ge.Diagram]] = {
     "perceptron": perceptron,
     "two-layer-net": two_layer_net,
@@ -344,6 +357,7 @@ EXAMPLES_BY_NAME: dict[str, Callable[[], ge.Diagram]] = {
     "polynomial-features": polynomial_features,
     "circle-squares": circle_squares,
     "spiral-features": spiral_features,
+    "playground-default": playground_default,
 }
 
 

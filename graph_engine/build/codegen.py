@@ -30,6 +30,8 @@ TARGET_FORM = {
                   "dtype torch.float32.",
 }
 
+SIGNED_FORM = "y holds the labels −1 and +1 as floats: shape (N, 1), dtype torch.float32."
+
 
 def class_name(diagram: Diagram) -> str:
     """The exported class: the title in CamelCase ("Playground's default
@@ -68,6 +70,8 @@ def _target_form(plan: Plan, loss_id: str) -> str:
     """The target's shape and dtype, from the loss's LossSpec."""
     spec = plan.analysis.block(loss_id).spec.loss
     assert spec is not None  # a block with the loss role declares one
+    if plan.analysis.info is not None and plan.analysis.info.signed:
+        return SIGNED_FORM
     count = plan.analysis.input_features(loss_id)
     span = f" 0 to {count - 1}" if count and count > 1 else ""
     return TARGET_FORM[spec.target].format(range=span, count=count or "targets")
