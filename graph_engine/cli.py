@@ -76,8 +76,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, metavar="N")
     p.add_argument("--save-weights", metavar="W.safetensors")
     p.add_argument("--json", action="store_true", help="print one JSON object at the end")
-    p = sub.add_parser("export", help="export as ONNX or Python")
+    p = sub.add_parser("export", help="export as ONNX or Python",
+                       epilog="With --weights, --onnx holds the trained weights; --python "
+                       "writes source that loads the weights file when run (the weights stay "
+                       "in their file: keep the two together). Without it, the initial "
+                       "weights of the diagram's seed. " + EXIT_STATUS)
     p.add_argument("file")
+    p.add_argument("--weights", metavar="W.safetensors",
+                   help="trained weights saved by 'train --save-weights' or the editor")
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--onnx", metavar="OUT.onnx")
     group.add_argument("--python", metavar="OUT.py")
@@ -283,24 +289,55 @@ class Progress:
 
 
 def cmd_export(args) -> int:
-    from .build.codegen import to_python
-    from .build.export import ExportError, export_onnx, export_python
+    from .build.export import ExportError, export_onnx
 
     diagram = load(args.file)
-    _check_output(args.python or args.onnx, args.file, diagram)
+    _check_output(args.python or args.onnx, args.file, diagram, args.weights)
+    net = _compiled(diagram, args.weights) if args.weights or args.onnx else None
     if args.python:
-        _write(export_python, to_python(diagram), args.python)
-        _say(f"wrote {args.python}", sys.stderr)
-        return 0
-    from .build.compiler import compile as compile_diagram  # imports torch: ONNX only
-
-    net = compile_diagram(diagram, seed=diagram.training.seed)
+        return _export_python(diagram, args.python, args.weights)
     try:
         _write(export_onnx, net, args.onnx)
     except ExportError as error:
         _say(f"{PROG}: {error}", sys.stderr)
         return 1
-    _say(f"wrote {args.onnx}", sys.stderr)
+    _say(f"wrote {args.onnx}" + (f" with the weights of {args.weights}" if args.weights
+                                 else ""), sys.stderr)
+    return 0
+
+
+def _compiled(diagram, weights: str | None):
+    """The compiled diagram (imports torch), with ``weights`` loaded if given:
+    weights of another network are bad arguments, refused before any output."""
+    from .build.compiler import compile as compile_diagram
+    from .build.weights import WeightsError, load_weights
+
+    net = compile_diagram(diagram, seed=diagram.training.seed)
+    if weights:
+        try:
+            load_weights(net.model, weights)
+        except WeightsError as error:
+            raise UsageError(str(error)) from None
+    return net
+
+
+def _export_python(diagram, out: str, weights: str | None) -> int:
+    """The source; with ``weights`` (checked to fit already) it loads them when run."""
+    import os
+
+    from .build.codegen import to_python
+    from .build.export import export_python
+
+    relative = None
+    if weights:
+        folder = os.path.dirname(os.path.abspath(out))
+        try:
+            relative = os.path.relpath(os.path.abspath(weights), folder)
+        except ValueError:  # another drive (Windows): only the absolute path reaches it
+            relative = os.path.abspath(weights)
+    _write(export_python, to_python(diagram, weights=relative), out)
+    _say(f"wrote {out}" + (f", which loads {weights} when run" if weights else ""),
+         sys.stderr)
     return 0
 
 

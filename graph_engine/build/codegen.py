@@ -40,15 +40,17 @@ def class_name(diagram: Diagram) -> str:
 
 
 def to_python(diagram: Diagram, analysis: Analysis | None = None,
-              problems: list | None = None) -> str:
+              problems: list | None = None, weights: str | None = None) -> str:
     """Standalone PyTorch source; raises DiagramError on a diagram with errors. A
-    caller that has analysed and validated the diagram already passes both."""
+    caller that has analysed and validated the diagram already passes both.
+    ``weights``: a safetensors file, as a path relative to the source file's
+    folder (or absolute), that the source loads when run as a script."""
     analysis, _ = checked(diagram, analysis, problems)
     plan = make_plan(diagram, analysis)
     helpers = _helper_classes(plan)
     name = class_name(diagram)
     parts = [_docstring(diagram, plan), _imports(helpers), *helpers.sources.values(),
-             _net_class(plan, name, helpers), _loss_line(plan), _main(plan, name)]
+             _net_class(plan, name, helpers), _loss_line(plan), _main(plan, name, weights)]
     body = "\n\n\n".join(p.rstrip("\n") for p in parts[2:] if p)
     return f"{parts[0]}\n\n{parts[1]}\n\n\n{body}\n"
 
@@ -177,12 +179,15 @@ def _loss_line(plan: Plan) -> str:
     return "loss_fn = " + block.spec.module_code(block.params, a.features.get(plan.loss) or 0)
 
 
-def _main(plan: Plan, name: str) -> str:
+def _main(plan: Plan, name: str, weights: str | None = None) -> str:
     features = plan.features or 1
-    return "\n".join([
-        'if __name__ == "__main__":',
-        f"{INDENT}model = {name}()",
-        f"{INDENT}print(model)",
-        f"{INDENT}x = torch.randn(4, {features})",
-        f"{INDENT}print(model(x).shape)",
-    ])
+    lines = ['if __name__ == "__main__":', f"{INDENT}model = {name}()"]
+    if weights is not None:  # the path only ever appears as an escaped literal
+        lines[1:1] = [f"{INDENT}from pathlib import Path", "",
+                      f"{INDENT}from safetensors.torch import load_file", ""]
+        lines += [f"{INDENT}# trained weights saved by NetCanvas, beside this file",
+                  f"{INDENT}weights = Path(__file__).resolve().parent / {docstring(weights)}",
+                  f"{INDENT}model.load_state_dict(load_file(weights))",
+                  f"{INDENT}model.eval()"]
+    return "\n".join([*lines, f"{INDENT}print(model)", f"{INDENT}x = torch.randn(4, {features})",
+                      f"{INDENT}print(model(x).shape)"])
