@@ -25,7 +25,7 @@ from .model.fileio import DiagramFileError, load
 from .model.settings import OPTIMIZERS
 from .model.sources import input_files
 
-COMMANDS = ("validate", "compile", "train", "export")
+COMMANDS = ("validate", "compile", "train", "export", "examples")
 PROG = "netcanvas"
 EXIT_STATUS = ("Exit status: 0 success; 1 the diagram has errors, or training diverged or "
                "failed; 2 an unreadable file or bad arguments; 130 interrupted (Ctrl-C)")
@@ -87,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--onnx", metavar="OUT.onnx")
     group.add_argument("--python", metavar="OUT.py")
+    p = sub.add_parser("examples", help="list the example diagrams that come with NetCanvas")
+    p.add_argument("--paths", action="store_true", help="print only their paths, one a line")
     return parser
 
 
@@ -341,5 +343,25 @@ def _export_python(diagram, out: str, weights: str | None) -> int:
     return 0
 
 
+def cmd_examples(args) -> int:
+    """The shipped examples: name and title (or paths alone, for scripts)."""
+    import resources
+
+    paths = resources.examples()
+    if args.paths:
+        for path in paths:
+            _say(path)
+        return 0
+    width = max((len(p.stem) for p in paths), default=0)
+    for path in paths:
+        try:
+            title = load(path).title
+        except DiagramFileError as error:  # a broken install: say so, list the rest
+            title = f"(cannot be read: {error})"
+        _say(f"{path.stem:<{width}}  {title}")
+    _say(f"{len(paths)} examples in {resources.EXAMPLES}")
+    return 0
+
+
 HANDLERS = {"validate": cmd_validate, "compile": cmd_compile, "train": cmd_train,
-            "export": cmd_export}
+            "export": cmd_export, "examples": cmd_examples}

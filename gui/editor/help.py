@@ -6,8 +6,6 @@ out of step with the menus and toolbars.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
@@ -19,9 +17,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+import resources
+
 from .. import dialogs
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = resources.docs()  # shipped in the installed package, or the checkout's docs/
 
 # What the mouse does on the canvas: gestures have no QAction to read.
 GESTURES = (
@@ -86,6 +86,6 @@ def open_doc(window, name: str) -> bool:
     if path.is_file():
         text = f"No program here opens {path}. Open it in any text editor or web browser."
     else:
-        text = f"{name} comes with the NetCanvas source, in its docs folder."
+        text = f"{name} is missing from {DOCS}: reinstall NetCanvas to get it back."
     dialogs.show_info(window, "Documentation", text)
     return False
