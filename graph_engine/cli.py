@@ -1,5 +1,8 @@
 """The command line: validate, compile, train and export diagrams headless.
 
+A progress bar (tqdm) shows on a terminal only; with --json or into a file or
+pipe, ``train`` prints its results alone.
+
 Exit status: 0 success, 1 a diagram with errors (or training that failed),
 2 an unreadable file or bad arguments. Messages go to stderr, results to
 stdout. A training run that diverges or fails exits 1, not 2: the file was
@@ -16,7 +19,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from typing import Any
 
 from .core.diagnostics import DiagramError
 from .core.files import SameFileError, check_output
@@ -181,24 +186,23 @@ def cmd_train(args) -> int:
     if args.save_weights:  # say so before training, not after
         _check_output(args.save_weights, args.file, diagram)
     total = args.epochs or diagram.training.epochs
-    progress = Progress(sys.stderr, total) if sys.stderr.isatty() and not args.json else None
-    epochs = EpochCounter(progress)
+    epochs = EpochCounter(total if sys.stderr.isatty() and not args.json else None)
     try:
         run = train(diagram, dataset=args.dataset, epochs=args.epochs, seed=args.seed,
                     optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
                     callback=epochs.update)
     except KeyboardInterrupt:
-        _finish(progress)
+        epochs.close()
         raise Interrupted(epochs.count) from None
     except DiagramError:
         raise
     except ValueError as error:  # settings out of bounds, an unknown or unreadable data set
         raise UsageError(str(error)) from None
     except Exception as error:  # noqa: BLE001 - one readable line, never a traceback
-        _finish(progress)
+        epochs.close()
         _say(f"{PROG}: training failed: {_one_line(error)}", sys.stderr)
         return 1
-    _finish(progress)
+    epochs.close()
     if args.save_weights:
         _save_weights(run, args.save_weights, diagram.title)
     _report(run, args.json)
@@ -206,11 +210,6 @@ def cmd_train(args) -> int:
         _say(f"{PROG}: {_diverged(run, diagram)}", sys.stderr)
         return 1
     return 0
-
-
-def _finish(progress) -> None:
-    if progress:
-        progress.finish()
 
 
 def _one_line(error: Exception) -> str:
@@ -262,32 +261,71 @@ def _report(run, as_json: bool) -> None:
 
 
 class EpochCounter:
-    """Counts finished epochs (to say where Ctrl-C stopped) and moves the progress bar."""
+    """Counts finished epochs (to say where Ctrl-C stopped) and, given the total,
+    moves a progress bar, drawn from the end of the first epoch on."""
 
-    def __init__(self, progress: Progress | None) -> None:
-        self.progress, self.count = progress, 0
+    def __init__(self, total: int | None = None) -> None:
+        self.count, self.total = 0, total
+        self.stream = LineTracker(sys.stderr)
+        self.progress: Any = None  # a tqdm bar, once an epoch is done
 
     def update(self, metrics: dict) -> None:
         self.count = metrics["epoch"]
+        if self.total is None:
+            return
+        postfix = f"loss {metrics['train_loss']:.4f}"
+        if self.progress is None:
+            self.progress = progress_bar(self.total, self.stream, self.count, postfix)
+        else:
+            self.progress.set_postfix_str(postfix, refresh=False)
+            self.progress.update(self.count - self.progress.n)
+
+    def close(self) -> None:
+        """End the bar's line: a Ctrl-C in the middle of drawing it can leave tqdm
+        believing it never drew, and the next message must start a line of its own."""
         if self.progress is not None:
-            self.progress.update(metrics)
+            self.progress.close()
+        if self.stream.open:
+            self.stream.write("\n")
 
 
-class Progress:
-    """A one-line progress bar on a terminal."""
+class LineTracker:
+    """A stream that remembers whether its last line is unfinished."""
 
-    def __init__(self, stream, total: int, width: int = 30) -> None:
-        self.stream, self.total, self.width = stream, total, width
+    def __init__(self, stream) -> None:
+        self.stream, self.open = stream, False
 
-    def update(self, metrics: dict) -> None:
-        epoch, total = metrics["epoch"], self.total
-        filled = int(self.width * epoch / max(total, 1))
-        bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\r[{bar}] epoch {epoch}/{total}  loss {metrics['train_loss']:.4f}")
-        self.stream.flush()
+    def write(self, text: str) -> int:
+        if text:
+            self.open = not text.endswith("\n")
+        return self.stream.write(text)
 
-    def finish(self) -> None:
-        self.stream.write("\n")
+    def __getattr__(self, name: str):  # flush, encoding, isatty: the stream's own
+        return getattr(self.stream, name)
+
+
+PROGRESS_FORMAT = ("{percentage:3.0f}%|{bar}| epoch {n_fmt}/{total_fmt} "
+                   "[{elapsed}<{remaining}{postfix}]")
+
+
+def progress_bar(total: int, stream, done: int = 0, postfix: str = ""):
+    """A progress bar (tqdm) on ``stream``, a terminal: the epochs and the loss."""
+    from tqdm import tqdm
+
+    columns, lines = _terminal_size()
+    return tqdm(total=total, initial=done, postfix=postfix or None, file=stream,
+                bar_format=PROGRESS_FORMAT, ncols=columns, nrows=lines, leave=True)
+
+
+def _terminal_size(fallback: tuple[int, int] = (80, 24)) -> tuple[int, int]:
+    """The terminal's columns and lines; the fallback for a size it gives as 0 (a
+    new pseudo-terminal: tqdm would then hide the bar) or a stream without a
+    descriptor."""
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        return fallback
+    return size.columns or fallback[0], size.lines or fallback[1]
 
 
 def cmd_export(args) -> int:
