@@ -20,9 +20,19 @@ STYLE_SHEET = FOLDER / "style.qss"
 ICONS = FOLDER / "icons"
 
 
-def examples() -> list[Path]:
-    """The example diagrams, sorted by name."""
-    return sorted(EXAMPLES.glob("*.json"))
+MAX_ORDER = 64 * 1024  # bytes of examples/ORDER read at the most
+
+
+def examples(folder: Path = EXAMPLES) -> list[Path]:
+    """The example diagrams in lesson order (``ORDER`` in their folder, one name a
+    line, when there is one), any others after them in alphabetical order."""
+    try:
+        with open(folder / "ORDER", "rb") as file:
+            order = file.read(MAX_ORDER).decode("utf-8").split()
+    except (OSError, ValueError):  # no ORDER (or an unreadable one): by name
+        order = []
+    rank = {name: index for index, name in enumerate(order)}
+    return sorted(folder.glob("*.json"), key=lambda p: (rank.get(p.stem, len(rank)), p.stem))
 
 
 def exercises() -> list[Path]:

@@ -33,6 +33,16 @@ def run(args, cwd, timeout=120) -> subprocess.CompletedProcess:
     return result
 
 
+def test_examples_come_in_lesson_order_when_the_folder_gives_one(tmp_path):
+    import resources
+
+    for name in ("a", "b", "c", "d"):
+        (tmp_path / f"{name}.json").write_text("{}", encoding="utf-8")
+    assert [p.stem for p in resources.examples(tmp_path)] == ["a", "b", "c", "d"]
+    (tmp_path / "ORDER").write_text("c\na\ngone\n", encoding="utf-8")
+    assert [p.stem for p in resources.examples(tmp_path)] == ["c", "a", "b", "d"]
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     """The wheel, built from a copy of the sources (the checkout stays clean)."""
@@ -53,6 +63,8 @@ def test_the_wheel_holds_the_resources_and_the_docs(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     examples = {p.name for p in (ROOT / "resources" / "examples").glob("*.json")}
     assert {f"resources/examples/{n}" for n in examples} <= names
+    if (ROOT / "resources" / "examples" / "ORDER").is_file():  # the lesson order
+        assert "resources/examples/ORDER" in names
     assert {"resources/__init__.py", "resources/style.qss", "resources/docs/guide.md",
             "resources/docs/blocks.md", "gui/launch.py", "graph_engine/cli.py"} <= names
     images = {f"resources/docs/images/{p.name}" for p in (ROOT / "docs" / "images").iterdir()}
