@@ -1,5 +1,8 @@
 """The command line: validate, compile, train, export and trace diagrams headless.
 
+A progress bar (tqdm) shows on a terminal only; with --json or into a file or
+pipe, ``train`` prints its results alone.
+
 Exit status: 0 success, 1 a diagram with errors (or training that failed),
 2 an unreadable file or bad arguments. Messages go to stderr, results to
 stdout. A training run that diverges or fails exits 1, not 2: the file was
@@ -16,7 +19,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from typing import Any
 
 from .core.diagnostics import DiagramError
 from .core.files import SameFileError, check_output
@@ -25,7 +30,7 @@ from .model.fileio import DiagramFileError, load
 from .model.settings import OPTIMIZERS
 from .model.sources import input_files
 
-COMMANDS = ("validate", "compile", "train", "export", "trace")
+COMMANDS = ("validate", "compile", "train", "export", "trace", "examples")
 PROG = "netcanvas"
 EXIT_STATUS = ("Exit status: 0 success; 1 the diagram has errors, or training diverged or "
                "failed; 2 an unreadable file or bad arguments; 130 interrupted (Ctrl-C)")
@@ -76,12 +81,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, metavar="N")
     p.add_argument("--save-weights", metavar="W.safetensors")
     p.add_argument("--json", action="store_true", help="print one JSON object at the end")
-    p = sub.add_parser("export", help="export as ONNX or Python")
+    p = sub.add_parser("export", help="export as ONNX or Python",
+                       epilog="With --weights, --onnx holds the trained weights; --python "
+                       "writes source that loads the weights file when run (the weights stay "
+                       "in their file: keep the two together). Without it, the initial "
+                       "weights of the diagram's seed. " + EXIT_STATUS)
     p.add_argument("file")
+    p.add_argument("--weights", metavar="W.safetensors",
+                   help="trained weights saved by 'train --save-weights' or the editor")
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--onnx", metavar="OUT.onnx")
     group.add_argument("--python", metavar="OUT.py")
     _trace_parser(sub)
+    p = sub.add_parser("examples", help="list the example diagrams that come with NetCanvas")
+    p.add_argument("--paths", action="store_true", help="print only their paths, one a line")
     return parser
 
 
@@ -191,24 +204,23 @@ def cmd_train(args) -> int:
     if args.save_weights:  # say so before training, not after
         _check_output(args.save_weights, args.file, diagram)
     total = args.epochs or diagram.training.epochs
-    progress = Progress(sys.stderr, total) if sys.stderr.isatty() and not args.json else None
-    epochs = EpochCounter(progress)
+    epochs = EpochCounter(total if sys.stderr.isatty() and not args.json else None)
     try:
         run = train(diagram, dataset=args.dataset, epochs=args.epochs, seed=args.seed,
                     optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
                     callback=epochs.update)
     except KeyboardInterrupt:
-        _finish(progress)
+        epochs.close()
         raise Interrupted(epochs.count) from None
     except DiagramError:
         raise
     except ValueError as error:  # settings out of bounds, an unknown or unreadable data set
         raise UsageError(str(error)) from None
     except Exception as error:  # noqa: BLE001 - one readable line, never a traceback
-        _finish(progress)
+        epochs.close()
         _say(f"{PROG}: training failed: {_one_line(error)}", sys.stderr)
         return 1
-    _finish(progress)
+    epochs.close()
     if args.save_weights:
         _save_weights(run, args.save_weights, diagram.title)
     _report(run, args.json)
@@ -216,11 +228,6 @@ def cmd_train(args) -> int:
         _say(f"{PROG}: {_diverged(run, diagram)}", sys.stderr)
         return 1
     return 0
-
-
-def _finish(progress) -> None:
-    if progress:
-        progress.finish()
 
 
 def _one_line(error: Exception) -> str:
@@ -272,53 +279,143 @@ def _report(run, as_json: bool) -> None:
 
 
 class EpochCounter:
-    """Counts finished epochs (to say where Ctrl-C stopped) and moves the progress bar."""
+    """Counts finished epochs (to say where Ctrl-C stopped) and, given the total,
+    moves a progress bar, drawn from the end of the first epoch on."""
 
-    def __init__(self, progress: Progress | None) -> None:
-        self.progress, self.count = progress, 0
+    def __init__(self, total: int | None = None) -> None:
+        self.count, self.total = 0, total
+        self.stream = LineTracker(sys.stderr)
+        self.progress: Any = None  # a tqdm bar, once an epoch is done
 
     def update(self, metrics: dict) -> None:
         self.count = metrics["epoch"]
+        if self.total is None:
+            return
+        postfix = f"loss {metrics['train_loss']:.4f}"
+        if self.progress is None:
+            self.progress = progress_bar(self.total, self.stream, self.count, postfix)
+        else:
+            self.progress.set_postfix_str(postfix, refresh=False)
+            self.progress.update(self.count - self.progress.n)
+
+    def close(self) -> None:
+        """End the bar's line: a Ctrl-C in the middle of drawing it can leave tqdm
+        believing it never drew, and the next message must start a line of its own."""
         if self.progress is not None:
-            self.progress.update(metrics)
+            self.progress.close()
+        if self.stream.open:
+            self.stream.write("\n")
 
 
-class Progress:
-    """A one-line progress bar on a terminal."""
+class LineTracker:
+    """A stream that remembers whether its last line is unfinished."""
 
-    def __init__(self, stream, total: int, width: int = 30) -> None:
-        self.stream, self.total, self.width = stream, total, width
+    def __init__(self, stream) -> None:
+        self.stream, self.open = stream, False
 
-    def update(self, metrics: dict) -> None:
-        epoch, total = metrics["epoch"], self.total
-        filled = int(self.width * epoch / max(total, 1))
-        bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\r[{bar}] epoch {epoch}/{total}  loss {metrics['train_loss']:.4f}")
-        self.stream.flush()
+    def write(self, text: str) -> int:
+        if text:
+            self.open = not text.endswith("\n")
+        return self.stream.write(text)
 
-    def finish(self) -> None:
-        self.stream.write("\n")
+    def __getattr__(self, name: str):  # flush, encoding, isatty: the stream's own
+        return getattr(self.stream, name)
+
+
+PROGRESS_FORMAT = ("{percentage:3.0f}%|{bar}| epoch {n_fmt}/{total_fmt} "
+                   "[{elapsed}<{remaining}{postfix}]")
+
+
+def progress_bar(total: int, stream, done: int = 0, postfix: str = ""):
+    """A progress bar (tqdm) on ``stream``, a terminal: the epochs and the loss."""
+    from tqdm import tqdm
+
+    columns, lines = _terminal_size()
+    return tqdm(total=total, initial=done, postfix=postfix or None, file=stream,
+                bar_format=PROGRESS_FORMAT, ncols=columns, nrows=lines, leave=True)
+
+
+def _terminal_size(fallback: tuple[int, int] = (80, 24)) -> tuple[int, int]:
+    """The terminal's columns and lines; the fallback for a size it gives as 0 (a
+    new pseudo-terminal: tqdm would then hide the bar) or a stream without a
+    descriptor."""
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        return fallback
+    return size.columns or fallback[0], size.lines or fallback[1]
 
 
 def cmd_export(args) -> int:
-    from .build.codegen import to_python
-    from .build.export import ExportError, export_onnx, export_python
+    from .build.export import ExportError, export_onnx
 
     diagram = load(args.file)
-    _check_output(args.python or args.onnx, args.file, diagram)
+    _check_output(args.python or args.onnx, args.file, diagram, args.weights)
+    net = _compiled(diagram, args.weights) if args.weights or args.onnx else None
     if args.python:
-        _write(export_python, to_python(diagram), args.python)
-        _say(f"wrote {args.python}", sys.stderr)
-        return 0
-    from .build.compiler import compile as compile_diagram  # imports torch: ONNX only
-
-    net = compile_diagram(diagram, seed=diagram.training.seed)
+        return _export_python(diagram, args.python, args.weights)
     try:
         _write(export_onnx, net, args.onnx)
     except ExportError as error:
         _say(f"{PROG}: {error}", sys.stderr)
         return 1
-    _say(f"wrote {args.onnx}", sys.stderr)
+    _say(f"wrote {args.onnx}" + (f" with the weights of {args.weights}" if args.weights
+                                 else ""), sys.stderr)
+    return 0
+
+
+def _compiled(diagram, weights: str | None):
+    """The compiled diagram (imports torch), with ``weights`` loaded if given:
+    weights of another network are bad arguments, refused before any output."""
+    from .build.compiler import compile as compile_diagram
+    from .build.weights import WeightsError, load_weights
+
+    net = compile_diagram(diagram, seed=diagram.training.seed)
+    if weights:
+        try:
+            load_weights(net.model, weights)
+        except WeightsError as error:
+            raise UsageError(str(error)) from None
+    return net
+
+
+def _export_python(diagram, out: str, weights: str | None) -> int:
+    """The source; with ``weights`` (checked to fit already) it loads them when run."""
+    import os
+
+    from .build.codegen import to_python
+    from .build.export import export_python
+
+    relative = None
+    if weights:
+        folder = os.path.dirname(os.path.abspath(out))
+        try:
+            relative = os.path.relpath(os.path.abspath(weights), folder)
+        except ValueError:  # another drive (Windows): only the absolute path reaches it
+            relative = os.path.abspath(weights)
+    _write(export_python, to_python(diagram, weights=relative), out)
+    _say(f"wrote {out}" + (f", which loads {weights} when run" if weights else ""),
+         sys.stderr)
+    return 0
+
+
+def cmd_examples(args) -> int:
+    """The shipped examples: name and title (or paths alone, for scripts)."""
+    import resources
+
+    paths = resources.examples()
+    if args.paths:
+        for path in paths:
+            _say(path)
+        return 0
+    width = max((len(p.stem) for p in paths), default=0)
+    for path in paths:
+        try:
+            title = load(path).title
+        except DiagramFileError as error:  # a broken install: say so, list the rest
+            title = f"(cannot be read: {error})"
+        _say(f"{path.stem:<{width}}  {title}")
+    _say(f"{len(paths)} examples in {resources.EXAMPLES}")
     return 0
 
 
@@ -365,4 +462,4 @@ def _numbers(text: str, option: str) -> list[float]:
 
 
 HANDLERS = {"validate": cmd_validate, "compile": cmd_compile, "train": cmd_train,
-            "export": cmd_export, "trace": cmd_trace}
+            "export": cmd_export, "trace": cmd_trace, "examples": cmd_examples}

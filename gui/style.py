@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtGui import QColor, QFont
 
+import resources
 from graph_engine.blocks.registry import Category
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+RESOURCES = resources.FOLDER  # the shipped files, wherever NetCanvas is installed
 
 CATEGORY_COLOURS = {
     Category.DATA: "#2563EB",
@@ -60,10 +59,10 @@ def mono_font(point_size: float = 9.5) -> QFont:
 
 
 def style_sheet() -> str:
-    path = RESOURCES / "style.qss"
+    path = resources.STYLE_SHEET
     if not path.exists():
         return ""
-    icons = (RESOURCES / "icons").as_posix()  # url() in a style sheet wants a full path
+    icons = resources.ICONS.as_posix()  # url() in a style sheet wants a full path
     return path.read_text(encoding="utf-8").replace("{ICONS}", icons)
 
 

@@ -313,6 +313,69 @@ def regression_gauss() -> ge.Diagram:
     return s.finish("reg-gauss", optimizer="adam", lr=0.01, batch_size=10, epochs=60, seed=0)
 
 
+def polynomial_features() -> ge.Diagram:
+    s = Sketch("Polynomial: a feature map", """
+        The lecture's feature map: PolynomialFeatures turns x into [x, x²], and one Linear
+        layer on those two columns is linear regression on φ(x). Plain gradient descent
+        finds the exact answer, f(x) = 4x² + 2x + 1: select the Linear block after training
+        and read the weights 2 and 4 and the bias 1. The model is still linear in its
+        weights; only the features bend.""")
+    s.chain([("Input", {"features": 1}),
+             ("PolynomialFeatures", {"degree": 2, "include_bias": False}), linear(1),
+             ("MSELoss",)])
+    return s.finish("polynomial", optimizer="sgd", lr=0.1, batch_size=10, epochs=40, seed=0)
+
+
+def circle_squares() -> ge.Diagram:
+    s = Sketch("Circle: a linear model on x1², x2²", """
+        TensorFlow Playground's trick for the circle without a hidden layer: feed the
+        squares x1² and x2² instead of x1 and x2. Both Input blocks read the same two
+        features, and Multiply takes their product feature by feature, so the Linear layer
+        sees [x1², x2²] and draws a straight line in that space, which is a circle in the
+        plane. The test accuracy reaches 100 % within a few epochs.""")
+    first = s.place("Input", 0, -0.5, features=2)
+    second = s.place("Input", 0, 0.5, features=2)
+    product = s.place("Multiply", 1)
+    s.diagram.connect(first, product)
+    s.diagram.connect(second, product)
+    s.chain([linear(2), ("CrossEntropyLoss",)], start=product, column=2)
+    return s.finish("circle", optimizer="sgd", lr=0.03, batch_size=10, epochs=20, seed=0)
+
+
+def spiral_features() -> ge.Diagram:
+    s = Sketch("Spiral with Playground's seven inputs", """
+        Playground offers x1, x2, x1², x2², x1·x2, sin x1 and sin x2 as inputs: here
+        PolynomialFeatures makes the first five, a CustomActivation sin(x) the last two,
+        and Concat puts them side by side. With these features one hidden layer of 8 Tanh
+        units passes 90 % test accuracy on the spiral, where the same layer on x1 and x2
+        alone stays near chance.""")
+    d = s.diagram
+    x = s.place("Input", 0, features=2)
+    poly = s.place("PolynomialFeatures", 1, -0.5, degree=2, include_bias=False)
+    sine = s.place("CustomActivation", 1, 0.5, formula="sin(x)")
+    both = s.place("Concat", 2)
+    for block in (poly, sine):
+        d.connect(x, block)
+        d.connect(block, both)
+    s.chain([linear(8), ("Tanh",), linear(2), ("CrossEntropyLoss",)], start=both, column=3)
+    return s.finish("spiral", optimizer="adam", lr=0.01, batch_size=10, epochs=60, seed=0)
+
+
+def playground_default() -> ge.Diagram:
+    s = Sketch("TensorFlow Playground's default, as in Playground", """
+        Playground's own configuration: hidden layers of 4 and 2 Tanh units, one Tanh
+        output, and the square loss against labels −1 and +1, trained by plain SGD at
+        learning rate 0.03 in batches of 10. The data set presents the circle's two
+        classes as −1/+1 (its labels option), and the sign of the output is the predicted
+        class. PyTorch's MSELoss is mean((ŷ − y)²) while Playground's loss is ½(ŷ − y)²,
+        so the same learning rate steps twice as far here.""")
+    s.chain(mlp(2, [4, 2], "Tanh", 1, ("Tanh",), ("MSELoss",)))
+    return s.finish(ge.DatasetSpec("circle", labels="signed"), optimizer="sgd", lr=0.03,
+                    batch_size=10, epochs=100, seed=0)
+
+
+
+
 # In lesson order: File → Open Example lists them so (resources/examples/ORDER).
 EXAMPLES_BY_NAME: dict[str, Callable[[], ge.Diagram]] = {
     "perceptron": perceptron,
@@ -321,10 +384,14 @@ EXAMPLES_BY_NAME: dict[str, Callable[[], ge.Diagram]] = {
     "xor-no-hidden": xor_no_hidden,
     "xor": xor,
     "circle": circle,
+    "playground-default": playground_default,
+    "circle-squares": circle_squares,
     "spiral": spiral,
+    "spiral-features": spiral_features,
     "stacked-linear": stacked_linear,
     "softmax-before-cross-entropy": softmax_before_cross_entropy,
     "polynomial-linear": polynomial_linear,
+    "polynomial-features": polynomial_features,
     "polynomial-mlp": polynomial_mlp,
     "regression-gauss": regression_gauss,
     "deep-sigmoid": deep("Sigmoid"),

@@ -114,6 +114,27 @@ def _grab(window, path: Path) -> None:
     print(f"wrote {path.relative_to(ROOT)}")
 
 
+def presentation(app, out: Path) -> None:
+    """Spiral trained, in presentation mode at 1920x1080: what a projector shows."""
+    window = _window(app, "spiral", (1920, 1080))
+    _train(app, window)
+    window.teaching.presentation.action.trigger()
+    _pump(app, 1.0)
+    _save(app, window, out)
+
+
+def help_window(app, out: Path) -> None:
+    """The help window on the block reference's Linear entry (what F1 opens)."""
+    from gui.editor.help_window import show_help
+
+    window = _window(app, "two-layer-net")
+    shown = show_help(window, "blocks.md", "Linear")
+    _pump(app, 0.5)
+    _grab(shown, out)
+    shown.close()
+    _close(app, window)
+
+
 def inside_the_network(app, out: Path) -> None:
     window = _window(app, "circle", (1440, 1080))
     _train(app, window)
@@ -208,6 +229,10 @@ def _vertical():
 def _save(app, window, out: Path) -> None:
     _pump(app, 0.3)
     _grab(window, out)
+    _close(app, window)
+
+
+def _close(app, window) -> None:
     window.training.shutdown()
     window.document.undo_stack.setClean()
     window.close()
@@ -221,6 +246,8 @@ COMMAND_SHOTS: dict[str, Callable[[Path], None]] = {
     "training": command("xor", "--epochs", "20", "--view", "boundary"),
     "code-panel": command("two-layer-net", "--view", "code"),
     "vanishing-gradients": command("deep-sigmoid", "--epochs", "50", "--view", "gradients"),
+    "deep-sigmoid": command("deep-sigmoid"),
+    "neurons": command("xor", "--epochs", "20", "--view", "boundary"),
 }
 WINDOW_SHOTS: dict[str, Callable] = {
     "xor-lesson": xor_lesson,
@@ -229,6 +256,8 @@ WINDOW_SHOTS: dict[str, Callable] = {
     "backprop-backward": backprop_backward,
     "backprop-fading": backprop_fading,
     "table-import": table_import,
+    "presentation": presentation,
+    "help-window": help_window,
 }
 SHOTS = [*COMMAND_SHOTS, *WINDOW_SHOTS]
 

@@ -1,4 +1,5 @@
-"""The torch modules NetCanvas adds to PyTorch's own: Step and CustomActivation.
+"""The torch modules NetCanvas adds to PyTorch's own: Step, CustomActivation and
+PolynomialFeatures.
 
 Imported only when a diagram is compiled, so the editor starts without torch.
 """
@@ -43,3 +44,47 @@ class CustomActivation(nn.Module):
 
     def extra_repr(self) -> str:
         return f"formula={self.formula!r}"
+
+
+def polynomial_terms(features: int, degree: int, interaction_only: bool,
+                     include_bias: bool) -> list[tuple[int, ...]]:
+    """The monomials of scikit-learn's PolynomialFeatures, in its order: the
+    bias (the empty product), then each degree in turn, its terms as index
+    tuples in lexicographic order ((0, 0), (0, 1), (1, 1) for x0², x0·x1, x1²)."""
+    from itertools import combinations, combinations_with_replacement
+
+    pick = combinations if interaction_only else combinations_with_replacement
+    terms: list[tuple[int, ...]] = [()] if include_bias else []
+    for power in range(1, degree + 1):
+        terms.extend(pick(range(features), power))
+    return terms
+
+
+class PolynomialFeatures(nn.Module):
+    """scikit-learn's PolynomialFeatures as a layer: every product of up to
+    ``degree`` input features, bias column first. No learnable parameters."""
+
+    def __init__(self, in_features: int, degree: int = 2, interaction_only: bool = False,
+                 include_bias: bool = True) -> None:
+        super().__init__()
+        self.in_features, self.degree = in_features, degree
+        self.interaction_only, self.include_bias = interaction_only, include_bias
+        terms = polynomial_terms(in_features, degree, interaction_only, include_bias)
+        self.out_features = len(terms)
+        # one index matrix per degree: (terms of that degree, degree); not in the state_dict
+        for power in range(1, degree + 1):
+            rows = [t for t in terms if len(t) == power]
+            index = torch.tensor(rows, dtype=torch.long).reshape(len(rows), power)
+            self.register_buffer(f"index{power}", index, persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        columns = [torch.ones_like(x[:, :1])] if self.include_bias else []
+        for power in range(1, self.degree + 1):
+            index = getattr(self, f"index{power}")
+            if index.shape[0]:
+                columns.append(x[:, index].prod(dim=2))  # (N, terms, power) -> (N, terms)
+        return torch.cat(columns, dim=1)
+
+    def extra_repr(self) -> str:
+        return (f"{self.in_features}, degree={self.degree}, "
+                f"interaction_only={self.interaction_only}, include_bias={self.include_bias}")

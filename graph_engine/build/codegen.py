@@ -30,6 +30,8 @@ TARGET_FORM = {
                   "dtype torch.float32.",
 }
 
+SIGNED_FORM = "y holds the labels −1 and +1 as floats: shape (N, 1), dtype torch.float32."
+
 
 def class_name(diagram: Diagram) -> str:
     """The exported class: the title in CamelCase ("Playground's default
@@ -38,15 +40,17 @@ def class_name(diagram: Diagram) -> str:
 
 
 def to_python(diagram: Diagram, analysis: Analysis | None = None,
-              problems: list | None = None) -> str:
+              problems: list | None = None, weights: str | None = None) -> str:
     """Standalone PyTorch source; raises DiagramError on a diagram with errors. A
-    caller that has analysed and validated the diagram already passes both."""
+    caller that has analysed and validated the diagram already passes both.
+    ``weights``: a safetensors file, as a path relative to the source file's
+    folder (or absolute), that the source loads when run as a script."""
     analysis, _ = checked(diagram, analysis, problems)
     plan = make_plan(diagram, analysis)
     helpers = _helper_classes(plan)
     name = class_name(diagram)
     parts = [_docstring(diagram, plan), _imports(helpers), *helpers.sources.values(),
-             _net_class(plan, name, helpers), _loss_line(plan), _main(plan, name)]
+             _net_class(plan, name, helpers), _loss_line(plan), _main(plan, name, weights)]
     body = "\n\n\n".join(p.rstrip("\n") for p in parts[2:] if p)
     return f"{parts[0]}\n\n{parts[1]}\n\n\n{body}\n"
 
@@ -68,6 +72,8 @@ def _target_form(plan: Plan, loss_id: str) -> str:
     """The target's shape and dtype, from the loss's LossSpec."""
     spec = plan.analysis.block(loss_id).spec.loss
     assert spec is not None  # a block with the loss role declares one
+    if plan.analysis.info is not None and plan.analysis.info.signed:
+        return SIGNED_FORM
     count = plan.analysis.input_features(loss_id)
     span = f" 0 to {count - 1}" if count and count > 1 else ""
     return TARGET_FORM[spec.target].format(range=span, count=count or "targets")
@@ -75,8 +81,10 @@ def _target_form(plan: Plan, loss_id: str) -> str:
 
 def _imports(helpers: Helpers) -> str:
     lines = ["import torch", "from torch import nn"]
-    if any("math." in source for source in helpers.sources.values()):
-        lines.insert(0, "import math\n")
+    standard = [f"import {module}" for module in ("itertools", "math")
+                if any(f"{module}." in source for source in helpers.sources.values())]
+    if standard:
+        lines.insert(0, "\n".join(standard) + "\n")
     return "\n".join(lines)
 
 
@@ -91,10 +99,12 @@ class Helpers:
 
 def _helper_classes(plan: Plan) -> Helpers:
     """One class per distinct Step/CustomActivation configuration, numbered
-    when a type needs several (CustomActivation1, CustomActivation2, ...)."""
+    when a type needs several (CustomActivation1, CustomActivation2, ...). A
+    block that prints its own call (``code``, e.g. PolynomialFeatures(2, degree=3))
+    shares one class, named as its type, with every block of that type."""
     a = plan.analysis
     needed = [b for s in plan.segments for b in s.block_ids if a.block(b).spec.prelude]
-    keys = {b: (a.block(b).type, tuple(sorted(a.block(b).params.items()))) for b in needed}
+    keys = {b: (a.block(b).type, _configuration(a.block(b))) for b in needed}
     distinct = list(dict.fromkeys(keys.values()))
     helpers = Helpers()
     for type_name, params in distinct:
@@ -108,10 +118,16 @@ def _helper_classes(plan: Plan) -> Helpers:
     return helpers
 
 
+def _configuration(block) -> tuple:
+    """What tells two helper classes of a type apart: the parameters, unless the
+    block's call passes them (then one class serves them all)."""
+    return () if block.spec.code else tuple(sorted(block.params.items()))
+
+
 def _module_source(plan: Plan, block_id: str, helpers: Helpers) -> str:
-    if block_id in helpers.class_of:
-        return f"{helpers.class_of[block_id]}()"
     block = plan.analysis.block(block_id)
+    if block_id in helpers.class_of and block.spec.code is None:
+        return f"{helpers.class_of[block_id]}()"
     return block.spec.module_code(block.params, plan.analysis.input_features(block_id) or 0)
 
 
@@ -163,12 +179,15 @@ def _loss_line(plan: Plan) -> str:
     return "loss_fn = " + block.spec.module_code(block.params, a.features.get(plan.loss) or 0)
 
 
-def _main(plan: Plan, name: str) -> str:
+def _main(plan: Plan, name: str, weights: str | None = None) -> str:
     features = plan.features or 1
-    return "\n".join([
-        'if __name__ == "__main__":',
-        f"{INDENT}model = {name}()",
-        f"{INDENT}print(model)",
-        f"{INDENT}x = torch.randn(4, {features})",
-        f"{INDENT}print(model(x).shape)",
-    ])
+    lines = ['if __name__ == "__main__":', f"{INDENT}model = {name}()"]
+    if weights is not None:  # the path only ever appears as an escaped literal
+        lines[1:1] = [f"{INDENT}from pathlib import Path", "",
+                      f"{INDENT}from safetensors.torch import load_file", ""]
+        lines += [f"{INDENT}# trained weights saved by NetCanvas, beside this file",
+                  f"{INDENT}weights = Path(__file__).resolve().parent / {docstring(weights)}",
+                  f"{INDENT}model.load_state_dict(load_file(weights))",
+                  f"{INDENT}model.eval()"]
+    return "\n".join([*lines, f"{INDENT}print(model)", f"{INDENT}x = torch.randn(4, {features})",
+                      f"{INDENT}print(model(x).shape)"])

@@ -51,6 +51,14 @@ the wrong shape.""",
 Classification losses (CrossEntropyLoss, NLLLoss, BCELoss, MultiMarginLoss) compare
 predictions with class labels; regression losses (MSELoss, L1Loss, HuberLoss) with
 real numbers. BCELoss and BCEWithLogitsLoss are for exactly two classes.""",
+    "label-form": """**The labels must come in the form the loss reads.**
+
+A data set with two classes can present its labels as class indices (0 and 1) or,
+as TensorFlow Playground does, as −1 and +1. CrossEntropyLoss, NLLLoss and
+MultiMarginLoss read class indices and the BCE losses read 0 and 1, so they need
+the labels as indices. −1/+1 labels are for one output unit trained with a squared
+loss: a Tanh output (it ranges over (−1, 1)) into MSELoss; the sign of the output
+is the predicted class.""",
     "binary-loss-outputs": """**Binary losses read one number per sample.**
 
 BCELoss compares one probability p (of class 1) with a label 0 or 1, so the network

@@ -130,8 +130,8 @@ def _range_text(low, high) -> str:
 
 
 def mse_on_classification(a: Analysis):
-    if a.info is None or not a.info.is_classification:
-        return
+    if a.info is None or not a.info.is_classification or a.info.signed:
+        return  # −1/+1 labels are made for a squared loss
     for loss, spec in a.losses():
         if spec.target == LossTarget.REGRESSION:
             yield Diagnostic(WARNING, "mse-on-classification", f"{loss.name} is a regression "

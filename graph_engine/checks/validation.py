@@ -177,7 +177,11 @@ def _loss_against_data(a: Analysis, block: Block, loss: LossSpec):
     info = a.info
     if info is None:
         return
-    if loss.target != LossTarget.REGRESSION and not info.is_classification:
+    if info.signed and loss.target != LossTarget.REGRESSION:
+        yield Diagnostic(ERROR, "label-form", f"{block.name} reads {_label_form(loss)}, but "
+                         f"{info.name} presents its labels as −1 and +1: use MSELoss after a "
+                         "Tanh output, or set the data set's labels to 'index'.", (block.id,))
+    elif loss.target != LossTarget.REGRESSION and not info.is_classification:
         yield Diagnostic(ERROR, "loss-target", f"{block.name} needs class labels, but "
                          f"{info.name} is a regression data set with real-valued targets: use "
                          "MSELoss, L1Loss or HuberLoss.", (block.id,))
@@ -187,10 +191,16 @@ def _loss_against_data(a: Analysis, block: Block, loss: LossSpec):
                          f"{info.classes} outputs.", (block.id,))
     elif loss.target != LossTarget.BINARY and features is not None and features != info.outputs:
         what = "classes" if info.is_classification else "target values"
+        signed = (", or set the data set's labels to 'signed' (−1/+1) for one output"
+                  if features == 1 and info.classes == 2 else "")
         yield Diagnostic(ERROR, "shape-mismatch", f"{block.name} receives {features} "
                          f"output(s) per sample but {info.name} has {info.outputs} {what}: "
-                         f"set the last layer's out_features to {info.outputs}.",
+                         f"set the last layer's out_features to {info.outputs}{signed}.",
                          tuple(_last_layer(a, block.id)))
+
+
+def _label_form(loss: LossSpec) -> str:
+    return "0/1 labels" if loss.target == LossTarget.BINARY else "class indices"
 
 
 def _last_layer(a: Analysis, loss_id: str) -> list[str]:

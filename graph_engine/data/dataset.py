@@ -1,7 +1,9 @@
 """What a data set is: its description, its arrays, and the split into training and test.
 
-Classification labels are class indices (int64, shape N); regression
-targets are float32 of shape (N, targets). Features are float32 (N, F).
+Classification labels are class indices (int64, shape N), whatever form
+the loss reads them in (``DatasetInfo.labels``: the indices, or −1/+1);
+regression targets are float32 of shape (N, targets). Features are float32
+(N, F).
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ import numpy as np
 
 CLASSIFICATION = "classification"
 REGRESSION = "regression"
+INDEX_LABELS = "index"  # class indices 0, 1, …: what CrossEntropyLoss and the BCE losses read
+SIGNED_LABELS = "signed"  # two classes as −1.0 and +1.0, TensorFlow Playground's form
+LABEL_FORMS = (INDEX_LABELS, SIGNED_LABELS)
 
 
 @dataclass(frozen=True)
@@ -26,14 +31,22 @@ class DatasetInfo:
     # what reading a file changed, for the reader: rows dropped, values filled, columns
     # one-hot encoded ("" for the built-in sets and a clean file)
     note: str = ""
+    labels: str = INDEX_LABELS  # how the labels reach the loss (LABEL_FORMS)
 
     @property
     def is_classification(self) -> bool:
         return self.task == CLASSIFICATION
 
     @property
+    def signed(self) -> bool:
+        """Two classes presented to the loss as −1/+1 (one output, a squared loss)."""
+        return self.labels == SIGNED_LABELS
+
+    @property
     def outputs(self) -> int:
-        """Output units a network needs: classes, or targets."""
+        """Output units a network needs: classes (one for −1/+1 labels), or targets."""
+        if self.signed:
+            return 1
         return self.classes if self.is_classification else self.targets
 
 

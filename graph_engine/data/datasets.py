@@ -7,14 +7,24 @@ test parts. Same spec, same data.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .builtin import CATALOGUE, names
-from .dataset import CLASSIFICATION, REGRESSION, Dataset, DatasetError, DatasetInfo, split
+from .dataset import (
+    CLASSIFICATION,
+    REGRESSION,
+    SIGNED_LABELS,
+    Dataset,
+    DatasetError,
+    DatasetInfo,
+    split,
+)
 from .spec import DatasetSpec, as_dataset_spec
 
 __all__ = ["CATALOGUE", "CLASSIFICATION", "REGRESSION", "Dataset", "DatasetError",
-           "DatasetInfo", "DatasetSpec", "info", "load", "names", "split"]
+           "DatasetInfo", "DatasetSpec", "info", "labelled", "load", "names", "split"]
 
 
 def info(spec) -> DatasetInfo:
@@ -23,8 +33,20 @@ def info(spec) -> DatasetInfo:
     if spec.name == "csv":
         from .csv_data import csv_info
 
-        return csv_info(spec.csv)
-    return CATALOGUE[spec.name].info
+        return labelled(csv_info(spec.csv), spec)
+    return labelled(CATALOGUE[spec.name].info, spec)
+
+
+def labelled(found: DatasetInfo, spec: DatasetSpec) -> DatasetInfo:
+    """``found`` with the spec's label form; DatasetError if the data set cannot
+    take it (−1/+1 labels need exactly two classes)."""
+    if spec.labels == found.labels:
+        return found
+    if spec.labels == SIGNED_LABELS and not (found.is_classification and found.classes == 2):
+        what = f"{found.classes} classes" if found.is_classification else "real-valued targets"
+        raise DatasetError(f"−1/+1 labels are for two classes, but {found.name} has {what}: "
+                           "set labels to 'index'")
+    return replace(found, labels=spec.labels)
 
 
 def load(spec) -> Dataset:
@@ -33,12 +55,13 @@ def load(spec) -> Dataset:
     if spec.name == "csv":
         from .csv_data import load_csv
 
-        return load_csv(spec)
+        data = load_csv(spec)
+        return replace(data, info=labelled(data.info, spec))
     entry = CATALOGUE[spec.name]
     rng = np.random.default_rng(spec.seed)
     x, y = entry.make(spec.samples, spec.noise, rng)
     x = np.asarray(x, dtype=np.float32)
     y = np.asarray(y, dtype=np.int64 if entry.info.is_classification else np.float32)
     classes = entry.class_names or tuple(str(i) for i in range(entry.info.classes))
-    return split(entry.info, x, y, spec.seed, spec.train_ratio, entry.feature_names, classes,
-                 entry.bounds)
+    return split(labelled(entry.info, spec), x, y, spec.seed, spec.train_ratio,
+                 entry.feature_names, classes, entry.bounds)

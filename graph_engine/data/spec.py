@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 from ..core.params import BOOL, CHOICE, FLOAT, INT, ParamSpec, checked_record, record_default
 from .builtin import names
+from .dataset import INDEX_LABELS, LABEL_FORMS
 
 TASKS = ("auto", "classification", "regression")
 
@@ -24,6 +25,11 @@ DATASET_PARAMS = (
               "is the test set.", minimum=0.1, maximum=0.9),
     ParamSpec("seed", INT, 0, "Random seed for generating and splitting the data.",
               minimum=0, maximum=2**31 - 1),
+    ParamSpec("labels", CHOICE, INDEX_LABELS, "How the labels of a classification data set "
+              "reach the loss: 'index' gives class indices 0, 1, … (CrossEntropyLoss, the "
+              "BCE losses); 'signed' gives two classes as −1 and +1, as TensorFlow "
+              "Playground does, for one Tanh output trained with MSELoss.",
+              choices=LABEL_FORMS),
 )
 
 FORMATS = ("auto", "csv", "tsv", "parquet")
@@ -75,6 +81,7 @@ class DatasetSpec:
     train_ratio: float = record_default(DATASET_PARAMS, "train_ratio")
     seed: int = record_default(DATASET_PARAMS, "seed")
     csv: CsvSource | None = field(default=None)
+    labels: str = record_default(DATASET_PARAMS, "labels")
 
     def __post_init__(self) -> None:
         if self.name != "csv" and self.name not in names():
@@ -91,7 +98,11 @@ class DatasetSpec:
         return replace(self, **changes)
 
     def to_dict(self) -> dict:
+        """As in the file. ``labels`` only when it is not the default, so files
+        without −1/+1 labels read as they did before the option existed."""
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "csv"}
+        if self.labels == INDEX_LABELS:
+            del data["labels"]
         if self.csv is not None:
             data["csv"] = asdict(self.csv)
             data["csv"]["features"] = list(self.csv.features)

@@ -139,8 +139,9 @@ def activation_stats(net: CompiledNet, x: np.ndarray, bins: int = HISTOGRAM_BINS
 
 # ------------------------------------------------------------ classification
 
-def confusion(net: CompiledNet, x: np.ndarray, y: np.ndarray, classes: int) -> np.ndarray:
+def confusion(net: CompiledNet, x: np.ndarray, y: np.ndarray, classes: int,
+              signed: bool = False) -> np.ndarray:
     """Counts of (true class, predicted class): rows true, columns predicted."""
     with _Evaluating(net.model) as model, torch.no_grad():
         out = model(torch.as_tensor(x, dtype=torch.float32))
-    return confusion_matrix(out, y, net.loss_spec, classes)
+    return confusion_matrix(out, y, net.loss_spec, classes, signed)

@@ -13,8 +13,12 @@ import torch
 from ..blocks.registry import LossSpec, LossTarget, Prediction
 
 
-def prepare_target(y: np.ndarray, loss: LossSpec, classification: bool, outputs: int):
-    """The data set's labels in the form ``loss`` expects."""
+def prepare_target(y: np.ndarray, loss: LossSpec, classification: bool, outputs: int,
+                   signed: bool = False):
+    """The data set's labels in the form ``loss`` expects; ``signed``: the data
+    set presents its two classes as −1 and +1 (one column)."""
+    if signed:
+        return torch.as_tensor(2 * np.asarray(y) - 1, dtype=torch.float32).reshape(-1, 1)
     if loss.target == LossTarget.CLASS_INDEX:
         return torch.as_tensor(y, dtype=torch.long)
     if loss.target == LossTarget.BINARY:
@@ -25,9 +29,10 @@ def prepare_target(y: np.ndarray, loss: LossSpec, classification: bool, outputs:
     return torch.as_tensor(y, dtype=torch.float32).reshape(len(y), -1)
 
 
-def predicted_classes(output: torch.Tensor, loss: LossSpec | None) -> torch.Tensor:
-    """Class indices from the model's output."""
-    if loss is not None and loss.prediction == Prediction.BINARY_LOGIT:
+def predicted_classes(output: torch.Tensor, loss: LossSpec | None,
+                      signed: bool = False) -> torch.Tensor:
+    """Class indices from the model's output; for −1/+1 labels its sign."""
+    if signed or (loss is not None and loss.prediction == Prediction.BINARY_LOGIT):
         return (output[:, 0] > 0).long()
     if loss is not None and loss.prediction == Prediction.BINARY_PROBABILITY:
         return (output[:, 0] > 0.5).long()
@@ -36,8 +41,13 @@ def predicted_classes(output: torch.Tensor, loss: LossSpec | None) -> torch.Tens
     return output.argmax(dim=1)
 
 
-def probabilities(output: torch.Tensor, loss: LossSpec | None) -> torch.Tensor:
-    """Class probabilities (N, classes) from the model's output, for plots."""
+def probabilities(output: torch.Tensor, loss: LossSpec | None,
+                  signed: bool = False) -> torch.Tensor:
+    """Class probabilities (N, classes) from the model's output, for plots; an
+    output between −1 and +1 reads as the probability (ŷ + 1) / 2 of class 1."""
+    if signed:
+        p = ((output[:, :1] + 1) / 2).clamp(0, 1)
+        return torch.cat([1 - p, p], dim=1)
     kind = loss.prediction if loss is not None else Prediction.PROBABILITIES
     if kind == Prediction.LOGITS:
         return torch.softmax(output, dim=1)
@@ -50,15 +60,18 @@ def probabilities(output: torch.Tensor, loss: LossSpec | None) -> torch.Tensor:
     return output.clamp(0, 1)
 
 
-def accuracy(output: torch.Tensor, y: np.ndarray | torch.Tensor, loss: LossSpec | None) -> float:
+def accuracy(output: torch.Tensor, y: np.ndarray | torch.Tensor, loss: LossSpec | None,
+             signed: bool = False) -> float:
+    """The share of samples whose predicted class is their label (a class index)."""
     labels = torch.as_tensor(y, dtype=torch.long).reshape(-1)
-    return float((predicted_classes(output, loss) == labels).float().mean())
+    return float((predicted_classes(output, loss, signed) == labels).float().mean())
 
 
-def confusion_matrix(output: torch.Tensor, y, loss: LossSpec | None, classes: int) -> np.ndarray:
+def confusion_matrix(output: torch.Tensor, y, loss: LossSpec | None, classes: int,
+                     signed: bool = False) -> np.ndarray:
     """Rows: true class; columns: predicted class."""
     labels = torch.as_tensor(y, dtype=torch.long).reshape(-1)
-    predicted = predicted_classes(output, loss).clamp(0, classes - 1)
+    predicted = predicted_classes(output, loss, signed).clamp(0, classes - 1)
     matrix = torch.zeros(classes * classes, dtype=torch.long)
     matrix.index_add_(0, labels * classes + predicted, torch.ones_like(labels))
     return matrix.reshape(classes, classes).numpy()

@@ -155,7 +155,7 @@ def confusion(trainer: Trainer, split: str = "test") -> dict:
         return {"note": f"{data.info.name} is a regression data set: a confusion matrix "
                 "counts classes, so it needs a classification data set."}
     x, y = (data.x_test, data.y_test) if split == "test" else (data.x_train, data.y_train)
-    matrix = inspection.confusion(trainer.net, x, y, data.info.classes)
+    matrix = inspection.confusion(trainer.net, x, y, data.info.classes, data.info.signed)
     return {"epoch": trainer.epoch, "split": split, "matrix": matrix,
             "class_names": list(data.class_names)}
 

@@ -68,7 +68,7 @@ def to_tensors(net: CompiledNet, data: Dataset) -> Tensors:
         raise ValueError("the diagram has no loss, so it cannot train: add a loss block")
 
     def target(y: np.ndarray) -> torch.Tensor:
-        return prepare_target(y, loss, info.is_classification, info.outputs)
+        return prepare_target(y, loss, info.is_classification, info.outputs, info.signed)
 
     return Tensors(torch.as_tensor(data.x_train), target(data.y_train),
                    torch.as_tensor(data.x_test), target(data.y_test))
@@ -286,7 +286,8 @@ class Trainer:
                 self.outputs[part] = out
                 metrics[f"{part}_loss"] = float(self.loss_fn(out, y))
                 if self.data.info.is_classification:
-                    metrics[f"{part}_accuracy"] = accuracy(out, labels, self.net.loss_spec)
+                    metrics[f"{part}_accuracy"] = accuracy(out, labels, self.net.loss_spec,
+                                                           self.data.info.signed)
         if self.track_gradients:
             metrics["grad_norms"] = self.gradient_norms()
         if eager:
@@ -333,7 +334,7 @@ class Trainer:
             out = self.model(torch.as_tensor(np.asarray(x, dtype=np.float32)))
         self.model.train()
         if self.data.info.is_classification:
-            return probabilities(out, self.net.loss_spec).numpy()
+            return probabilities(out, self.net.loss_spec, self.data.info.signed).numpy()
         return out.numpy()
 
     def predicted_classes(self, x: np.ndarray) -> np.ndarray:
@@ -341,7 +342,7 @@ class Trainer:
         with torch.no_grad():
             out = self.model(torch.as_tensor(np.asarray(x, dtype=np.float32)))
         self.model.train()
-        return predicted_classes(out, self.net.loss_spec).numpy()
+        return predicted_classes(out, self.net.loss_spec, self.data.info.signed).numpy()
 
 
 def diverged_message(settings: TrainingSettings, epoch: int, quantity: str = "loss") -> str:

@@ -15,26 +15,20 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRectF, QSettings, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 
+import resources
 from graph_engine import Diagram, DiagramFileError, load, save
-from graph_engine.core.files import SameFileError, check_output, read_bounded, write_atomic
+from graph_engine.core.files import SameFileError, check_output, write_atomic
 from graph_engine.model.sources import input_files
 
-from .. import dialogs, style
+from .. import dialogs
 from ..images import png_bytes, svg_bytes
 
-EXAMPLES = style.RESOURCES / "examples"
+EXAMPLES = resources.EXAMPLES
 MAX_RECENT = 8
 
 
 def example_paths() -> list[Path]:
-    """The examples in lesson order (resources/examples/ORDER), any others after
-    them in alphabetical order."""
-    try:
-        order = read_bounded(EXAMPLES / "ORDER", 64 * 1024).decode("utf-8").split()
-    except (OSError, ValueError):
-        order = []
-    rank = {name: index for index, name in enumerate(order)}
-    return sorted(EXAMPLES.glob("*.json"), key=lambda p: (rank.get(p.stem, len(rank)), p.stem))
+    return resources.examples()
 
 
 def output_refused(window, title: str, path: str, what: str = "file") -> bool:

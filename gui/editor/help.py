@@ -6,8 +6,6 @@ out of step with the menus and toolbars.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -18,7 +16,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+import resources
+
+DOCS = resources.docs()  # shipped in the installed package, or the checkout's docs/
 
 # What the mouse does on the canvas: gestures have no QAction to read.
 GESTURES = (

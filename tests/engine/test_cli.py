@@ -196,6 +196,27 @@ def test_train_json_and_saved_weights(good_file, tmp_path):
     assert loss == pytest.approx(summary["train_loss"], rel=1e-5)
 
 
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_train_shows_a_progress_bar_on_a_terminal_only(good_file, monkeypatch, capsys):
+    from graph_engine import cli
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert cli.main(["train", str(good_file), "--epochs", "3"]) == 0
+    bar = terminal.getvalue()
+    assert "epoch 3/3" in bar and "loss " in bar and bar.endswith("\n")
+    assert "epochs in" in capsys.readouterr().out
+    silent = Terminal()
+    monkeypatch.setattr(sys, "stderr", silent)
+    assert cli.main(["train", str(good_file), "--epochs", "3", "--json"]) == 0
+    assert silent.getvalue() == ""
+    assert json.loads(capsys.readouterr().out)["epochs"] == 3
+
+
 def test_train_on_an_unknown_dataset_exits_2(good_file):
     result = run_cli("train", good_file, "--dataset", "mnist", "--epochs", "1")
     assert result.returncode == 2

@@ -13,6 +13,7 @@ import math
 import re
 
 import pytest
+import torch
 
 import graph_engine as ge
 from graph_engine.model.fileio import dumps
@@ -41,10 +42,15 @@ EXPECTED: dict[str, set[str]] = {
     "autograd": {"no-loss"},
     "digits": set(),
     "regression-gauss": set(),
+    "polynomial-features": set(),
+    "circle-squares": set(),
+    "spiral-features": set(),
+    "playground-default": set(),
 }
 
 TRACE_ONLY = ("autograd",)  # no weights and no loss: an example to trace, not to train
-MUST_SOLVE = ("xor", "circle", "spiral")  # >= 95 % test accuracy within their own epochs
+# >= 95 % test accuracy within their own epochs
+MUST_SOLVE = ("xor", "circle", "spiral", "circle-squares", "playground-default")
 POLYNOMIAL_MSE = 0.5  # the MLP's test MSE stays below it, the straight line's above
 
 
@@ -108,6 +114,27 @@ def test_polynomial_mlp_fits_and_a_straight_line_cannot():
     mlp = final(ge.train(example("polynomial-mlp")))["test_loss"]
     line = final(ge.train(example("polynomial-linear")))["test_loss"]
     assert mlp < POLYNOMIAL_MSE < line
+
+
+def test_a_linear_model_on_the_feature_map_learns_the_polynomial_exactly():
+    """Lecture 004: on φ(x) = [x, x²] linear regression finds f(x) = 4x² + 2x + 1."""
+    d = example("polynomial-features")
+    assert d.dataset.noise == 0
+    run = ge.train(d)
+    (linear,) = [m for m in run.model.modules() if isinstance(m, torch.nn.Linear)]
+    weights = [*linear.weight.detach().reshape(-1).tolist(), float(linear.bias.detach())]
+    assert weights == pytest.approx([2.0, 4.0, 1.0], abs=1e-3)
+
+
+def test_playgrounds_seven_inputs_let_one_hidden_layer_solve_the_spiral():
+    d = example("spiral-features")
+    assert final(ge.train(d))["test_accuracy"] >= 0.9
+    for block in [b for b in d.blocks if b.type in ("PolynomialFeatures", "CustomActivation",
+                                                     "Concat")]:
+        d.remove(block.id)
+    inputs, hidden = (next(b.id for b in d.blocks if b.type == t) for t in ("Input", "Linear"))
+    d.connect(inputs, hidden)
+    assert final(ge.train(d))["test_accuracy"] < 0.7
 
 
 def test_same_seed_gives_the_same_history():

@@ -254,7 +254,7 @@ BAD_DOCUMENTS = {
     "empty dataset": (set_in(["dataset"], {}), '"dataset" lacks the key "name"'),
     "dataset names one setting wrong": (set_in(["dataset", "nosie"], 0.1),
                                         '"dataset" has an unknown key "nosie" (allowed: csv, '
-                                        'name, noise, samples, seed, train_ratio)'),
+                                        'labels, name, noise, samples, seed, train_ratio)'),
     "dataset a list": (set_in(["dataset"], ["circle"]),
                        '"dataset" must be the name of a data set or a JSON object'),
     "csv lacks its path": (set_in(["dataset"], {"name": "csv", "csv": {"target": "y"}}),

@@ -205,6 +205,22 @@ def _class_loss_on_regression(tmp_path):
     return Case(d, "error", (loss,), (loss,), "regression data set")
 
 
+@case("label-form/cross-entropy")
+def _class_index_loss_on_signed_labels(tmp_path):
+    d = ge.Diagram()
+    *_, loss = line(d, "Input", lin(2), "CrossEntropyLoss")
+    d.dataset = ge.DatasetSpec("circle", labels="signed")
+    return Case(d, "error", (loss,), (loss,), "−1 and +1")
+
+
+@case("label-form/bce")
+def _binary_loss_on_signed_labels(tmp_path):
+    d = ge.Diagram()
+    *_, loss = line(d, "Input", lin(1), "Sigmoid", "BCELoss")
+    d.dataset = ge.DatasetSpec("circle", labels="signed")
+    return Case(d, "error", (loss,), (loss,), "0/1 labels")
+
+
 @case("loss-target/three-classes")
 def _binary_loss_on_three_classes(tmp_path):
     d = ge.Diagram()

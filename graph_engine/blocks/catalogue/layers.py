@@ -1,7 +1,10 @@
-"""Layers: Linear, Dropout, BatchNorm1d, LayerNorm, Identity."""
+"""Layers: Linear, Dropout, BatchNorm1d, LayerNorm, Identity, and the feature map
+PolynomialFeatures."""
+
+from math import comb
 
 from ...core.params import BOOL, FLOAT, INT, ParamSpec
-from ..registry import REGISTRY, BlockSpec, Category, Role, Teaching
+from ..registry import REGISTRY, BlockSpec, Category, Role, ShapeError, Teaching
 from .common import call_source, kwargs_source, nn_class, simple_module
 
 _BIAS = ParamSpec("bias", BOOL, True, "Learn an additive bias b as well as the weights W.")
@@ -128,3 +131,94 @@ simple_module(
         mistake="Expecting it to add capacity: it has no parameters.",
     ),
 )
+
+
+# ------------------------------------------------ feature maps: fixed functions of the inputs
+MAX_FEATURES = 4096  # as many as a Linear layer may have
+
+_POLYNOMIAL_SOURCE = '''class PolynomialFeatures(nn.Module):
+    """scikit-learn's PolynomialFeatures as a layer: the bias column, then every
+    product of up to `degree` input features, in scikit-learn's order."""
+
+    def __init__(self, in_features, degree=2, interaction_only=False, include_bias=True):
+        super().__init__()
+        pick = (itertools.combinations if interaction_only
+                else itertools.combinations_with_replacement)
+        self.degree, self.include_bias = degree, include_bias
+        for power in range(1, degree + 1):
+            rows = list(pick(range(in_features), power))
+            index = torch.tensor(rows, dtype=torch.long).reshape(len(rows), power)
+            self.register_buffer(f"index{power}", index, persistent=False)
+
+    def forward(self, x):
+        columns = [torch.ones_like(x[:, :1])] if self.include_bias else []
+        for power in range(1, self.degree + 1):
+            index = getattr(self, f"index{power}")
+            if index.shape[0]:
+                columns.append(x[:, index].prod(dim=2))
+        return torch.cat(columns, dim=1)
+'''
+
+
+def polynomial_count(features: int, degree: int, interaction_only: bool,
+                     include_bias: bool) -> int:
+    """How many columns PolynomialFeatures outputs for ``features`` inputs."""
+    if interaction_only:
+        count = sum(comb(features, power) for power in range(1, degree + 1))
+    else:
+        count = comb(features + degree, degree) - 1  # monomials of degree 1 to degree
+    return count + int(include_bias)
+
+
+def _polynomial_shape(params: dict, inputs: list[int]) -> int:
+    count = polynomial_count(inputs[0], params["degree"], params["interaction_only"],
+                             params["include_bias"])
+    if count == 0:
+        raise ShapeError("PolynomialFeatures outputs nothing: with include_bias off it needs "
+                         "degree 1 or more")
+    if count > MAX_FEATURES:
+        raise ShapeError(f"PolynomialFeatures of degree {params['degree']} turns "
+                         f"{inputs[0]} features into {count:,}, more than {MAX_FEATURES:,}: "
+                         "lower the degree, or set interaction_only")
+    return count
+
+
+def _polynomial_build(params: dict, features: int):
+    from ..modules import PolynomialFeatures
+
+    return PolynomialFeatures(features, **params)
+
+
+def _polynomial_code(params: dict, features: int) -> str:
+    defaults = {"degree": 2, "interaction_only": False, "include_bias": True}
+    keywords = [f"{k}={params[k]!r}" for k in defaults if params[k] != defaults[k]]
+    return f"PolynomialFeatures({', '.join([str(features), *keywords])})"
+
+
+REGISTRY.register(BlockSpec(
+    name="PolynomialFeatures",
+    category=Category.LAYERS,
+    role=Role.LAYER,
+    params=(
+        ParamSpec("degree", INT, 2, "The highest power: every product of up to degree input "
+                  "features becomes an output column.", minimum=1, maximum=6, key=True),
+        ParamSpec("interaction_only", BOOL, False, "Only products of distinct features "
+                  "(x1·x2, not x1²)."),
+        ParamSpec("include_bias", BOOL, True, "Start with a column of ones (the power 0). "
+                  "Turn it off when a Linear layer with a bias follows."),
+    ),
+    shape=_polynomial_shape,
+    build=_polynomial_build,
+    code=_polynomial_code,
+    prelude=lambda params, class_name: _POLYNOMIAL_SOURCE,
+    nonlinear=True,
+    teaching=Teaching(
+        formula="φ([x1, x2]) = [1, x1, x2, x1², x1·x2, x2²] for degree 2",
+        summary="A feature map: all products of the inputs up to a degree (scikit-learn's "
+                "PolynomialFeatures).",
+        use="Before a single Linear layer, to fit a curve with linear regression: on "
+            "φ(x) = [1, x, x²] a linear model learns f(x) = 4x² + 2x + 1 exactly.",
+        mistake="A high degree on many features: the columns multiply quickly (degree 3 on "
+                "64 pixels gives 47,905), and large inputs raised to high powers explode.",
+    ),
+))

@@ -1,4 +1,4 @@
-"""Output blocks (Softmax, LogSoftmax, Output) and merge blocks (Add, Concat)."""
+"""Output blocks (Softmax, LogSoftmax, Output) and merge blocks (Add, Multiply, Concat)."""
 
 from ...core.params import CHOICE, ParamSpec
 from ..registry import (
@@ -58,11 +58,16 @@ REGISTRY.register(BlockSpec(
 ))
 
 
-def _add_shape(params: dict, inputs: list[int]) -> int:
-    if len(set(inputs)) > 1:
-        sizes = " and ".join(str(n) for n in inputs)
-        raise ShapeError(f"Add needs inputs of equal size, got {sizes} features")
-    return inputs[0]
+def _equal_sizes(name: str):
+    """The shape rule of an elementwise merge: every input of the same size."""
+
+    def shape(params: dict, inputs: list[int]) -> int:
+        if len(set(inputs)) > 1:
+            sizes = " and ".join(str(n) for n in inputs)
+            raise ShapeError(f"{name} needs inputs of equal size, got {sizes} features")
+        return inputs[0]
+
+    return shape
 
 
 def _add_all(tensors):
@@ -70,6 +75,13 @@ def _add_all(tensors):
     for tensor in tensors[1:]:
         total = total + tensor
     return total
+
+
+def _multiply_all(tensors):
+    product = tensors[0]
+    for tensor in tensors[1:]:
+        product = product * tensor
+    return product
 
 
 def _cat(tensors):
@@ -85,7 +97,7 @@ REGISTRY.register(BlockSpec(
     category=Category.MERGE,
     role=Role.MERGE,
     inputs=(_MANY,),
-    shape=_add_shape,
+    shape=_equal_sizes("Add"),
     combine=_add_all,
     combine_code=lambda names: " + ".join(names),
     teaching=Teaching(
@@ -94,6 +106,25 @@ REGISTRY.register(BlockSpec(
         use="For a skip connection: add a block's input to its output, so the layer only "
             "learns a correction and gradients flow straight back.",
         mistake="Adding tensors with different numbers of features.",
+    ),
+))
+
+REGISTRY.register(BlockSpec(
+    name="Multiply",
+    category=Category.MERGE,
+    role=Role.MERGE,
+    inputs=(_MANY,),
+    shape=_equal_sizes("Multiply"),
+    combine=_multiply_all,
+    combine_code=lambda names: " * ".join(names),
+    nonlinear=True,  # the product of two signals is not a linear function of them
+    teaching=Teaching(
+        formula="y = x₁ ⊙ x₂ ⊙ … (elementwise product)",
+        summary="Multiplies tensors of equal size, feature by feature.",
+        use="To build products of signals: two Input blocks into Multiply give "
+            "[x1², x2²]; a gate multiplies a signal by a learned weight in (0, 1).",
+        mistake="Expecting x1·x2 from Multiply on one input: it multiplies matching "
+                "features of different tensors. For x1·x2 use PolynomialFeatures.",
     ),
 ))
 
