@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QUndoView,
 )
 
-from . import wheel
 from .canvas.context_menu import canvas_menu
 from .canvas.note import CanvasNote
 from .canvas.scene import DiagramScene
@@ -143,7 +141,6 @@ class MainWindow(QMainWindow):
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.status_message.connect(self.tell)
         self.note = CanvasNote(self.view.viewport())
-        wheel.install(QApplication.instance())  # the wheel scrolls panels, not fields
         self.problems.blocks_activated.connect(self.focus_blocks)
         self.problems.changed.connect(self._show_counts)
         self._show_counts()

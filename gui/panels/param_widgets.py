@@ -8,11 +8,11 @@ spec's own message) and emits ``committed`` only with a clean value.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLineEdit, QSpinBox, QWidget
 
 from graph_engine.core.params import BOOL, CHOICE, FORMULA, INT, ParamSpec
 
-from .. import style
+from .. import style, wheel
 
 INT_LIMIT = 2**31 - 1
 
@@ -26,6 +26,8 @@ class ParamEditor(QObject):
         self.spec = spec
         self._refused = False  # the spin box dropped a key since the last commit
         self.widget = self._make_widget()
+        if isinstance(self.widget, QAbstractSpinBox | QComboBox):
+            wheel.guard(self.widget)  # the wheel scrolls the panel unless the field has focus
         self.widget.setToolTip(f"<b>{spec.name}</b>: {spec.help}"
                                + (f"<br>Allowed: {spec.describe_range()}"
                                   if spec.describe_range() else ""))

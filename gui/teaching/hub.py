@@ -30,7 +30,10 @@ class ProbeHub(QObject):
         QTimer.singleShot(0, self.sweep)
 
     def sweep(self) -> None:
-        """Release the claims of views that were deleted (a replaced inspector page)."""
+        """Release the claims of views that were deleted (a replaced inspector page);
+        nothing when the window itself is gone (a sweep queued before it closed)."""
+        if not (shiboken6.isValid(self) and shiboken6.isValid(self.controller.process)):
+            return
         for name, owner in list(self._owners.items()):
             if isinstance(owner, QObject) and not shiboken6.isValid(owner):
                 self.release(name, owner)
@@ -67,8 +70,29 @@ class RunView(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.shown_run: int | None = None
+        self._dock: QDockWidget | None = None
+        self._dock_shown = True
         controller.progressed.connect(self.update_view)
         controller.run_changed.connect(self.update_view)
+
+    @property
+    def on_screen(self) -> bool:
+        """Visible, and not behind another dock's tab (Qt calls both "visible")."""
+        return self.isVisible() and self._dock_shown
+
+    def _find_dock(self) -> None:
+        if self._dock is not None:
+            return
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QDockWidget):
+            parent = parent.parentWidget()
+        if parent is not None:
+            self._dock = parent
+            self._dock_shown = not parent.visibleRegion().isEmpty()
+            parent.visibilityChanged.connect(self._dock_visibility)
+
+    def _dock_visibility(self, visible: bool) -> None:
+        self._dock_shown = visible
 
     def update_view(self) -> None:
         run = self.controller.state.run
@@ -100,15 +124,21 @@ class HistoryView(RunView):
 
     def refresh(self) -> None:
         history = self.controller.state.history
-        if not self.isVisible() or len(history) == self.drawn_rows:
-            return  # drawn when shown: showEvent refreshes
+        if not self.on_screen or len(history) == self.drawn_rows:
+            return  # drawn when it comes on screen
         new = history[self.drawn_rows:]
         self.drawn_rows = len(history)
         self.add_rows(new, history)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._find_dock()
         self.update_view()
+
+    def _dock_visibility(self, visible: bool) -> None:
+        super()._dock_visibility(visible)
+        if visible:
+            self.update_view()
 
     def clear(self) -> None:
         raise NotImplementedError
@@ -131,8 +161,6 @@ class ProbeView(RunView):
         self.hub, self.probe_name, self.probe_fn, self.probe_args = hub, name, fn, args
         self._last = None
         self._claimed = False
-        self._dock: QDockWidget | None = None
-        self._dock_shown = True
         super().__init__(hub.controller, parent)
 
     def set_probe_args(self, **args) -> None:
@@ -152,25 +180,14 @@ class ProbeView(RunView):
         self.hub.release(self.probe_name, self)
 
     def _update_claim(self) -> None:
-        wanted = self.isVisible() and self._dock_shown
+        wanted = self.on_screen
         if wanted and not self._claimed:
             self._claim()
         elif not wanted and self._claimed:
             self._release()
 
-    def _find_dock(self) -> None:
-        if self._dock is not None:
-            return
-        parent = self.parentWidget()
-        while parent is not None and not isinstance(parent, QDockWidget):
-            parent = parent.parentWidget()
-        if parent is not None:
-            self._dock = parent
-            self._dock_shown = not parent.visibleRegion().isEmpty()
-            parent.visibilityChanged.connect(self._dock_visibility)
-
     def _dock_visibility(self, visible: bool) -> None:
-        self._dock_shown = visible
+        super()._dock_visibility(visible)
         self._update_claim()
 
     def showEvent(self, event) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QStyle, QToolBar, QWi
 from graph_engine.model.settings import OPTIMIZERS, PACES, TRAINING_PARAMS
 from graph_engine.server.protocol import Status
 
+from .. import wheel
 from ..editor import commands
 from ..panels.param_widgets import ParamEditor
 
@@ -64,6 +65,8 @@ class TrainingToolbar(QToolBar):
         self.lr = self._lr_box()
         self.batch = self._editor("batch_size", "Batch")
         self.optimizer = self._optimizer_box()
+        for box in (self.pace, self.lr, self.optimizer):
+            wheel.guard(box)
         controller.status_changed.connect(self._status)
         controller.progressed.connect(self._progress)
         controller.run_changed.connect(lambda run: self._progress())
