@@ -39,6 +39,9 @@ MAX_WORD = 64  # characters of a block type or port name
 
 TOP_KEYS = {"format", "version", "title", "description", "blocks", "wires", "dataset",
             "training"}
+# Written only when set. "exercise": the title of the exercise the diagram answers
+# (graph_engine.classroom); a file answering none is exactly as before.
+OPTIONAL_KEYS = {"exercise"}
 BLOCK_KEYS = {"id", "type", "name", "params", "position"}
 WIRE_KEYS = {"from", "to"}
 
@@ -62,11 +65,15 @@ class DiagramFileError(ValueError):
 # ------------------------------------------------------------------ writing
 
 def to_dict(diagram: Diagram) -> dict:
+    # "exercise" is written only when the diagram answers one, so every other
+    # file stays as earlier NetCanvas versions wrote (and read) it
+    exercise = {"exercise": diagram.exercise} if diagram.exercise else {}
     return {
         "format": FORMAT,
         "version": VERSION,
         "title": diagram.title,
         "description": diagram.description,
+        **exercise,
         "blocks": [{"id": b.id, "type": b.type, "name": b.name, "params": dict(b.params),
                     "position": list(b.position)}  # stored rounded, as saved
                    for b in diagram.blocks],
@@ -149,14 +156,14 @@ def loads(raw: bytes | str) -> Diagram:
     return _build(_read_document(document))
 
 
-def _parse_json(raw: bytes | str) -> dict:
+def _parse_json(raw: bytes | str, what: str = "a diagram file") -> dict:
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise DiagramFileError(f"not a text file (byte {error.start} is not UTF-8)") from None
     if len(raw) > MAX_BYTES:
-        raise DiagramFileError("the file is too large for a diagram")
+        raise DiagramFileError(f"the file is too large for {what}")
     if json_nesting(raw) > MAX_DEPTH:
         raise DiagramFileError(f"the JSON is nested more than {MAX_DEPTH} levels deep")
     try:
@@ -167,7 +174,7 @@ def _parse_json(raw: bytes | str) -> dict:
     except (RecursionError, ValueError) as error:
         raise DiagramFileError(f"not valid JSON: {error}") from None
     if not isinstance(document, dict):
-        raise DiagramFileError("a diagram file holds a JSON object ({...}) at the top")
+        raise DiagramFileError(f"{what} holds a JSON object ({{...}}) at the top")
     return document
 
 
@@ -205,6 +212,7 @@ class BlockRecord:
 class DocumentRecord:
     title: str
     description: str
+    exercise: str
     blocks: list[BlockRecord]
     wires: list[Wire]
     dataset: DatasetSpec | None
@@ -212,12 +220,13 @@ class DocumentRecord:
 
 
 def _read_document(doc: dict) -> DocumentRecord:
-    _keys(doc, TOP_KEYS, {"format", "version", "blocks", "wires"}, "the file")
+    _keys(doc, TOP_KEYS | OPTIONAL_KEYS, {"format", "version", "blocks", "wires"}, "the file")
     blocks = _list(doc["blocks"], "blocks", limits.MAX_BLOCKS)
     wires = _list(doc["wires"], "wires", limits.MAX_WIRES)
     return DocumentRecord(
         title=_checked(values.title, doc.get("title", "")),
         description=_checked(values.description, doc.get("description", "")),
+        exercise=_checked(values.exercise, doc.get("exercise", "")),
         blocks=[_read_block(b, i) for i, b in enumerate(blocks)],
         wires=[_read_wire(w, i) for i, w in enumerate(wires)],
         dataset=_read_dataset(doc.get("dataset")),
@@ -351,6 +360,7 @@ def _checked_path(value: object, where: str) -> str:
 def _build(record: DocumentRecord) -> Diagram:
     diagram = Diagram()
     diagram.title, diagram.description = record.title, record.description
+    diagram.exercise = record.exercise
     for block in record.blocks:
         where = f"block {block.id!r}"
         if block.id in diagram:
@@ -368,3 +378,27 @@ def _build(record: DocumentRecord) -> Diagram:
     diagram.dataset = record.dataset
     diagram.training = record.training
     return diagram
+
+
+# ------------------------------------------------- shared with other file kinds
+# Exercise files (graph_engine.classroom) hold a diagram document, a data set
+# and training settings: they are read with the same rules and messages.
+
+def parse_json(raw: bytes | str, what: str) -> dict:
+    """The JSON object in ``raw``, bounded as a diagram file; DiagramFileError
+    naming ``what`` ("an exercise file") otherwise."""
+    return _parse_json(raw, what)
+
+
+def from_document(document: object) -> Diagram:
+    """The diagram a parsed diagram document describes (migrated, checked)."""
+    if not isinstance(document, dict):
+        raise DiagramFileError("a diagram must be a JSON object")
+    return _build(_read_document(_migrate(document)))
+
+
+read_keys = _keys
+read_list = _list
+read_checked = _checked
+read_dataset = _read_dataset
+read_training = _read_training
