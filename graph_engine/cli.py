@@ -1,4 +1,5 @@
-"""The command line: validate, compile, train and export diagrams headless.
+"""The command line: validate, compile, train and export diagrams headless, and
+grade students' diagrams against an exercise (:mod:`graph_engine.classroom.command`).
 
 Exit status: 0 success, 1 a diagram with errors (or training that failed),
 2 an unreadable file or bad arguments. Messages go to stderr, results to
@@ -25,7 +26,7 @@ from .model.fileio import DiagramFileError, load
 from .model.settings import OPTIMIZERS
 from .model.sources import input_files
 
-COMMANDS = ("validate", "compile", "train", "export")
+COMMANDS = ("validate", "compile", "train", "export", "grade")
 PROG = "netcanvas"
 EXIT_STATUS = ("Exit status: 0 success; 1 the diagram has errors, or training diverged or "
                "failed; 2 an unreadable file or bad arguments; 130 interrupted (Ctrl-C)")
@@ -81,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--onnx", metavar="OUT.onnx")
     group.add_argument("--python", metavar="OUT.py")
+    from .classroom.command import add_parser as add_grade_parser
+
+    add_grade_parser(sub)
     return parser
 
 
@@ -304,5 +308,14 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_grade(args) -> int:
+    from .classroom.command import GradeUsageError, run
+
+    try:
+        return run(args, _say)
+    except GradeUsageError as error:
+        raise UsageError(str(error)) from None
+
+
 HANDLERS = {"validate": cmd_validate, "compile": cmd_compile, "train": cmd_train,
-            "export": cmd_export}
+            "export": cmd_export, "grade": cmd_grade}
