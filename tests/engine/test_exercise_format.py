@@ -197,7 +197,7 @@ def test_a_bad_exercise_field_is_refused(value, message):
         fileio.loads(json.dumps(document))
 
 
-# ------------------------------------------------ the documentation
+# ------------------------------------------------ the documentation and the shipped exercises
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -209,3 +209,10 @@ def test_the_documented_example_parses_and_uses_every_check_kind():
     assert exercise.title == "Solve XOR" and exercise.locked == ("input1", "loss")
     assert {c.kind for c in exercise.checks} == set(ex.KINDS)
 
+
+@pytest.mark.parametrize("path", sorted((ROOT / "resources" / "exercises").glob("*.json")),
+                         ids=lambda p: p.name)
+def test_every_shipped_exercise_loads_and_is_written_as_netcanvas_writes(path):
+    exercise = ex.load(path)
+    assert ex.dumps(exercise) == path.read_text(encoding="utf-8")
+    assert exercise.start is not None and not any(p.is_error for p in ge.validate(exercise.start))
