@@ -85,22 +85,24 @@ def _not_run(facts: Facts) -> Verdict:
     return False, f"not run: {facts.not_run or 'the network was not trained'}"
 
 
-def _test_accuracy(check: Check, facts: Facts, exercise: Exercise) -> Verdict:
-    value = _trained(facts, "test_accuracy")
+def _measured(check: Check, facts: Facts, key: str, label: str, percent: bool) -> Verdict:
+    """A figure of the trained network against the check's ``min`` or ``max``."""
+    value = _trained(facts, key)
     if value is None:
         return _not_run(facts)
-    needed = check.min or 0.0
-    text = f"test accuracy {_figure(value, True)} after {facts.epochs} epochs"
-    return value >= needed, text + _bar(check, "≥", needed, percent=True)
+    at_least = check.min is not None
+    bound = float((check.min if at_least else check.max) or 0.0)
+    passed = value >= bound if at_least else value <= bound
+    text = f"{label} {_figure(value, percent)} after {facts.epochs} epochs"
+    return passed, text + _bar(check, "≥" if at_least else "≤", bound, percent)
+
+
+def _test_accuracy(check: Check, facts: Facts, exercise: Exercise) -> Verdict:
+    return _measured(check, facts, "test_accuracy", "test accuracy", percent=True)
 
 
 def _test_loss(check: Check, facts: Facts, exercise: Exercise) -> Verdict:
-    value = _trained(facts, "test_loss")
-    if value is None:
-        return _not_run(facts)
-    most = check.max or 0.0
-    text = f"test loss {_figure(value, False)} after {facts.epochs} epochs"
-    return value <= most, text + _bar(check, "≤", most)
+    return _measured(check, facts, "test_loss", "test loss", percent=False)
 
 
 def _max_parameters(check: Check, facts: Facts, exercise: Exercise) -> Verdict:

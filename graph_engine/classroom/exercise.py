@@ -21,7 +21,7 @@ from ..blocks.registry import REGISTRY
 from ..checks.explanations import EXPLANATIONS
 from ..checks.lints import LINTS
 from ..core import limits
-from ..core.files import FileLimitError, check_path, read_bounded, write_atomic
+from ..core.files import check_path, write_atomic
 from ..core.params import FLOAT, INT, ParamSpec
 from ..core.text import checked_id, checked_text
 from ..data.spec import DatasetSpec
@@ -156,19 +156,7 @@ def check(exercise: Exercise) -> Exercise:
 
 def load(path: str | os.PathLike) -> Exercise:
     """Read an exercise file; any problem raises DiagramFileError."""
-    try:
-        raw = read_bounded(path, MAX_BYTES)
-    except FileLimitError as error:
-        raise DiagramFileError(str(error), check_path(path)) from None
-    except OSError as error:
-        raise DiagramFileError(f"cannot read the exercise: {error.strerror or error}",
-                               check_path(path)) from None
-    except ValueError as error:  # a path no file system accepts (a NUL byte)
-        raise DiagramFileError(str(error)) from None
-    try:
-        exercise = loads(raw)
-    except DiagramFileError as error:
-        raise DiagramFileError(error.reason, path) from None
+    exercise = fileio.read_file(path, loads, MAX_BYTES, "the exercise")
     return _anchor_csv(exercise, os.path.dirname(os.path.abspath(path)))
 
 
@@ -183,14 +171,7 @@ def _anchor_csv(exercise: Exercise, folder: str) -> Exercise:
 
 def loads(raw: bytes | str) -> Exercise:
     doc = fileio.parse_json(raw, "an exercise file")
-    if doc.get("format") != FORMAT:
-        raise DiagramFileError(f"not a NetCanvas exercise (\"format\" should be \"{FORMAT}\")")
-    version = doc.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise DiagramFileError("\"version\" must be a whole number, 1 or more")
-    if version > VERSION:
-        raise DiagramFileError(f"the exercise is format version {version}, but this NetCanvas "
-                               f"reads versions up to {VERSION}: update NetCanvas to open it")
+    fileio.check_format(doc, FORMAT, VERSION, "exercise", "the exercise")
     read_keys(doc, TOP_KEYS, REQUIRED, "the exercise")
     start = _read_start(doc.get("start"))
     checks = read_list(doc["checks"], "checks", MAX_CHECKS)

@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from typing import TypeVar
 
 from ..core import limits
 from ..core.files import FileLimitError, check_path, read_bounded, write_atomic
@@ -47,6 +48,8 @@ WIRE_KEYS = {"from", "to"}
 
 # version -> function upgrading a document of that version by one step
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+
+T = TypeVar("T")
 
 
 class DiagramFileError(ValueError):
@@ -118,21 +121,28 @@ def save(diagram: Diagram, path: str | os.PathLike) -> None:
 
 def load(path: str | os.PathLike) -> Diagram:
     """Read a diagram file; any problem raises DiagramFileError."""
+    diagram = read_file(path, loads)
+    _anchor_csv(diagram, os.path.dirname(os.path.abspath(path)))
+    return diagram
+
+
+def read_file(path: str | os.PathLike, parse: Callable[[bytes], T], limit: int = MAX_BYTES,
+              what: str = "the file") -> T:
+    """``parse`` of the bytes of ``path``, read bounded by ``limit``; any problem
+    (also one ``parse`` raises) is a DiagramFileError naming the file."""
     try:
-        raw = read_bounded(path, MAX_BYTES)
+        raw = read_bounded(path, limit)
     except FileLimitError as error:
         raise DiagramFileError(str(error), _shown(path)) from None
     except OSError as error:
-        raise DiagramFileError(f"cannot read the file: {error.strerror or error}",
+        raise DiagramFileError(f"cannot read {what}: {error.strerror or error}",
                                _shown(path)) from None
     except ValueError as error:  # a path no file system accepts (a NUL byte)
         raise DiagramFileError(str(error)) from None
     try:
-        diagram = loads(raw)
+        return parse(raw)
     except DiagramFileError as error:
         raise DiagramFileError(error.reason, path) from None
-    _anchor_csv(diagram, os.path.dirname(os.path.abspath(path)))
-    return diagram
 
 
 def _shown(path) -> str | None:
@@ -182,15 +192,23 @@ def _refuse_constant(name: str):
     raise ValueError(f"{name} is not allowed in a diagram file (numbers must be finite)")
 
 
-def _migrate(document: dict) -> dict:
-    if document.get("format") != FORMAT:
-        raise DiagramFileError(f"not a NetCanvas diagram (\"format\" should be \"{FORMAT}\")")
+def check_format(document: dict, name: str, newest: int, kind: str = "diagram",
+                 subject: str = "the file") -> int:
+    """The document's version, if it is a NetCanvas ``kind`` (format ``name``) of a
+    version this NetCanvas reads (at most ``newest``); else DiagramFileError."""
+    if document.get("format") != name:
+        raise DiagramFileError(f"not a NetCanvas {kind} (\"format\" should be \"{name}\")")
     version = document.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise DiagramFileError("\"version\" must be a whole number, 1 or more")
-    if version > VERSION:
-        raise DiagramFileError(f"the file is format version {version}, but this NetCanvas reads "
-                               f"versions up to {VERSION}: update NetCanvas to open it")
+    if version > newest:
+        raise DiagramFileError(f"{subject} is format version {version}, but this NetCanvas "
+                               f"reads versions up to {newest}: update NetCanvas to open it")
+    return version
+
+
+def _migrate(document: dict) -> dict:
+    version = check_format(document, FORMAT, VERSION)
     while version < VERSION:
         document = MIGRATIONS[version](document)
         version = document["version"]
