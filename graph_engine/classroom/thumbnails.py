@@ -90,6 +90,7 @@ def _grid(plot: dict, size: int) -> str:
                              f'width="{(j - start) * cell:.1f}" height="{cell:.1f}" '
                              f'{_fill(int(row[start]), heat)}/>')
                 start = j
+    parts = ['<g shape-rendering="crispEdges">', *parts, "</g>"]  # no seams between cells
     x0, x1, y0, y1 = (float(b) for b in plot["bounds"])
     for px, py, label in plot["points"]:
         cx = (float(px) - x0) / (x1 - x0) * size
