@@ -53,7 +53,7 @@ def add_parser(sub) -> None:
 
 
 def run(args, say: Callable[..., None]) -> int:
-    jobs = os.cpu_count() or 1 if args.jobs is None else args.jobs
+    jobs = (os.cpu_count() or 1) if args.jobs is None else args.jobs
     _check_limits(jobs, args.timeout, args.memory)
     exercise = load_exercise(args.exercise)  # DiagramFileError: exit status 2
     files = find_files(args.paths, exclude=[args.exercise])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -39,6 +40,7 @@ class GradingError(RuntimeError):
 
 def worker_main(conn: Connection, exercise_path: str, memory: int) -> None:
     """A worker's life: start, say ready, grade each file it is sent, until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         grade_steps, exercise = _start(exercise_path)
         _limit_memory(memory)
