@@ -5,22 +5,22 @@ that need no training (so a time or memory limit that stops training later
 still leaves the points they earned), then every check. The diagram is graded
 with the exercise's data set and training settings, whatever it says itself,
 and with the settings' seed, so the same file always gets the same score.
-:mod:`.pool` runs this in worker processes; results travel as JSON.
+The network itself is run by :mod:`.network`. :mod:`.pool` runs this in worker
+processes; results travel as JSON.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..checks.analysis import analyze
 from ..checks.validation import validate
-from ..data.spec import DatasetSpec
 from ..model.fileio import DiagramFileError, load
 from .checks import COMPILED, TRAINED, Facts, judge
 from .exercise import Exercise
+from .network import NetworkCache, run_network
 
 RESULT_KEYS = ("file", "score", "max_score", "seconds", "error", "checks")
 
@@ -108,9 +108,12 @@ def _scored(exercise: Exercise, facts: Facts, kinds=None) -> list[CheckResult]:
     return results
 
 
-def grade_steps(exercise: Exercise, path: str, plot: bool = False) -> Iterator[FileResult]:
+def grade_steps(exercise: Exercise, path: str, plot: bool = False, memory: int | None = None,
+                cache: NetworkCache | None = None) -> Iterator[FileResult]:
     """Yield a partial result (the checks that need no network), then the final one.
-    A file that cannot be read or has errors yields the final result at once."""
+    A file that cannot be read or has errors yields the final result at once.
+    ``memory``: bytes a network may need to train (validation's estimate);
+    ``cache``: outcomes of networks met before, in this process."""
     try:
         diagram = load(path)
     except DiagramFileError as error:
@@ -131,49 +134,7 @@ def grade_steps(exercise: Exercise, path: str, plot: bool = False) -> Iterator[F
     early = {c.kind for c in exercise.checks} - later
     result.checks = _scored(exercise, facts, early)
     yield result
-    result.error, result.plot = _run_network(exercise, facts, plot)
+    outcome = run_network(exercise, facts, plot, memory, cache)
+    result.error, result.plot = outcome.failure, outcome.plot
     result.checks = _scored(exercise, facts)
     yield result
-
-
-def _run_network(exercise: Exercise, facts: Facts, plot: bool) -> tuple[str | None, dict | None]:
-    """Compile (and, if a check needs it, train) the network into ``facts``;
-    return the reason it failed, if it did, and the thumbnail's data."""
-    import torch
-
-    from ..build.compiler import compile as compile_diagram
-    from ..training.trainer import Trainer, TrainingDiverged
-
-    kinds = {c.kind for c in exercise.checks}
-    if not kinds & (TRAINED | COMPILED) and not plot:
-        return None, None
-    settings = exercise.training
-    torch.set_num_threads(1)
-    net = compile_diagram(facts.diagram, seed=settings.seed, analysis=facts.analysis,
-                          problems=facts.problems)
-    facts.parameters = sum(p.numel() for p in net.model.parameters() if p.requires_grad)
-    if not kinds & TRAINED and not plot:
-        return None, None
-    trainer = Trainer(net, dataset(exercise.dataset), settings, track_gradients=False)
-    try:
-        trainer.train(settings.epochs)
-    except TrainingDiverged as error:
-        facts.not_run = f"training diverged: the {error.quantity} became infinite or NaN in " \
-                        f"epoch {trainer.epoch + 1}"
-        return facts.not_run, None
-    facts.metrics, facts.epochs = trainer.history[-1], trainer.epoch
-    return None, _plot(trainer) if plot else None
-
-
-def _plot(trainer) -> dict | None:
-    from .thumbnails import probe
-
-    return probe(trainer)
-
-
-@functools.lru_cache(maxsize=4)
-def dataset(spec: DatasetSpec):
-    """The exercise's data, made once per process: every file trains on the same."""
-    from ..data import datasets
-
-    return datasets.load(spec)

@@ -11,6 +11,8 @@ JSON over a pipe, bounded in size: nothing a worker sends is unpickled.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import multiprocessing
 import os
@@ -45,16 +47,23 @@ def worker_main(conn: Connection, exercise_path: str, memory: int) -> None:
         grade_steps, exercise = _start(exercise_path)
         _limit_memory(memory)
     except BaseException as error:  # noqa: BLE001 - told to the parent, which gives up
-        _send(conn, {"type": "broken", "reason": _one_line(error)})
+        with contextlib.suppress(OSError):
+            _send(conn, {"type": "broken", "reason": _one_line(error)})
         return
-    _send(conn, {"type": "ready"})
+    try:
+        _send(conn, {"type": "ready"})
+    except OSError:  # the parent hung up while this worker started: nothing to do
+        return
     while True:
         try:
             request = json.loads(conn.recv_bytes(MAX_MESSAGE))
         except (EOFError, OSError):
             return
-        if not _grade_one(conn, grade_steps, exercise, request, memory):
-            return  # after a failure this process may be damaged: the parent starts another
+        try:
+            if not _grade_one(conn, grade_steps, exercise, request, memory):
+                return  # after a failure this process may be damaged: the parent starts another
+        except OSError:  # the parent hung up (it stopped waiting for this file)
+            return
 
 
 def _start(exercise_path: str):
@@ -66,18 +75,19 @@ def _start(exercise_path: str):
     from ..build import compiler  # noqa: F401
     from ..training import probes, trainer  # noqa: F401
     from .exercise import load
-    from .grading import dataset, grade_steps
+    from .grading import grade_steps
+    from .network import NetworkCache, dataset
 
     torch.set_num_threads(1)
     exercise = load(exercise_path)
     dataset(exercise.dataset)
-    return grade_steps, exercise
+    return functools.partial(grade_steps, cache=NetworkCache()), exercise
 
 
 def _grade_one(conn: Connection, grade_steps, exercise: Exercise, request: dict,
                memory: int) -> bool:
     try:
-        for result in grade_steps(exercise, request["file"], request["plot"]):
+        for result in grade_steps(exercise, request["file"], request["plot"], memory):
             _send(conn, {"type": "result", "result": result.to_message()})
     except MemoryError:
         _send(conn, {"type": "failed", "short": "out of memory",

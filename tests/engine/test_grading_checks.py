@@ -207,3 +207,26 @@ def test_the_thumbnail_data_is_small_json(diagram, dataset, kind, tmp_path):
     result = grade(exercise, diagram(), tmp_path, plot=True)
     assert result.plot["kind"] == kind
     assert len(json.dumps(result.plot)) < 20_000
+
+
+def test_a_network_met_again_is_not_trained_again_and_scores_the_same(tmp_path, monkeypatch):
+    from graph_engine.classroom import network
+
+    exercise = make_exercise({"id": "a", "kind": "test-accuracy", "min": 0.9},
+                             {"id": "p", "kind": "max-parameters", "max": 100})
+    runs = []
+    real_run = network._run
+    monkeypatch.setattr(network, "_run", lambda *args: runs.append(1) or real_run(*args))
+    cache = network.NetworkCache()
+    first, second = solved(), solved()
+    for block in second.blocks:  # other names and places: the same network
+        second.rename(block.id, f"my {block.id}")
+        second.move(block.id, 100.0, 50.0)
+    results = []
+    for index, diagram in enumerate((first, second, linear_only())):
+        path = tmp_path / f"{index}.json"
+        ge.save(diagram, path)
+        results.append(list(grade_steps(exercise, str(path), cache=cache))[-1])
+    assert len(runs) == 2
+    assert [c.as_dict() for c in results[0].checks] == [c.as_dict() for c in results[1].checks]
+    assert results[2].score < results[0].score

@@ -8,6 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +18,11 @@ from test_cli import run_cli
 from test_grading_checks import chain, linear_only, solved
 
 import graph_engine as ge
+from graph_engine.classroom import exercise as ex
+from graph_engine.classroom import pool
 from graph_engine.classroom.grader import grade_files
 
+ROOT = Path(__file__).resolve().parents[2]
 CHECKS = [{"id": "valid", "kind": "valid", "points": 1},
           {"id": "acc", "kind": "test-accuracy", "min": 0.9, "points": 3},
           {"id": "relu", "kind": "uses-block", "type": "ReLU", "points": 1}]
@@ -52,7 +58,7 @@ def write_students(folder: Path) -> dict[str, Path]:
     files = {}
     for name, diagram in (("a-solved", solved()), ("b-linear", linear_only()),
                           ("c-time-bomb", time_bomb()),
-                          # passes validation (under 4 GB), not the worker's memory limit
+                          # passes validation (under 4 GB), not the grader's estimate
                           ("d-memory-bomb", memory_bomb(8)),
                           # refused by validation (over 4 GB) before anything is allocated
                           ("e-refused", memory_bomb(20)), ("g-solved-again", solved())):
@@ -94,10 +100,34 @@ def test_a_time_bomb_costs_one_row_and_keeps_what_it_earned(graded):
     assert TIMEOUT <= row.seconds < TIMEOUT + 5
 
 
-def test_a_memory_bomb_costs_one_row(graded):
+def test_a_memory_bomb_is_refused_from_the_estimate_before_anything_is_allocated(graded):
     row = graded[2]["d-memory-bomb"]
-    assert "memory" in row.error, row.error
-    assert row.score == 2 and not row.checks[1].passed
+    assert row.error.startswith("out of memory: the network needs about "), row.error
+    assert row.error.endswith("to train; grading allows 600 MB")
+    assert row.score == 2 and row.checks[1].message.startswith("not run: out of memory")
+
+
+def test_a_worker_caps_its_own_address_space():
+    code = ("from graph_engine.classroom.pool import _limit_memory\n"
+            "_limit_memory(64 << 20)\n"
+            "try:\n    block = bytearray(512 << 20)\nexcept MemoryError:\n    print('refused')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, cwd=ROOT)
+    assert done.stdout.strip() == "refused", done.stderr
+
+
+def test_a_worker_that_runs_out_of_memory_says_so_and_stops():
+    def steps(*args):
+        raise MemoryError
+        yield
+
+    parent, child = multiprocessing.Pipe()
+    exercise = ex.loads(json.dumps({"format": "netcanvas-exercise", "version": 1, "title": "T",
+                                    "dataset": "xor", "training": {}, "checks": CHECKS}))
+    assert not pool._grade_one(child, steps, exercise, {"file": "f", "plot": False}, 1 << 30)
+    message = json.loads(parent.recv_bytes())
+    assert message == {"type": "failed", "short": "out of memory",
+                       "reason": "ran out of memory (the limit is 1 GB beyond the grader's own)"}
 
 
 def test_a_network_validation_refuses_as_too_large_never_runs(graded):
