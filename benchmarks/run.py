@@ -29,7 +29,7 @@ FOLDER = os.path.dirname(os.path.abspath(__file__))
 
 def groups(quick: bool) -> dict:
     """Figure number -> a function returning its figures, full or tiny."""
-    from . import diagrams, editor, gui_training, startup, training
+    from . import diagrams, editor, grading, gui_training, startup, training
 
     if quick:
         return {
@@ -40,6 +40,7 @@ def groups(quick: bool) -> dict:
                           *editor.editor_figures(blocks=30, rounds=1, moves=2)],
             "5": lambda: startup.figures(rounds=1),
             "6": lambda: [editor.boundary_figure(resolution=20, rounds=1)],
+            "7": lambda: grading.figures(count=6, sample=1, quick=True),
         }
     return {
         "1": lambda: [training.compiled_vs_hand_written(10),
@@ -49,6 +50,7 @@ def groups(quick: bool) -> dict:
         "4": lambda: [*diagrams.figures(), *editor.editor_figures()],
         "5": startup.figures,
         "6": lambda: [editor.boundary_figure()],
+        "7": grading.figures,
     }
 
 
@@ -137,7 +139,7 @@ def save(figures: list[Figure], info: dict, quick: bool) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run")
     parser.add_argument("--only", nargs="*", default=[], metavar="N",
-                        help="figure numbers to run (1-6); default all")
+                        help="figure numbers to run (1-7); default all")
     parser.add_argument("--quick", action="store_true",
                         help="tiny sizes: checks the benchmarks run, numbers mean nothing")
     parser.add_argument("--no-save", action="store_true", help="do not write JSON")
