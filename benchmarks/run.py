@@ -29,7 +29,7 @@ FOLDER = os.path.dirname(os.path.abspath(__file__))
 
 def groups(quick: bool) -> dict:
     """Figure number -> a function returning its figures, full or tiny."""
-    from . import diagrams, editor, gui_training, scale, startup, training
+    from . import diagrams, editor, grading, gui_training, scale, startup, training
 
     if quick:
         return {
@@ -41,6 +41,7 @@ def groups(quick: bool) -> dict:
             "5": lambda: startup.figures(rounds=1),
             "6": lambda: [editor.boundary_figure(resolution=20, rounds=1)],
             "7": lambda: scale.figures(rows=300, rounds=1),
+            "8": lambda: grading.figures(count=6, sample=1, quick=True),
         }
     return {
         "1": lambda: [training.compiled_vs_hand_written(10),
@@ -51,6 +52,7 @@ def groups(quick: bool) -> dict:
         "5": startup.figures,
         "6": lambda: [editor.boundary_figure()],
         "7": scale.figures,
+        "8": grading.figures,
     }
 
 

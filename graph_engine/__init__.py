@@ -20,8 +20,8 @@ from .model.settings import TrainingSettings
 
 __all__ = [
     "REGISTRY", "Block", "DatasetSpec", "Diagnostic", "Diagram", "DiagramError",
-    "DiagramFileError", "TrainingSettings", "Wire", "WireError", "compile", "datasets", "load",
-    "save", "to_python", "trace", "train", "validate",
+    "DiagramFileError", "TrainingSettings", "Wire", "WireError", "compile", "datasets", "grade",
+    "load", "save", "to_python", "trace", "train", "validate",
 ]
 
 
@@ -54,3 +54,11 @@ def trace(diagram: Diagram, x, y=None, weights=None, **options):
     from .training.trace import trace as trace_sample
 
     return trace_sample(diagram, x, y, weights, **options)
+
+
+def grade(exercise_path, paths, jobs: int = 1, timeout: float = 60) -> list[dict]:
+    """Grade diagram files (or folders of them) against an exercise file, each in
+    its own worker process; see :func:`graph_engine.classroom.grader.grade`."""
+    from .classroom.grader import grade as grade_files
+
+    return grade_files(exercise_path, paths, jobs, timeout)

@@ -1,4 +1,5 @@
-"""The command line: validate, compile, train, export and trace diagrams headless.
+"""The command line: validate, compile, train, export and trace diagrams headless,
+and grade students' diagrams against an exercise (:mod:`graph_engine.classroom.command`).
 
 A progress bar (tqdm) shows on a terminal only; with --json or into a file or
 pipe, ``train`` prints its results alone.
@@ -30,7 +31,7 @@ from .model.fileio import DiagramFileError, load
 from .model.settings import OPTIMIZERS
 from .model.sources import input_files
 
-COMMANDS = ("validate", "compile", "train", "export", "trace", "examples")
+COMMANDS = ("validate", "compile", "train", "export", "trace", "examples", "grade")
 PROG = "netcanvas"
 EXIT_STATUS = ("Exit status: 0 success; 1 the diagram has errors, or training diverged or "
                "failed; 2 an unreadable file or bad arguments; 130 interrupted (Ctrl-C)")
@@ -95,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
     _trace_parser(sub)
     p = sub.add_parser("examples", help="list the example diagrams that come with NetCanvas")
     p.add_argument("--paths", action="store_true", help="print only their paths, one a line")
+    from .classroom.command import add_parser as add_grade_parser
+
+    add_grade_parser(sub)
     return parser
 
 
@@ -461,5 +465,15 @@ def _numbers(text: str, option: str) -> list[float]:
                          f"0.5,-1.2; got {text!r}") from None
 
 
+def cmd_grade(args) -> int:
+    from .classroom.command import GradeUsageError, run
+
+    try:
+        return run(args, _say)
+    except GradeUsageError as error:
+        raise UsageError(str(error)) from None
+
+
 HANDLERS = {"validate": cmd_validate, "compile": cmd_compile, "train": cmd_train,
-            "export": cmd_export, "trace": cmd_trace, "examples": cmd_examples}
+            "export": cmd_export, "trace": cmd_trace, "examples": cmd_examples,
+            "grade": cmd_grade}

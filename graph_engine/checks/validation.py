@@ -125,6 +125,11 @@ BYTES_PER_NUMBER = 4  # float32
 COPIES_PER_WEIGHT = 4  # the weight, its gradient and the optimizer's state (Adam keeps two)
 
 
+def training_memory(a: Analysis) -> int:
+    """Bytes the network needs to train, as validation estimates them."""
+    return sum(_block_memory(a, block) for block in a.diagram.blocks)
+
+
 def check_memory(a: Analysis):
     """Refuse a network that cannot train in memory, before anything is allocated."""
     costs = {block.id: _block_memory(a, block) for block in a.diagram.blocks}

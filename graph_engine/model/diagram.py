@@ -37,6 +37,7 @@ class Diagram:
         self._training = TrainingSettings()
         self._title = ""
         self._description = ""
+        self._exercise = ""  # the title of the exercise this diagram answers, if any
         self.block_added = Event("block_added")  # (block)
         self.block_removed = Event("block_removed")  # (block)
         self.wire_added = Event("wire_added")  # (wire)
@@ -75,6 +76,7 @@ class Diagram:
     # Each value is checked on its way in; the settings announce their change.
     title = Checked(values.title, announce=True)
     description = Checked(values.description, announce=True)
+    exercise = Checked(values.exercise)
     dataset = Checked(as_dataset_spec, announce=True)
     training = Checked(values.training_settings, announce=True)
 

@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from typing import TypeVar
 
 from ..core import limits
 from ..core.files import FileLimitError, check_path, read_bounded, write_atomic
@@ -39,11 +40,16 @@ MAX_WORD = 64  # characters of a block type or port name
 
 TOP_KEYS = {"format", "version", "title", "description", "blocks", "wires", "dataset",
             "training"}
+# Written only when set. "exercise": the title of the exercise the diagram answers
+# (graph_engine.classroom); a file answering none is exactly as before.
+OPTIONAL_KEYS = {"exercise"}
 BLOCK_KEYS = {"id", "type", "name", "params", "position"}
 WIRE_KEYS = {"from", "to"}
 
 # version -> function upgrading a document of that version by one step
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+
+T = TypeVar("T")
 
 
 class DiagramFileError(ValueError):
@@ -62,11 +68,15 @@ class DiagramFileError(ValueError):
 # ------------------------------------------------------------------ writing
 
 def to_dict(diagram: Diagram) -> dict:
+    # "exercise" is written only when the diagram answers one, so every other
+    # file stays as earlier NetCanvas versions wrote (and read) it
+    exercise = {"exercise": diagram.exercise} if diagram.exercise else {}
     return {
         "format": FORMAT,
         "version": VERSION,
         "title": diagram.title,
         "description": diagram.description,
+        **exercise,
         "blocks": [{"id": b.id, "type": b.type, "name": b.name, "params": dict(b.params),
                     "position": list(b.position)}  # stored rounded, as saved
                    for b in diagram.blocks],
@@ -111,21 +121,28 @@ def save(diagram: Diagram, path: str | os.PathLike) -> None:
 
 def load(path: str | os.PathLike) -> Diagram:
     """Read a diagram file; any problem raises DiagramFileError."""
+    diagram = read_file(path, loads)
+    _anchor_csv(diagram, os.path.dirname(os.path.abspath(path)))
+    return diagram
+
+
+def read_file(path: str | os.PathLike, parse: Callable[[bytes], T], limit: int = MAX_BYTES,
+              what: str = "the file") -> T:
+    """``parse`` of the bytes of ``path``, read bounded by ``limit``; any problem
+    (also one ``parse`` raises) is a DiagramFileError naming the file."""
     try:
-        raw = read_bounded(path, MAX_BYTES)
+        raw = read_bounded(path, limit)
     except FileLimitError as error:
         raise DiagramFileError(str(error), _shown(path)) from None
     except OSError as error:
-        raise DiagramFileError(f"cannot read the file: {error.strerror or error}",
+        raise DiagramFileError(f"cannot read {what}: {error.strerror or error}",
                                _shown(path)) from None
     except ValueError as error:  # a path no file system accepts (a NUL byte)
         raise DiagramFileError(str(error)) from None
     try:
-        diagram = loads(raw)
+        return parse(raw)
     except DiagramFileError as error:
         raise DiagramFileError(error.reason, path) from None
-    _anchor_csv(diagram, os.path.dirname(os.path.abspath(path)))
-    return diagram
 
 
 def _shown(path) -> str | None:
@@ -149,14 +166,14 @@ def loads(raw: bytes | str) -> Diagram:
     return _build(_read_document(document))
 
 
-def _parse_json(raw: bytes | str) -> dict:
+def _parse_json(raw: bytes | str, what: str = "a diagram file") -> dict:
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise DiagramFileError(f"not a text file (byte {error.start} is not UTF-8)") from None
     if len(raw) > MAX_BYTES:
-        raise DiagramFileError("the file is too large for a diagram")
+        raise DiagramFileError(f"the file is too large for {what}")
     if json_nesting(raw) > MAX_DEPTH:
         raise DiagramFileError(f"the JSON is nested more than {MAX_DEPTH} levels deep")
     try:
@@ -167,7 +184,7 @@ def _parse_json(raw: bytes | str) -> dict:
     except (RecursionError, ValueError) as error:
         raise DiagramFileError(f"not valid JSON: {error}") from None
     if not isinstance(document, dict):
-        raise DiagramFileError("a diagram file holds a JSON object ({...}) at the top")
+        raise DiagramFileError(f"{what} holds a JSON object ({{...}}) at the top")
     return document
 
 
@@ -175,15 +192,23 @@ def _refuse_constant(name: str):
     raise ValueError(f"{name} is not allowed in a diagram file (numbers must be finite)")
 
 
-def _migrate(document: dict) -> dict:
-    if document.get("format") != FORMAT:
-        raise DiagramFileError(f"not a NetCanvas diagram (\"format\" should be \"{FORMAT}\")")
+def check_format(document: dict, name: str, newest: int, kind: str = "diagram",
+                 subject: str = "the file") -> int:
+    """The document's version, if it is a NetCanvas ``kind`` (format ``name``) of a
+    version this NetCanvas reads (at most ``newest``); else DiagramFileError."""
+    if document.get("format") != name:
+        raise DiagramFileError(f"not a NetCanvas {kind} (\"format\" should be \"{name}\")")
     version = document.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise DiagramFileError("\"version\" must be a whole number, 1 or more")
-    if version > VERSION:
-        raise DiagramFileError(f"the file is format version {version}, but this NetCanvas reads "
-                               f"versions up to {VERSION}: update NetCanvas to open it")
+    if version > newest:
+        raise DiagramFileError(f"{subject} is format version {version}, but this NetCanvas "
+                               f"reads versions up to {newest}: update NetCanvas to open it")
+    return version
+
+
+def _migrate(document: dict) -> dict:
+    version = check_format(document, FORMAT, VERSION)
     while version < VERSION:
         document = MIGRATIONS[version](document)
         version = document["version"]
@@ -205,6 +230,7 @@ class BlockRecord:
 class DocumentRecord:
     title: str
     description: str
+    exercise: str
     blocks: list[BlockRecord]
     wires: list[Wire]
     dataset: DatasetSpec | None
@@ -212,12 +238,13 @@ class DocumentRecord:
 
 
 def _read_document(doc: dict) -> DocumentRecord:
-    _keys(doc, TOP_KEYS, {"format", "version", "blocks", "wires"}, "the file")
+    _keys(doc, TOP_KEYS | OPTIONAL_KEYS, {"format", "version", "blocks", "wires"}, "the file")
     blocks = _list(doc["blocks"], "blocks", limits.MAX_BLOCKS)
     wires = _list(doc["wires"], "wires", limits.MAX_WIRES)
     return DocumentRecord(
         title=_checked(values.title, doc.get("title", "")),
         description=_checked(values.description, doc.get("description", "")),
+        exercise=_checked(values.exercise, doc.get("exercise", "")),
         blocks=[_read_block(b, i) for i, b in enumerate(blocks)],
         wires=[_read_wire(w, i) for i, w in enumerate(wires)],
         dataset=_read_dataset(doc.get("dataset")),
@@ -351,6 +378,7 @@ def _checked_path(value: object, where: str) -> str:
 def _build(record: DocumentRecord) -> Diagram:
     diagram = Diagram()
     diagram.title, diagram.description = record.title, record.description
+    diagram.exercise = record.exercise
     for block in record.blocks:
         where = f"block {block.id!r}"
         if block.id in diagram:
@@ -368,3 +396,27 @@ def _build(record: DocumentRecord) -> Diagram:
     diagram.dataset = record.dataset
     diagram.training = record.training
     return diagram
+
+
+# ------------------------------------------------- shared with other file kinds
+# Exercise files (graph_engine.classroom) hold a diagram document, a data set
+# and training settings: they are read with the same rules and messages.
+
+def parse_json(raw: bytes | str, what: str) -> dict:
+    """The JSON object in ``raw``, bounded as a diagram file; DiagramFileError
+    naming ``what`` ("an exercise file") otherwise."""
+    return _parse_json(raw, what)
+
+
+def from_document(document: object) -> Diagram:
+    """The diagram a parsed diagram document describes (migrated, checked)."""
+    if not isinstance(document, dict):
+        raise DiagramFileError("a diagram must be a JSON object")
+    return _build(_read_document(_migrate(document)))
+
+
+read_keys = _keys
+read_list = _list
+read_checked = _checked
+read_dataset = _read_dataset
+read_training = _read_training

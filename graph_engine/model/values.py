@@ -43,6 +43,11 @@ def description(value: object) -> str:
     return checked_text(value, "the description", limits.MAX_DESCRIPTION, multiline=True)
 
 
+def exercise(value: object) -> str:
+    """The title of the exercise a diagram answers ("" for none)."""
+    return checked_text(value, "the exercise", limits.MAX_TITLE)
+
+
 def training_settings(value: object) -> TrainingSettings:
     if not isinstance(value, TrainingSettings):
         raise ValueError("training settings must be a TrainingSettings")

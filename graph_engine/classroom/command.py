@@ -1,0 +1,133 @@
+"""``python main.py grade EXERCISE PATH... [--jobs N] [--timeout S] [--csv OUT.csv]
+[--json] [--html OUT.html] [--memory MB]``: the grade command of :mod:`graph_engine.cli`.
+
+Every output is checked before any work: it may not be the exercise, one of
+the students' files or a data set they read, and its folder must be writable.
+Exit status 0 when every file got a row; 2 for an unreadable exercise or bad
+arguments (raised as :class:`GradeUsageError`, which the command line turns
+into its one-line message); 130 on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+
+from ..core.files import SameFileError, check_output, write_atomic
+from .exercise import Exercise
+from .exercise import load as load_exercise
+from .grader import find_files
+from .grading import FileResult
+from .pool import DEFAULT_MEMORY, GradingError, Pool
+from .reports import csv_text, html_text, json_text, text_table
+
+EPILOG = ("Each file is graded in its own worker process, within --timeout seconds and "
+          "--memory MB; a file that cannot be read, has errors, runs out of time or memory "
+          "gets a row with its reason and the points it earned. Exit status: 0 when every "
+          "file got a row; 2 an unreadable exercise or bad arguments; 130 interrupted.")
+MIN_MEMORY_MB = 64
+
+
+class GradeUsageError(Exception):
+    """Bad arguments, an unwritable output, or a grader that cannot start: exit status 2."""
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("grade", help="grade students' diagrams against an exercise",
+                       epilog=EPILOG)
+    p.add_argument("exercise", metavar="EXERCISE")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="a student's diagram file, or a folder of them (*.json, recursively)")
+    p.add_argument("--jobs", type=int, metavar="N",
+                   help="worker processes (default: the number of cores)")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="S",
+                   help="seconds each file may take (default 60)")
+    p.add_argument("--memory", type=int, default=DEFAULT_MEMORY >> 20, metavar="MB",
+                   help=f"memory each file may use (default {DEFAULT_MEMORY >> 20})")
+    p.add_argument("--csv", metavar="OUT.csv", help="write the gradebook as CSV")
+    p.add_argument("--html", metavar="OUT.html", help="write a report to open in a browser")
+    p.add_argument("--json", action="store_true",
+                   help="print the results as one JSON object instead of a table")
+
+
+def run(args, say: Callable[..., None]) -> int:
+    jobs = (os.cpu_count() or 1) if args.jobs is None else args.jobs
+    _check_limits(jobs, args.timeout, args.memory)
+    exercise = load_exercise(args.exercise)  # DiagramFileError: exit status 2
+    files = find_files(args.paths, exclude=[args.exercise])
+    if not files:
+        raise GradeUsageError("no diagram files to grade (a folder is searched for *.json)")
+    outputs = [o for o in (args.csv, args.html) if o]
+    _check_outputs(outputs, [args.exercise, *files, *_data_files(exercise)])
+    progress = Progress(sys.stderr, len(files)) if sys.stderr.isatty() else None
+    pool = Pool(exercise, args.exercise, jobs, args.timeout, args.memory << 20,
+                plot=bool(args.html))
+    try:
+        results = pool.run(files, progress.update if progress else None)
+    except GradingError as error:
+        raise GradeUsageError(str(error)) from None
+    finally:
+        if progress is not None:
+            progress.finish()
+    _write_outputs(args, exercise, results)
+    say(json_text(exercise, results) if args.json else text_table(exercise, results))
+    return 0
+
+
+def _check_limits(jobs: int, timeout: float, memory: int) -> None:
+    if jobs < 1:
+        raise GradeUsageError(f"--jobs must be 1 or more (got {jobs})")
+    if not timeout > 0 or timeout != timeout:
+        raise GradeUsageError(f"--timeout must be more than 0 seconds (got {timeout:g})")
+    if memory < MIN_MEMORY_MB:
+        raise GradeUsageError(f"--memory must be at least {MIN_MEMORY_MB} MB (got {memory})")
+
+
+def _data_files(exercise: Exercise) -> list[str]:
+    csv = exercise.dataset.csv
+    return [csv.path] if csv is not None else []
+
+
+def _check_outputs(outputs: list[str], inputs: list[str]) -> None:
+    if len(outputs) == 2 and os.path.abspath(outputs[0]) == os.path.abspath(outputs[1]):
+        raise GradeUsageError("--csv and --html name the same file: choose two names")
+    for output in outputs:
+        try:
+            check_output(output, inputs)
+        except SameFileError as error:
+            raise GradeUsageError(str(error)) from None
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            raise GradeUsageError(f"cannot write {output}: {reason}") from None
+
+
+def _write_outputs(args, exercise: Exercise, results: list[FileResult]) -> None:
+    for path, make in ((args.csv, csv_text), (args.html, html_text)):
+        if not path:
+            continue
+        try:
+            write_atomic(path, make(exercise, results))
+        except OSError as error:
+            raise GradeUsageError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+class Progress:
+    """A one-line progress bar on a terminal: files graded, their rate."""
+
+    def __init__(self, stream, total: int, width: int = 30) -> None:
+        self.stream, self.total, self.width = stream, total, width
+        self.done, self.start = 0, time.monotonic()
+
+    def update(self, result: FileResult) -> None:
+        self.done += 1
+        filled = int(self.width * self.done / max(self.total, 1))
+        rate = self.done / max(time.monotonic() - self.start, 1e-9)
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {self.done}/{self.total} files  {rate:.1f} files/s")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        self.stream.write("\n")
+        self.stream.flush()

@@ -1,0 +1,321 @@
+"""Exercise files: a task, a starting diagram, the data set, the settings and the checks.
+
+Versioned JSON (``"format": "netcanvas-exercise"``, ``"version": 1``), read
+like a diagram file: bounded, parsed into typed records, every problem a
+:class:`~graph_engine.model.fileio.DiagramFileError` saying what and where.
+The starting diagram is a diagram document read by the diagram reader, the
+data set and the training settings by its record readers, so an exercise
+holds nothing a diagram file could not. Whatever :func:`save` writes,
+:func:`load` reads back. See docs/exercise-format.md.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from dataclasses import dataclass, field, replace
+from typing import cast
+
+from ..blocks.registry import REGISTRY
+from ..checks.explanations import EXPLANATIONS
+from ..checks.lints import LINTS
+from ..core import limits
+from ..core.files import check_path, write_atomic
+from ..core.params import FLOAT, INT, ParamSpec
+from ..core.text import checked_id, checked_text
+from ..data.spec import DatasetSpec
+from ..model import fileio, values
+from ..model.diagram import Diagram
+from ..model.fileio import DiagramFileError, read_checked, read_keys, read_list
+from ..model.settings import TrainingSettings
+
+FORMAT = "netcanvas-exercise"
+VERSION = 1
+MAX_BYTES = fileio.MAX_BYTES + (1 << 20)  # a diagram, the task and the checks
+MAX_TASK = 20_000  # characters of the task's Markdown
+MAX_CHECKS = 100
+MAX_HINT = 1000
+MAX_POINTS = 1000.0
+
+TOP_KEYS = {"format", "version", "title", "task", "start", "locked", "dataset", "training",
+            "checks"}
+REQUIRED = {"format", "version", "title", "dataset", "training", "checks"}
+COMMON_KEYS = {"id", "kind", "points", "hidden", "hint"}
+
+# Each check kind's own fields, declared as parameters (bounds, help), and the
+# ones a check of that kind must give. "type" and "code" are checked apart:
+# a block type against the registry, a warning code against the known codes.
+TYPE_FIELD, CODE_FIELD = "type", "code"
+KIND_FIELDS: dict[str, tuple[ParamSpec, ...]] = {
+    "valid": (),
+    "no-warning": (),
+    "test-accuracy": (ParamSpec("min", FLOAT, 0.9, "Least test accuracy, 0–1.",
+                                minimum=0.0, maximum=1.0),),
+    "test-loss": (ParamSpec("max", FLOAT, 0.1, "Largest test loss.", minimum=0.0,
+                            maximum=1e12),),
+    "max-parameters": (ParamSpec("max", INT, 100, "Most trainable parameters.", minimum=0,
+                                 maximum=10**12),),
+    "uses-block": (ParamSpec("min", INT, 1, "Fewest blocks of the type.", minimum=1,
+                             maximum=limits.MAX_BLOCKS),),
+    "forbids-block": (),
+    "output-shape": (ParamSpec("features", INT, 1, "Output features of the network.",
+                               minimum=1, maximum=10**9),),
+    "locked-unchanged": (),
+}
+KIND_TEXT = {"no-warning": {CODE_FIELD}, "uses-block": {TYPE_FIELD},
+             "forbids-block": {TYPE_FIELD}}
+REQUIRED_FIELDS = {"no-warning": {CODE_FIELD}, "test-accuracy": {"min"}, "test-loss": {"max"},
+                   "max-parameters": {"max"}, "uses-block": {TYPE_FIELD},
+                   "forbids-block": {TYPE_FIELD}, "output-shape": {"features"}}
+KINDS = tuple(KIND_FIELDS)
+
+
+def warning_codes() -> list[str]:
+    """The diagnostic codes a no-warning check may name."""
+    return sorted({*EXPLANATIONS, *(lint.code for lint in LINTS)})
+
+
+@dataclass(frozen=True)
+class Check:
+    """One graded check; the fields its kind does not use stay None."""
+
+    id: str
+    kind: str
+    points: float = 1
+    hidden: bool = False  # hide the threshold in messages to students
+    hint: str = ""  # shown when the check fails
+    code: str | None = None
+    type: str | None = None
+    min: float | None = None
+    max: float | None = None
+    features: int | None = None
+
+    def to_dict(self) -> dict:
+        data: dict = {"id": self.id, "kind": self.kind, "points": self.points}
+        for name in (CODE_FIELD, TYPE_FIELD, *(s.name for s in KIND_FIELDS[self.kind])):
+            if getattr(self, name) is not None:
+                data[name] = getattr(self, name)
+        if self.hidden:
+            data["hidden"] = True
+        if self.hint:
+            data["hint"] = self.hint
+        return data
+
+
+@dataclass(frozen=True, eq=False)
+class Exercise:
+    title: str
+    dataset: DatasetSpec
+    training: TrainingSettings
+    checks: tuple[Check, ...]
+    task: str = ""
+    start: Diagram | None = None
+    locked: tuple[str, ...] = field(default=())
+
+    @property
+    def max_score(self) -> float:
+        return sum(check.points for check in self.checks)
+
+    def locked_blocks(self) -> dict[str, tuple[str, dict]]:
+        """Locked block id -> (type, params) as the start diagram has it."""
+        start = self.start
+        if start is None:
+            return {}
+        return {b: (start.block(b).type, dict(start.block(b).params)) for b in self.locked}
+
+    def to_dict(self) -> dict:
+        return {
+            "format": FORMAT, "version": VERSION, "title": self.title, "task": self.task,
+            "start": None if self.start is None else fileio.to_dict(self.start),
+            "locked": list(self.locked), "dataset": self.dataset.to_dict(),
+            "training": self.training.to_dict(),
+            "checks": [check.to_dict() for check in self.checks],
+        }
+
+
+# ------------------------------------------------------------------ writing
+
+def dumps(exercise: Exercise) -> str:
+    return json.dumps(exercise.to_dict(), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+
+
+def save(exercise: Exercise, path: str | os.PathLike) -> None:
+    """Write atomically; on failure the old file is untouched and OSError propagates."""
+    check(exercise)  # what is saved must load again
+    write_atomic(os.path.abspath(check_path(path)), dumps(exercise))
+
+
+def check(exercise: Exercise) -> Exercise:
+    """``exercise`` read back from its own document: DiagramFileError if it holds
+    anything a file may not (so a GUI learns before writing, not on opening)."""
+    return loads(dumps(exercise))
+
+
+# ------------------------------------------------------------------ reading
+
+def load(path: str | os.PathLike) -> Exercise:
+    """Read an exercise file; any problem raises DiagramFileError."""
+    exercise = fileio.read_file(path, loads, MAX_BYTES, "the exercise")
+    return _anchor_csv(exercise, os.path.dirname(os.path.abspath(path)))
+
+
+def _anchor_csv(exercise: Exercise, folder: str) -> Exercise:
+    """A relative CSV path means: beside the exercise file."""
+    csv = exercise.dataset.csv
+    if csv is None or os.path.isabs(csv.path):
+        return exercise
+    path = os.path.normpath(os.path.join(folder, csv.path))
+    return replace(exercise, dataset=replace(exercise.dataset, csv=replace(csv, path=path)))
+
+
+def loads(raw: bytes | str) -> Exercise:
+    doc = fileio.parse_json(raw, "an exercise file")
+    fileio.check_format(doc, FORMAT, VERSION, "exercise", "the exercise")
+    read_keys(doc, TOP_KEYS, REQUIRED, "the exercise")
+    start = _read_start(doc.get("start"))
+    checks = read_list(doc["checks"], "checks", MAX_CHECKS)
+    exercise = Exercise(
+        title=_title(doc["title"]),
+        task=read_checked(checked_text, doc.get("task", ""), "the task", MAX_TASK, True),
+        start=start,
+        locked=_read_locked(doc.get("locked", []), start),
+        dataset=_read_dataset(doc["dataset"]),
+        training=fileio.read_training(doc["training"]),
+        checks=tuple(_read_check(c, i) for i, c in enumerate(checks)),
+    )
+    _refuse_twice([c.id for c in exercise.checks], "check id")
+    if not exercise.checks:
+        raise DiagramFileError("\"checks\" is empty: an exercise needs at least one check")
+    _refuse_accuracy_on_regression(exercise)
+    return exercise
+
+
+def _refuse_accuracy_on_regression(exercise: Exercise) -> None:
+    spec = exercise.dataset
+    if spec.csv is not None:  # what a CSV file holds is known when it is read, at grading
+        return
+    from ..data.datasets import info
+
+    if info(spec).is_classification:
+        return
+    for item in exercise.checks:
+        if item.kind == "test-accuracy":
+            raise DiagramFileError(f"check {item.id!r}: test-accuracy needs a classification "
+                                   f"data set, but {spec.name} is regression: use test-loss")
+
+
+def _title(value: object) -> str:
+    title = read_checked(values.title, value)
+    if not title.strip():
+        raise DiagramFileError("the title is empty: name the exercise")
+    return title
+
+
+def _read_start(value: object) -> Diagram | None:
+    if value is None:
+        return None
+    try:
+        return fileio.from_document(value)
+    except DiagramFileError as error:
+        raise DiagramFileError(f"\"start\": {error.reason}") from None
+
+
+def _read_dataset(value: object) -> DatasetSpec:
+    spec = fileio.read_dataset(value)
+    if spec is None:
+        raise DiagramFileError("\"dataset\" is null: an exercise fixes the data set grading "
+                               "uses")
+    return spec
+
+
+def _read_locked(value: object, start: Diagram | None) -> tuple[str, ...]:
+    ids = [read_checked(values.block_id, v, "a locked block id")
+           for v in read_list(value, "locked", limits.MAX_BLOCKS)]
+    _refuse_twice(ids, "locked block id")
+    for block_id in ids:
+        if start is None or block_id not in start:
+            raise DiagramFileError(f"\"locked\": {block_id!r} is not a block of the start "
+                                   "diagram")
+    return tuple(ids)
+
+
+def _refuse_twice(ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise DiagramFileError(f"the {what} {item!r} appears twice")
+        seen.add(item)
+
+
+def _read_check(value: object, index: int) -> Check:
+    where = f"check {index + 1}"
+    if not isinstance(value, dict):
+        raise DiagramFileError(f"{where} must be a JSON object")
+    kind = value.get("kind")
+    if kind not in KIND_FIELDS:
+        raise DiagramFileError(f"{where}: \"kind\" must be one of {', '.join(KINDS)} "
+                               f"(got {_short(kind)})")
+    specs = {s.name: s for s in KIND_FIELDS[kind]}
+    allowed = COMMON_KEYS | specs.keys() | KIND_TEXT.get(kind, set())
+    read_keys(value, allowed, {"id", "kind"} | REQUIRED_FIELDS.get(kind, set()), where)
+    check_id = read_checked(checked_id, value["id"], f"{where}: \"id\"", limits.MAX_ID)
+    try:
+        return Check(check_id, kind, points=_points(value.get("points", 1)),
+                     hidden=_flag(value.get("hidden", False)),
+                     hint=checked_text(value.get("hint", ""), "the hint", MAX_HINT, True),
+                     **_kind_fields(kind, value))
+    except ValueError as error:
+        raise DiagramFileError(f"check {check_id!r}: {error}") from None
+
+
+def _kind_fields(kind: str, value: dict) -> dict:
+    """The fields of ``kind`` the check gives, checked; ValueError otherwise."""
+    found = {spec.name: spec.coerce(value[spec.name]) for spec in KIND_FIELDS[kind]
+             if spec.name in value}
+    if TYPE_FIELD in value:
+        found[TYPE_FIELD] = _block_type(value[TYPE_FIELD])
+    if CODE_FIELD in value:
+        found[CODE_FIELD] = _warning_code(value[CODE_FIELD])
+    if kind == "uses-block":
+        found.setdefault("min", 1)
+    return found
+
+
+POINTS = ParamSpec("points", FLOAT, 1.0, "Points the check is worth.", minimum=0.0,
+                   maximum=MAX_POINTS)
+
+
+def _points(value: object) -> float:
+    number = cast(float, POINTS.coerce(value))
+    return int(number) if float(number).is_integer() else number
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"\"hidden\" must be true or false (got {_short(value)})")
+    return value
+
+
+def _block_type(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"\"type\" must be a block type's name (got {_short(value)})")
+    return REGISTRY.get(value).name  # an unknown one: the registry suggests a close name
+
+
+def _warning_code(value: object) -> str:
+    codes = warning_codes()
+    if isinstance(value, str) and value in codes:
+        return value
+    close = difflib.get_close_matches(value, codes, n=1) if isinstance(value, str) else []
+    hint = f"; did you mean {close[0]!r}?" if close else " (docs/exercise-format.md lists them)"
+    raise ValueError(f"\"code\": unknown warning code {_short(value)}{hint}")
+
+
+def _short(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False) if _plain(value) else type(value).__name__
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _plain(value: object) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))

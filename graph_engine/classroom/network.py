@@ -1,0 +1,123 @@
+"""The network part of grading one diagram: compile, count, train, draw.
+
+:func:`run_network` returns an :class:`Outcome`. A network whose training would
+need more memory than the grader allows is refused from validation's estimate,
+before anything is allocated (the worker's ``RLIMIT_AS`` remains the backstop).
+:class:`NetworkCache` remembers outcomes in a worker: grading is seeded, so a
+network met again (the start diagram handed back unchanged, a solution several
+students share) gets exactly the outcome a fresh run would give, without
+training it twice.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from ..checks.validation import training_memory
+from ..core.files import human_size
+from ..data.spec import DatasetSpec
+from ..model.diagram import Diagram
+from .checks import COMPILED, TRAINED, Facts
+from .exercise import Exercise
+
+
+@dataclass(frozen=True)
+class Outcome:
+    parameters: int | None = None  # trainable parameters of the compiled network
+    metrics: dict | None = None  # the last epoch's
+    epochs: int = 0
+    failure: str | None = None  # why it did not compile or train to the end
+    plot: dict | None = None  # the thumbnail's data
+
+    def apply(self, facts: Facts) -> None:
+        facts.parameters, facts.metrics, facts.epochs = self.parameters, self.metrics, self.epochs
+        if self.failure:
+            facts.not_run = self.failure
+
+
+class NetworkCache:
+    """Outcomes by :func:`network_key`, the ``size`` most recent."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._found: OrderedDict[str, Outcome] = OrderedDict()
+
+    def get(self, key: str) -> Outcome | None:
+        outcome = self._found.get(key)
+        if outcome is not None:
+            self._found.move_to_end(key)
+        return outcome
+
+    def put(self, key: str, outcome: Outcome) -> None:
+        self._found[key] = outcome
+        while len(self._found) > self.size:
+            self._found.popitem(last=False)
+
+
+def network_key(diagram: Diagram, plot: bool) -> str:
+    """What decides a graded network's numbers: its blocks' ids, types and parameters
+    in file order (the order breaks ties in the forward pass, so the seed draws the
+    same weights) and its wires in order. Names, positions and texts do not count."""
+    blocks = [[b.id, b.type, b.params] for b in diagram.blocks]
+    wires = [[w.src, w.src_port, w.dst, w.dst_port] for w in diagram.wires]
+    return json.dumps([blocks, wires, plot], sort_keys=True)
+
+
+def run_network(exercise: Exercise, facts: Facts, plot: bool, memory: int | None = None,
+                cache: NetworkCache | None = None) -> Outcome:
+    """The outcome for the valid diagram in ``facts`` (also applied to them)."""
+    key = network_key(facts.diagram, plot) if cache is not None else ""
+    outcome = cache.get(key) if cache is not None else None
+    if outcome is None:
+        outcome = _run(exercise, facts, plot, memory)
+        if cache is not None:
+            cache.put(key, outcome)
+    outcome.apply(facts)
+    return outcome
+
+
+def _run(exercise: Exercise, facts: Facts, plot: bool, memory: int | None) -> Outcome:
+    import torch
+
+    from ..build.compiler import compile as compile_diagram
+    from ..training.trainer import Trainer, TrainingDiverged
+
+    kinds = {c.kind for c in exercise.checks}
+    if not kinds & (TRAINED | COMPILED) and not plot:
+        return Outcome()
+    need = training_memory(facts.analysis)
+    if memory is not None and need > memory:
+        return Outcome(failure=f"out of memory: the network needs about {human_size(need)} "
+                       f"to train; grading allows {human_size(memory)}")
+    settings = exercise.training
+    torch.set_num_threads(1)
+    net = compile_diagram(facts.diagram, seed=settings.seed, analysis=facts.analysis,
+                          problems=facts.problems)
+    parameters = sum(p.numel() for p in net.model.parameters() if p.requires_grad)
+    if not kinds & TRAINED and not plot:
+        return Outcome(parameters)
+    trainer = Trainer(net, dataset(exercise.dataset), settings, track_gradients=False)
+    try:
+        trainer.train(settings.epochs)
+    except TrainingDiverged as error:
+        return Outcome(parameters, failure=f"training diverged: the {error.quantity} became "
+                       f"infinite or NaN in epoch {trainer.epoch + 1}")
+    return Outcome(parameters, trainer.history[-1], trainer.epoch,
+                   plot=_plot(trainer) if plot else None)
+
+
+def _plot(trainer) -> dict | None:
+    from .thumbnails import probe
+
+    return probe(trainer)
+
+
+@functools.lru_cache(maxsize=4)
+def dataset(spec: DatasetSpec):
+    """The exercise's data, made once per process: every file trains on the same."""
+    from ..data import datasets
+
+    return datasets.load(spec)
