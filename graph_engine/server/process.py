@@ -28,8 +28,8 @@ if TYPE_CHECKING:  # torch is imported once the process has said hello
     from ..training.trainer import Trainer
 
 EOF = object()  # queued by the reader when stdin ends: the editor is gone
-SEND_INTERVAL = 0.03  # seconds between history batches while running
-PROBE_INTERVAL = 0.06  # between probe runs: every other history batch, ~15 Hz
+SEND_INTERVAL = 0.045  # seconds between history batches while running as fast as possible
+PROBE_INTERVAL = 0.09  # between probe runs as fast as possible: ~11 Hz, the frames the editor draws
 
 
 class EditorGone(Exception):

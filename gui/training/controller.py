@@ -30,8 +30,8 @@ from .files import TrainingFiles
 from .process import TrainingProcess
 
 FRAME_MS = 40  # views redraw at most this often (25 Hz), however fast results come
-# As fast as possible, fewer frames (15 Hz) leave more of the machine to training.
-FULL_SPEED_FRAME_MS = 66
+# As fast as possible, fewer frames (11 Hz) leave more of the machine to training.
+FULL_SPEED_FRAME_MS = 90
 
 
 class Refusal(Enum):
