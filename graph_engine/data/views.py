@@ -15,7 +15,12 @@ class OutputView(StrEnum):
     BOUNDARY = "boundary"  # two inputs, classes: the decision regions over the plane
     HEATMAP = "heatmap"  # two inputs, a value: the prediction over the plane
     CURVE = "curve"  # one input, a value: the fitted curve through the points
+    IMAGES = "images"  # square images, classes: test samples with their predicted labels
+    PROJECTION = "projection"  # more inputs: test points on their two principal axes
     NONE = "none"  # no picture of the input space
+
+
+MIN_IMAGE_SIDE = 4  # 16 features or more that make a square are taken as an image
 
 
 def output_view(info: DatasetInfo) -> OutputView:
@@ -23,7 +28,17 @@ def output_view(info: DatasetInfo) -> OutputView:
         return OutputView.BOUNDARY if info.is_classification else OutputView.HEATMAP
     if info.features == 1 and not info.is_classification:
         return OutputView.CURVE
+    if info.is_classification and image_side(info.features):
+        return OutputView.IMAGES
+    if info.features >= 3:
+        return OutputView.PROJECTION
     return OutputView.NONE
+
+
+def image_side(features: int) -> int:
+    """The side of the square image ``features`` pixels make, or 0 if they do not."""
+    side = round(features ** 0.5)
+    return side if side * side == features and side >= MIN_IMAGE_SIDE else 0
 
 
 def has_input_plane(info: DatasetInfo) -> bool:

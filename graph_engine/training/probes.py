@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..data.views import OutputView, has_input_plane, output_view
+from ..data.views import OutputView, has_input_plane, image_side, output_view
 from . import inspection
 from .trainer import Trainer
 
@@ -59,6 +59,8 @@ def boundary(trainer: Trainer, resolution: int = 100) -> dict | None:
     view = output_view(trainer.data.info)
     if view is OutputView.NONE:
         return None
+    if view in (OutputView.IMAGES, OutputView.PROJECTION):
+        return samples(trainer, view)
     bounds = plot_bounds(trainer)
     if view is OutputView.CURVE:
         xs = np.linspace(bounds[0], bounds[1], 200, dtype=np.float32)[:, None]
@@ -71,6 +73,33 @@ def boundary(trainer: Trainer, resolution: int = 100) -> dict | None:
         return {"kind": view.value, "probs": probs, "bounds": bounds}
     return {"kind": view.value, "values": values[:, 0].reshape(resolution, resolution),
             "bounds": bounds}
+
+
+MAX_SAMPLES = 48  # test images shown with their predicted labels
+MAX_POINTS = 2000  # test points projected (and training rows the axes are fitted on)
+
+
+def samples(trainer: Trainer, view: OutputView) -> dict:
+    """For more than two inputs: the first test images with the predicted and the
+    true labels (IMAGES), or every test point on the training set's two principal
+    axes with its prediction (PROJECTION)."""
+    data = trainer.data
+    info = data.info
+    if view is OutputView.IMAGES:
+        x, y = data.x_test[:MAX_SAMPLES], data.y_test[:MAX_SAMPLES].reshape(-1)
+        side = image_side(info.features)
+        return {"kind": view.value, "images": x.reshape(len(x), side, side),
+                "true": y.astype(np.int64), "pred": trainer.predicted_classes(x)}
+    x, y = data.x_test[:MAX_POINTS], data.y_test[:MAX_POINTS]
+    fitted = data.x_train[:MAX_POINTS].astype(np.float64)
+    mean = fitted.mean(axis=0)
+    _, _, axes = np.linalg.svd(fitted - mean, full_matrices=False)
+    points = ((x - mean) @ axes[:2].T).astype(np.float32)
+    if info.is_classification:
+        true, pred = y.reshape(-1).astype(np.int64), trainer.predicted_classes(x)
+    else:
+        true, pred = y[:, 0].astype(np.float32), trainer.predict(x)[:, 0].astype(np.float32)
+    return {"kind": view.value, "points": points, "true": true, "pred": pred}
 
 
 def _module(trainer: Trainer, block_id: str) -> torch.nn.Module:

@@ -63,6 +63,38 @@ def values_image(values: np.ndarray, scale: float, discrete: bool = False) -> np
 
 
 POINTS_2D = "Filled points: training set · rings: test set."
+SAMPLES_HINT = {
+    OutputView.IMAGES: "Press play: the first test images appear here with the class the "
+                       "network predicts for each.",
+    OutputView.PROJECTION: "Press play: the test points appear here on the training set's two "
+                           "principal axes, coloured by what the network predicts.",
+}
+MOSAIC_COLUMNS = 8
+GAP = 1  # pixels between two images of the mosaic
+
+
+def image_mosaic(images: np.ndarray, wrong: np.ndarray) -> np.ndarray:
+    """(n, side, side) grey images -> one (x, y, 3) picture, MOSAIC_COLUMNS wide,
+    white between them; a wrong one framed in red."""
+    n, side = images.shape[0], images.shape[1]
+    cell, tall = side + GAP, side + label_band(side)
+    rows = -(-n // MOSAIC_COLUMNS)
+    picture = np.full((rows * tall, MOSAIC_COLUMNS * cell, 3), 255, dtype=np.uint8)
+    low, high = float(images.min()), float(images.max())
+    grey = (255 * (1 - (images - low) / max(high - low, 1e-9))).astype(np.uint8)  # dark ink
+    for index in range(n):
+        row, col = divmod(index, MOSAIC_COLUMNS)
+        y, x = row * tall, col * cell
+        picture[y:y + side, x:x + side] = grey[index][..., None]
+        if wrong[index]:
+            picture[y:y + side, x] = picture[y:y + side, x + side - 1] = (220, 38, 38)
+            picture[y, x:x + side] = picture[y + side - 1, x:x + side] = (220, 38, 38)
+    return picture.transpose(1, 0, 2)  # ImageItem reads [x, y]
+
+
+def label_band(side: int) -> int:
+    """Pixels under each image of the mosaic for its label."""
+    return max(4, side * 4 // 5)
 
 
 class OutputPlot(QWidget):
@@ -102,6 +134,7 @@ class OutputPlot(QWidget):
         layout.addWidget(self.note)
         self._data = None
         self._result: dict | None = None
+        self.labels: list[pg.TextItem] = []  # the predicted label over each test image
         self.show_message("Press play to train: the network's output appears here.")
 
     def show_message(self, text: str) -> None:
@@ -120,6 +153,10 @@ class OutputPlot(QWidget):
             self._points_2d(data)
         elif view is OutputView.CURVE:
             self._points_1d(data)
+        elif view in (OutputView.IMAGES, OutputView.PROJECTION):
+            for item in (self.train_points, self.test_points):
+                item.setData([])
+            self.show_message(SAMPLES_HINT[view])
         else:
             for item in (self.train_points, self.test_points):
                 item.setData([])
@@ -167,11 +204,18 @@ class OutputPlot(QWidget):
     def show_output(self, result: dict | None) -> None:
         self._result = result
         discrete = self.discrete.isChecked()
+        self._clear_samples()
         if not result or "error" in result:
             self.image.clear()
             self.curve.setData([], [])
             if result and "error" in result:
                 self.show_message(result["error"])
+            return
+        if result["kind"] == OutputView.IMAGES:
+            self._images(result)
+            return
+        if result["kind"] == OutputView.PROJECTION:
+            self._projection(result)
             return
         x0, x1, y0, y1 = result["bounds"]
         if result["kind"] == OutputView.CURVE:
@@ -190,6 +234,64 @@ class OutputPlot(QWidget):
         self.image.setImage(rgb, levels=(0, 255))
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+
+    # ------------------------------------------------------------ more than two inputs
+    def _images(self, result: dict) -> None:
+        """The first test images in a grid, each with its predicted label; a wrong
+        prediction gets a red frame and the true label in brackets."""
+        images, true, pred = result["images"], result["true"], result["pred"]
+        self.image.setImage(image_mosaic(images, pred != true), levels=(0, 255))
+        side = images.shape[1]
+        cell, tall, cols = side + GAP, side + label_band(side), MOSAIC_COLUMNS
+        rows = -(-len(images) // cols)
+        self.image.setRect(QRectF(0, 0, cols * cell, rows * tall))
+        for index, (p, t) in enumerate(zip(pred, true, strict=True)):
+            text = pg.TextItem(str(p) if p == t else f"{p} ({t})", anchor=(0, 0.15),
+                               color="#111827" if p == t else "#DC2626")
+            row, col = divmod(index, cols)
+            text.setPos(col * cell, row * tall + side)  # under its image (y points down)
+            self.plot.addItem(text)
+            self.labels.append(text)
+        self.plot.getViewBox().invertY(True)
+        for side_name in ("left", "bottom"):
+            self.plot.hideAxis(side_name)  # pixels of a mosaic: no axis to read
+        self.plot.setRange(xRange=(0, cols * cell), yRange=(0, rows * tall), padding=0.01)
+        wrong = int((pred != true).sum())
+        self.show_message(f"The first {len(images)} test images with the class the network "
+                          f"predicts: {wrong} wrong (red frame, true class in brackets).")
+
+    def _projection(self, result: dict) -> None:
+        """Test points on the two principal axes of the training set, coloured by
+        the prediction; a misclassified point is a red cross."""
+        points, true, pred = result["points"], result["true"], result["pred"]
+        classification = self._data is None or self._data.info.is_classification
+        if classification:
+            colours = [pg.mkColor(CLASS_COLOURS[int(c) % len(CLASS_COLOURS)]) for c in pred]
+            wrong = pred != true
+        else:
+            scale = float(np.abs(true).max()) or 1.0
+            rgb = values_image(np.asarray(pred, dtype=float).reshape(1, -1), scale)[:, 0, :]
+            colours, wrong = [pg.mkColor(*c) for c in rgb], np.zeros(len(pred), dtype=bool)
+        self.test_points.setData(points[:, 0], points[:, 1], brush=_shared(colours, pg.mkBrush),
+                                 pen=pg.mkPen("w", width=1), symbol="o")
+        self.train_points.setData(points[wrong, 0], points[wrong, 1], symbol="x", size=11,
+                                  pen=pg.mkPen("#DC2626", width=2), brush=pg.mkBrush("#DC2626"))
+        self.plot.setLabel("bottom", "principal axis 1")
+        self.plot.setLabel("left", "principal axis 2")
+        self.plot.getViewBox().invertY(False)
+        self.plot.autoRange()
+        what = "the predicted class" if classification else "the predicted value"
+        self.show_message(f"Test points on the training set's two principal axes, coloured "
+                          f"by {what}" + (f"; {int(wrong.sum())} misclassified (red crosses)."
+                                          if classification else "."))
+
+    def _clear_samples(self) -> None:
+        for text in self.labels:
+            self.plot.removeItem(text)
+        self.labels = []
+        self.plot.getViewBox().invertY(False)
+        for side_name in ("left", "bottom"):
+            self.plot.showAxis(side_name)
 
     def has_image(self) -> bool:
         return self.image.image is not None

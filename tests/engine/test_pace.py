@@ -207,3 +207,36 @@ def test_a_step_records_them_for_its_epoch():
     worker.command(cmd="step")
     (row,) = [r for m in worker.of_type("history") for r in m["rows"]]
     assert "grad_norms" in row and "weight_norms" in row
+
+
+# ------------------------------------------------------------ more than two inputs
+
+def test_the_output_picture_for_images_and_for_many_features():
+    from graph_engine.training.probes import boundary
+
+    digits = ge.Diagram()
+    chain = [digits.add("Input", features=64), digits.add("Linear", out_features=10),
+             digits.add("CrossEntropyLoss")]
+    for src, dst in itertools.pairwise(chain):
+        digits.connect(src, dst)
+    digits.dataset = ge.DatasetSpec("digits")
+    t = trainer(digits)
+    t.run_epoch()
+    picture = boundary(t)
+    assert picture["kind"] == "images" and picture["images"].shape == (48, 8, 8)
+    assert (picture["pred"] == t.predicted_classes(t.data.x_test[:48])).all()
+    assert (picture["true"] == t.data.y_test[:48].reshape(-1)).all()
+
+    wine = ge.Diagram()
+    chain = [wine.add("Input", features=13), wine.add("Linear", out_features=3),
+             wine.add("CrossEntropyLoss")]
+    for src, dst in itertools.pairwise(chain):
+        wine.connect(src, dst)
+    wine.dataset = ge.DatasetSpec("wine")
+    t = trainer(wine)
+    picture = boundary(t)
+    assert picture["kind"] == "projection"
+    assert picture["points"].shape == (len(t.data.x_test), 2)
+    # the first axis carries the most variance of the training set
+    spread = picture["points"].var(axis=0)
+    assert spread[0] >= spread[1]

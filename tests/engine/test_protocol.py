@@ -62,4 +62,5 @@ def test_one_function_decides_the_output_picture():
 
     views = {name: output_view(datasets.info(name)) for name in datasets.names()}
     assert views["circle"] is OutputView.BOUNDARY and views["reg-plane"] is OutputView.HEATMAP
-    assert views["polynomial"] is OutputView.CURVE and views["digits"] is OutputView.NONE
+    assert views["polynomial"] is OutputView.CURVE and views["digits"] is OutputView.IMAGES
+    assert views["iris"] is OutputView.PROJECTION and views["wine"] is OutputView.PROJECTION

@@ -108,3 +108,26 @@ def test_output_options_and_plot_export(window, qtbot, monkeypatch, tmp_path):
     monkeypatch.setattr(dialogs, "save_path", lambda *a, **k: str(tmp_path / "curves.png"))
     window.training.curves.export_button.click()
     assert (tmp_path / "curves.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_output_plot_shows_images_or_a_projection_for_many_features(window, qtbot):
+    import numpy as np
+
+    from graph_engine.data.views import OutputView
+
+    output = window.training.output
+    images = np.random.default_rng(0).random((48, 8, 8)).astype(np.float32)
+    pred, true = np.arange(48) % 10, np.arange(48) % 10
+    true[3] = 7  # one wrong
+    output.show_output({"kind": OutputView.IMAGES.value, "images": images, "true": true,
+                        "pred": pred})
+    assert output.has_image() and len(output.labels) == 48
+    assert output.labels[3].toPlainText() == "3 (7)" and "1 wrong" in output.note.text()
+    points = np.random.default_rng(1).random((30, 2)).astype(np.float32)
+    labels = np.arange(30) % 3
+    output.show_output({"kind": OutputView.PROJECTION.value, "points": points,
+                        "true": labels, "pred": labels})
+    assert output.labels == [] and len(output.test_points.data) == 30
+    assert "principal axes" in output.note.text() and "0 misclassified" in output.note.text()
+    output.show_output(None)  # a new run: nothing of the old one
+    assert not output.has_image()
