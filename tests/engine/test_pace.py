@@ -211,29 +211,27 @@ def test_a_step_records_them_for_its_epoch():
 
 # ------------------------------------------------------------ more than two inputs
 
+def linear_model(features: int, classes: int, dataset: str) -> ge.Diagram:
+    d = ge.Diagram()
+    chain = [d.add("Input", features=features), d.add("Linear", out_features=classes),
+             d.add("CrossEntropyLoss")]
+    for src, dst in itertools.pairwise(chain):
+        d.connect(src, dst)
+    d.dataset = ge.DatasetSpec(dataset)
+    return d
+
+
 def test_the_output_picture_for_images_and_for_many_features():
     from graph_engine.training.probes import boundary
 
-    digits = ge.Diagram()
-    chain = [digits.add("Input", features=64), digits.add("Linear", out_features=10),
-             digits.add("CrossEntropyLoss")]
-    for src, dst in itertools.pairwise(chain):
-        digits.connect(src, dst)
-    digits.dataset = ge.DatasetSpec("digits")
-    t = trainer(digits)
+    t = trainer(linear_model(64, 10, "digits"))
     t.run_epoch()
     picture = boundary(t)
     assert picture["kind"] == "images" and picture["images"].shape == (48, 8, 8)
     assert (picture["pred"] == t.predicted_classes(t.data.x_test[:48])).all()
     assert (picture["true"] == t.data.y_test[:48].reshape(-1)).all()
 
-    wine = ge.Diagram()
-    chain = [wine.add("Input", features=13), wine.add("Linear", out_features=3),
-             wine.add("CrossEntropyLoss")]
-    for src, dst in itertools.pairwise(chain):
-        wine.connect(src, dst)
-    wine.dataset = ge.DatasetSpec("wine")
-    t = trainer(wine)
+    t = trainer(linear_model(13, 3, "wine"))
     picture = boundary(t)
     assert picture["kind"] == "projection"
     assert picture["points"].shape == (len(t.data.x_test), 2)
