@@ -11,8 +11,8 @@ into its one-line message); 130 on Ctrl-C.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
-import time
 from collections.abc import Callable
 
 from ..core.files import SameFileError, check_output, write_atomic
@@ -114,20 +114,18 @@ def _write_outputs(args, exercise: Exercise, results: list[FileResult]) -> None:
 
 
 class Progress:
-    """A one-line progress bar on a terminal: files graded, their rate."""
+    """A progress bar on a terminal (tqdm): files graded, their rate, time left."""
 
-    def __init__(self, stream, total: int, width: int = 30) -> None:
-        self.stream, self.total, self.width = stream, total, width
-        self.done, self.start = 0, time.monotonic()
+    def __init__(self, stream, total: int) -> None:
+        from tqdm import tqdm
+
+        columns = shutil.get_terminal_size((80, 24)).columns or 80
+        self.bar = tqdm(total=total, file=stream, unit="file", ncols=columns, leave=True,
+                        bar_format="{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} files "
+                                   "[{elapsed}<{remaining}, {rate_fmt}]")
 
     def update(self, result: FileResult) -> None:
-        self.done += 1
-        filled = int(self.width * self.done / max(self.total, 1))
-        rate = self.done / max(time.monotonic() - self.start, 1e-9)
-        bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {self.done}/{self.total} files  {rate:.1f} files/s")
-        self.stream.flush()
+        self.bar.update(1)
 
     def finish(self) -> None:
-        self.stream.write("\n")
-        self.stream.flush()
+        self.bar.close()
