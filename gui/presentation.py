@@ -5,8 +5,9 @@ network fills the rest. Leaving it puts every panel and size back."""
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -25,7 +26,6 @@ HIDDEN = ("palette", "history", "problems")
 TEXT_WIDGETS = (QLabel, QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QTabBar,
                 QAbstractItemView, QHeaderView, QTextEdit, QMenuBar)
 FONT_POINTS = 13.0  # the interface's text while presenting
-NORMAL_POINTS = 9.5  # and otherwise (gui.app)
 OUTPUT_SHARE = 0.42  # of the window's width
 
 
@@ -40,7 +40,7 @@ class Presentation(QObject):
                                  "problems list step aside")
         self.action.toggled.connect(self.set_on)
         window.addAction(self.action)
-        self._saved: tuple | None = None  # the window's state before presenting
+        self._saved: tuple | None = None  # the window's state and fonts before presenting
 
     @property
     def on(self) -> bool:
@@ -51,15 +51,16 @@ class Presentation(QObject):
             return
         window = self.window
         if on:
-            self._saved = (window.saveState(),)
+            self._saved = (window.saveState(), _enlarge(window, FONT_POINTS))
             for name in HIDDEN:
                 window.docks[name].hide()
-            _set_font(window, FONT_POINTS)
             window.docks["output"].show()
         else:
-            (state,) = self._saved
+            state, fonts = self._saved
             self._saved = None
-            _set_font(window, NORMAL_POINTS)
+            for widget, font in fonts:
+                if shiboken6.isValid(widget):  # an inspector page may have gone since
+                    widget.setFont(font)
             window.restoreState(state)
         self.action.setChecked(on)
         QTimer.singleShot(0, self._arrange)  # once the docks have left or come back
@@ -72,15 +73,19 @@ class Presentation(QObject):
         QTimer.singleShot(0, window.view.fit)  # once the canvas has its new size
 
 
-def _set_font(window, points: float) -> None:
-    """The interface's text size. With a style sheet on the application, fonts do
-    not pass from a widget to its children, so each widget that shows text gets
-    the size (its own family and weight kept). Containers and the application's
-    font are left alone: a font change reaching a pyqtgraph view crashes it (the
-    canvas and the plots scale their own text)."""
+def _enlarge(window, points: float) -> list[tuple[QWidget, QFont]]:
+    """Every widget that shows text gets ``points`` (its own family and weight
+    kept); returns each one's font before, to put back. With a style sheet on
+    the application, fonts do not pass from a widget to its children, hence one
+    by one. Containers and the application's font are left alone: a font change
+    reaching a pyqtgraph view crashes it (the canvas and the plots scale their
+    own text)."""
+    before = []
     for widget in window.findChildren(QWidget):
         if not isinstance(widget, TEXT_WIDGETS):
             continue
         own = widget.font()
+        before.append((widget, QFont(own)))
         own.setPointSizeF(points)
         widget.setFont(own)
+    return before

@@ -47,19 +47,15 @@ def _window(app, example: str, size: tuple[int, int] = SIZE):
 
 
 def _pump(app, seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
+    from gui.screenshot import pump
+
+    pump(app, seconds)
 
 
 def _wait(app, condition: Callable[[], bool], timeout: float) -> None:
-    end = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > end:
-            raise SystemExit("timed out waiting for the editor")
-        app.processEvents()
-        time.sleep(0.01)
+    from gui.screenshot import wait
+
+    wait(app, condition, timeout, "the editor")
 
 
 def _train(app, window, timeout: float = 120) -> None:

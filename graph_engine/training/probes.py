@@ -165,14 +165,6 @@ def weights(trainer: Trainer, block_id: str) -> dict:
     return {**inspection.weight_matrix(_module(trainer, block_id)), "block_id": block_id}
 
 
-def gradients(trainer: Trainer) -> dict:
-    """Gradient norm of every layer with parameters, on the full training set."""
-    # Dropout draws random numbers here: keep the training run's own sequence.
-    with torch.random.fork_rng(devices=[]):
-        norms = trainer.gradient_norms()
-    return {"epoch": trainer.epoch, "norms": norms}
-
-
 def histograms(trainer: Trainer, bins: int = inspection.HISTOGRAM_BINS) -> dict:
     layers = inspection.activation_stats(trainer.net, trainer.data.x_train, bins)
     return {"epoch": trainer.epoch, "layers": layers}
@@ -202,7 +194,6 @@ PROBES: dict[str, Callable[..., dict | None]] = {
     "units": units,
     "weights": weights,
     "neurons": neurons,
-    "gradients": gradients,
     "histograms": histograms,
     "confusion": confusion,
     "state_dict": state_dict,

@@ -40,11 +40,12 @@ def confusion(trainer: Trainer, part: str) -> list[list[int]]:
     epoch's evaluation computed (or a fresh evaluation, when there is none)."""
     data = trainer.data
     labels = data.y_test if part == "test" else data.y_train
-    out = trainer.outputs.get(part)
+    out, info = trainer.outputs.get(part), data.info
     if out is None:
         x = data.x_test if part == "test" else data.x_train
-        return inspection.confusion(trainer.net, x, labels, data.info.classes).tolist()
-    return confusion_matrix(out, labels, trainer.net.loss_spec, data.info.classes).tolist()
+        return inspection.confusion(trainer.net, x, labels, info.classes, info.signed).tolist()
+    return confusion_matrix(out, labels, trainer.net.loss_spec, info.classes,
+                            info.signed).tolist()
 
 
 def gradient_norms(trainer: Trainer) -> dict[str, float]:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from graph_engine.checks.explanations import explanation
-from graph_engine.checks.readiness import training_problems
+from graph_engine.checks.readiness import dataset_problems
 
 from .. import style
 from ..editor.document import Document
@@ -148,8 +148,7 @@ class ProblemsPanel(QTreeWidget):
 
     def all(self) -> list:
         """The diagram's problems, what stops it training, then the training lints."""
-        diagnostics = self.document.diagnostics
-        return [*diagnostics, *training_problems(self.document.diagram, diagnostics),
+        return [*self.document.diagnostics, *dataset_problems(self.document.diagram),
                 *self.extra]
 
     def counts(self) -> dict[str, int]:

@@ -140,12 +140,12 @@ class Pacer(QObject):
         self.due.emit()
 
 
-def refusal(diagram, has_errors: bool) -> tuple[Refusal, str] | None:
-    """Why ``diagram`` cannot train, or None when it can."""
-    if has_errors:
+def refusal(diagram, diagnostics: list) -> tuple[Refusal, str] | None:
+    """Why ``diagram`` (with its ``diagnostics``) cannot train, or None when it can."""
+    if any(d.is_error for d in diagnostics):
         return Refusal.ERRORS, ("The diagram has errors, so it cannot train: fix the problems "
                                 "listed in the Problems panel first.")
-    problems = training_problems(diagram)
+    problems = training_problems(diagram, diagnostics)
     if not problems:
         return None
     reasons = {"no-dataset": Refusal.NO_DATASET, "no-loss": Refusal.NO_LOSS}
@@ -293,7 +293,7 @@ class TrainingController(QObject):
 
     def can_train(self) -> bool:
         self.document.refresh()
-        why = refusal(self.document.diagram, self.document.has_errors)
+        why = refusal(self.document.diagram, self.document.diagnostics)
         if why is not None:
             self.refused.emit(*why)
         return why is None

@@ -114,3 +114,14 @@ def test_plots_get_class_probabilities_and_a_confusion_matrix():
 
 def test_exported_code_says_what_y_holds():
     assert "y holds the labels −1 and +1 as floats" in ge.to_python(playground())
+
+
+def test_the_recorded_confusion_counts_read_the_sign_too():
+    """The teaching numbers the editor's views draw agree with the accuracy."""
+    from graph_engine.training import teaching
+
+    trainer = trained(10)
+    matrix = np.asarray(teaching.record(trainer)["confusion"]["test"])
+    assert matrix.sum() == len(trainer.data.y_test)
+    assert np.trace(matrix) / matrix.sum() == pytest.approx(
+        trainer.history[-1]["test_accuracy"])

@@ -50,3 +50,14 @@ def background_tasks_finish():
     from PySide6.QtCore import QThreadPool
 
     QThreadPool.globalInstance().waitForDone(30_000)
+
+
+@pytest.fixture
+def errors(monkeypatch):
+    """The error dialogs shown, as (title, text), instead of showing them."""
+    from gui import dialogs
+
+    shown = []
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text: shown.append(
+        (title, text)))
+    return shown

@@ -46,3 +46,12 @@ def block_centre(window, block_id: str) -> QPointF:
 
 def view_point(view, scene_pos: QPointF) -> QPoint:
     return view.mapFromScene(scene_pos)
+
+
+def step(window, qtbot, epochs: int = 2) -> None:
+    """Press Step ``epochs`` times, each time until the epoch is trained."""
+    controller = window.training.controller
+    start = controller.state.epoch
+    for n in range(epochs):
+        window.training.toolbar.step.trigger()
+        qtbot.waitUntil(lambda n=n: controller.state.epoch == start + n + 1, timeout=30000)

@@ -15,14 +15,6 @@ from gui import dialogs
 from gui.editor import commands
 
 
-@pytest.fixture
-def errors(monkeypatch):
-    shown = []
-    monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text: shown.append(
-        (title, text)))
-    return shown
-
-
 def open_and_edit(window, path) -> dict:
     """Open ``path``, make one unsaved edit, return the diagram as a dict."""
     assert window.files.open_path(str(path), ask=False)

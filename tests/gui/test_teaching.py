@@ -5,6 +5,7 @@ from __future__ import annotations
 import nets
 import numpy as np
 import pytest
+from guihelpers import step
 
 import graph_engine as ge
 from gui import dialogs
@@ -24,14 +25,6 @@ def small_net(activation="Tanh", dataset="xor", **params):
 def section(window, name):
     page = window.inspector.widget()
     return page.findChild(object, name)
-
-
-def step(window, qtbot, epochs=2):
-    controller = window.training.controller
-    start = controller.state.epoch
-    for n in range(epochs):
-        window.training.toolbar.step.trigger()
-        qtbot.waitUntil(lambda n=n: controller.state.epoch == start + n + 1, timeout=30000)
 
 
 def test_activation_plot_shows_f_and_its_autograd_slope(window, qtbot):

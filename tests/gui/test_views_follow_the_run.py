@@ -11,19 +11,12 @@ from pathlib import Path
 
 import nets
 import pytest
+from guihelpers import step
 
 import graph_engine as ge
 from gui.teaching.hub import ProbeView
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
-
-
-def step(window, qtbot, epochs: int) -> None:
-    controller = window.training.controller
-    start = controller.state.epoch
-    for n in range(epochs):
-        window.training.toolbar.step.trigger()
-        qtbot.waitUntil(lambda n=n: controller.state.epoch == start + n + 1, timeout=30000)
 
 
 def raise_dock(window, qtbot, name: str, drawn) -> None:

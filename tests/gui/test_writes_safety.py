@@ -27,14 +27,6 @@ OLD = b"the old picture"
 
 
 @pytest.fixture
-def errors(monkeypatch):
-    shown = []
-    monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text: shown.append(
-        (title, text)))
-    return shown
-
-
-@pytest.fixture
 def opened(window, tmp_path) -> dict:
     """The window with a diagram file open that trains on a CSV file beside it."""
     data = tmp_path / "points.csv"
