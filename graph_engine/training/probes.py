@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from ..data.views import OutputView, has_input_plane, image_side, output_view
-from . import inspection
+from . import inspection, teaching
 from .trainer import Trainer
 
 
@@ -165,6 +165,12 @@ def weights(trainer: Trainer, block_id: str) -> dict:
     return {**inspection.weight_matrix(_module(trainer, block_id)), "block_id": block_id}
 
 
+def gradients(trainer: Trainer) -> dict:
+    """Gradient norm of every layer with parameters, as the training process
+    records it in the history (:func:`teaching.gradient_norms`)."""
+    return {"epoch": trainer.epoch, "norms": teaching.gradient_norms(trainer)}
+
+
 def histograms(trainer: Trainer, bins: int = inspection.HISTOGRAM_BINS) -> dict:
     layers = inspection.activation_stats(trainer.net, trainer.data.x_train, bins)
     return {"epoch": trainer.epoch, "layers": layers}
@@ -194,6 +200,7 @@ PROBES: dict[str, Callable[..., dict | None]] = {
     "units": units,
     "weights": weights,
     "neurons": neurons,
+    "gradients": gradients,
     "histograms": histograms,
     "confusion": confusion,
     "state_dict": state_dict,
