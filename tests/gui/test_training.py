@@ -13,7 +13,9 @@ import graph_engine as ge
 
 def two_layer(dataset="circle", hidden=8):
     d, _ = nets.two_layer("Tanh", dataset, hidden)
-    d.training = d.training.with_(optimizer="adam", lr=0.03, epochs=100000)
+    # as fast as possible, as these tests were written for (a new diagram's default
+    # pace is 10 epochs a second, for watching)
+    d.training = d.training.with_(optimizer="adam", lr=0.03, epochs=100000, pace=0.0)
     return d
 
 
