@@ -93,6 +93,11 @@ def ask_recover(parent: QWidget, name: str, when: str) -> str:
     return "recover" if clicked == recover else "discard" if clicked == discard else "later"
 
 
+def run_dialog(dialog) -> bool:
+    """Show a dialog built elsewhere, modally; True if the user accepted it."""
+    return dialog.exec() == dialog.DialogCode.Accepted
+
+
 def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
     """One line of text from the user, or None if they cancelled."""
     value, ok = QInputDialog.getText(parent, title, label, text=text)

@@ -22,6 +22,7 @@ from .canvas.context_menu import canvas_menu
 from .canvas.note import CanvasNote
 from .canvas.scene import DiagramScene
 from .canvas.view import CanvasView
+from .classroom.session import ExerciseSession
 from .editor.document import Document
 from .editor.edit_actions import EditActions
 from .editor.file_actions import FileActions
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.training = TrainingUI(self)
         self.teaching = TeachingUI(self)  # inside-the-network views, code, exports
         self.backprop = BackpropUI(self)  # one sample stepped forward and back
+        self.exercises = ExerciseSession(self)  # a task, its locks, Check My Work
         self.recovery = Recovery(self)  # autosave while modified; offers it after a crash
         self._connect()
         self.resize(1400, 880)

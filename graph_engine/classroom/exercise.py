@@ -28,6 +28,7 @@ from ..data.spec import DatasetSpec
 from ..model import fileio, values
 from ..model.diagram import Diagram
 from ..model.fileio import DiagramFileError, read_checked, read_keys, read_list
+from ..model.locks import Locks
 from ..model.settings import TrainingSettings
 
 FORMAT = "netcanvas-exercise"
@@ -123,6 +124,28 @@ class Exercise:
         if start is None:
             return {}
         return {b: (start.block(b).type, dict(start.block(b).params)) for b in self.locked}
+
+    def locks(self) -> Locks:
+        """What a student's editor keeps fixed: the locked blocks, the wires the start
+        diagram draws between two of them, the data set and the training settings.
+        A wire from a locked block to one the student may change can move: the
+        task is often to put layers between the fixed ends."""
+        locked = frozenset(self.locked)
+        wires = frozenset(w for w in self.start.wires if w.src in locked and w.dst in locked) \
+            if self.start is not None else frozenset()
+        return Locks(locked, wires, dataset=True, training=True,
+                     owner=f"the exercise \u201c{self.title}\u201d")
+
+    def student_diagram(self) -> Diagram:
+        """The diagram a student starts from: a copy of the start diagram (or an
+        empty one) with the exercise's data set and settings, answering this
+        exercise, under its locks."""
+        diagram = fileio.loads(fileio.dumps(self.start)) if self.start is not None \
+            else Diagram()
+        diagram.dataset, diagram.training = self.dataset, self.training
+        diagram.exercise = self.title
+        diagram.locks = self.locks()
+        return diagram
 
     def to_dict(self) -> dict:
         return {

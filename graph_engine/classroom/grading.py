@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..checks.analysis import analyze
 from ..checks.validation import validate
+from ..model.diagram import Diagram
 from ..model.fileio import DiagramFileError, load
 from .checks import COMPILED, TRAINED, Facts, judge
 from .exercise import Exercise
@@ -120,11 +121,20 @@ def grade_steps(exercise: Exercise, path: str, plot: bool = False, memory: int |
         yield completed(exercise, None, path, f"unreadable: {error.reason}",
                         "the file cannot be read")
         return
+    yield from grade_diagram_steps(exercise, diagram, path, plot, memory, cache)
+
+
+def grade_diagram_steps(exercise: Exercise, diagram: Diagram, file: str = "",
+                        plot: bool = False, memory: int | None = None,
+                        cache: NetworkCache | None = None) -> Iterator[FileResult]:
+    """:func:`grade_steps` of a diagram already read (the editor's "Check my
+    work"); ``file`` names it in the result. The diagram's data set and
+    training settings are replaced by the exercise's."""
     diagram.dataset, diagram.training = exercise.dataset, exercise.training
     analysis = analyze(diagram)
     facts = Facts(diagram, validate(diagram, analysis), analysis)
     later = TRAINED | COMPILED
-    result = FileResult(path, exercise.max_score)
+    result = FileResult(file, exercise.max_score)
     if facts.errors:
         facts.not_run = "the diagram has errors"
         result.checks = _scored(exercise, facts)

@@ -19,6 +19,7 @@ from ..core.events import Event
 from ..data.spec import DatasetSpec, as_dataset_spec
 from . import values
 from .invariants import check_diagram
+from .locks import NO_LOCKS, Locks
 from .parts import Block, Checked, Removed, Wire, WireError
 from .settings import TrainingSettings
 from .wiring import describe_wire, plan_wire
@@ -38,6 +39,7 @@ class Diagram:
         self._title = ""
         self._description = ""
         self._exercise = ""  # the title of the exercise this diagram answers, if any
+        self.locks: Locks = NO_LOCKS  # what an exercise fixes while a student edits; not saved
         self.block_added = Event("block_added")  # (block)
         self.block_removed = Event("block_removed")  # (block)
         self.wire_added = Event("wire_added")  # (wire)

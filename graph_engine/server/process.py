@@ -19,7 +19,7 @@ import time
 import traceback
 from typing import TYPE_CHECKING
 
-from . import frames
+from . import checking, frames
 from .files import COMMANDS as FILE_COMMANDS
 from .files import FileCommands
 from .protocol import Command, ProtocolError, Reason, Reply, Status, read_command, reply
@@ -115,6 +115,8 @@ class Server:
         try:
             if kind in FILE_COMMANDS:
                 getattr(self.files, kind.value)(**fields)
+            elif kind in checking.COMMANDS:
+                checking.check(self, **fields)
             else:
                 getattr(self, f"cmd_{kind.value}")(**fields)
         except Refused as error:

@@ -35,6 +35,7 @@ class Command(StrEnum):
     SAVE_WEIGHTS = "save_weights"  # path, title
     LOAD_WEIGHTS = "load_weights"  # path, run
     EXPORT_ONNX = "export_onnx"  # path, diagram: "" for the run's network, else one to compile
+    CHECK = "check"  # exercise, diagram (file JSON), request: grade it ("Check my work")
     QUIT = "quit"
 
 
@@ -46,6 +47,7 @@ class Reply(StrEnum):
     PROBES = "probes"  # run, epoch, results: {name: result}
     FILE = "file"  # ok, message: a file was written or read (weights, ONNX)
     BATCH = "batch"  # run, epoch, batch, batches, loss: one mini-batch was stepped
+    CHECKED = "checked"  # request, result: a CHECK's grade, as grade --json gives a file's
 
 
 class Status(StrEnum):
@@ -86,6 +88,7 @@ _COMMAND_FIELDS: dict[Command, dict[str, type]] = {
     Command.SAVE_WEIGHTS: {"path": str, "title": str},
     Command.LOAD_WEIGHTS: {"path": str, "run": int},
     Command.EXPORT_ONNX: {"path": str, "diagram": str},
+    Command.CHECK: {"exercise": str, "diagram": str, "request": int},
     Command.QUIT: {},
 }
 
@@ -97,6 +100,7 @@ _REPLY_FIELDS: dict[Reply, dict[str, type]] = {
     Reply.PROBES: {"run": int, "epoch": int, "results": dict},
     Reply.FILE: {"ok": bool, "message": str},
     Reply.BATCH: {"run": int, "epoch": int, "batch": int, "batches": int, "loss": float},
+    Reply.CHECKED: {"request": int, "result": dict},
 }
 
 

@@ -65,7 +65,7 @@ def _wire_entries(window, menu: QMenu, wire) -> None:
 def _delete_wire(window, wire) -> None:
     from ..editor import commands
 
-    window.edit.push(commands.RemoveItems(window.document.diagram, [], [wire]))
+    window.edit.attempt(lambda: commands.RemoveItems(window.document.diagram, [], [wire]))
 
 
 def _canvas_entries(window, menu: QMenu, pos: QPointF) -> None:

@@ -108,6 +108,7 @@ class BlockItem(QGraphicsItem):
         self.category = block.spec.category
         self.title, self.name, self.detail = "", "", ""
         self.severity: Severity | None = None
+        self.locked = False  # fixed by an exercise: a padlock in the header
         self.wires: list[WireItem] = []
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
                       | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -145,6 +146,10 @@ class BlockItem(QGraphicsItem):
         self.setToolTip(tooltip)
         self.update()
 
+    def set_locked(self, locked: bool) -> None:
+        self.locked = locked
+        self.update()
+
     def boundingRect(self) -> QRectF:
         return QRectF(-4, -4, style.BLOCK_WIDTH + 8, style.BLOCK_HEIGHT + 8)
 
@@ -176,7 +181,10 @@ class BlockItem(QGraphicsItem):
         painter.drawPath(header.united(square))
         painter.setPen(QColor("#FFFFFF"))
         painter.setFont(style.ui_font(BLOCK_POINTS, bold=True))
-        _draw_elided(painter, QRectF(10, 0, rect.width() - 20, style.HEADER_HEIGHT), self.title)
+        room = rect.width() - (44 if self.locked else 20)
+        _draw_elided(painter, QRectF(10, 0, room, style.HEADER_HEIGHT), self.title)
+        if self.locked:
+            _paint_padlock(painter, QPointF(rect.width() - 22, style.HEADER_HEIGHT / 2))
 
     def _paint_texts(self, painter: QPainter, rect: QRectF) -> None:
         painter.setPen(QColor(style.TEXT))
@@ -211,6 +219,16 @@ class BlockItem(QGraphicsItem):
             for wire in self.wires:
                 wire.update_path()
         return super().itemChange(change, value)
+
+
+def _paint_padlock(painter: QPainter, centre: QPointF) -> None:
+    """A white padlock, 12 px wide, centred on ``centre``."""
+    painter.setPen(QPen(QColor("#FFFFFF"), 2))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawArc(QRectF(centre.x() - 4, centre.y() - 9, 8, 10), 0, 180 * 16)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("#FFFFFF"))
+    painter.drawRoundedRect(QRectF(centre.x() - 6, centre.y() - 3, 12, 10), 2, 2)
 
 
 def snapped(point: QPointF) -> QPointF:

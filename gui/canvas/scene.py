@@ -76,6 +76,7 @@ class DiagramScene(QGraphicsScene):
 
     def _add_block(self, block) -> None:
         item = BlockItem(block)
+        item.set_locked(block.id in self._diagram.locks.blocks)
         self.blocks[block.id] = item
         self.addItem(item)
 

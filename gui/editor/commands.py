@@ -23,6 +23,10 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _names(diagram: Diagram) -> dict[str, str]:
+    return {b.id: b.name for b in diagram.blocks}
+
+
 class AddBlock(QUndoCommand):
     def __init__(self, diagram: Diagram, type_name: str, position, params=None) -> None:
         diagram.check_room(blocks=1)
@@ -48,6 +52,7 @@ class RemoveItems(QUndoCommand):
     def __init__(self, diagram: Diagram, block_ids, wires=(), text: str = "") -> None:
         block_ids, wires = list(block_ids), [w for w in wires
                                              if w.src not in block_ids and w.dst not in block_ids]
+        diagram.locks.check_remove(_names(diagram), block_ids, wires)
         super().__init__(text or _remove_text(diagram, block_ids, wires))
         self.diagram, self.block_ids, self.wires = diagram, block_ids, wires
         self._removed: list = []
@@ -132,6 +137,7 @@ class Macro(QUndoCommand):
 class SetParams(QUndoCommand):
     def __init__(self, diagram: Diagram, block_id: str, changes: dict) -> None:
         block = diagram.block(block_id)
+        diagram.locks.check_edit(block_id, block.name)
         names = ", ".join(changes)
         super().__init__(f"Set {names} of {block.name}")
         self.diagram, self.block_id = diagram, block_id
@@ -148,6 +154,7 @@ class SetParams(QUndoCommand):
 class Rename(QUndoCommand):
     def __init__(self, diagram: Diagram, block_id: str, name: str) -> None:
         self.old = diagram.block(block_id).name
+        diagram.locks.check_edit(block_id, self.old)
         name = values.block_name(name)
         super().__init__(f"Rename {self.old} to {name}")
         self.diagram, self.block_id, self.new = diagram, block_id, name
@@ -189,6 +196,7 @@ class AddFragment(QUndoCommand):
 
 class SetDataset(QUndoCommand):
     def __init__(self, diagram: Diagram, dataset, text: str = "Change data set") -> None:
+        diagram.locks.check_dataset()
         super().__init__(text)
         self.diagram, self.new, self.old = diagram, dataset, diagram.dataset
 
@@ -201,6 +209,7 @@ class SetDataset(QUndoCommand):
 
 class SetTraining(QUndoCommand):
     def __init__(self, diagram: Diagram, settings, text: str = "Change training settings"):
+        diagram.locks.check_training(diagram.training, settings)
         super().__init__(text)
         self.diagram, self.new, self.old = diagram, settings, diagram.training
 
@@ -224,6 +233,7 @@ class InsertBlock(QUndoCommand):
 
     def __init__(self, diagram: Diagram, type_name: str, wire: Wire, position) -> None:
         diagram.check_room(blocks=1, wires=1)
+        diagram.locks.check_remove(_names(diagram), [], [wire])
         spec = REGISTRY.get(type_name)
         source = diagram.block(wire.src).spec.output_port(wire.src_port)
         target = diagram.block(wire.dst).spec.input_port(wire.dst_port)

@@ -42,15 +42,21 @@ class EditActions(QObject):
     def push(self, command) -> None:
         self.document.undo_stack.push(command)
 
-    def attempt(self, make):
-        """Build a command with ``make()`` and push it; if the diagram refuses it
-        (a limit, a bad name) say why instead. The command, or None."""
+    def made(self, make):
+        """The command ``make()`` builds; None, saying why, if the diagram refuses
+        it (a limit, a bad name, a block an exercise locked)."""
         try:
-            command = make()
+            return make()
         except ValueError as error:
             self.window.tell(f"Not done: {error}", refusal=True)
             return None
-        self.push(command)
+
+    def attempt(self, make):
+        """Build a command with ``make()`` and push it, or say why not. The
+        command, or None."""
+        command = self.made(make)
+        if command is not None:
+            self.push(command)
         return command
 
     # ------------------------------------------------------------ adding
@@ -110,14 +116,16 @@ class EditActions(QObject):
     def delete(self) -> None:
         block_ids, wires = self.scene.selected_block_ids(), self.scene.selected_wires()
         if block_ids or wires:
-            self.push(commands.RemoveItems(self.document.diagram, block_ids, wires))
+            self.attempt(lambda: commands.RemoveItems(self.document.diagram, block_ids, wires))
 
     def cut(self) -> None:
         if self.scene.selected_block_ids():
-            self.copy()
-            self.push(commands.RemoveItems(self.document.diagram,
-                                           self.scene.selected_block_ids(),
-                                           self.scene.selected_wires(), text="Cut"))
+            block_ids, wires = self.scene.selected_block_ids(), self.scene.selected_wires()
+            command = self.made(lambda: commands.RemoveItems(self.document.diagram, block_ids,
+                                                             wires, text="Cut"))
+            if command is not None:  # copied only when it can be cut
+                self.copy()
+                self.push(command)
 
     # ------------------------------------------------------------ clipboard
     def fragment(self, block_ids: list[str]) -> dict:

@@ -91,6 +91,7 @@ class FileActions(QObject):
         except DiagramFileError as error:
             dialogs.show_error(self.window, "Cannot open diagram", str(error))
             return False
+        self.window.exercises.adopt(diagram)  # an answer opens under its exercise's locks
         self.document.replace(diagram, "" if example else os.path.abspath(path))
         if not example:
             self.add_recent(os.path.abspath(path))

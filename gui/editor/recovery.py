@@ -188,6 +188,7 @@ class Recovery(QObject):
             dialogs.show_error(self.window, "Cannot recover diagram", str(error))
             orphan.path.rename(orphan.path.with_suffix(".broken"))
             return False
+        self.window.exercises.adopt(diagram)
         self.document.replace(diagram, orphan.origin)
         self.document.undo_stack.resetClean()  # unsaved until the student saves
         if self.autosave():  # this session owns it now

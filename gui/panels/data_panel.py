@@ -95,7 +95,11 @@ class DataPanel(QWidget):
             editor.set_value(getattr(settings, name))
 
     def _training_setting(self, name: str, value) -> None:
-        commands.set_training(self.document, name, value)  # the editor checked the value
+        try:
+            commands.set_training(self.document, name, value)  # the editor checked the value
+        except ValueError as error:  # fixed by an exercise
+            self.show_training()
+            self.error.setText(f"Not changed: {error}.")
 
     def show_dataset(self) -> None:
         self.show_training()
@@ -186,7 +190,12 @@ class DataPanel(QWidget):
         except ValueError as error:
             self.error.setText(str(error))
             return
-        steps = [commands.SetDataset(diagram, spec)]
+        try:
+            steps = [commands.SetDataset(diagram, spec)]
+        except ValueError as error:  # fixed by an exercise
+            self.show_dataset()
+            self.error.setText(f"Not changed: {error}.")
+            return
         steps += [commands.SetParams(diagram, b.id, {"features": features})
                   for b in diagram.blocks
                   if b.spec.role == Role.INPUT and b.params["features"] != features]

@@ -103,6 +103,12 @@ class Inspector(QScrollArea):
             self.editors[param.name] = editor
             form.addRow(param.name, editor.widget)
         layout.addLayout(form)
+        if block.id in self.document.diagram.locks.blocks:  # an exercise fixed it
+            name.setReadOnly(True)
+            for editor in self.editors.values():
+                editor.widget.setEnabled(False)
+            layout.addWidget(_label(f"Locked by {self.document.diagram.locks.owner}: it can "
+                                    "be wired and moved, not changed or deleted.", "lockNote"))
         layout.addWidget(self.error)
         for extension in self.extensions:
             widget = extension(self, block)

@@ -37,8 +37,9 @@ class ParamEditor(QObject):
         spec = self.spec
         if spec.kind == INT:
             box = QSpinBox()
-            box.setRange(int(spec.minimum if spec.minimum is not None else -INT_LIMIT),
-                         int(spec.maximum if spec.maximum is not None else INT_LIMIT))
+            low = spec.minimum if spec.minimum is not None else -INT_LIMIT
+            high = spec.maximum if spec.maximum is not None else INT_LIMIT
+            box.setRange(max(int(low), -INT_LIMIT), min(int(high), INT_LIMIT))  # a C int
             box.setKeyboardTracking(False)
             box.valueChanged.connect(lambda v: self._commit(v))
             box.lineEdit().inputRejected.connect(self._key_refused)

@@ -24,6 +24,7 @@ class TrainingProcess(QObject):
     probes = Signal(int, int, dict)  # run, epoch, results
     file_done = Signal(bool, str)  # a file written or read (weights, ONNX): ok, message
     batch = Signal(int, int, int, int, float)  # run, epoch, batch, batches, loss
+    checked = Signal(int, dict)  # request, result: "Check my work" graded
     crashed = Signal(str)  # the process ended unasked, or spoke out of protocol
 
     def __init__(self, parent=None) -> None:
@@ -103,6 +104,8 @@ class TrainingProcess(QObject):
             self.prepared.emit(fields["run"], fields["data"])
         elif kind is Reply.FILE:
             self.file_done.emit(fields["ok"], fields["message"])
+        elif kind is Reply.CHECKED:
+            self.checked.emit(fields["request"], fields["result"])
         elif kind is Reply.BATCH:
             self.batch.emit(fields["run"], fields["epoch"], fields["batch"],
                             fields["batches"], fields["loss"])

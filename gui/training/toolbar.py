@@ -160,12 +160,10 @@ class TrainingToolbar(QToolBar):
     # ------------------------------------------------------------ settings
     def _change(self, name: str, value) -> None:
         try:
-            value = _spec(name).coerce(value)
-        except ValueError as error:
-            self.window.statusBar().showMessage(str(error), 6000)
+            commands.set_training(self.window.document, name, _spec(name).coerce(value))
+        except ValueError as error:  # out of bounds, or fixed by an exercise
+            self.window.tell(f"Not changed: {error}", refusal=True)
             self.show_settings()
-            return
-        commands.set_training(self.window.document, name, value)
 
     def _listen(self) -> None:
         self._diagram = self.window.document.diagram

@@ -19,7 +19,7 @@ def no_modal_dialogs(monkeypatch):
         raise AssertionError(f"unexpected modal dialog: {args[1:] if len(args) > 1 else ''}")
 
     for name in ("ask_unsaved", "open_path", "save_path", "show_error", "show_info",
-                 "ask_recover", "ask_text", "ask_properties"):
+                 "ask_recover", "ask_text", "ask_properties", "run_dialog"):
         monkeypatch.setattr(dialogs, name, unexpected)
     yield
 

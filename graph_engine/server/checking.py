@@ -1,0 +1,42 @@
+""""Check my work": the training process grades the diagram on screen.
+
+The editor sends the exercise and the diagram as file JSON; the process grades
+the diagram as ``grade`` would grade its file (the exercise's data set,
+settings and seed) and answers with one CHECKED reply, the result as ``grade
+--json`` gives a file's row. A run the process holds waits meanwhile and then
+goes on; the window never waits. Whatever goes wrong becomes the result's
+error, so the editor always gets its answer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .protocol import Command, Reply
+
+if TYPE_CHECKING:
+    from .process import Server
+
+COMMANDS = (Command.CHECK,)
+
+
+def check(server: Server, exercise: str, diagram: str, request: int) -> None:
+    from ..classroom import exercise as exercises
+    from ..classroom.grading import FileResult, completed, grade_diagram_steps
+    from ..model.fileio import DiagramFileError, loads
+
+    try:
+        task = exercises.loads(exercise)
+    except DiagramFileError as error:
+        result = FileResult("", 0, error=f"the exercise cannot be read: {error.reason}")
+        server.send(Reply.CHECKED, request=request, result=result.as_dict())
+        return
+    try:
+        *_, result = grade_diagram_steps(task, loads(diagram))
+    except DiagramFileError as error:
+        result = completed(task, None, "", f"unreadable: {error.reason}",
+                           "the diagram cannot be read")
+    except Exception as error:  # noqa: BLE001 - the editor is told, the process serves on
+        result = completed(task, None, "", f"grading failed: {type(error).__name__}: {error}",
+                           "grading failed")
+    server.send(Reply.CHECKED, request=request, result=result.as_dict())

@@ -1,0 +1,1 @@
+"""The classroom in the editor: exercises a student answers and a teacher makes."""

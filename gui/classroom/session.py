@@ -1,0 +1,209 @@
+"""A student's side of an exercise: open it, work under its locks, check the work.
+
+File → Open Exercise… opens an exercise file's starting diagram as a new,
+untitled document that answers the exercise (saving writes an ordinary
+diagram file that records the exercise's title), under the exercise's locks
+(:meth:`Exercise.locks`: blocks, the wires between them, the data set and the
+training settings), and shows the Exercise panel with the task. Check My Work
+asks the training process to grade the diagram as ``grade`` would
+(:mod:`graph_engine.server.checking`); the window never waits for it.
+
+Exercises opened are remembered by title, so that opening a saved answer
+later brings back its task, its locks and Check My Work.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from graph_engine.classroom import exercise as exercises
+from graph_engine.classroom.exercise import Exercise
+from graph_engine.classroom.grading import number
+from graph_engine.model.fileio import DiagramFileError, dumps
+from graph_engine.server.protocol import Command
+
+from .. import dialogs
+from .authoring import EXERCISE_FILTER, save_as_exercise
+from .task_panel import TaskPanel
+
+KNOWN_KEY = "exercises"  # QSettings: the paths of exercises opened before
+MAX_KNOWN = 20
+
+
+class ExerciseSession(QObject):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.exercise: Exercise | None = None
+        self.path = ""
+        self.request = 0  # the number of the last Check My Work
+        self.busy = False
+        self._checked_text: str | None = None  # the diagram as last checked
+        self._pending: Exercise | None = None  # for the diagram about to open
+        self.panel = TaskPanel()
+        self.dock = window.add_dock("exercise", "Exercise", self.panel,
+                                    Qt.DockWidgetArea.RightDockWidgetArea)
+        window.tabifyDockWidget(window.docks["problems"], self.dock)
+        window.docks["problems"].raise_()
+        self.dock.hide()
+        self.panel.check_requested.connect(self.check)
+        process = window.training.controller.process
+        process.checked.connect(self._checked)
+        process.crashed.connect(self._crashed)
+        window.document.diagram_replaced.connect(self._replaced)
+        window.document.analysed.connect(self._edited)
+        self._menu()
+
+    def _menu(self) -> None:
+        window = self.window
+        self.open_action = QAction("Open E&xercise…", window)
+        self.open_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.open_action.setStatusTip("Open an exercise: its task, its starting diagram and "
+                                      "Check My Work")
+        self.open_action.triggered.connect(lambda: self.open())
+        self.check_action = QAction("&Check My Work", window)
+        self.check_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        self.check_action.setEnabled(False)
+        self.check_action.triggered.connect(self.check)
+        self.save_action = QAction("Save as Exe&rcise…", window)
+        self.save_action.setStatusTip("Make an exercise of this diagram: the task, the locked "
+                                      "blocks, the checks")
+        self.save_action.triggered.connect(lambda: save_as_exercise(window))
+        actions = window.file_menu.actions()
+        after = actions.index(window.examples_menu.menuAction()) + 1
+        window.file_menu.insertAction(actions[after], self.open_action)
+        window.file_menu.insertAction(actions[after], self.check_action)
+        after = actions.index(window.actions_by_name["save_as"]) + 1
+        window.file_menu.insertAction(actions[after], self.save_action)
+
+    # ------------------------------------------------------------ opening
+    def open(self) -> None:
+        if not self.window.files.maybe_save():
+            return
+        path = dialogs.open_path(self.window, "Open exercise", file_filter=EXERCISE_FILTER)
+        if path:
+            self.open_path(path, ask=False)
+
+    def open_path(self, path: str, ask: bool = True) -> bool:
+        """Start answering the exercise at ``path``; False if it cannot be read."""
+        if ask and not self.window.files.maybe_save():
+            return False
+        try:
+            exercise = exercises.load(path)
+        except DiagramFileError as error:
+            dialogs.show_error(self.window, "Cannot open exercise", str(error))
+            return False
+        self.path = os.path.abspath(path)
+        _remember(self.path)
+        self._pending = exercise
+        self.window.document.replace(exercise.student_diagram())
+        self.window.view.fit()
+        locked = len(exercise.locked)
+        self.window.statusBar().showMessage(
+            f"Opened the exercise {exercise.title}" + (f": {locked} locked block"
+                                                       f"{'s' if locked != 1 else ''}"
+                                                       if locked else ""), 8000)
+        return True
+
+    def adopt(self, diagram) -> None:
+        """Before ``diagram`` opens: if it answers an exercise opened before, it
+        opens under that exercise's locks, data set and settings."""
+        title = diagram.exercise
+        if not title:
+            return
+        exercise = self.exercise if self.exercise is not None and \
+            self.exercise.title == title else _known(title)
+        if exercise is None:
+            self.window.tell(f"This diagram answers the exercise {title}: open the "
+                             "exercise file (File → Open Exercise) for its task and "
+                             "Check My Work.", refusal=True)
+            return
+        diagram.dataset = exercise.dataset
+        diagram.training = exercise.training.with_(pace=diagram.training.pace)
+        diagram.locks = exercise.locks()
+        self._pending = exercise
+
+    def _replaced(self) -> None:
+        exercise, self._pending = self._pending, None
+        diagram = self.window.document.diagram
+        if exercise is None or diagram.exercise != exercise.title:
+            self._show(None)
+            return
+        self._show(exercise)
+
+    def _show(self, exercise: Exercise | None) -> None:
+        self.exercise, self._checked_text, self.busy = exercise, None, False
+        self.check_action.setEnabled(exercise is not None)
+        if exercise is None:
+            self.dock.hide()
+            return
+        self.panel.show_exercise(exercise.title, exercise.task, exercise.max_score)
+        self.dock.setWindowTitle(f"Exercise: {exercise.title}")
+        self.panel.check_button.setEnabled(True)
+        self.dock.show()
+        self.dock.raise_()
+
+    # ------------------------------------------------------------ checking
+    def check(self) -> None:
+        if self.exercise is None or self.busy:
+            return
+        self.request += 1
+        self.busy = True
+        self._checked_text = dumps(self.window.document.diagram)
+        self.window.training.controller.process.send(
+            Command.CHECK, exercise=exercises.dumps(self.exercise),
+            diagram=self._checked_text, request=self.request)
+        epochs = self.exercise.training.epochs
+        self.panel.checking(f"Checking… grading trains your network for {epochs} epochs "
+                            "with the exercise's data set, settings and seed.")
+
+    def _checked(self, request: int, result: dict) -> None:
+        if request != self.request or self.exercise is None:
+            return  # an answer for an exercise or a diagram no longer on screen
+        self.busy = False
+        worth = {c.id: number(c.points) for c in self.exercise.checks}
+        self.panel.show_result({**result, "worth": worth})
+        self.window.statusBar().showMessage(
+            f"Checked: {number(result['score'])} of {number(result['max_score'])} points",
+            8000)
+        self._edited()
+
+    def _crashed(self, detail: str) -> None:
+        if self.busy:
+            self.busy = False
+            self.panel.failed("The training process stopped while checking "
+                              f"({detail}); press Check My Work to try again.")
+
+    def _edited(self) -> None:
+        if self._checked_text is not None and not self.busy and \
+                dumps(self.window.document.diagram) != self._checked_text:
+            self.panel.mark_stale()
+
+
+# ---------------------------------------------------------------- exercises seen
+def _known_paths() -> list[str]:
+    value = QSettings().value(KNOWN_KEY, [])
+    paths = [value] if isinstance(value, str) else list(value or [])
+    return [p for p in paths if isinstance(p, str)]
+
+
+def _remember(path: str) -> None:
+    paths = [path] + [p for p in _known_paths() if p != path]
+    QSettings().setValue(KNOWN_KEY, paths[:MAX_KNOWN])
+
+
+def _known(title: str) -> Exercise | None:
+    """The exercise titled ``title`` among those opened before, if it still reads."""
+    for path in _known_paths():
+        if not os.path.isfile(path):
+            continue
+        try:
+            exercise = exercises.load(path)
+        except DiagramFileError:
+            continue
+        if exercise.title == title:
+            return exercise
+    return None
