@@ -213,11 +213,13 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
         self.docks["palette"].raise_()  # a new session starts with the blocks in front
+        self.exercises.settle_dock()
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state)
         for dock in self.docks.values():
             dock.show()
+        self.exercises.settle_dock()
 
     def closeEvent(self, event) -> None:
         if not self.files.maybe_save():

@@ -181,6 +181,49 @@ def backprop_fading(app, out: Path) -> None:
     _backprop(app, "deep-sigmoid", _step_at("backward", "Sigmoid", -1), out)
 
 
+def exercise_student(app, out: Path) -> None:
+    """A student on the XOR exercise: the task, Check My Work's marks, and the
+    locked Input refusing to be deleted."""
+    from gui.mainwindow import MainWindow
+
+    window = MainWindow(restore_layout=False)
+    window.resize(*SIZE)
+    window.show()
+    _pump(app, 0.5)
+    exercise = ROOT / "resources" / "exercises" / "xor-hidden-layer.json"
+    if not window.exercises.open_path(str(exercise), ask=False):
+        raise SystemExit("cannot open the XOR exercise")
+    window.resizeDocks([window.exercises.dock], [330], _vertical())
+    window.exercises.check()
+    _wait(app, lambda: not window.exercises.busy, 120)
+    window.scene.select_blocks(["input1"])
+    window.actions_by_name["delete"].trigger()
+    window.statusBar().clearMessage()
+    _save(app, window, out)
+
+
+def exercise_teacher(app, out: Path) -> None:
+    """Save as Exercise on the trained XOR example, Input and loss selected to lock."""
+    from gui.classroom.authoring import ExerciseDialog
+
+    window = _window(app, "xor")
+    _train(app, window)
+    history = window.training.controller.state.history
+    dialog = ExerciseDialog(window.document.diagram, ["input1", "crossentropyloss1"],
+                            dict(history[-1]), window)
+    dialog.title.setText("Solve XOR")
+    dialog.task.setPlainText("## Solve XOR\n\nThe network on the canvas has no hidden layer. "
+                             "Add one, with a nonlinearity, so that it separates the four "
+                             "quadrants: aim for 95 % test accuracy.")
+    dialog.add_check("uses-block")
+    dialog.show()
+    _pump(app, 0.5)
+    _grab(dialog, out)
+    dialog.close()
+    dialog.deleteLater()
+    _close(app, window)
+
+
 TABLE = ("age,smoker,weight,height,blood pressure,risk\n"
          "54,yes,81.2,1.78,142,high\n37,no,,1.65,118,low\n61,no,92.5,1.81,151,high\n"
          "45,yes,70.1,1.70,,low\n29,no,58.4,1.62,112,low\n66,yes,88.0,1.75,160,high\n"
@@ -254,6 +297,8 @@ WINDOW_SHOTS: dict[str, Callable] = {
     "table-import": table_import,
     "presentation": presentation,
     "help-window": help_window,
+    "exercise-student": exercise_student,
+    "exercise-teacher": exercise_teacher,
 }
 SHOTS = [*COMMAND_SHOTS, *WINDOW_SHOTS]
 

@@ -81,16 +81,19 @@ class CheckRow:
                 box.addItems(REGISTRY.names() if name == TYPE_FIELD else
                              exercises.warning_codes())
                 box.setCurrentText(str(getattr(check, name)))
+                box.setMaximumWidth(200)
                 self.fields[name] = box
                 line.addWidget(box)
         for spec in KIND_FIELDS[check.kind]:
             editor = ParamEditor(spec, getattr(check, spec.name), self.setting)
             editor.error_changed.connect(say)
+            editor.widget.setMaximumWidth(110)
             self.fields[spec.name] = editor
             line.addWidget(QLabel(spec.name))
             line.addWidget(editor.widget)
         if not self.fields:
             line.addWidget(QLabel("—"))
+        line.addStretch(1)
         self.points = QDoubleSpinBox()
         self.points.setRange(0, exercises.MAX_POINTS)
         self.points.setDecimals(1)
@@ -211,6 +214,8 @@ class ExerciseDialog(QDialog):
             self.table.setCellWidget(index, column, widget)
         self.rows.append(row)
         self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(
+            len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
 
     def remove_check(self) -> None:
         index = self.table.currentRow()

@@ -46,9 +46,8 @@ class ExerciseSession(QObject):
         self.panel = TaskPanel()
         self.dock = window.add_dock("exercise", "Exercise", self.panel,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
-        window.tabifyDockWidget(window.docks["problems"], self.dock)
-        window.docks["problems"].raise_()
         self.dock.hide()
+        self._placed = False  # tabified beside Problems when first shown (see _show)
         self.panel.check_requested.connect(self.check)
         process = window.training.controller.process
         process.checked.connect(self._checked)
@@ -141,10 +140,19 @@ class ExerciseSession(QObject):
             self.dock.hide()
             return
         self.panel.show_exercise(exercise.title, exercise.task, exercise.max_score)
-        self.dock.setWindowTitle(f"Exercise: {exercise.title}")
         self.panel.check_button.setEnabled(True)
+        if not self._placed:
+            # Tabified only now: docks tabified before the window is laid out leave
+            # stale tab bars on screen once a hidden one is shown.
+            self._placed = True
+            self.window.tabifyDockWidget(self.window.docks["problems"], self.dock)
         self.dock.show()
         self.dock.raise_()
+
+    def settle_dock(self) -> None:
+        """After a layout is restored: the Exercise panel shows only while the
+        diagram answers an exercise."""
+        self.dock.setVisible(self.exercise is not None)
 
     # ------------------------------------------------------------ checking
     def check(self) -> None:

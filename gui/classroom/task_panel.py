@@ -39,6 +39,7 @@ class TaskPanel(QWidget):
         self.task = QTextBrowser()
         self.task.setObjectName("exerciseTask")
         self.task.setOpenExternalLinks(False)
+        self.task.setMinimumHeight(60)
         self.check_button = QPushButton("Check My Work")
         self.check_button.setToolTip("Grade the diagram as the teacher's grading will "
                                      "(Ctrl+Shift+K): it trains with the exercise's settings "
@@ -52,6 +53,7 @@ class TaskPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
+        self.table.setMinimumHeight(80)
         header = self.table.horizontalHeader()
         for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents,
                                        QHeaderView.ResizeMode.ResizeToContents,
