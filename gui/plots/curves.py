@@ -112,12 +112,19 @@ class Series:
 
 def nice_limit(epochs: float) -> float:
     """The x-axis end: steps of 1, 2, 5 × 10ⁿ, so the axis rarely moves."""
-    target = max(10.0, epochs * 1.05)
-    scale = 10 ** np.floor(np.log10(target))
+    return nice_above(max(10.0, epochs * 1.05))
+
+
+def nice_above(value: float) -> float:
+    """The least of 1, 2, 5 × 10ⁿ at or above ``value`` (> 0)."""
+    scale = 10 ** np.floor(np.log10(value))
     for step in (1, 2, 5, 10):
-        if step * scale >= target:
+        if step * scale >= value:
             return float(step * scale)
     return float(10 * scale)
+
+
+LOSS_SHRINK = 0.4  # the loss axis shrinks once every curve is below this share of it
 
 
 class CurvesPanel(QWidget):
@@ -132,7 +139,7 @@ class CurvesPanel(QWidget):
         self.log_scale = QCheckBox("Log scale")
         self.log_scale.setToolTip("Show the loss on a logarithmic axis: small changes late in "
                                   "training become visible")
-        self.log_scale.toggled.connect(lambda on: self.loss.setLogMode(y=on))
+        self.log_scale.toggled.connect(self._log_scale)
         self.plots = QWidget()  # the two plots side by side: what Export saves
         row = QHBoxLayout(self.plots)
         row.setContentsMargins(0, 0, 0, 0)
@@ -157,6 +164,7 @@ class CurvesPanel(QWidget):
         layout.addLayout(options)
         self.series = Series()
         self._x_limit = 0.0
+        self._loss_range: tuple[float, float] | None = None
         self._set_x_range(0)  # the axes a run starts with, before any run
 
     def pin(self, label: str) -> bool:
@@ -186,7 +194,8 @@ class CurvesPanel(QWidget):
         self.accuracy.clear_data()
         self._x_limit = 0.0
         self._set_x_range(0)
-        self.loss.getPlotItem().vb.enableAutoRange(axis="y")
+        self._loss_range = None
+        self._fit_loss()
 
     def show_history(self, history: list[dict]) -> None:
         """Show ``history`` (the whole run so far); only new rows are converted.
@@ -199,10 +208,46 @@ class CurvesPanel(QWidget):
         s = self.series
         self._set_x_range(s.columns["epoch"][s.size - 1])
         self.loss.set_data(s["epoch"], s["train_loss"], s["test_loss"])
+        self._fit_loss()
         classification = "train_accuracy" in history[-1]
         self.accuracy.setVisible(classification)
         if classification:
             self.accuracy.set_data(s["epoch"], s["train_accuracy"], s["test_accuracy"])
+
+    def _log_scale(self, on: bool) -> None:
+        self.loss.setLogMode(y=on)
+        self._loss_range = None
+        self._fit_loss()
+
+    def _fit_loss(self) -> None:
+        """The loss axis in steps of 1, 2, 5 × 10ⁿ (whole decades on a log scale),
+        moved only when a curve leaves it or every curve sits far inside it: an
+        axis that moved at every epoch would be redrawn at every frame."""
+        values = [np.asarray(item.yData, dtype=float)
+                  for item in self.loss.getPlotItem().listDataItems()
+                  if item.yData is not None and len(item.yData)]
+        finite = np.concatenate(values) if values else np.zeros(0)
+        finite = finite[np.isfinite(finite)]
+        if self.log_scale.isChecked():
+            finite = finite[finite > 0]
+        if not finite.size:
+            self.loss.getPlotItem().vb.enableAutoRange(axis="y")
+            return
+        low, high = float(finite.min()), float(finite.max())
+        current = self._loss_range
+        if current is not None and current[0] <= low and high <= current[1] and \
+                (high - current[0]) >= LOSS_SHRINK * (current[1] - current[0]):
+            return
+        if self.log_scale.isChecked():
+            bottom = float(np.floor(np.log10(low)))
+            top = max(float(np.ceil(np.log10(high))), bottom + 1)
+            self._loss_range = (10 ** bottom, 10 ** top)
+            shown = (bottom, top)  # a log axis ranges over exponents
+        else:
+            self._loss_range = shown = (0.0 if low >= 0 else -nice_above(-low),
+                                        nice_above(high) if high > 0 else 1.0)
+        self.loss.getPlotItem().vb.disableAutoRange(axis="y")
+        self.loss.setYRange(*shown, padding=0)
 
     def _set_x_range(self, last_epoch: float) -> None:
         limit = nice_limit(last_epoch)

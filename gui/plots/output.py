@@ -134,6 +134,7 @@ class OutputPlot(QWidget):
         layout.addWidget(self.note)
         self._data = None
         self._result: dict | None = None
+        self._bounds: tuple | None = None  # the plane the image covers, as last drawn
         self.labels: list[pg.TextItem] = []  # the predicted label over each test image
         self.show_message("Press play to train: the network's output appears here.")
 
@@ -143,6 +144,7 @@ class OutputPlot(QWidget):
     def set_data(self, data) -> None:
         """Overlay the data set's points (train filled, test hollow)."""
         self._data = data
+        self._bounds = None  # framed anew below
         if data is None:
             for item in (self.train_points, self.test_points):
                 item.setData([])
@@ -205,6 +207,8 @@ class OutputPlot(QWidget):
         self._result = result
         discrete = self.discrete.isChecked()
         self._clear_samples()
+        if not result or result.get("kind") not in (OutputView.BOUNDARY, OutputView.HEATMAP):
+            self._bounds = None  # another kind of view sets its own range
         if not result or "error" in result:
             self.image.clear()
             self.curve.setData([], [])
@@ -232,8 +236,10 @@ class OutputPlot(QWidget):
             rgb = values_image(result["values"], scale, discrete)
             self.show_message(f"{POINTS_2D} Background: the predicted value.")
         self.image.setImage(rgb, levels=(0, 255))
-        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
-        self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        if self._bounds != (x0, x1, y0, y1):  # a new frame of the same plane costs no axes
+            self._bounds = (x0, x1, y0, y1)
+            self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+            self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
 
     # ------------------------------------------------------------ more than two inputs
     def _images(self, result: dict) -> None:
@@ -289,9 +295,12 @@ class OutputPlot(QWidget):
         for text in self.labels:
             self.plot.removeItem(text)
         self.labels = []
-        self.plot.getViewBox().invertY(False)
+        view = self.plot.getViewBox()
+        if view.yInverted():
+            view.invertY(False)
         for side_name in ("left", "bottom"):
-            self.plot.showAxis(side_name)
+            if not self.plot.getAxis(side_name).isVisible():  # showing again redraws it
+                self.plot.showAxis(side_name)
 
     def has_image(self) -> bool:
         return self.image.image is not None

@@ -27,3 +27,26 @@ def test_grid_lines_follow_the_ticks_in_linear_and_log_scale(qtbot):
     panel.log_scale.setChecked(True)
     qtbot.wait(50)
     assert grid.levels[0] and grid.boundingRect().contains(grid.levels[0][0].p1())
+
+
+def test_the_loss_axis_moves_in_nice_steps_not_at_every_epoch(qtbot):
+    """An axis whose range changed at every epoch would be redrawn at every frame."""
+    panel = CurvesPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 300)
+    panel.show()
+    view = panel.loss.getPlotItem().vb
+    history = rows(400)
+    ranges = set()
+    for end in range(1, 401, 7):
+        panel.show_history(history[:end])
+        ranges.add(tuple(round(v, 9) for v in view.viewRange()[1]))
+    assert ranges == {(0.0, 2.0)}  # the first test loss is 1.2: from 0 to the next 1, 2, 5
+    panel.pin("first run")
+    panel.clear()
+    panel.show_history([{**row, "train_loss": 30 * row["train_loss"],
+                         "test_loss": 30 * row["test_loss"]} for row in history[:5]])
+    assert view.viewRange()[1] == [0.0, 50.0]  # grows to the new run's curves
+    panel.log_scale.setChecked(True)
+    low, high = view.viewRange()[1]
+    assert (low, high) == (-3.0, 2.0)  # whole decades: the pinned run reaches 0.003
