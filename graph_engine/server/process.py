@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # torch is imported once the process has said hello
     from ..training.trainer import Trainer
 
 EOF = object()  # queued by the reader when stdin ends: the editor is gone
-SEND_INTERVAL = 0.045  # seconds between history batches while running as fast as possible
+SEND_INTERVAL = 0.09  # seconds between history batches as fast as possible: one per frame drawn
 PROBE_INTERVAL = 0.09  # between probe runs as fast as possible: ~11 Hz, the frames the editor draws
 
 
