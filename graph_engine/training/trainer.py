@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,7 +47,7 @@ class TrainingDiverged(RuntimeError):
         self.quantity = quantity
 
 
-def penalty(weights: list[torch.Tensor], settings: TrainingSettings) -> torch.Tensor | float:
+def penalty(weights: Sequence[torch.Tensor], settings: TrainingSettings) -> torch.Tensor | float:
     """The L1 and L2 penalty on the weight matrices ``weights`` (the parameters of
     two or more dimensions); 0.0 when the settings ask for none."""
     l1, l2 = settings.l1, settings.l2
