@@ -34,10 +34,10 @@ UPDATE_RULES = {
     "sgd": "Δw = −lr · dL/dw",
     "momentum": "SGD with momentum 0.9: v = 0.9·v + dL/dw, Δw = −lr · v; a new optimizer "
                 "starts with v = 0, so this first step is Δw = −lr · dL/dw",
-    "adam": "Adam's own rule: Δw = −lr · m̂ / (√v̂ + ε) from running means of g and g²; "
-            "on a first step each weight moves by about lr against the sign of its gradient",
-    "rmsprop": "RMSprop's own rule: Δw = −lr · g / (√v + ε), v a running mean of g²",
-    "adagrad": "Adagrad's own rule: Δw = −lr · g / (√(Σ g²) + ε)",
+    "adam": "Adam: Δw = −lr · m̂ / (√v̂ + ε) from running means m of g and v of g²; on a "
+            "first step each weight moves by about lr against the sign of its gradient",
+    "rmsprop": "RMSprop: Δw = −lr · g / (√v + ε), v a running mean of g²",
+    "adagrad": "Adagrad: Δw = −lr · g / (√(Σ g²) + ε)",
 }
 
 

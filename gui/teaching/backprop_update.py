@@ -15,9 +15,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..style import text_label
+from ..training.toolbar import OPTIMIZER_NAMES
 from .backprop_steps import Sample, sample_xy
 from .heatmaps import heatmap
 
@@ -80,9 +88,9 @@ def summary(data: dict) -> str:
         "not a number: the learning rate is far too high"
     penalty = " (L includes the L1/L2 penalty of the settings)" if data["penalised"] else ""
     rule = data["rule"] if data["optimizer"] == "sgd" else \
-        f"{data['optimizer']} is not plain SGD, so the update is the optimizer's own rule: " \
-        f"{data['rule']}"
-    return (f"One {data['optimizer']} step with lr {data['lr']:g} on this sample alone (a "
+        f"Not plain SGD, so the update is the optimizer's own rule. {data['rule']}"
+    name = OPTIMIZER_NAMES.get(data["optimizer"], data["optimizer"])
+    return (f"One {name} step with lr {data['lr']:g} on this sample alone (a "
             f"batch of one). Loss on the sample: {before:.4g} before, {after:.4g} after "
             f"({change}). {rule}{penalty}.")
 
@@ -94,7 +102,7 @@ class UpdateView(QWidget):
         super().__init__(parent)
         self.data: dict | None = None
         self.title = text_label("", "sectionTitle")
-        self.text = text_label("", "helpText", selectable=True)
+        self.text = text_label("", "helpText")
         self.text.setObjectName("stepSummary")
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("stepTable")
@@ -109,8 +117,16 @@ class UpdateView(QWidget):
         self.caption = text_label("", "helpText")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.title, self.text, self.table, self.picture, self.caption):
+        for widget in (self.title, self.text):
             layout.addWidget(widget)
+        beside = QHBoxLayout()  # the table, and the selected tensor's Δw beside it
+        beside.addWidget(self.table, 3)
+        picture = QVBoxLayout()
+        picture.addWidget(self.picture)
+        picture.addWidget(self.caption)
+        picture.addStretch(1)
+        beside.addLayout(picture, 2)
+        layout.addLayout(beside, 1)
 
     def show_step(self, data: dict, steps: int) -> None:
         self.data = data
@@ -124,6 +140,7 @@ class UpdateView(QWidget):
                      f"{p['norm']:.4g}", f"{np.abs(delta).max(initial=0.0):.4g}")
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
         self.table.selectRow(0)
         self.select(0)
 
@@ -146,4 +163,5 @@ def _example(p: dict, delta: np.ndarray, grad: np.ndarray, data: dict) -> str:
     g, d = float(grad.reshape(-1)[flat]), float(delta.reshape(-1)[flat])
     if data["optimizer"] == "sgd":
         return f"largest at {where}: Δw = −lr · dL/dw = −{data['lr']:g} × {g:.4g} = {d:.4g}."
-    return f"largest at {where}: dL/dw = {g:.4g}, Δw = {d:.4g} by {data['optimizer']}'s rule."
+    name = OPTIMIZER_NAMES.get(data["optimizer"], data["optimizer"])
+    return f"largest at {where}: dL/dw = {g:.4g}, Δw = {d:.4g} by {name}'s rule."
