@@ -172,9 +172,9 @@ def _backprop(app, example: str, step_to, out: Path, apply: bool = False,
         panel.apply_step()
         _wait(app, lambda: not panel.busy, 60)
     _pump(app, 0.5)
-    rect = window.scene.blocks_rect()
-    for tag in window.backprop.wire_values.tags.values():
-        rect = rect.united(tag.sceneBoundingRect())
+    rect = window.scene.blocks_rect()  # and the wires' loops, and their tags
+    for item in [*window.scene.wires.values(), *window.backprop.wire_values.tags.values()]:
+        rect = rect.united(item.sceneBoundingRect())
     window.view.fit(rect)
     _save(app, window, out)
 

@@ -117,7 +117,10 @@ class OutputPlot(QWidget):
         self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1))
         self.test_points = pg.ScatterPlotItem(size=7, brush=pg.mkBrush("w"))
         # Test rings under the training dots, so both stay visible where they overlap.
-        for item in (self.image, self.test_points, self.curve, self.train_points):
+        # the sample the Backprop tab traces, on top of everything
+        self.picked = pg.ScatterPlotItem(size=18, symbol="star", brush=pg.mkBrush("#FACC15"),
+                                         pen=pg.mkPen("#111827", width=1.5))
+        for item in (self.image, self.test_points, self.curve, self.train_points, self.picked):
             self.plot.addItem(item)
         self.note = text_label("", "helpText")
         self.show_test = QCheckBox("Show test data")
@@ -337,6 +340,15 @@ class OutputPlot(QWidget):
         if view is None:
             return None
         return [x] if view is OutputView.CURVE else [x, y]
+
+    def mark(self, features) -> None:
+        """Mark the sample being traced (its two features) with a star; None
+        (or a sample not on the input plane) marks nothing."""
+        if features is None or len(features) != 2 or self._plane() not in (
+                OutputView.BOUNDARY, OutputView.HEATMAP):
+            self.picked.setData([])
+            return
+        self.picked.setData([float(features[0])], [float(features[1])])
 
     def has_image(self) -> bool:
         return self.image.image is not None

@@ -57,6 +57,8 @@ from .heatmaps import cell_colour, heatmap
 from .hub import ProbeView
 
 MAX_ROWS = 64  # units listed; a wider layer lists its first ones
+HINT = ("Pick a test sample by its number and press Trace, or click a point in the Output "
+        "plot (a click between points traces those features).")
 
 
 class StepView(QWidget):
@@ -208,9 +210,7 @@ class BackpropPanel(ProbeView):
         self.undo_button = _button("Undo step", self.undo_step)
         self.undo_button.setToolTip("Back to the weights before the last step applied here "
                                     "(a training action: the diagram's undo is not involved)")
-        self.hint = text_label("Pick a test sample by its number, or click a point in the "
-                               "Output plot (a click between points traces those features).")
-        self.status = text_label("", "helpText")
+        self.status = text_label(HINT, "helpText")
         self.view, self.update_view_ = StepView(), UpdateView()
         self.pages = QStackedWidget()
         for page in (self.view, self.update_view_):
@@ -228,7 +228,6 @@ class BackpropPanel(ProbeView):
             for widget in widgets:
                 line.addWidget(widget)
             rows.addLayout(line)
-        rows.addWidget(self.hint)
         rows.addWidget(self.status)
         rows.addWidget(self.pages, 1)
 
@@ -334,7 +333,7 @@ class BackpropPanel(ProbeView):
         self.steps.clear()
         self.view.show_walk(None)
         self.pages.setCurrentWidget(self.view)
-        self.status.setText("")
+        self.status.setText(HINT)
         self._buttons()
         self.cleared.emit()
 
@@ -435,7 +434,7 @@ class BackpropUI:
         self.wire_values = WireValues(window.scene)
         self.signature = ""  # of the network traced
         self.panel.step_changed.connect(self._step)
-        self.panel.cleared.connect(self.wire_values.clear)
+        self.panel.cleared.connect(self.show_wires)
         dock.visibilityChanged.connect(self._dock_visibility)
         window.document.diagram_replaced.connect(self.panel.clear)
         window.document.undo_stack.indexChanged.connect(lambda _index: self._edited())
@@ -448,8 +447,12 @@ class BackpropUI:
         self.show_wires()
 
     def show_wires(self) -> None:
+        """The walk's numbers on the wires, its sample starred in the Output
+        plot; nothing without a walk or with the dock closed."""
         walk = self.panel.walk
-        if walk is None or self.dock.isHidden():
+        shown = walk is not None and not self.dock.isHidden()
+        self.window.training.output.mark(first_row(walk.data["x"]) if shown else None)
+        if not shown:
             self.wire_values.clear()
             return
         phase = walk.step.phase
@@ -472,7 +475,7 @@ class BackpropUI:
         if visible:
             self.show_wires()
         elif self.dock.isHidden():  # closed, not only behind another tab
-            self.wire_values.clear()
+            self.show_wires()
 
     def _plot_clicked(self, x: float, y: float) -> None:
         if self.dock.isHidden() or self.panel.busy:

@@ -265,6 +265,10 @@ def test_a_click_on_a_test_point_traces_that_sample(window, panel, qtbot):
     qtbot.waitUntil(lambda: panel.walk is not None, timeout=60_000)
     assert panel.test_choice.isChecked() and panel.index.value() == 7
     np.testing.assert_allclose(panel.walk.data["x"][0], x_test[7], rtol=1e-6)
+    star = plot.picked.getData()  # the traced sample, starred
+    np.testing.assert_allclose([star[0][0], star[1][0]], x_test[7], rtol=1e-6)
+    window.docks["backprop"].close()
+    assert len(plot.picked.getData()[0]) == 0
 
 
 def test_a_click_between_points_traces_those_features_and_a_drag_does_not(
@@ -283,4 +287,5 @@ def test_a_click_between_points_traces_those_features_and_a_drag_does_not(
     assert panel.typed_choice.isChecked()
     pixel = max(plot.plot.getViewBox().viewPixelSize())  # a click lands on a whole pixel
     np.testing.assert_allclose(panel.walk.data["x"][0], empty, atol=2 * pixel + 0.01)
-    assert "Output plot" in panel.hint.text()
+    panel.clear()
+    assert "click a point in the Output plot" in panel.status.text()
