@@ -11,6 +11,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QKeySequence
 
 import graph_engine as ge
+from gui.editor import commands
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 
@@ -184,6 +185,23 @@ def test_undo_step_restores_the_weights_exactly(window, panel, qtbot):
     assert panel.walk.data["loss"] == first_loss  # exactly the initial weights again
 
 
+def test_a_step_on_a_trained_run_leaves_the_run_as_it_was(window, panel, qtbot):
+    open_example(window, "two-layer-net")
+    assert window.training.controller.step()
+    qtbot.waitUntil(lambda: panel.weights_epoch == 1, timeout=60_000)
+    run_weights = {k: np.array(v) for k, v in panel.weights.items()}
+    trace(panel, qtbot)
+    step = apply(panel, qtbot)
+    for p in step["params"]:  # the step starts from the run's weights of epoch 1
+        np.testing.assert_array_equal(p["before"], run_weights[p["key"]])
+    assert all(np.array_equal(panel.weights[k], v) for k, v in run_weights.items())
+    trace(panel, qtbot)
+    assert "the weights of epoch 1 after 1 step applied here" in panel.status.text()
+    assert window.training.controller.step()  # the run moves on: its weights win again
+    qtbot.waitUntil(lambda: panel.weights_epoch == 2, timeout=60_000)
+    assert not panel.steps and panel.current_weights() is panel.weights
+
+
 def test_a_step_needs_a_label_and_says_so(window, panel, qtbot):
     open_example(window, "two-layer-net")
     trace(panel, qtbot, "0.5, -1.2")
@@ -229,9 +247,15 @@ def test_wires_show_values_forward_and_gradients_backward(window, panel, qtbot):
 
 
 def test_wire_values_go_with_the_trace(window, panel, qtbot):
-    open_example(window, "two-layer-net")
+    d = open_example(window, "two-layer-net")
     trace(panel, qtbot)
     assert wire_texts(window)
+    tag = next(iter(window.backprop.wire_values.tags.values()))
+    where = tag.pos()
+    old = d.block("input1").position
+    window.document.undo_stack.push(commands.MoveBlocks(
+        d, {"input1": (old, (old[0] - 100, old[1] + 60))}))
+    assert panel.walk is not None and tag.pos() != where  # a move only moves the tags
     window.docks["backprop"].close()
     assert not wire_texts(window)
     window.docks["backprop"].show()
