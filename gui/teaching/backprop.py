@@ -1,8 +1,10 @@
 """The Backprop dock: step through one sample, forward block by block, then back.
 
 Choose a sample of the test set (or type its features, and a label if you
-like), press Trace, then Next and Back (F10 and Shift+F10). Each step selects
-its block on the canvas and lists the block's units: forward, what it
+like), or click a point in the Output plot, press Trace, then Next and Back
+(F10 and Shift+F10). Each step selects its block on the canvas, labels the
+wires with the values they carry (forward) or their gradients (backward,
+:mod:`gui.canvas.wire_values`) and lists the block's units: forward, what it
 received and computed; backward, the gradient at its output and, for an
 activation, the chain rule upstream × f′(input) = downstream with f′ marked
 on the activation's slope curve; for a Linear layer dL/dW beside W. Cells
@@ -11,6 +13,8 @@ pass, so a vanishing gradient fades from block to block.
 
 The weights are those of the run on screen (its ``state_dict`` probe) once
 the network has trained, else the initial weights of the diagram's seed.
+Apply one step changes the dock's own copy of them (:mod:`.backprop_update`),
+never the run's; Undo step puts the copy back as it was.
 """
 
 from __future__ import annotations
