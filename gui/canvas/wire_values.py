@@ -83,8 +83,9 @@ class WireValues:
         """Each tag centred under its wire's middle; a tag whose wire went, gone."""
         for wire, tag in list(self.tags.items()):
             item = self.scene.wires.get(wire)
-            if item is None:
-                self.scene.removeItem(tag)
+            if item is None or not shiboken6.isValid(tag):  # the wire went, or a rebuild
+                if shiboken6.isValid(tag):
+                    self.scene.removeItem(tag)
                 del self.tags[wire]
                 continue
             middle = item.path().pointAtPercent(0.5)

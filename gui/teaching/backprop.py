@@ -191,6 +191,7 @@ class BackpropPanel(ProbeView):
         self.walk: Walk | None = None
         self.traced: Sample | None = None  # the sample of the walk
         self.busy = False
+        self.started = ""  # the network the background work began on
         self._build()
         hub.controller.run_changed.connect(lambda _run: self._forget_weights())
 
@@ -312,10 +313,21 @@ class BackpropPanel(ProbeView):
 
     def _start(self, message: str) -> None:
         self.busy = True
+        self.started = network_signature(self.document.diagram)
         self.status.setText(message)
         self._buttons()
 
+    def _stale(self) -> bool:
+        """The network changed while the background work ran: its result is of
+        another network, so it is dropped (and the student told)."""
+        stale = network_signature(self.document.diagram) != self.started
+        if stale:
+            self._failed("The network changed meanwhile: press Trace again.")
+        return stale
+
     def _traced(self, data: dict, sample: Sample, names: dict[str, str], which: str) -> None:
+        if self._stale():
+            return
         self.busy = False
         self.walk, self.traced = Walk(data), sample
         loss = data["loss"]
@@ -355,6 +367,8 @@ class BackpropPanel(ProbeView):
                           owner=self)
 
     def _applied(self, before: dict | None, data: dict) -> None:
+        if self._stale():
+            return
         self.busy = False
         self.steps.push(before, data)
         self.update_view_.show_step(data, len(self.steps))

@@ -202,6 +202,14 @@ def test_a_step_on_a_trained_run_leaves_the_run_as_it_was(window, panel, qtbot):
     assert not panel.steps and panel.current_weights() is panel.weights
 
 
+def test_a_trace_of_a_network_changed_meanwhile_is_dropped(window, panel, qtbot):
+    d = open_example(window, "two-layer-net")
+    panel.trace()
+    d.add("ReLU")  # while the trace runs in the background
+    qtbot.waitUntil(lambda: not panel.busy, timeout=60_000)
+    assert panel.walk is None and "changed meanwhile" in panel.status.text()
+
+
 def test_a_step_needs_a_label_and_says_so(window, panel, qtbot):
     open_example(window, "two-layer-net")
     trace(panel, qtbot, "0.5, -1.2")
