@@ -143,19 +143,39 @@ def inside_the_network(app, out: Path) -> None:
     _save(app, window, out)
 
 
-def _backprop(app, example: str, step_to, out: Path) -> None:
+def _backprop(app, example: str, step_to, out: Path, apply: bool = False,
+              size: tuple[int, int] = (1440, 1000), optimizer: str = "") -> None:
     """The Backprop dock on test sample 0 with the initial weights, at the step
-    ``step_to(walk)`` says (a number of Next presses)."""
-    window = _window(app, example, (1440, 1000))
+    ``step_to(walk)`` says (a number of Next presses), the wires labelled; with
+    ``apply``, after Apply one step. The Problems and Blocks docks make room."""
+    window = _window(app, example, size)
+    window.statusBar().clearMessage()  # "Opened /path/…" belongs to this machine
+    for name in ("problems", "palette", "history"):
+        window.docks[name].close()
     _raise(app, window, "backprop")
-    window.resizeDocks([window.docks["backprop"]], [560], _vertical())
+    window.resizeDocks([window.docks["backprop"]], [470], _vertical())
+    from PySide6.QtCore import Qt
+
+    window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+    window.resizeDocks([window.docks["inspector"], window.docks["output"]], [150, 520],
+                       _vertical())
     panel = window.backprop.panel
+    if optimizer:  # chosen in the toolbar, as a student would
+        box = window.training.toolbar.optimizer
+        box.setCurrentIndex(box.findData(optimizer))
+        box.activated.emit(box.currentIndex())
     panel.trace()
     _wait(app, lambda: panel.walk is not None, 60)
     for _ in range(step_to(panel.walk)):
         panel.move(1)
+    if apply:
+        panel.apply_step()
+        _wait(app, lambda: not panel.busy, 60)
     _pump(app, 0.5)
-    window.view.fit()
+    rect = window.scene.blocks_rect()  # and the wires' loops, and their tags
+    for item in [*window.scene.wires.values(), *window.backprop.wire_values.tags.values()]:
+        rect = rect.united(item.sceneBoundingRect())
+    window.view.fit(rect)
     _save(app, window, out)
 
 
@@ -176,9 +196,16 @@ def backprop_backward(app, out: Path) -> None:
     _backprop(app, "two-layer-net", _step_at("backward", "ReLU"), out)
 
 
+def backprop_step(app, out: Path) -> None:
+    """Two-layer net, after Apply one step of SGD on sample 0."""
+    _backprop(app, "two-layer-net", _step_at("backward", "Input"), out, apply=True,
+              optimizer="sgd")
+
+
 def backprop_fading(app, out: Path) -> None:
     """Deep sigmoid, backward at its first Sigmoid: the gradient has faded."""
-    _backprop(app, "deep-sigmoid", _step_at("backward", "Sigmoid", -1), out)
+    _backprop(app, "deep-sigmoid", _step_at("backward", "Sigmoid", -1), out,
+              size=(1440, 1160))
 
 
 def exercise_student(app, out: Path) -> None:
@@ -294,6 +321,7 @@ WINDOW_SHOTS: dict[str, Callable] = {
     "backprop-forward": backprop_forward,
     "backprop-backward": backprop_backward,
     "backprop-fading": backprop_fading,
+    "backprop-step": backprop_step,
     "table-import": table_import,
     "presentation": presentation,
     "help-window": help_window,

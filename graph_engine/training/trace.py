@@ -66,6 +66,8 @@ class Trace:
     prediction: str  # the block whose output is the network's prediction
     x: torch.Tensor  # the samples, (N, features)
     y: torch.Tensor | None  # the labels in the loss's form, or None
+    # every wire into a traced block with its key in that block's ``inputs``
+    wires: list[tuple[Wire, str]] = field(default_factory=list)
 
     @property
     def backward_order(self) -> list[str]:
@@ -82,7 +84,7 @@ def trace(diagram: Diagram, x, y=None, weights=None, seed: int | None = None) ->
     module, or the path of a .safetensors file NetCanvas saved. Raises
     TraceDiagramError (a DiagramError and a ValueError) for a diagram with errors,
     TraceError (a ValueError) for a sample, label or weights that do not fit."""
-    net = _compiled(diagram, diagram.training.seed if seed is None else seed)
+    net = compiled(diagram, diagram.training.seed if seed is None else seed)
     load_into(net.model, weights)
     xs = samples(x, net.plan.features or 0)
     ys = labels(y, net, len(xs))
@@ -96,7 +98,8 @@ def trace(diagram: Diagram, x, y=None, weights=None, seed: int | None = None) ->
         model.train(was_training)
 
 
-def _compiled(diagram: Diagram, seed: int) -> CompiledNet:
+def compiled(diagram: Diagram, seed: int) -> CompiledNet:
+    """``ge.compile``; a diagram with errors raises TraceDiagramError."""
     try:
         return compile_diagram(diagram, seed)
     except DiagramError as error:
@@ -310,7 +313,16 @@ class _Recorder(fx.Interpreter):
             blocks[plan.loss].inputs[port] = y.detach().clone()
             blocks[plan.loss].sources[port] = self._target_source(plan.loss, port)
         return Trace(None if loss is None else float(loss.detach()), list(self.order), blocks,
-                     self.prediction, self.x.detach().clone(), y)
+                     self.prediction, self.x.detach().clone(), y, self._wires(blocks))
+
+    def _wires(self, blocks: dict[str, BlockTrace]) -> list[tuple[Wire, str]]:
+        """Each wire into a traced block, keyed as in the block's ``inputs``."""
+        found = [(w, key) for block_id in self.order for key, w in port_keys(self.a, block_id)]
+        loss = self.net.plan.loss
+        if loss in blocks:  # the labels' wire, from a Target block
+            port = _port(self.a.block(loss).spec, PortKind.TARGET)
+            found += [(w, port) for w in self.a.into.get(loss, []) if w.dst_port == port]
+        return found
 
     def _output_block(self, prediction: str) -> str | None:
         for block in self.a.blocks_with_role(Role.OUTPUT):

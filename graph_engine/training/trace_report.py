@@ -103,4 +103,6 @@ def as_data(t: Trace, diagram: Diagram) -> dict:
             "params": _all(entry.params),
         })
     return {"loss": t.loss, "x": _numbers(t.x), "y": None if t.y is None else _numbers(t.y),
-            "order": list(t.order), "prediction": t.prediction, "blocks": blocks}
+            "order": list(t.order), "prediction": t.prediction, "blocks": blocks,
+            "wires": [{"src": w.src, "src_port": w.src_port, "dst": w.dst,
+                       "dst_port": w.dst_port, "key": key} for w, key in t.wires]}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,6 +45,19 @@ class TrainingDiverged(RuntimeError):
     def __init__(self, message: str, quantity: str = "loss") -> None:
         super().__init__(message)
         self.quantity = quantity
+
+
+def penalty(weights: Sequence[torch.Tensor], settings: TrainingSettings) -> torch.Tensor | float:
+    """The L1 and L2 penalty on the weight matrices ``weights`` (the parameters of
+    two or more dimensions); 0.0 when the settings ask for none."""
+    l1, l2 = settings.l1, settings.l2
+    total: torch.Tensor | float = 0.0
+    for weight in weights:
+        if l1:
+            total = total + l1 * weight.abs().sum()
+        if l2:
+            total = total + l2 * (weight * weight).sum()
+    return total
 
 
 def make_optimizer(settings: TrainingSettings, params) -> torch.optim.Optimizer:
@@ -254,15 +267,7 @@ class Trainer:
         return self._fast.forward(x) if self._fast is not None else self.model(x)
 
     def _penalty(self) -> torch.Tensor | float:
-        """The L1 and L2 penalty on the weight matrices (0.0 when there are none)."""
-        l1, l2 = self.settings.l1, self.settings.l2
-        total: torch.Tensor | float = 0.0
-        for weight in self._weights:
-            if l1:
-                total = total + l1 * weight.abs().sum()
-            if l2:
-                total = total + l2 * (weight * weight).sum()
-        return total
+        return penalty(self._weights, self.settings)
 
     def train(self, epochs: int, callback: Callable[[dict], object] | None = None) -> None:
         for _ in range(epochs):

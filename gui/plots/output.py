@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -97,10 +97,18 @@ def label_band(side: int) -> int:
     return max(4, side * 4 // 5)
 
 
+PICK_PIXELS = 8  # a click this close to a test point picks it
+
+
 class OutputPlot(QWidget):
+    # a left click on the input plane, in data coordinates (a drag that pans or
+    # zooms is no click, so the plot's own mouse gestures stay as they were)
+    clicked = Signal(float, float)
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.plot = pg.PlotWidget()
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
         self.plot.setAspectLocked(False)
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(x=False, y=False)
@@ -109,7 +117,10 @@ class OutputPlot(QWidget):
         self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1))
         self.test_points = pg.ScatterPlotItem(size=7, brush=pg.mkBrush("w"))
         # Test rings under the training dots, so both stay visible where they overlap.
-        for item in (self.image, self.test_points, self.curve, self.train_points):
+        # the sample the Backprop tab traces, on top of everything
+        self.picked = pg.ScatterPlotItem(size=18, symbol="star", brush=pg.mkBrush("#FACC15"),
+                                         pen=pg.mkPen("#111827", width=1.5))
+        for item in (self.image, self.test_points, self.curve, self.train_points, self.picked):
             self.plot.addItem(item)
         self.note = text_label("", "helpText")
         self.show_test = QCheckBox("Show test data")
@@ -301,6 +312,52 @@ class OutputPlot(QWidget):
         for side_name in ("left", "bottom"):
             if not self.plot.getAxis(side_name).isVisible():  # showing again redraws it
                 self.plot.showAxis(side_name)
+
+    # ------------------------------------------------------------ picking a sample
+    def _plane(self) -> OutputView | None:
+        """The view when the plot is the input plane (or the 1-input curve), else None."""
+        if self._data is None:
+            return None
+        view = output_view(self._data.info)
+        return view if view in (OutputView.BOUNDARY, OutputView.HEATMAP,
+                                OutputView.CURVE) else None
+
+    def _clicked(self, event) -> None:
+        box = self.plot.getViewBox()
+        if event.button() != Qt.MouseButton.LeftButton or event.double() or \
+                self._plane() is None or not box.sceneBoundingRect().contains(event.scenePos()):
+            return
+        point = box.mapSceneToView(event.scenePos())
+        self.clicked.emit(point.x(), point.y())
+
+    def test_point_near(self, x: float, y: float, pixels: float = PICK_PIXELS) -> int | None:
+        """The index of the test point drawn nearest (x, y), if within ``pixels``."""
+        view = self._plane()
+        if view is None or not len(self._data.x_test):
+            return None
+        data = self._data
+        xs = data.x_test[:, 0]
+        ys = data.y_test[:, 0] if view is OutputView.CURVE else data.x_test[:, 1]
+        width, height = self.plot.getViewBox().viewPixelSize()
+        distance = np.hypot((xs - x) / (width or 1.0), (ys - y) / (height or 1.0))
+        nearest = int(distance.argmin())
+        return nearest if distance[nearest] <= pixels else None
+
+    def features_at(self, x: float, y: float) -> list[float] | None:
+        """The input features of a point of the plane: (x, y), or x for a curve."""
+        view = self._plane()
+        if view is None:
+            return None
+        return [x] if view is OutputView.CURVE else [x, y]
+
+    def mark(self, features) -> None:
+        """Mark the sample being traced (its two features) with a star; None
+        (or a sample not on the input plane) marks nothing."""
+        if features is None or len(features) != 2 or self._plane() not in (
+                OutputView.BOUNDARY, OutputView.HEATMAP):
+            self.picked.setData([])
+            return
+        self.picked.setData([float(features[0])], [float(features[1])])
 
     def has_image(self) -> bool:
         return self.image.image is not None

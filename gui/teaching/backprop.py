@@ -1,8 +1,10 @@
 """The Backprop dock: step through one sample, forward block by block, then back.
 
 Choose a sample of the test set (or type its features, and a label if you
-like), press Trace, then Next and Back (F10 and Shift+F10). Each step selects
-its block on the canvas and lists the block's units: forward, what it
+like), or click a point in the Output plot, press Trace, then Next and Back
+(F10 and Shift+F10). Each step selects its block on the canvas, labels the
+wires with the values they carry (forward) or their gradients (backward,
+:mod:`gui.canvas.wire_values`) and lists the block's units: forward, what it
 received and computed; backward, the gradient at its output and, for an
 activation, the chain rule upstream × f′(input) = downstream with f′ marked
 on the activation's slope curve; for a Linear layer dL/dW beside W. Cells
@@ -11,6 +13,8 @@ pass, so a vanishing gradient fades from block to block.
 
 The weights are those of the run on screen (its ``state_dict`` probe) once
 the network has trained, else the initial weights of the diagram's seed.
+Apply one step changes the dock's own copy of them (:mod:`.backprop_update`),
+never the run's; Undo step puts the copy back as it was.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPixmap
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,35 +30,39 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSpinBox,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from graph_engine.model.diagram import Wire
 from graph_engine.model.fileio import dumps
 
+from ..canvas.wire_values import WireValues
 from ..style import text_label
 from ..tasks import run_in_background
-from .backprop_steps import BACKWARD, FORWARD, Sample, Walk, chain_rule, first_row, unit_rows
-from .heatmaps import diverging
+from ..training.controller import network_signature
+from .backprop_steps import (
+    BACKWARD,
+    FORWARD,
+    Sample,
+    Walk,
+    chain_rule,
+    first_row,
+    strongest,
+    unit_rows,
+    wire_text,
+    wire_values,
+)
+from .backprop_update import UpdateView, WeightSteps, apply_step
+from .heatmaps import cell_colour, heatmap
 from .hub import ProbeView
 
 MAX_ROWS = 64  # units listed; a wider layer lists its first ones
-HEATMAP = 120  # pixels of a W or dL/dW heatmap's longer side
-
-
-def cell_colour(value: float, scale: float) -> QColor:
-    rgb = diverging(np.array([[value]]), scale)[0, 0]
-    return QColor(int(rgb[0]), int(rgb[1]), int(rgb[2]))
-
-
-def heatmap(values: np.ndarray, scale: float | None = None) -> QPixmap:
-    rgb = np.ascontiguousarray(diverging(values, scale))
-    height, width = rgb.shape[:2]
-    image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
-    factor = max(1, HEATMAP // max(width, height))
-    return QPixmap.fromImage(image).scaled(width * factor, height * factor)
+HINT = ("Pick a test sample by its number and press Trace, or click a point in the Output "
+        "plot (a click between points traces those features).")
 
 
 class StepView(QWidget):
@@ -167,9 +175,11 @@ class StepView(QWidget):
 
 
 class BackpropPanel(ProbeView):
-    """The dock's widget: which sample, Trace, Next/Back and the step shown."""
+    """The dock's widget: which sample, Trace, Next/Back, the step shown, and
+    Apply one step / Undo step on the dock's own copy of the weights."""
 
     step_changed = Signal(str)  # the id of the block the step is at
+    cleared = Signal()  # no trace any more
 
     def __init__(self, hub, document, parent=None) -> None:
         super().__init__(hub, "backprop.weights", "state_dict", parent)
@@ -177,8 +187,11 @@ class BackpropPanel(ProbeView):
         self.document = document
         self.weights: dict | None = None  # the run's weights, once trained
         self.weights_epoch = 0
+        self.steps = WeightSteps()  # the dock's own weights, after Apply one step
         self.walk: Walk | None = None
+        self.traced: Sample | None = None  # the sample of the walk
         self.busy = False
+        self.started = ""  # the network the background work began on
         self._build()
         hub.controller.run_changed.connect(lambda _run: self._forget_weights())
 
@@ -192,37 +205,66 @@ class BackpropPanel(ProbeView):
         self.features.setPlaceholderText("0.5, -1.2")
         self.label = QLineEdit()
         self.label.setPlaceholderText("label (optional)")
-        self.trace_button = QPushButton("Trace")
-        self.trace_button.clicked.connect(self.trace)
         self.features.returnPressed.connect(self.trace)
-        self.back_button = QPushButton("◀ Back")
-        self.back_button.setShortcut(QKeySequence("Shift+F10"))
-        self.back_button.clicked.connect(lambda: self.move(-1))
-        self.next_button = QPushButton("Next ▶")
-        self.next_button.setShortcut(QKeySequence("F10"))
-        self.next_button.clicked.connect(lambda: self.move(1))
-        self.status = text_label("", "helpText")
-        self.view = StepView()
+        self.trace_button = _button("Trace", self.trace)
+        self.back_button = _button("◀ Back", lambda: self.move(-1), "Shift+F10")
+        self.next_button = _button("Next ▶", lambda: self.move(1), "F10")
+        self.apply_button = _button("Apply one step", self.apply_step)
+        self.apply_button.setToolTip("One optimizer step of the training settings on the "
+                                     "traced sample alone; the run on screen is not changed")
+        self.undo_button = _button("Undo step", self.undo_step)
+        self.undo_button.setToolTip("Back to the weights before the last step applied here "
+                                    "(a training action: the diagram's undo is not involved)")
+        self.status = text_label(HINT, "helpText")
+        self.view, self.update_view_ = StepView(), UpdateView()
+        self.pages = QStackedWidget()
+        for page in (self.view, self.update_view_):
+            self.pages.addWidget(page)
+        self._lay_out()
+        self._buttons()
+
+    def _lay_out(self) -> None:
         rows = QVBoxLayout(self)
-        for widgets in ((self.test_choice, self.index, self.typed_choice, self.features),
-                        (self.label, self.trace_button, self.back_button, self.next_button)):
+        for widgets in ((self.test_choice, self.index, self.typed_choice, self.features,
+                         self.label),
+                        (self.trace_button, self.back_button, self.next_button,
+                         self.apply_button, self.undo_button)):
             line = QHBoxLayout()
             for widget in widgets:
                 line.addWidget(widget)
             rows.addLayout(line)
         rows.addWidget(self.status)
-        rows.addWidget(self.view, 1)
-        self._buttons()
+        rows.addWidget(self.pages, 1)
 
     # ------------------------------------------------------------ weights
     def show_result(self, result) -> None:
         if result is None or "error" in result:
             return
         if self.hub.controller.current:
+            if result["epoch"] != self.weights_epoch:  # the run moved on: its weights win
+                self.steps.clear()
             self.weights, self.weights_epoch = result["weights"], result["epoch"]
+            self._buttons()
 
     def _forget_weights(self) -> None:
         self.weights, self.weights_epoch = None, 0
+        self.steps.clear()
+        self._buttons()
+
+    def current_weights(self) -> dict | None:
+        """What Trace and Apply one step start from: the dock's own weights after
+        its steps, else the run's, else None (the seed's initial weights)."""
+        if self.steps.weights is not None:
+            return self.steps.weights
+        return self.weights if self.hub.controller.current else None
+
+    def _which(self) -> str:
+        run = self.weights if self.hub.controller.current else None
+        which = f"the weights of epoch {self.weights_epoch}" if run is not None else \
+            f"the initial weights of seed {self.document.diagram.training.seed}"
+        count = len(self.steps)
+        return which + (f" after {count} step{'s' if count > 1 else ''} applied here"
+                        if count else "")
 
     # ------------------------------------------------------------ tracing
     def sample(self) -> Sample:
@@ -235,49 +277,121 @@ class BackpropPanel(ProbeView):
         return Sample(index=None, features=tuple(features),
                       label=None if label is None else tuple(label))
 
+    def pick_test(self, index: int) -> None:
+        self.test_choice.setChecked(True)
+        self.index.setValue(index)
+        self.trace()
+
+    def pick_features(self, features: list[float]) -> None:
+        self.typed_choice.setChecked(True)
+        self.features.setText(", ".join(f"{v:.3g}" for v in features))
+        self.label.clear()
+        self.trace()
+
     def trace(self) -> None:
-        document = self.document
-        document.refresh()
-        if document.has_errors:
-            self.status.setText("The diagram has errors: fix them in the Problems panel, "
-                                "then trace.")
+        if self.busy or not self._ready():
             return
         try:
             sample = self.sample()
         except ValueError as error:
             self.status.setText(str(error))
             return
-        weights = self.weights if self.hub.controller.current else None
-        which = f"the weights of epoch {self.weights_epoch}" if weights is not None else \
-            f"the initial weights of seed {document.diagram.training.seed}"
-        text = dumps(document.diagram)
-        names = {b.id: b.name for b in document.diagram.blocks}
-        self.busy = True
-        self.status.setText("Tracing…")
-        self._buttons()
+        text, which, weights = dumps(self.document.diagram), self._which(), \
+            self.current_weights()
+        names = {b.id: b.name for b in self.document.diagram.blocks}
+        self._start("Tracing…")
         run_in_background(lambda: _compute(text, sample, weights),
-                          lambda data: self._traced(data, names, which),
-                          self._failed, owner=self)
+                          lambda data: self._traced(data, sample, names, which),
+                          lambda message: self._failed(f"Cannot trace: {message}"), owner=self)
 
-    def _traced(self, data: dict, names: dict[str, str], which: str) -> None:
+    def _ready(self) -> bool:
+        self.document.refresh()
+        if self.document.has_errors:
+            self.status.setText("The diagram has errors: fix them in the Problems panel, "
+                                "then trace.")
+        return not self.document.has_errors
+
+    def _start(self, message: str) -> None:
+        self.busy = True
+        self.started = network_signature(self.document.diagram)
+        self.status.setText(message)
+        self._buttons()
+
+    def _stale(self) -> bool:
+        """The network changed while the background work ran: its result is of
+        another network, so it is dropped (and the student told)."""
+        stale = network_signature(self.document.diagram) != self.started
+        if stale:
+            self._failed("The network changed meanwhile: press Trace again.")
+        return stale
+
+    def _traced(self, data: dict, sample: Sample, names: dict[str, str], which: str) -> None:
+        if self._stale():
+            return
         self.busy = False
-        self.walk = Walk(data)
+        self.walk, self.traced = Walk(data), sample
         loss = data["loss"]
         self.status.setText(f"x = {_short(data['x'])}, with {which}; "
                             + (f"loss {loss:.4g}." if loss is not None else
                                "no label: L is the sum of the output."))
         self.view.show_walk(self.walk, names)
+        self.pages.setCurrentWidget(self.view)
         self._moved()
 
     def _failed(self, message: str) -> None:
         self.busy = False
-        self.status.setText(f"Cannot trace: {message}")
+        self.status.setText(message)
+        self._buttons()
+
+    def clear(self) -> None:
+        """Forget the trace (the network changed): no steps, no walk."""
+        self.walk, self.traced = None, None
+        self.steps.clear()
+        self.view.show_walk(None)
+        self.pages.setCurrentWidget(self.view)
+        self.status.setText(HINT)
+        self._buttons()
+        self.cleared.emit()
+
+    # ------------------------------------------------------------ one step
+    def apply_step(self) -> None:
+        """One optimizer step on the traced sample, from the weights Trace uses."""
+        if self.busy or self.traced is None or not self._ready():
+            return
+        sample, before = self.traced, self.steps.weights
+        text, weights = dumps(self.document.diagram), self.current_weights()
+        self._start("Applying one step…")
+        run_in_background(lambda: apply_step(text, sample, weights),
+                          lambda data: self._applied(before, data),
+                          lambda message: self._failed(f"Cannot apply a step: {message}"),
+                          owner=self)
+
+    def _applied(self, before: dict | None, data: dict) -> None:
+        if self._stale():
+            return
+        self.busy = False
+        self.steps.push(before, data)
+        self.update_view_.show_step(data, len(self.steps))
+        self.pages.setCurrentWidget(self.update_view_)
+        self.status.setText("Step applied. Trace again to follow the sample through the "
+                            "new weights; Undo step puts the old ones back.")
+        self._buttons()
+
+    def undo_step(self) -> None:
+        if self.busy or self.steps.undo() is None:
+            return
+        if self.steps.applied:
+            self.update_view_.show_step(self.steps.applied[-1].data, len(self.steps))
+        else:
+            self.pages.setCurrentWidget(self.view)
+        self.status.setText(f"Step undone: Trace uses {self._which()} again.")
         self._buttons()
 
     # ------------------------------------------------------------ stepping
     def move(self, by: int) -> None:
         if self.walk is not None and self.walk.move(by):
             self.view.refresh()
+            self.pages.setCurrentWidget(self.view)
             self._moved()
 
     def _moved(self) -> None:
@@ -286,10 +400,20 @@ class BackpropPanel(ProbeView):
             self.step_changed.emit(self.walk.step.block["id"])
 
     def _buttons(self) -> None:
-        walk = self.walk
-        self.trace_button.setEnabled(not self.busy)
+        walk, idle = self.walk, not self.busy
+        self.trace_button.setEnabled(idle)
         self.back_button.setEnabled(walk is not None and not walk.at_start)
         self.next_button.setEnabled(walk is not None and not walk.at_end)
+        self.apply_button.setEnabled(idle and walk is not None)
+        self.undo_button.setEnabled(idle and len(self.steps) > 0)
+
+
+def _button(text: str, action, key: str = "") -> QPushButton:
+    button = QPushButton(text)
+    button.clicked.connect(action)
+    if key:
+        button.setShortcut(QKeySequence(key))
+    return button
 
 
 def _compute(text: str, sample: Sample, weights: dict | None) -> dict:
@@ -314,13 +438,69 @@ def _short(values) -> str:
 
 class BackpropUI:
     """Adds the Backprop dock, beside the training curves, and follows its steps
-    on the canvas by selecting the block of each step."""
+    on the canvas: each step selects its block and labels the wires with the
+    values (forward) or gradients (backward) they carry. A click in the Output
+    plot picks the sample while the dock is open."""
 
     def __init__(self, window) -> None:
+        self.window = window
         self.panel = BackpropPanel(window.teaching.hub, window.document)
-        dock = window.add_dock("backprop", "Backprop", self.panel,
-                               Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.dock = dock = window.add_dock("backprop", "Backprop", self.panel,
+                                           Qt.DockWidgetArea.BottomDockWidgetArea)
         window.tabifyDockWidget(window.docks["curves"], dock)
         window.docks["curves"].raise_()
-        self.panel.step_changed.connect(lambda block_id: window.scene.select_blocks(
-            [block_id] if block_id in window.document.diagram else []))
+        self.wire_values = WireValues(window.scene)
+        self.signature = ""  # of the network traced
+        self.panel.step_changed.connect(self._step)
+        self.panel.cleared.connect(self.show_wires)
+        dock.visibilityChanged.connect(self._dock_visibility)
+        window.document.diagram_replaced.connect(self.panel.clear)
+        window.document.undo_stack.indexChanged.connect(lambda _index: self._edited())
+        window.training.output.clicked.connect(self._plot_clicked)
+
+    def _step(self, block_id: str) -> None:
+        window = self.window
+        self.signature = network_signature(window.document.diagram)
+        window.scene.select_blocks([block_id] if block_id in window.document.diagram else [])
+        self.show_wires()
+
+    def show_wires(self) -> None:
+        """The walk's numbers on the wires, its sample starred in the Output
+        plot; nothing without a walk or with the dock closed."""
+        walk = self.panel.walk
+        shown = walk is not None and not self.dock.isHidden()
+        self.window.training.output.mark(first_row(walk.data["x"]) if shown else None)
+        if not shown:
+            self.wire_values.clear()
+            return
+        phase = walk.step.phase
+        symbol, scale = ("x" if phase == FORWARD else "g"), walk.scale[phase]
+        self.wire_values.show({
+            Wire(w["src"], w["src_port"], w["dst"], w["dst_port"]):
+                (wire_text(values, symbol), cell_colour(strongest(values), scale))
+            for w, values in wire_values(walk)})
+
+    def _edited(self) -> None:
+        """An edit of the network clears the trace; a move only moves the tags."""
+        if self.panel.walk is None and not self.panel.steps:
+            return
+        if network_signature(self.window.document.diagram) != self.signature:
+            self.panel.clear()
+        else:
+            self.wire_values.place()
+
+    def _dock_visibility(self, visible: bool) -> None:
+        if visible:
+            self.show_wires()
+        elif self.dock.isHidden():  # closed, not only behind another tab
+            self.show_wires()
+
+    def _plot_clicked(self, x: float, y: float) -> None:
+        if self.dock.isHidden() or self.panel.busy:
+            return
+        plot = self.window.training.output
+        index = plot.test_point_near(x, y)
+        if index is not None:
+            self.panel.pick_test(index)
+        elif (features := plot.features_at(x, y)) is not None:
+            self.panel.pick_features(features)

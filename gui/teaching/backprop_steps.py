@@ -44,16 +44,20 @@ def compute(diagram_text: str, sample: Sample, weights: dict | None) -> dict:
         from graph_engine.training.trace_report import as_data
 
     diagram = loads(diagram_text)
-    if sample.index is not None:
-        x, y = dataset_sample(diagram, sample.index)
-    else:
-        x, y = np.asarray(sample.features), sample.label
+    x, y = sample_xy(diagram, sample, dataset_sample)
     result = as_data(trace(diagram, x, y, weights=weights), diagram)
     for block in result["blocks"]:
         spec = REGISTRY.get(block["type"])
         if spec.role == Role.ACTIVATION and block["inputs"]:
             _add_slopes(inspection, diagram, block)
     return result
+
+
+def sample_xy(diagram, sample: Sample, dataset_sample) -> tuple:
+    """The sample's features and label (None when typed without one)."""
+    if sample.index is not None:
+        return dataset_sample(diagram, sample.index)
+    return np.asarray(sample.features), sample.label
 
 
 def _add_slopes(inspection, diagram, block: dict) -> None:
@@ -173,3 +177,38 @@ def _brief(values: np.ndarray) -> str:
     if values.size <= 4:
         return "[" + ", ".join(f"{v:.4g}" for v in values) + "]"
     return f"{values.size} numbers, norm {np.linalg.norm(values):.4g}"
+
+
+# ---------------------------------------------------------------- wires
+def wire_values(walk: Walk) -> list[tuple[dict, np.ndarray]]:
+    """The wires to label at the walk's step, each with the numbers it carries.
+    Forward: every wire whose source block the walk has visited, its value.
+    Backward: every wire into a block the walk has passed back through, its
+    gradient dL/d that value (a loss's labels have none)."""
+    step, blocks = walk.step, {b["id"]: b for b in walk.data["blocks"]}
+    passed = {s.block["id"] for s in walk.steps[:walk.position + 1] if s.phase == step.phase}
+    shown = []
+    for wire in walk.data.get("wires", []):
+        target = blocks[wire["dst"]]
+        if step.phase == FORWARD and wire["src"] in passed:
+            shown.append((wire, np.asarray(target["inputs"][wire["key"]], dtype=np.float64)))
+        elif step.phase == BACKWARD and wire["dst"] in passed and \
+                wire["key"] in target["grad_inputs"]:
+            shown.append((wire, np.asarray(target["grad_inputs"][wire["key"]],
+                                           dtype=np.float64)))
+    return shown
+
+
+def wire_text(values: np.ndarray, symbol: str) -> str:
+    """``[0.52, -1.3]`` for up to three numbers, ``16 values, |x| 2.3`` for more
+    (the first sample's; ``symbol``: x for values, g for gradients)."""
+    row = first_row(values)
+    if row.size <= 3:
+        return "[" + ", ".join(f"{v:.2g}" for v in row) + "]"
+    return f"{row.size} values, |{symbol}| {np.linalg.norm(row):.2g}"
+
+
+def strongest(values: np.ndarray) -> float:
+    """The first sample's number of the largest size, with its sign."""
+    row = first_row(values)
+    return float(row[np.abs(row).argmax()]) if row.size else 0.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from ..plots.output import values_image
@@ -22,6 +22,26 @@ def diverging(values: np.ndarray, scale: float | None = None) -> np.ndarray:
     if scale is None:
         scale = float(np.abs(values).max()) if values.size else 1.0
     return np.ascontiguousarray(values_image(values, scale).transpose(1, 0, 2))
+
+
+def cell_colour(value: float, scale: float) -> QColor:
+    """The colour of one number against ``scale``, as a heatmap draws it."""
+    rgb = diverging(np.array([[value]]), scale)[0, 0]
+    return QColor(int(rgb[0]), int(rgb[1]), int(rgb[2]))
+
+
+HEATMAP = 120  # pixels of a small matrix heatmap's longer side
+
+
+def heatmap(values: np.ndarray, scale: float | None = None) -> QPixmap:
+    """A matrix (rows, cols) as a picture, each cell a square of a few pixels."""
+    values = np.asarray(values, dtype=np.float64)
+    rgb = np.ascontiguousarray(diverging(values.reshape(values.shape[0], -1) if values.ndim
+                                         else values.reshape(1, 1), scale))
+    height, width = rgb.shape[:2]
+    image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+    factor = max(1, HEATMAP // max(width, height))
+    return QPixmap.fromImage(image).scaled(width * factor, height * factor)
 
 
 def plane_image(values: np.ndarray, scale: float | None = None) -> QImage:

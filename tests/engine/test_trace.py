@@ -185,6 +185,23 @@ def test_random_networks_match_autograd_with_other_weights(seed):
         check_against_autograd(case, perturbed(net))
 
 
+@pytest.mark.parametrize("seed", range(2))
+def test_each_wire_is_named_with_the_value_and_the_gradient_it_carries(seed):
+    for case in dags.random_cases(seed, 12):
+        t = ge.trace(case.diagram, case.x, case.y)
+        traced = {(w.src, w.dst) for w, _ in t.wires}
+        assert {(w.src, w.dst) for w in case.diagram.wires if w.dst in t.blocks} == traced
+        for wire, key in t.wires:
+            entry = t.blocks[wire.dst]
+            if key in entry.grad_inputs:  # a tensor wire: its source's output
+                close(entry.inputs[key], t.blocks[wire.src].output)
+        for block_id in t.order:  # a block's gradient: the sum of its wires' gradients
+            sent = [t.blocks[w.dst].grad_inputs[k] for w, k in t.wires
+                    if w.src == block_id and k in t.blocks[w.dst].grad_inputs]
+            if sent and block_id != t.prediction:
+                close(t.blocks[block_id].grad, sum(sent))
+
+
 def test_every_block_type_of_the_catalogue_is_covered():
     traced = {b.type for seed in range(7) for case in dags.random_cases(seed, 12)
               for b in case.diagram.blocks}
