@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z:.0%}"))
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.status_message.connect(self.tell)
+        self.scene.note_edit_requested.connect(self.edit.edit_note)
         self.note = CanvasNote(self.view.viewport())
         self.problems.blocks_activated.connect(self.focus_blocks)
         self.problems.changed.connect(self._show_counts)
