@@ -4,7 +4,7 @@
 Most shots come from ``main.py FILE --screenshot OUT --epochs N --view NAME``,
 as a teacher makes a slide; the XOR lesson series presses Play in a real
 main window (offscreen) and grabs it while it trains at the example's own
-pace; the inside-the-network shot scrolls the inspector to the unit maps.
+pace; the inside-the-network shot selects a block for the Selected block dock.
 """
 
 from __future__ import annotations
@@ -132,14 +132,14 @@ def help_window(app, out: Path) -> None:
 
 
 def inside_the_network(app, out: Path) -> None:
-    window = _window(app, "circle", (1440, 1080))
+    """Circle trained, a Tanh selected: its curve and units in the Selected block dock."""
+    from gui import tasks
+
+    window = _window(app, "circle")
     _train(app, window)
-    window.resizeDocks([window.docks["inspector"], window.docks["output"]], [560, 300],
-                       _vertical())
     _select(app, window, "Tanh")
-    units = window.inspector.widget().findChild(object, "unitMaps")
-    window.inspector.verticalScrollBar().setValue(units.y() - 8)  # the tiles, not the curve
-    _pump(app, 0.5)
+    tasks.settle(app)  # the activation's curve
+    _pump(app, 0.8)
     _save(app, window, out)
 
 

@@ -256,7 +256,8 @@ class WireItem(QGraphicsPathItem):
 
     def update_path(self) -> None:
         self.prepareGeometryChange()
-        self.setPath(wire_path(self.source.scene_anchor(), self.target.scene_anchor()))
+        self.setPath(wire_path(self.source.scene_anchor(), self.target.scene_anchor(),
+                               self.target.block_item.scenePos().y()))
         stroker = QPainterPathStroker()
         stroker.setWidth(12)
         self._shape = stroker.createStroke(self.path())
@@ -264,9 +265,14 @@ class WireItem(QGraphicsPathItem):
 
     def _place_label(self) -> None:
         self.prepareGeometryChange()
-        mid = self.path().pointAtPercent(0.5)
         rect = self.label.boundingRect()
-        self.label.setPos(mid.x() - rect.width() / 2, mid.y() - rect.height() - 3)
+        start, end = self.source.scene_anchor(), self.target.scene_anchor()
+        if wrapped(start, end):  # under the run back, at its right end: clear of the neurons
+            top = self.target.block_item.scenePos().y()
+            self.label.setPos(start.x() + STUB - rect.width() - 8, top - STUB + 2)
+        else:
+            mid = self.path().pointAtPercent(0.5)
+            self.label.setPos(mid.x() - rect.width() / 2, mid.y() - rect.height() - 3)
         label = self.label.mapRectToParent(rect).adjusted(-5, -2, 5, 2)
         self._bounds = self._shape.boundingRect().united(label)
 
@@ -302,12 +308,49 @@ class WireItem(QGraphicsPathItem):
         self.update()
 
 
-def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
-    """A cubic curve leaving and entering horizontally."""
+STUB = 18.0  # how far a wire going back to a lower row runs out of its port and into the next
+CORNER = 10.0
+
+
+def wire_path(start: QPointF, end: QPointF, top: float | None = None) -> QPainterPath:
+    """A cubic curve leaving and entering horizontally; a wire back to the start
+    of a lower row (a long chain wrapped like text) runs along the gap above
+    that row instead (``top``: the y of the target block's top), clear of the
+    blocks and the neurons under them."""
+    if wrapped(start, end):
+        return _wrapped_path(start, end, end.y() - style.BLOCK_HEIGHT / 2 if top is None else top)
     path = QPainterPath(start)
     bend = max(40.0, abs(end.x() - start.x()) * 0.5)
     path.cubicTo(QPointF(start.x() + bend, start.y()), QPointF(end.x() - bend, end.y()), end)
     return path
+
+
+def wrapped(start: QPointF, end: QPointF) -> bool:
+    """A wire from the end of one row back to the start of a lower one."""
+    return end.x() < start.x() - 2 * STUB and end.y() - start.y() > style.BLOCK_HEIGHT
+
+
+def _wrapped_path(start: QPointF, end: QPointF, top: float) -> QPainterPath:
+    """Out of the port, down into the gap above the row of ``end``, back left,
+    down and into the port: straight runs with rounded corners."""
+    gap_y = top - STUB
+    right, left = start.x() + STUB, end.x() - STUB
+    corners = [QPointF(right, start.y()), QPointF(right, gap_y), QPointF(left, gap_y),
+               QPointF(left, end.y())]
+    path = QPainterPath(start)
+    points = [start, *corners, end]
+    for before, corner, after in zip(points, points[1:], points[2:], strict=False):
+        path.lineTo(_towards(corner, before, CORNER))
+        path.quadTo(corner, _towards(corner, after, CORNER))
+    path.lineTo(end)
+    return path
+
+
+def _towards(point: QPointF, other: QPointF, distance: float) -> QPointF:
+    """The point ``distance`` from ``point`` on the way to ``other``."""
+    line = other - point
+    length = max((line.x() ** 2 + line.y() ** 2) ** 0.5, 1e-9)
+    return point + line * (min(distance, length / 2) / length)
 
 
 def _draw_elided(painter: QPainter, box: QRectF, text: str) -> None:

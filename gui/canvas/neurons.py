@@ -109,6 +109,7 @@ class CanvasNeurons(QObject):
             strip = self.strips[block_id]
             if block_id not in maps or not shiboken6.isValid(strip):
                 _remove(self.strips.pop(block_id))
+        added = False
         for block_id, block_maps in maps.items():
             item = self.window.scene.blocks.get(block_id)
             if item is None:
@@ -117,7 +118,10 @@ class CanvasNeurons(QObject):
             if strip is None or strip.parentItem() is not item:
                 _remove(strip)
                 strip = self.strips[block_id] = NeuronStrip(item)
+                added = True
             strip.set_maps(block_maps, result["units"][block_id])
+        if added:  # the drawing grew: a view showing all of it keeps showing all of it
+            self.window.view.refit()
 
 
 def _remove(strip: NeuronStrip | None) -> None:

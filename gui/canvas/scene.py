@@ -165,6 +165,18 @@ class DiagramScene(QGraphicsScene):
             rect = rect.united(item.sceneBoundingRect())
         return rect
 
+    def content_rect(self) -> QRectF:
+        """Everything drawn: blocks with what hangs under them (their neurons),
+        wires with their labels, and notes."""
+        rect = self.blocks_rect()
+        for item in self.blocks.values():  # ports and neurons; a port's hidden name is not drawn
+            for child in item.childItems():
+                if child.isVisible():
+                    rect = rect.united(child.sceneBoundingRect())
+        for other in [*self.wires.values(), *self.notes.values()]:
+            rect = rect.united(other.sceneBoundingRect())
+        return rect
+
     # ------------------------------------------------------------ moving
     def dragging(self, block_id: str) -> bool:
         """The block is being moved by the mouse (not placed by the diagram)."""
