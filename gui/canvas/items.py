@@ -237,6 +237,7 @@ class WireItem(QGraphicsPathItem):
         self.label.setFont(style.ui_font(LABEL_POINTS))
         self.label.setBrush(QColor(style.TEXT_MUTED))
         self.label_text = ""
+        self.weights: dict | None = None  # the summary of the weights of the layer it feeds
         self._shape, self._bounds = QPainterPath(), QRectF()
         source.block_item.wires.append(self)
         target.block_item.wires.append(self)
@@ -253,6 +254,17 @@ class WireItem(QGraphicsPathItem):
             self.label.setText(text)
             self._place_label()
             self.update()
+
+    def set_weights(self, weights: tuple[dict, str] | None) -> None:
+        """Draw the wire by the weights of the layer it feeds ((summary, tooltip)),
+        or plainly (None)."""
+        summary, tip = weights if weights is not None else (None, "")
+        if summary is self.weights:
+            return
+        self.weights = summary
+        self.setToolTip(tip)
+        self.prepareGeometryChange()  # a wide wire draws past its old bounds
+        self.update()
 
     def update_path(self) -> None:
         self.prepareGeometryChange()
@@ -274,7 +286,7 @@ class WireItem(QGraphicsPathItem):
             mid = self.path().pointAtPercent(0.5)
             self.label.setPos(mid.x() - rect.width() / 2, mid.y() - rect.height() - 3)
         label = self.label.mapRectToParent(rect).adjusted(-5, -2, 5, 2)
-        self._bounds = self._shape.boundingRect().united(label)
+        self._bounds = self._shape.boundingRect().adjusted(-2, -2, 2, 2).united(label)
 
     def shape(self) -> QPainterPath:
         return self._shape
@@ -289,6 +301,8 @@ class WireItem(QGraphicsPathItem):
         if self.source.spec.kind == PortKind.TARGET:
             colour = QColor("#E11D48") if not selected else colour
         pen = QPen(colour, 3 if selected else 2)
+        if self.weights is not None and not (selected or self.hovered):
+            pen = weight_pen(self.weights)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -310,6 +324,22 @@ class WireItem(QGraphicsPathItem):
 
 STUB = 18.0  # how far a wire going back to a lower row runs out of its port and into the next
 CORNER = 10.0
+
+
+POSITIVE, NEGATIVE = QColor("#0877BD"), QColor("#F59322")  # as the output plot's classes
+MAX_WIRE = 12.0  # the widest weighted wire, in scene units
+
+
+def weight_pen(summary: dict) -> QPen:
+    """Colour by the sign of the mean weight, fading to the plain wire's grey as
+    positive and negative weights balance; width by the mean |w|."""
+    mean, size = summary["mean"], summary["mean_abs"]
+    share = min(abs(mean) / size, 1.0) if size > 0 else 0.0  # 1: every weight one sign
+    share = 0.5 + 0.5 * share
+    plain, signed = QColor(style.WIRE), POSITIVE if mean >= 0 else NEGATIVE
+    colour = QColor.fromRgbF(*(p + (s - p) * share for p, s in
+                               zip(plain.getRgbF()[:3], signed.getRgbF()[:3], strict=True)))
+    return QPen(colour, min(2.0 + 8.0 * size, MAX_WIRE))
 
 
 def wire_path(start: QPointF, end: QPointF, top: float | None = None) -> QPainterPath:

@@ -17,6 +17,7 @@ from graph_engine.blocks.registry import Role
 from graph_engine.data.views import has_input_plane as input_plane
 
 from ..canvas.neurons import CanvasNeurons
+from ..canvas.wire_weights import WireWeights
 from ..presentation import Presentation
 from .activation_plot import ActivationPlot
 from .code_panel import CodePanel
@@ -58,6 +59,8 @@ class TeachingUI(QObject):
         self.lints = TrainingLints(window, self)
         self.neurons = CanvasNeurons(window, self.hub)
         window.view_menu.addAction(self.neurons.action)
+        self.wire_weights = WireWeights(window, self.hub)
+        window.view_menu.addAction(self.wire_weights.action)
         self.presentation = Presentation(window)
         window.view_menu.addAction(self.presentation.action)
         # A new selection replaces the inspector page and deletes its views.
