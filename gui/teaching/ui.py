@@ -26,6 +26,7 @@ from .exports import Exports
 from .gradients import GradientPlot
 from .histograms import HistogramPanel
 from .hub import ProbeHub
+from .pictures import DockPictures
 from .selected import SelectedBlockPanel
 from .training_lints import TrainingLints
 from .units import UnitMaps
@@ -56,6 +57,7 @@ class TeachingUI(QObject):
         self.exports = Exports(window, self.hub)
         self.code = CodePanel(window, self.exports)
         self._docks()
+        self.pictures = DockPictures(window)  # right-click → Export Picture…
         self.lints = TrainingLints(window, self)
         self.neurons = CanvasNeurons(window, self.hub)
         window.view_menu.addAction(self.neurons.action)
