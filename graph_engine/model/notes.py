@@ -70,8 +70,7 @@ class NoteMethods:
     def set_note_text(self, note_id: str, text: str) -> str:
         """Give a note new words; return the old ones."""
         note = self.note(note_id)
-        text = values.note_text(text)
-        old, note.text = note.text, text
+        old, note.text = note.text, values.note_text(text)
         self._emit(self.note_changed, note)
         return old
 

@@ -88,7 +88,10 @@ class DiagramScene(QGraphicsScene):
         self.addItem(item)
 
     def _remove_block(self, block) -> None:
-        item = self.blocks.pop(block.id, None)
+        self._drop(self.blocks, block.id)
+
+    def _drop(self, items: dict, key) -> None:
+        item = items.pop(key, None)
         if item is not None:
             self.removeItem(item)
 
@@ -118,9 +121,7 @@ class DiagramScene(QGraphicsScene):
         self.addItem(item)
 
     def _remove_note(self, note) -> None:
-        item = self.notes.pop(note.id, None)
-        if item is not None:
-            self.removeItem(item)
+        self._drop(self.notes, note.id)
 
     def _note_changed(self, note) -> None:
         self.notes[note.id].show_note(note)

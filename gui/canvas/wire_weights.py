@@ -14,55 +14,27 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction
+
+from .overlay import RunOverlay
 
 PROBE = "canvas.wire_weights"
 
 
-class WireWeights(QObject):
-    def __init__(self, window, hub) -> None:
-        super().__init__(window)
-        self.window, self.hub = window, hub
-        self._last = None
-        self._run: int | None = None
-        self.action = QAction("&Weights on Wires", window)
-        self.action.setCheckable(True)
-        self.action.setChecked(True)
-        self.action.setShortcut("Ctrl+Shift+W")
-        self.action.setStatusTip("Colour each wire into a layer by the sign of its weights and "
-                                 "draw it as wide as they are large, as it trains")
-        self.action.toggled.connect(self._toggled)
-        hub.controller.progressed.connect(self.refresh)
-        hub.controller.run_changed.connect(self.refresh)
-        window.document.diagram_replaced.connect(self.clear)
-        self._toggled(True)
+class WireWeights(RunOverlay):
+    probe, probe_fn = PROBE, "wire_weights"
 
-    def _toggled(self, on: bool) -> None:
-        if on:
-            self.hub.claim(PROBE, self, "wire_weights")
-        else:
-            self.hub.release(PROBE, self)
-            self.clear()
+    def __init__(self, window, hub) -> None:
+        super().__init__(window, hub, "&Weights on Wires", "Ctrl+Shift+W",
+                         "Colour each wire into a layer by the sign of its weights and draw "
+                         "it as wide as they are large, as it trains")
+        window.document.diagram_replaced.connect(self.clear)
 
     def clear(self) -> None:
-        self._last = None
         for item in self.window.scene.wires.values():
             item.set_weights(None)
 
-    def refresh(self) -> None:
-        """Draw the newest summary of the run on screen; forget another run's."""
-        run = self.hub.controller.state.run
-        if run != self._run:
-            self._run = run
-            self.clear()
-        if not self.action.isChecked():
-            return
-        result = self.hub.result(PROBE)
-        if result is None or result is self._last or "layers" not in result:
-            return
-        self._last = result
-        layers = result["layers"]
+    def draw(self, result: dict) -> None:
+        layers = result.get("layers", {})
         for wire, item in self.window.scene.wires.items():
             summary = layers.get(wire.dst)
             item.set_weights(None if summary is None else
