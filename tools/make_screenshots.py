@@ -238,12 +238,12 @@ def _close(app, window) -> None:
 
 # name -> (a shot from the command line, taking OUT) or (in process, taking app, OUT)
 COMMAND_SHOTS: dict[str, Callable[[Path], None]] = {
-    "editor": command("softmax-before-cross-entropy"),
+    "editor": command("softmax-before-cross-entropy", "--view", "problems"),
     "training": command("xor", "--epochs", "20", "--view", "boundary"),
     "code-panel": command("two-layer-net", "--view", "code"),
     "vanishing-gradients": command("deep-sigmoid", "--epochs", "50", "--view", "gradients"),
     "deep-sigmoid": command("deep-sigmoid"),
-    "neurons": command("xor", "--epochs", "20", "--view", "boundary"),
+    "neurons": command("xor", "--epochs", "20", "--view", "inside"),
 }
 WINDOW_SHOTS: dict[str, Callable] = {
     "xor-lesson": xor_lesson,
