@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         d, width = self.docks, self.width()
         self.resizeDocks([d["palette"], d["output"]], [205, int(width * 0.31)],
                          Qt.Orientation.Horizontal)
-        self.resizeDocks([d["palette"], d["inspector"]], [215, 275], Qt.Orientation.Vertical)
+        self.resizeDocks([d["palette"], d["inspector"]], [250, 240], Qt.Orientation.Vertical)
         self.resizeDocks([d["selected"]], [310], Qt.Orientation.Vertical)
         self.resizeDocks([d["selected"], d["curves"]], [int(width * 0.54), int(width * 0.46)],
                          Qt.Orientation.Horizontal)

@@ -82,7 +82,8 @@ class TeachingUI(QObject):
         window.docks["curves"].raise_()
         window.add_dock("code", "Code", self.code, BOTTOM).visibilityChanged.connect(
             self.code.set_shown)
-        window.tabifyDockWidget(window.docks["curves"], window.docks["code"])
+        window.tabifyDockWidget(window.docks["selected"], window.docks["code"])  # both wide
+        window.docks["selected"].raise_()
         window.docks["curves"].raise_()
 
     # ------------------------------------------------------------ selected block's views
