@@ -82,9 +82,8 @@ class TeachingUI(QObject):
         window.docks["curves"].raise_()
         window.add_dock("code", "Code", self.code, BOTTOM).visibilityChanged.connect(
             self.code.set_shown)
-        window.tabifyDockWidget(window.docks["selected"], window.docks["code"])  # both wide
-        window.docks["selected"].raise_()
-        window.docks["curves"].raise_()
+        window.tabifyDockWidget(window.docks["curves"], window.docks["code"])
+        window.docks["curves"].raise_()  # (beside the Selected block, a tab bar would cut it)
 
     # ------------------------------------------------------------ selected block's views
     def _selection_changed(self) -> None:

@@ -76,6 +76,7 @@ def test_the_selected_blocks_views_are_seen_whole_without_scrolling(lesson, qtbo
         assert _seen_whole(panel, name), name
     assert not panel.verticalScrollBar().isVisible()
     assert not panel.horizontalScrollBar().isVisible()
+    assert panel.widget().height() <= panel.viewport().height()  # captions too
 
 
 def test_the_whole_network_stays_in_view_after_training(lesson, qtbot):

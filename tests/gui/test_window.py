@@ -31,10 +31,9 @@ def test_no_leftover_tab_bar_is_drawn_over_the_docks(window):
     groups = [{tab.split(" (")[0] for tab in tabs} for _, tabs in bars]  # "Problems (2)"
     assert {"Blocks", "Undo History"} in groups
     assert {"Inspector", "Data"} in groups
-    assert {"Selected block", "Code"} in groups
     assert {"Training curves", "Gradients", "Activations", "Confusion matrix", "Problems",
-            "Backprop"} in groups
-    assert len(groups) == 4  # one bar per group of tabbed docks
+            "Code", "Backprop"} in groups
+    assert len(groups) == 3  # one bar per group of tabbed docks
     for rect, tabs in bars:  # each bar lies inside the window
         assert window.rect().contains(rect), tabs
 
