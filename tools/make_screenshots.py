@@ -43,6 +43,7 @@ def _window(app, example: str, size: tuple[int, int] = SIZE):
     _pump(app, 0.3)
     if not window.files.open_path(str(EXAMPLES / f"{example}.json"), ask=False):
         raise SystemExit(f"cannot open the example {example}")
+    window.statusBar().clearMessage()  # "Opened /path/…" belongs to this machine
     return window
 
 
