@@ -98,9 +98,14 @@ def run_dialog(dialog) -> bool:
     return dialog.exec() == dialog.DialogCode.Accepted
 
 
-def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
-    """One line of text from the user, or None if they cancelled."""
-    value, ok = QInputDialog.getText(parent, title, label, text=text)
+def ask_text(parent: QWidget, title: str, label: str, text: str = "",
+             multiline: bool = False) -> str | None:
+    """One line of text (several with ``multiline``) from the user, or None if
+    they cancelled."""
+    if multiline:
+        value, ok = QInputDialog.getMultiLineText(parent, title, label, text)
+    else:
+        value, ok = QInputDialog.getText(parent, title, label, text=text)
     return value if ok else None
 
 

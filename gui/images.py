@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, QSize
 from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtWidgets import QWidget
 
 from graph_engine.core.files import write_atomic
 
@@ -40,8 +41,10 @@ def svg_bytes(size: QSize, view_box: QRectF, title: str,
     painter = QPainter()
     if not painter.begin(generator):
         raise OSError("the picture could not be drawn as SVG")
-    paint(painter)
-    painter.end()
+    try:
+        paint(painter)
+    finally:  # a painter left open on the generator would crash Qt later
+        painter.end()
     buffer.close()
     if data.isEmpty():
         raise OSError("the picture could not be drawn as SVG")
@@ -60,7 +63,8 @@ def widget_picture(widget, path: str) -> None:
     if path.lower().endswith(".svg"):
         size = widget.size()
         data = svg_bytes(size, QRectF(0, 0, size.width(), size.height()),
-                         widget.objectName() or "NetCanvas plot", widget.render)
+                         widget.objectName() or "NetCanvas plot",
+                         lambda painter: QWidget.render(widget, painter, QPoint(0, 0)))
         write_atomic(path, data)
     else:
         save_png(widget.grab(), path)

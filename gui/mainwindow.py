@@ -1,6 +1,12 @@
 """The main window: canvas in the centre, palette, inspector, problems and
 undo history in docks, menus, toolbar and status bar.
 
+The default layout is built for a lesson: the network and the output plot
+are the largest things on screen, the selected block's curves, weights and
+units have the bottom left to themselves, the plots of the run share the
+bottom right with the problems list, and the palette sits above the
+inspector on the left.
+
 It wires the parts together and holds no diagram logic itself: files and
 edits live in :mod:`file_actions` and :mod:`edit_actions`, drawing in the
 canvas, state in the :class:`~gui.editor.document.Document`.
@@ -35,8 +41,9 @@ from .teaching.backprop import BackpropUI
 from .teaching.ui import TeachingUI
 from .training.ui import TrainingUI
 
-LEFT, RIGHT, BOTTOM = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
-                       Qt.DockWidgetArea.BottomDockWidgetArea)
+LEFT, BOTTOM = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
+# Saved window layouts of another version are not restored: the docks have changed.
+LAYOUT_VERSION = 2
 
 
 class MainWindow(QMainWindow):
@@ -76,7 +83,9 @@ class MainWindow(QMainWindow):
         self.history = QUndoView(self.document.undo_stack)
         self.history.setEmptyLabel("<opened>")
         self.add_dock("palette", "Blocks", self.palette, LEFT)
-        self.add_dock("inspector", "Inspector", self.inspector, RIGHT)
+        self.add_dock("inspector", "Inspector", self.inspector, LEFT)
+        self.splitDockWidget(self.docks["palette"], self.docks["inspector"],
+                             Qt.Orientation.Vertical)
         self.add_dock("problems", "Problems", self.problems, BOTTOM)
         self.add_dock("history", "Undo History", self.history, LEFT)
         self.tabifyDockWidget(self.docks["palette"], self.docks["history"])
@@ -115,6 +124,8 @@ class MainWindow(QMainWindow):
         kept: list[set[str]] = []
         bars = [b for b in self.findChildren(QTabBar) if b.parentWidget() is self]
         for bar in reversed(bars):  # newest first
+            bar.setElideMode(Qt.TextElideMode.ElideNone)  # whole names, scrolled if need be
+            bar.setUsesScrollButtons(True)
             tabs = {bar.tabText(i) for i in range(bar.count())}
             if any(tabs <= group for group in kept):
                 bar.hide()
@@ -122,12 +133,15 @@ class MainWindow(QMainWindow):
                 kept.append(tabs)
 
     def _default_sizes(self) -> None:
-        """The canvas gets the most room; plots and panels the rest."""
-        d = self.docks
-        self.resizeDocks([d["palette"], d["inspector"]], [210, 380], Qt.Orientation.Horizontal)
-        self.resizeDocks([d["inspector"], d["output"]], [300, 420], Qt.Orientation.Vertical)
-        self.resizeDocks([d["problems"]], [270], Qt.Orientation.Vertical)
-        self.resizeDocks([d["problems"], d["curves"]], [420, 760], Qt.Orientation.Horizontal)
+        """The canvas and the output plot get the most room, then the selected
+        block's views (seen whole at 1400×880), then the panels."""
+        d, width = self.docks, self.width()
+        self.resizeDocks([d["palette"], d["output"]], [205, int(width * 0.31)],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([d["palette"], d["inspector"]], [250, 240], Qt.Orientation.Vertical)
+        self.resizeDocks([d["selected"]], [310], Qt.Orientation.Vertical)
+        self.resizeDocks([d["selected"], d["curves"]], [int(width * 0.54), int(width * 0.46)],
+                         Qt.Orientation.Horizontal)
 
     def _make_status_bar(self) -> None:
         self.problem_label = QLabel()
@@ -142,6 +156,7 @@ class MainWindow(QMainWindow):
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z:.0%}"))
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.status_message.connect(self.tell)
+        self.scene.note_edit_requested.connect(self.edit.edit_note)
         self.note = CanvasNote(self.view.viewport())
         self.problems.blocks_activated.connect(self.focus_blocks)
         self.problems.changed.connect(self._show_counts)
@@ -168,6 +183,8 @@ class MainWindow(QMainWindow):
         parts = [f"{counts[k]} {k}{'s' if counts[k] > 1 else ''}"
                  for k in ("error", "warning", "hint") if counts.get(k)]
         self.problem_label.setText(" · ".join(parts) if parts else "No problems")
+        total = sum(counts.values())  # its tab says so when another tab is in front
+        self.docks["problems"].setWindowTitle(f"Problems ({total})" if total else "Problems")
         colour = "#B91C1C" if counts.get("error") else "#92400E" if counts.get("warning") \
             else "#166534"
         self.problem_label.setStyleSheet(f"color: {colour}; padding: 0 8px;")
@@ -210,8 +227,8 @@ class MainWindow(QMainWindow):
         geometry, state = settings.value("window/geometry"), settings.value("window/state")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        if isinstance(state, QByteArray):  # refused when saved by another layout version
+            self.restoreState(state, LAYOUT_VERSION)
         self.docks["palette"].raise_()  # a new session starts with the blocks in front
         self.exercises.settle_dock()
 
@@ -227,7 +244,7 @@ class MainWindow(QMainWindow):
             return
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.training.shutdown()
         self.recovery.finish()  # a clean exit leaves nothing to recover
         event.accept()

@@ -1,6 +1,6 @@
 """Presentation mode (View → Presentation Mode, Ctrl+Shift+P): the window as a
-projector needs it. The palette, the undo history and the problems list step
-aside, text grows, the output plot takes a large share of the width and the
+projector needs it. The palette, the undo history, the inspector's column and
+the problems list step aside, text grows, the output plot takes a large share of the width and the
 network fills the rest. Leaving it puts every panel and size back."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-HIDDEN = ("palette", "history", "problems")
+HIDDEN = ("palette", "history", "inspector", "data", "code", "problems")
 TEXT_WIDGETS = (QLabel, QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QTabBar,
                 QAbstractItemView, QHeaderView, QTextEdit, QMenuBar)
 FONT_POINTS = 13.0  # the interface's text while presenting

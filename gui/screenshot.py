@@ -13,8 +13,8 @@ import sys
 import time
 from collections.abc import Callable
 
-# --view NAME -> the dock it raises ("inside" selects a block: the Inspector shows
-# its activation, its units and its weights).
+# --view NAME -> the dock it raises ("inside" selects a block: the Selected block
+# dock shows its activation, its units and its weights).
 VIEWS: dict[str, str] = {
     "editor": "",
     "boundary": "output",
@@ -22,7 +22,7 @@ VIEWS: dict[str, str] = {
     "gradients": "gradients",
     "histograms": "histograms",
     "confusion": "confusion",
-    "inside": "inspector",
+    "inside": "selected",
     "code": "code",
     "data": "data",
     "problems": "problems",
@@ -68,9 +68,12 @@ def train(app, window, epochs: int, timeout: float = 600) -> None:
 
 
 def show_view(app, window, name: str) -> None:
+    from . import tasks
+
     dock = VIEWS[name]
     if name == "inside":
         _select_inside(window)
+        tasks.settle(app)  # the activation's curve is computed in the background
     if dock:
         window.docks[dock].show()
         window.docks[dock].raise_()
@@ -79,7 +82,7 @@ def show_view(app, window, name: str) -> None:
 
 def _select_inside(window) -> None:
     """Select the first activation (else the first block with weights), whose
-    units and curves the Inspector then shows."""
+    units and curves the Selected block dock then shows."""
     blocks = window.document.diagram.blocks
     chosen = next((b for b in blocks if b.spec.nonlinear), None) or \
         next((b for b in blocks if b.spec.dense), None)

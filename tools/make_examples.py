@@ -175,7 +175,10 @@ def xor() -> ge.Diagram:
     s.chain(mlp(2, [16], "ReLU", 2, ("CrossEntropyLoss",)))
     # 100 training points and a small step: the boundary bends over the first
     # seconds at one epoch a second, slow enough to watch it happen
-    return s.finish(XOR, optimizer="adam", lr=0.003, batch_size=10, epochs=20, seed=0, pace=1.0)
+    d = s.finish(XOR, optimizer="adam", lr=0.003, batch_size=10, epochs=20, seed=0, pace=1.0)
+    d.add_note("Each ReLU unit draws one straight line over the plane (its tile below it). "
+               "Linear 2 adds them up into the cross.", (250, 160))  # beside the loss
+    return d
 
 
 def spiral() -> ge.Diagram:

@@ -4,7 +4,7 @@
 Most shots come from ``main.py FILE --screenshot OUT --epochs N --view NAME``,
 as a teacher makes a slide; the XOR lesson series presses Play in a real
 main window (offscreen) and grabs it while it trains at the example's own
-pace; the inside-the-network shot scrolls the inspector to the unit maps.
+pace; the inside-the-network shot selects a block for the Selected block dock.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ def _window(app, example: str, size: tuple[int, int] = SIZE):
     _pump(app, 0.3)
     if not window.files.open_path(str(EXAMPLES / f"{example}.json"), ask=False):
         raise SystemExit(f"cannot open the example {example}")
+    window.statusBar().clearMessage()  # "Opened /path/…" belongs to this machine
     return window
 
 
@@ -132,14 +133,14 @@ def help_window(app, out: Path) -> None:
 
 
 def inside_the_network(app, out: Path) -> None:
-    window = _window(app, "circle", (1440, 1080))
+    """Circle trained, a Tanh selected: its curve and units in the Selected block dock."""
+    from gui import tasks
+
+    window = _window(app, "circle")
     _train(app, window)
-    window.resizeDocks([window.docks["inspector"], window.docks["output"]], [560, 300],
-                       _vertical())
     _select(app, window, "Tanh")
-    units = window.inspector.widget().findChild(object, "unitMaps")
-    window.inspector.verticalScrollBar().setValue(units.y() - 8)  # the tiles, not the curve
-    _pump(app, 0.5)
+    tasks.settle(app)  # the activation's curve
+    _pump(app, 0.8)
     _save(app, window, out)
 
 
@@ -308,12 +309,12 @@ def _close(app, window) -> None:
 
 # name -> (a shot from the command line, taking OUT) or (in process, taking app, OUT)
 COMMAND_SHOTS: dict[str, Callable[[Path], None]] = {
-    "editor": command("softmax-before-cross-entropy"),
+    "editor": command("softmax-before-cross-entropy", "--view", "problems"),
     "training": command("xor", "--epochs", "20", "--view", "boundary"),
     "code-panel": command("two-layer-net", "--view", "code"),
     "vanishing-gradients": command("deep-sigmoid", "--epochs", "50", "--view", "gradients"),
     "deep-sigmoid": command("deep-sigmoid"),
-    "neurons": command("xor", "--epochs", "20", "--view", "boundary"),
+    "neurons": command("xor", "--epochs", "20", "--view", "inside"),
 }
 WINDOW_SHOTS: dict[str, Callable] = {
     "xor-lesson": xor_lesson,

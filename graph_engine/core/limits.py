@@ -11,6 +11,7 @@ MAX_NAME = 64  # characters of a block's display name
 MAX_TITLE = 200
 MAX_DESCRIPTION = 5000
 MAX_NOTE = 2000  # characters of a text note on the canvas
+MAX_NOTES = 200  # text notes on one canvas
 MAX_POSITION = 1e9  # |x|, |y| of a block on the canvas
 POSITION_DECIMALS = 2  # positions are kept (and saved) to 0.01
 MAX_PATH = 4096  # characters of a file path a diagram names (its CSV data set)

@@ -20,15 +20,16 @@ from ..data.spec import DatasetSpec, as_dataset_spec
 from . import values
 from .invariants import check_diagram
 from .locks import NO_LOCKS, Locks
-from .parts import Block, Checked, Removed, Wire, WireError
+from .notes import NoteMethods
+from .parts import Block, Checked, Note, Removed, Wire, WireError
 from .settings import TrainingSettings
 from .wiring import describe_wire, plan_wire
 
-__all__ = ["Block", "Diagram", "Removed", "Wire", "WireError"]
+__all__ = ["Block", "Diagram", "Note", "Removed", "Wire", "WireError"]
 
 
-class Diagram:
-    """Blocks and wires, plus the data set and the training settings."""
+class Diagram(NoteMethods):
+    """Blocks and wires, plus the data set, the training settings and text notes."""
 
     def __init__(self) -> None:
         self._blocks: dict[str, Block] = {}
@@ -48,6 +49,7 @@ class Diagram:
         self.moved = Event("moved")  # (block)
         self.renamed = Event("renamed")  # (block)
         self.settings_changed = Event("settings_changed")  # ()
+        self._init_notes()  # note_added, note_removed, note_changed
         self.changed = Event("changed")  # () after any of the above
 
     # ------------------------------------------------------------ reading

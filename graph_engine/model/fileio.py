@@ -24,7 +24,7 @@ from ..core.limits import MAX_PATH
 from ..core.text import checked_text, printable
 from ..data.spec import CsvSource, DatasetSpec, as_dataset_spec
 from . import values
-from .diagram import Diagram, Wire
+from .diagram import Diagram, Note, Wire
 from .settings import TrainingSettings
 
 FORMAT = "netcanvas-diagram"
@@ -41,8 +41,10 @@ MAX_WORD = 64  # characters of a block type or port name
 TOP_KEYS = {"format", "version", "title", "description", "blocks", "wires", "dataset",
             "training"}
 # Written only when set. "exercise": the title of the exercise the diagram answers
-# (graph_engine.classroom); a file answering none is exactly as before.
-OPTIONAL_KEYS = {"exercise"}
+# (graph_engine.classroom); "notes": text notes on the canvas. A file without
+# them is exactly as before.
+OPTIONAL_KEYS = {"exercise", "notes"}
+NOTE_KEYS = {"id", "text", "position"}
 BLOCK_KEYS = {"id", "type", "name", "params", "position"}
 WIRE_KEYS = {"from", "to"}
 
@@ -71,6 +73,8 @@ def to_dict(diagram: Diagram) -> dict:
     # "exercise" is written only when the diagram answers one, so every other
     # file stays as earlier NetCanvas versions wrote (and read) it
     exercise = {"exercise": diagram.exercise} if diagram.exercise else {}
+    notes = {"notes": [{"id": n.id, "text": n.text, "position": list(n.position)}
+                       for n in diagram.notes]} if diagram.notes else {}
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -84,6 +88,7 @@ def to_dict(diagram: Diagram) -> dict:
                   for w in diagram.wires],
         "dataset": diagram.dataset.to_dict() if diagram.dataset else None,
         "training": diagram.training.to_dict(),
+        **notes,
     }
 
 
@@ -235,6 +240,7 @@ class DocumentRecord:
     wires: list[Wire]
     dataset: DatasetSpec | None
     training: TrainingSettings
+    notes: list[Note]
 
 
 def _read_document(doc: dict) -> DocumentRecord:
@@ -249,6 +255,8 @@ def _read_document(doc: dict) -> DocumentRecord:
         wires=[_read_wire(w, i) for i, w in enumerate(wires)],
         dataset=_read_dataset(doc.get("dataset")),
         training=_read_training(doc.get("training", {})),
+        notes=[_read_note(n, i) for i, n in
+               enumerate(_list(doc.get("notes", []), "notes", limits.MAX_NOTES))],
     )
 
 
@@ -323,6 +331,15 @@ def _read_wire(value: object, index: int) -> Wire:
     return Wire(*ends)
 
 
+def _read_note(value: object, index: int) -> Note:
+    where = f"note {index + 1}"
+    record = _keys(value, NOTE_KEYS, NOTE_KEYS, where)
+    note_id = _checked(values.block_id, record["id"], f"{where}: \"id\"")
+    where = f"note {note_id!r}"
+    return Note(note_id, _checked(values.note_text, record["text"], f"{where}: \"text\""),
+                _checked(values.position, record["position"], f"{where}: \"position\""))
+
+
 def _read_dataset(value: object) -> DatasetSpec | None:
     """The data set record: a built-in name, or an object read key by key like a
     block, with its "csv" sub-record likewise; values are checked by the spec."""
@@ -395,6 +412,11 @@ def _build(record: DocumentRecord) -> Diagram:
                 from None
     diagram.dataset = record.dataset
     diagram.training = record.training
+    for note in record.notes:
+        try:
+            diagram.add_note(note.text, note.position, note.id)
+        except ValueError as error:
+            raise DiagramFileError(f"note {note.id!r}: {error}") from None
     return diagram
 
 

@@ -1,4 +1,4 @@
-"""The parts of a diagram: blocks and wires, and what removing a block takes out.
+"""The parts of a diagram: blocks, wires and notes, and what removing a block takes out.
 
 Shared by the Diagram and its wiring rules, so neither has to import the other.
 """
@@ -42,6 +42,16 @@ class Wire:
     src_port: str
     dst: str
     dst_port: str
+
+
+@dataclass
+class Note:
+    """A text note on the canvas: teaching words beside the network. It takes no
+    part in validation, compilation or code export."""
+
+    id: str
+    text: str
+    position: tuple[float, float] = (0.0, 0.0)
 
 
 @dataclass

@@ -43,6 +43,11 @@ def description(value: object) -> str:
     return checked_text(value, "the description", limits.MAX_DESCRIPTION, multiline=True)
 
 
+def note_text(value: object, what: str = "a note's text") -> str:
+    """A note's words: several lines allowed, at most MAX_NOTE characters."""
+    return checked_text(value, what, limits.MAX_NOTE, multiline=True)
+
+
 def exercise(value: object) -> str:
     """The title of the exercise a diagram answers ("" for none)."""
     return checked_text(value, "the exercise", limits.MAX_TITLE)

@@ -109,6 +109,26 @@ def weight_matrix(module: nn.Module) -> dict:
             "bias": None if bias is None else bias.detach().numpy().copy()}
 
 
+SAMPLE = 4  # rows and columns of a weight matrix shown as numbers
+
+
+def weight_summaries(net: CompiledNet) -> dict[str, dict]:
+    """Every dense layer's weight matrix in a few numbers, for the wire that
+    feeds it: its shape (out × in), mean, mean |w|, min and max, and its first
+    rows and columns as they are."""
+    a = net.plan.analysis
+    summaries = {}
+    for block_id, module in net.modules.items():
+        if not a.block(block_id).spec.dense:
+            continue
+        weight = weight_matrix(module)["weight"]
+        summaries[block_id] = {
+            "shape": tuple(int(n) for n in weight.shape), "mean": float(weight.mean()),
+            "mean_abs": float(np.abs(weight).mean()), "min": float(weight.min()),
+            "max": float(weight.max()), "sample": weight[:SAMPLE, :SAMPLE].copy()}
+    return summaries
+
+
 # ------------------------------------------------------------ activation statistics
 
 def activation_layers(net: CompiledNet) -> list[str]:

@@ -165,6 +165,12 @@ def weights(trainer: Trainer, block_id: str) -> dict:
     return {**inspection.weight_matrix(_module(trainer, block_id)), "block_id": block_id}
 
 
+def wire_weights(trainer: Trainer) -> dict:
+    """Every dense layer's weights summarised (:func:`inspection.weight_summaries`),
+    by block id: what the canvas draws on the wires that feed them."""
+    return {"epoch": trainer.epoch, "layers": inspection.weight_summaries(trainer.net)}
+
+
 def gradients(trainer: Trainer) -> dict:
     """Gradient norm of every layer with parameters, as the training process
     records it in the history (:func:`teaching.gradient_norms`)."""
@@ -199,6 +205,7 @@ PROBES: dict[str, Callable[..., dict | None]] = {
     "activation": activation,
     "units": units,
     "weights": weights,
+    "wire_weights": wire_weights,
     "neurons": neurons,
     "gradients": gradients,
     "histograms": histograms,

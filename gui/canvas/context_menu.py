@@ -26,6 +26,8 @@ def canvas_menu(window, pos: QPointF) -> QMenu:
     menu = QMenu(window)
     if hasattr(item, "block_id"):
         _block_entries(window, menu, item.block_id)
+    elif hasattr(item, "note_id"):
+        _note_entries(window, menu, item)
     elif item is not None:
         _wire_entries(window, menu, item.wire)
     else:
@@ -45,6 +47,14 @@ def _block_entries(window, menu: QMenu, block_id: str) -> None:
         menu.addAction(actions[key])
     menu.addSeparator()
     menu.addAction(f"&Help on {block.type}", lambda: show_help(window, "blocks.md", block.type))
+
+
+def _note_entries(window, menu: QMenu, item) -> None:
+    if not item.isSelected():
+        window.scene.clearSelection()
+        item.setSelected(True)
+    menu.addAction("&Edit Note…", lambda: window.edit.edit_note(item.note_id))
+    menu.addAction(window.actions_by_name["delete"])
 
 
 def _wire_entries(window, menu: QMenu, wire) -> None:
@@ -75,6 +85,7 @@ def _canvas_entries(window, menu: QMenu, pos: QPointF) -> None:
         for spec in specs:
             sub.addAction(spec.name, lambda n=spec.name: window.edit.add_block(n, pos))
     actions = window.actions_by_name
+    menu.addAction("Add &Note…", lambda: window.edit.add_note(pos))
     menu.addAction(actions["paste"])
     menu.addSeparator()
     for key in ("select_all", "auto_layout", "fit"):

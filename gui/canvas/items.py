@@ -255,6 +255,7 @@ class WireItem(QGraphicsPathItem):
         self.label.setFont(style.ui_font(LABEL_POINTS))
         self.label.setBrush(QColor(style.TEXT_MUTED))
         self.label_text = ""
+        self.weights: dict | None = None  # the summary of the weights of the layer it feeds
         self._shape, self._bounds = QPainterPath(), QRectF()
         source.block_item.wires.append(self)
         target.block_item.wires.append(self)
@@ -272,9 +273,21 @@ class WireItem(QGraphicsPathItem):
             self._place_label()
             self.update()
 
+    def set_weights(self, weights: tuple[dict, str] | None) -> None:
+        """Draw the wire by the weights of the layer it feeds ((summary, tooltip)),
+        or plainly (None)."""
+        summary, tip = weights if weights is not None else (None, "")
+        if summary is self.weights:
+            return
+        self.weights = summary
+        self.setToolTip(tip)
+        self.prepareGeometryChange()  # a wide wire draws past its old bounds
+        self.update()
+
     def update_path(self) -> None:
         self.prepareGeometryChange()
-        self.setPath(wire_path(self.source.scene_anchor(), self.target.scene_anchor()))
+        self.setPath(wire_path(self.source.scene_anchor(), self.target.scene_anchor(),
+                               self.target.block_item.scenePos().y()))
         stroker = QPainterPathStroker()
         stroker.setWidth(12)
         self._shape = stroker.createStroke(self.path())
@@ -282,11 +295,16 @@ class WireItem(QGraphicsPathItem):
 
     def _place_label(self) -> None:
         self.prepareGeometryChange()
-        mid = self.path().pointAtPercent(0.5)
         rect = self.label.boundingRect()
-        self.label.setPos(mid.x() - rect.width() / 2, mid.y() - rect.height() - 3)
+        start, end = self.source.scene_anchor(), self.target.scene_anchor()
+        if wrapped(start, end):  # under the run back, at its right end: clear of the neurons
+            top = self.target.block_item.scenePos().y()
+            self.label.setPos(start.x() + STUB - rect.width() - 8, top - STUB + 2)
+        else:
+            mid = self.path().pointAtPercent(0.5)
+            self.label.setPos(mid.x() - rect.width() / 2, mid.y() - rect.height() - 3)
         label = self.label.mapRectToParent(rect).adjusted(-5, -2, 5, 2)
-        self._bounds = self._shape.boundingRect().united(label)
+        self._bounds = self._shape.boundingRect().adjusted(-2, -2, 2, 2).united(label)
 
     def shape(self) -> QPainterPath:
         return self._shape
@@ -301,6 +319,8 @@ class WireItem(QGraphicsPathItem):
         if self.source.spec.kind == PortKind.TARGET:
             colour = QColor("#E11D48") if not selected else colour
         pen = QPen(colour, 3 if selected else 2)
+        if self.weights is not None and not (selected or self.hovered):
+            pen = weight_pen(self.weights)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -320,12 +340,65 @@ class WireItem(QGraphicsPathItem):
         self.update()
 
 
-def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
-    """A cubic curve leaving and entering horizontally."""
+STUB = 18.0  # how far a wire going back to a lower row runs out of its port and into the next
+CORNER = 10.0
+
+
+POSITIVE, NEGATIVE = QColor("#0877BD"), QColor("#F59322")  # as the output plot's classes
+MAX_WIRE = 12.0  # the widest weighted wire, in scene units
+
+
+def weight_pen(summary: dict) -> QPen:
+    """Colour by the sign of the mean weight, fading to the plain wire's grey as
+    positive and negative weights balance; width by the mean |w|."""
+    mean, size = summary["mean"], summary["mean_abs"]
+    share = min(abs(mean) / size, 1.0) if size > 0 else 0.0  # 1: every weight one sign
+    share = 0.5 + 0.5 * share
+    plain, signed = QColor(style.WIRE), POSITIVE if mean >= 0 else NEGATIVE
+    colour = QColor.fromRgbF(*(p + (s - p) * share for p, s in
+                               zip(plain.getRgbF()[:3], signed.getRgbF()[:3], strict=True)))
+    return QPen(colour, min(2.0 + 8.0 * size, MAX_WIRE))
+
+
+def wire_path(start: QPointF, end: QPointF, top: float | None = None) -> QPainterPath:
+    """A cubic curve leaving and entering horizontally; a wire back to the start
+    of a lower row (a long chain wrapped like text) runs along the gap above
+    that row instead (``top``: the y of the target block's top), clear of the
+    blocks and the neurons under them."""
+    if wrapped(start, end):
+        return _wrapped_path(start, end, end.y() - style.BLOCK_HEIGHT / 2 if top is None else top)
     path = QPainterPath(start)
     bend = max(40.0, abs(end.x() - start.x()) * 0.5)
     path.cubicTo(QPointF(start.x() + bend, start.y()), QPointF(end.x() - bend, end.y()), end)
     return path
+
+
+def wrapped(start: QPointF, end: QPointF) -> bool:
+    """A wire from the end of one row back to the start of a lower one."""
+    return end.x() < start.x() - 2 * STUB and end.y() - start.y() > style.BLOCK_HEIGHT
+
+
+def _wrapped_path(start: QPointF, end: QPointF, top: float) -> QPainterPath:
+    """Out of the port, down into the gap above the row of ``end``, back left,
+    down and into the port: straight runs with rounded corners."""
+    gap_y = top - STUB
+    right, left = start.x() + STUB, end.x() - STUB
+    corners = [QPointF(right, start.y()), QPointF(right, gap_y), QPointF(left, gap_y),
+               QPointF(left, end.y())]
+    path = QPainterPath(start)
+    points = [start, *corners, end]
+    for before, corner, after in zip(points, points[1:], points[2:], strict=False):
+        path.lineTo(_towards(corner, before, CORNER))
+        path.quadTo(corner, _towards(corner, after, CORNER))
+    path.lineTo(end)
+    return path
+
+
+def _towards(point: QPointF, other: QPointF, distance: float) -> QPointF:
+    """The point ``distance`` from ``point`` on the way to ``other``."""
+    line = other - point
+    length = max((line.x() ** 2 + line.y() ** 2) ** 0.5, 1e-9)
+    return point + line * (min(distance, length / 2) / length)
 
 
 def _draw_elided(painter: QPainter, box: QRectF, text: str) -> None:

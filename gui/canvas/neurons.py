@@ -10,14 +10,17 @@ other views compare against).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QObject, QRectF, Qt
-from PySide6.QtGui import QAction, QColor, QImage, QPainter, QPen
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from .. import style
 from ..teaching.heatmaps import plane_image
+from .overlay import RunOverlay
 
 TILE, GAP = 28.0, 4.0  # scene units: a unit's map, and the room between two
 SHOWN = 6  # units drawn per block; the rest are counted
@@ -61,54 +64,28 @@ class NeuronStrip(QGraphicsItem):
                              f"+{self.more}")
 
 
-class CanvasNeurons(QObject):
-    def __init__(self, window, hub) -> None:
-        super().__init__(window)
-        self.window, self.hub = window, hub
-        self.strips: dict[str, NeuronStrip] = {}
-        self._last = None
-        self._run: int | None = None
-        self.action = QAction("&Neurons on Canvas", window)
-        self.action.setCheckable(True)
-        self.action.setChecked(True)
-        self.action.setShortcut("Ctrl+Shift+N")
-        self.action.setStatusTip("Show each unit of the activation blocks as a small map of "
-                                 "its output over the input plane, as it trains")
-        self.action.toggled.connect(self._toggled)
-        controller = hub.controller
-        controller.progressed.connect(self.refresh)
-        controller.run_changed.connect(self.refresh)
-        self._toggled(True)
+class CanvasNeurons(RunOverlay):
+    probe, probe_fn = PROBE, "neurons"
+    probe_args: ClassVar[dict] = {"resolution": 24, "max_units": SHOWN}
 
-    def _toggled(self, on: bool) -> None:
-        if on:
-            self.hub.claim(PROBE, self, "neurons", resolution=24, max_units=SHOWN)
-        else:
-            self.hub.release(PROBE, self)
-            self.clear()
+    def __init__(self, window, hub) -> None:
+        self.strips: dict[str, NeuronStrip] = {}
+        super().__init__(window, hub, "&Neurons on Canvas", "Ctrl+Shift+N",
+                         "Show each unit of the activation blocks as a small map of its "
+                         "output over the input plane, as it trains")
 
     def clear(self) -> None:
         for strip in self.strips.values():
             _remove(strip)
-        self.strips, self._last = {}, None
+        self.strips = {}
 
-    def refresh(self) -> None:
-        """Draw the newest result of the run on screen; forget another run's."""
-        run = self.hub.controller.state.run
-        if run != self._run:
-            self._run = run
-            self.clear()
-        if not self.action.isChecked():
-            return
-        result = self.hub.result(PROBE)
-        if result is None or result is self._last:
-            return
-        self._last = result
+    def draw(self, result: dict) -> None:
         maps = result.get("maps", {})
         for block_id in list(self.strips):
             strip = self.strips[block_id]
             if block_id not in maps or not shiboken6.isValid(strip):
                 _remove(self.strips.pop(block_id))
+        added = False
         for block_id, block_maps in maps.items():
             item = self.window.scene.blocks.get(block_id)
             if item is None:
@@ -117,7 +94,10 @@ class CanvasNeurons(QObject):
             if strip is None or strip.parentItem() is not item:
                 _remove(strip)
                 strip = self.strips[block_id] = NeuronStrip(item)
+                added = True
             strip.set_maps(block_maps, result["units"][block_id])
+        if added:  # the drawing grew: a view showing all of it keeps showing all of it
+            self.window.view.refit()
 
 
 def _remove(strip: NeuronStrip | None) -> None:

@@ -21,17 +21,21 @@ from .. import style
 from ..editor import commands
 from ..editor.document import Document
 from .items import INPUT_SIDE, OUTPUT_SIDE, BlockItem, PortItem, WireItem, wire_path
+from .notes import NoteItem
 
 
 class DiagramScene(QGraphicsScene):
     status_message = Signal(str)
+    note_edit_requested = Signal(str)  # a note's id: double-clicked
 
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
         self.document = document
         self.blocks: dict[str, BlockItem] = {}
         self.wires: dict[object, WireItem] = {}
+        self.notes: dict[str, NoteItem] = {}
         self._drag_start: dict[str, tuple[float, float]] = {}
+        self._note_start: dict[str, tuple[float, float]] = {}
         self._wiring: _WireDrag | None = None
         self.setSceneRect(QRectF(-4000, -3000, 8000, 6000))
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
@@ -50,11 +54,14 @@ class DiagramScene(QGraphicsScene):
         self.clear()
         self.blocks.clear()
         self.wires.clear()
+        self.notes.clear()
         self._diagram = self.diagram
         for block in self._diagram.blocks:
             self._add_block(block)
         for wire in self._diagram.wires:
             self._add_wire(wire)
+        for note in self._diagram.notes:
+            self._add_note(note)
         self._subscribe()
         self.show_analysis()
 
@@ -63,7 +70,8 @@ class DiagramScene(QGraphicsScene):
         return ((d.block_added, self._add_block), (d.block_removed, self._remove_block),
                 (d.wire_added, self._add_wire), (d.wire_removed, self._remove_wire),
                 (d.params_changed, self._refresh_block), (d.renamed, self._refresh_block),
-                (d.moved, self._move_block))
+                (d.moved, self._move_block), (d.note_added, self._add_note),
+                (d.note_removed, self._remove_note), (d.note_changed, self._note_changed))
 
     def _subscribe(self) -> None:
         for event, handler in self._events():
@@ -81,7 +89,10 @@ class DiagramScene(QGraphicsScene):
         self.addItem(item)
 
     def _remove_block(self, block) -> None:
-        item = self.blocks.pop(block.id, None)
+        self._drop(self.blocks, block.id)
+
+    def _drop(self, items: dict, key) -> None:
+        item = items.pop(key, None)
         if item is not None:
             self.removeItem(item)
 
@@ -105,6 +116,16 @@ class DiagramScene(QGraphicsScene):
         item = self.blocks[block.id]
         if (item.pos().x(), item.pos().y()) != block.position:
             item.setPos(*block.position)
+
+    def _add_note(self, note) -> None:
+        item = self.notes[note.id] = NoteItem(note)
+        self.addItem(item)
+
+    def _remove_note(self, note) -> None:
+        self._drop(self.notes, note.id)
+
+    def _note_changed(self, note) -> None:
+        self.notes[note.id].show_note(note)
 
     def show_analysis(self) -> None:
         """Parameter counts, wire shapes and problem outlines from the analysis."""
@@ -130,6 +151,9 @@ class DiagramScene(QGraphicsScene):
     def selected_wires(self) -> list:
         return [i.wire for i in self.selectedItems() if isinstance(i, WireItem)]
 
+    def selected_note_ids(self) -> list[str]:
+        return [i.note_id for i in self.selectedItems() if isinstance(i, NoteItem)]
+
     def select_blocks(self, block_ids) -> None:
         self.clearSelection()
         for block_id in block_ids:
@@ -143,6 +167,18 @@ class DiagramScene(QGraphicsScene):
             rect = rect.united(item.sceneBoundingRect())
         return rect
 
+    def content_rect(self) -> QRectF:
+        """Everything drawn: blocks with what hangs under them (their neurons),
+        wires with their labels, and notes."""
+        rect = self.blocks_rect()
+        for item in self.blocks.values():  # ports and neurons; a port's hidden name is not drawn
+            for child in item.childItems():
+                if child.isVisible():
+                    rect = rect.united(child.sceneBoundingRect())
+        for other in [*self.wires.values(), *self.notes.values()]:
+            rect = rect.united(other.sceneBoundingRect())
+        return rect
+
     # ------------------------------------------------------------ moving
     def dragging(self, block_id: str) -> bool:
         """The block is being moved by the mouse (not placed by the diagram)."""
@@ -151,6 +187,8 @@ class DiagramScene(QGraphicsScene):
     def mousePressEvent(self, event) -> None:
         super().mousePressEvent(event)
         self._drag_start = {b: (i.pos().x(), i.pos().y()) for b, i in self.blocks.items()
+                            if i.isSelected()}
+        self._note_start = {n: (i.pos().x(), i.pos().y()) for n, i in self.notes.items()
                             if i.isSelected()}
 
     def mouseMoveEvent(self, event) -> None:
@@ -167,25 +205,24 @@ class DiagramScene(QGraphicsScene):
         self._commit_moves()
 
     def _commit_moves(self) -> None:
-        moves = {}
-        for block_id, old in self._drag_start.items():
-            item = self.blocks.get(block_id)
-            if item is None:
-                continue
-            new = (item.pos().x(), item.pos().y())
-            if new != old:
-                moves[block_id] = (self.diagram.block(block_id).position, new)
-        self._drag_start = {}
-        if not moves:
-            return
+        """One undo step for everything a drag moved (blocks and notes)."""
+        diagram = self.diagram
+        moves = _moved(self._drag_start, self.blocks, lambda b: diagram.block(b).position)
+        notes = _moved(self._note_start, self.notes, lambda n: diagram.note(n).position)
+        self._drag_start, self._note_start = {}, {}
         try:
-            command = commands.MoveBlocks(self.diagram, moves)
+            made = ([commands.MoveBlocks(diagram, moves)] if moves else []) + \
+                ([commands.MoveNotes(diagram, notes)] if notes else [])
         except ValueError as error:  # dragged past the canvas's limits: back where they were
             self.status_message.emit(f"Not moved: {error}")
             for block_id in moves:
-                self.blocks[block_id].setPos(*self.diagram.block(block_id).position)
+                self.blocks[block_id].setPos(*diagram.block(block_id).position)
+            for note_id in notes:
+                self.notes[note_id].setPos(*diagram.note(note_id).position)
             return
-        self.document.undo_stack.push(command)
+        if made:
+            self.document.undo_stack.push(made[0] if len(made) == 1 else
+                                          commands.Macro("Move blocks and notes", made))
 
     # ------------------------------------------------------------ wiring
     def start_wire(self, port: PortItem, pos: QPointF) -> None:
@@ -235,18 +272,31 @@ class DiagramScene(QGraphicsScene):
 
 
 def item_at(scene: QGraphicsScene, pos: QPointF, reach: float = 6.0):
-    """The block, else the wire, under ``pos`` (a wire within ``reach``), else None."""
+    """The block, else the note, else the wire, under ``pos`` (a wire within
+    ``reach``), else None."""
     area = QRectF(pos.x() - reach, pos.y() - reach, 2 * reach, 2 * reach)
     found = []
     for item in scene.items(area):  # a port or a label stands for its block or wire
-        while item is not None and not isinstance(item, BlockItem | WireItem):
+        while item is not None and not isinstance(item, BlockItem | WireItem | NoteItem):
             item = item.parentItem()
         if item is not None:
             found.append(item)
-    for item in found:
-        if isinstance(item, BlockItem):
-            return item
-    return next((item for item in found if isinstance(item, WireItem)), None)
+    for kind in (BlockItem, NoteItem, WireItem):
+        for item in found:
+            if isinstance(item, kind):
+                return item
+    return None
+
+
+def _moved(start: dict, items: dict, position) -> dict:
+    """id -> (its position in the diagram, where its item is now), for the items
+    a drag moved from ``start``."""
+    moves = {}
+    for key, old in start.items():
+        item = items.get(key)
+        if item is not None and (item.pos().x(), item.pos().y()) != old:
+            moves[key] = (position(key), (item.pos().x(), item.pos().y()))
+    return moves
 
 
 def _problem_summary(problems) -> tuple[Severity | None, str]:

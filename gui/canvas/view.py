@@ -6,11 +6,10 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
-from graph_engine.model.layout import MARGIN
-
 from ..panels.palette import BLOCK_MIME
 
 MIN_ZOOM, MAX_ZOOM = 0.2, 3.0
+MARGIN = 16.0  # scene units around the drawing when it is fitted
 EMPTY_HINT = ("Drag blocks here from the palette on the left,\n"
               "or open a lesson with File → Open Example.")
 
@@ -32,6 +31,7 @@ class CanvasView(QGraphicsView):
         self._pan_from: QPointF | None = None
         self._space = False
         self._empty = True
+        self._fitted = False  # showing the whole drawing, as fit() left it: keep it so
 
     # ------------------------------------------------------------ empty canvas
     def refresh_hint(self) -> None:
@@ -61,6 +61,10 @@ class CanvasView(QGraphicsView):
         return self.transform().m11()
 
     def set_zoom(self, factor: float) -> None:
+        self._fitted = False  # the user's own zoom stays as they chose it
+        self._scale_to(factor)
+
+    def _scale_to(self, factor: float) -> None:
         factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
         self.scale(factor / self.zoom, factor / self.zoom)
         self.zoom_changed.emit(self.zoom)
@@ -75,18 +79,31 @@ class CanvasView(QGraphicsView):
         self.set_zoom(1.0)
 
     def fit(self, rect: QRectF | None = None) -> None:
-        rect = rect if rect is not None else self.scene().blocks_rect()
+        """Show ``rect`` (default: the whole drawing, with its wires, notes and
+        neurons). Showing the whole drawing, the view keeps it whole when its
+        size or the drawing changes, until the user zooms or pans."""
+        self._fitted = rect is None
+        rect = rect if rect is not None else self.scene().content_rect()
         if rect.isEmpty():
-            self.reset_zoom()
+            self._scale_to(1.0)
             self.centerOn(0, 0)
             return
         margin = MARGIN
         self.fitInView(rect.adjusted(-margin, -margin, margin, margin),
                        Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom > 1.25:
-            self.set_zoom(1.25)
+            self._scale_to(1.25)
         self.centerOn(rect.center())
         self.zoom_changed.emit(self.zoom)
+
+    def refit(self) -> None:
+        """Fit again if the view shows the whole drawing (its content or size changed)."""
+        if self._fitted:
+            self.fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.refit()
 
     def wheelEvent(self, event) -> None:
         steps = event.angleDelta().y() / 120
@@ -132,6 +149,7 @@ class CanvasView(QGraphicsView):
             delta = event.position() - self._pan_from
             self._pan_from = event.position()
             h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+            self._fitted = False
             h.setValue(h.value() - int(delta.x()))
             v.setValue(v.value() - int(delta.y()))
             event.accept()

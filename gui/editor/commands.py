@@ -16,6 +16,7 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoCommand
 
 from graph_engine import REGISTRY, Diagram, Wire
+from graph_engine.core import limits
 from graph_engine.model import values
 
 
@@ -47,34 +48,39 @@ class AddBlock(QUndoCommand):
 
 
 class RemoveItems(QUndoCommand):
-    """Delete blocks (with their wires) and loose wires; undo puts all back."""
+    """Delete blocks (with their wires), loose wires and notes; undo puts all back."""
 
-    def __init__(self, diagram: Diagram, block_ids, wires=(), text: str = "") -> None:
+    def __init__(self, diagram: Diagram, block_ids, wires=(), text: str = "",
+                 note_ids=()) -> None:
         block_ids, wires = list(block_ids), [w for w in wires
                                              if w.src not in block_ids and w.dst not in block_ids]
         diagram.locks.check_remove(_names(diagram), block_ids, wires)
-        super().__init__(text or _remove_text(diagram, block_ids, wires))
+        self.note_ids = list(note_ids)
+        super().__init__(text or _remove_text(diagram, block_ids, wires, self.note_ids))
         self.diagram, self.block_ids, self.wires = diagram, block_ids, wires
         self._removed: list = []
         self._wire_indices: list[tuple[int, Wire]] = []
+        self._notes: list = []  # (note, index) as removed
 
     def redo(self) -> None:
         self._wire_indices = [(self.diagram.disconnect(w), w) for w in self.wires]
         self._removed = [self.diagram.remove(b) for b in self.block_ids]
+        self._notes = [self.diagram.remove_note(n) for n in self.note_ids]
 
     def undo(self) -> None:
+        for note, index in reversed(self._notes):
+            self.diagram.add_note(note.text, note.position, note.id, index)
         for removed in reversed(self._removed):
             self.diagram.restore(removed)
         for index, wire in reversed(self._wire_indices):
             self.diagram.insert_wire(wire, index)
 
 
-def _remove_text(diagram: Diagram, block_ids, wires) -> str:
-    if len(block_ids) == 1 and not wires:
+def _remove_text(diagram: Diagram, block_ids, wires, note_ids=()) -> str:
+    if len(block_ids) == 1 and not wires and not note_ids:
         return f"Delete {diagram.block(block_ids[0]).name}"
-    if not block_ids:
-        return "Delete " + _plural(len(wires), "wire")
-    parts = [_plural(len(block_ids), "block")] + ([_plural(len(wires), "wire")] if wires else [])
+    parts = [_plural(len(items), word) for items, word in
+             ((block_ids, "block"), (wires, "wire"), (note_ids, "note")) if items]
     return "Delete " + " and ".join(parts)
 
 
@@ -102,13 +108,16 @@ class MoveBlocks(QUndoCommand):
         self.diagram = diagram
         self.moves = moves
 
+    def _place(self, block_id: str, point: tuple[float, float]) -> None:
+        self.diagram.move(block_id, *point)
+
     def redo(self) -> None:
         for block_id, (_, new) in self.moves.items():
-            self.diagram.move(block_id, *new)
+            self._place(block_id, new)
 
     def undo(self) -> None:
         for block_id, (old, _) in self.moves.items():
-            self.diagram.move(block_id, *old)
+            self._place(block_id, old)
 
 
 def _move_text(diagram: Diagram, moves: dict) -> str:
@@ -282,3 +291,47 @@ class SetProperties(QUndoCommand):
 
     def undo(self) -> None:
         self.diagram.title, self.diagram.description = self.old
+
+
+class AddNote(QUndoCommand):
+    """A text note on the canvas."""
+
+    def __init__(self, diagram: Diagram, text: str, position) -> None:
+        if len(diagram.notes) >= limits.MAX_NOTES:
+            raise ValueError(f"a diagram holds at most {limits.MAX_NOTES} notes")
+        self.text, self.position = values.note_text(text), values.position(position)
+        super().__init__("Add note")
+        self.diagram = diagram
+        self.note_id: str | None = None
+
+    def redo(self) -> None:
+        self.note_id = self.diagram.add_note(self.text, self.position, self.note_id)
+
+    def undo(self) -> None:
+        self.diagram.remove_note(self.note_id)
+
+
+class EditNote(QUndoCommand):
+    """New words for a note."""
+
+    def __init__(self, diagram: Diagram, note_id: str, text: str) -> None:
+        self.old, self.new = diagram.note(note_id).text, values.note_text(text)
+        super().__init__("Edit note")
+        self.diagram, self.note_id = diagram, note_id
+
+    def redo(self) -> None:
+        self.diagram.set_note_text(self.note_id, self.new)
+
+    def undo(self) -> None:
+        self.diagram.set_note_text(self.note_id, self.old)
+
+
+class MoveNotes(MoveBlocks):
+    """Notes dragged on the canvas: id -> (old position, new position)."""
+
+    def __init__(self, diagram: Diagram, moves: dict) -> None:
+        super().__init__(diagram, moves, "Move note" if len(moves) == 1
+                         else "Move " + _plural(len(moves), "note"))
+
+    def _place(self, note_id: str, point: tuple[float, float]) -> None:
+        self.diagram.move_note(note_id, *point)

@@ -112,11 +112,34 @@ class EditActions(QObject):
         if answer is not None and answer != (diagram.title, diagram.description):
             self.attempt(lambda: commands.SetProperties(diagram, *answer))
 
+    # ------------------------------------------------------------ notes
+    def add_note(self, position: QPointF | None = None) -> str:
+        """Ask for a note's words and put it at ``position`` (else near the view's
+        centre); its id, or "" when cancelled or refused."""
+        text = dialogs.ask_text(self.window, "Add note", "Text of the note:", multiline=True)
+        if not text or not text.strip():
+            return ""
+        if position is None:
+            position = self.window.view.center_scene_pos()
+        position = snapped(position)
+        command = self.attempt(lambda: commands.AddNote(self.document.diagram, text,
+                                                        (position.x(), position.y())))
+        return command.note_id if command is not None else ""
+
+    def edit_note(self, note_id: str) -> None:
+        note = self.document.diagram.note(note_id)
+        text = dialogs.ask_text(self.window, "Edit note", "Text of the note:", note.text,
+                                multiline=True)
+        if text is not None and text != note.text:
+            self.attempt(lambda: commands.EditNote(self.document.diagram, note_id, text))
+
     # ------------------------------------------------------------ removing
     def delete(self) -> None:
         block_ids, wires = self.scene.selected_block_ids(), self.scene.selected_wires()
-        if block_ids or wires:
-            self.attempt(lambda: commands.RemoveItems(self.document.diagram, block_ids, wires))
+        notes = self.scene.selected_note_ids()
+        if block_ids or wires or notes:
+            self.attempt(lambda: commands.RemoveItems(self.document.diagram, block_ids, wires,
+                                                      note_ids=notes))
 
     def cut(self) -> None:
         if self.scene.selected_block_ids():

@@ -53,8 +53,10 @@ def build_actions(window) -> dict[str, QAction]:
                              "Duplicate the selected blocks"),
         "delete": _action(window, "&Delete", edit.delete, [QKeySequence(SK.Delete).toString(),
                                                            "Backspace"],
-                          "Delete the selected blocks and wires"),
+                          "Delete the selected blocks, wires and notes"),
         "select_all": _action(window, "Select &All", edit.select_all, SK.SelectAll),
+        "add_note": _action(window, "Add &Note…", edit.add_note, "Ctrl+Shift+T",
+                            "Put a text note on the canvas, saved with the diagram"),
         "zoom_in": _action(window, "Zoom &In", view.zoom_in, SK.ZoomIn),
         "zoom_out": _action(window, "Zoom &Out", view.zoom_out, SK.ZoomOut),
         "zoom_reset": _action(window, "&Actual Size", view.reset_zoom, "Ctrl+0"),
@@ -110,7 +112,7 @@ def build_menus(window, actions: dict[str, QAction]) -> None:
 
     edit_menu = bar.addMenu("&Edit")
     for key in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None,
-                "select_all"):
+                "add_note", "select_all"):
         edit_menu.addSeparator() if key is None else edit_menu.addAction(actions[key])
 
     window.view_menu = bar.addMenu("&View")

@@ -34,17 +34,17 @@ def _label(text: str, name: str = "") -> QLabel:
 
 
 class Inspector(QScrollArea):
-    """Shows one block; ``extensions`` may add sections (activation plots...)."""
+    """Shows one block: its name, parameters and teaching text (its curves,
+    weights and units are in the Selected block dock)."""
 
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
         self.document = document
         self.block_id: str | None = None
         self.editors: dict[str, ParamEditor] = {}
-        self.extensions: list = []  # callables (inspector, block) -> QWidget | None
         self._about: tuple[str, str] = ("", "")  # the title and description shown
         self.setWidgetResizable(True)
-        self.setMinimumWidth(260)
+        self.setMinimumWidth(200)
         document.diagram_replaced.connect(lambda: self.show_block(None))
         document.analysed.connect(self._refresh_values)
         document.block_changed.connect(self._block_changed)
@@ -110,10 +110,6 @@ class Inspector(QScrollArea):
             layout.addWidget(_label(f"Locked by {self.document.diagram.locks.owner}: it can "
                                     "be wired and moved, not changed or deleted.", "lockNote"))
         layout.addWidget(self.error)
-        for extension in self.extensions:
-            widget = extension(self, block)
-            if widget is not None:
-                layout.addWidget(widget)
         self._teaching(layout, spec)
 
     def _teaching(self, layout: QVBoxLayout, spec) -> None:

@@ -48,8 +48,9 @@ class ActivationPlot(ProbeView):
                          parent, **_probe_args(block, features))
         self.document, self.block_id, self.features = document, block.id, features
         self.setObjectName("activationPlot")
+        self.setMinimumWidth(280)
         self.plot = pg.PlotWidget()
-        self.plot.setFixedHeight(210)
+        self.plot.setFixedHeight(180)
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.showGrid(x=True, y=True, alpha=0.25)

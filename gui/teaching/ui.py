@@ -1,21 +1,23 @@
 """Installs the teaching views into the main window.
 
-Inspector sections for the selected block (the activation's curve and
-slope, a Linear layer's weights, each unit's output over the input plane),
-docks for gradient norms, activation histograms, the confusion matrix and
-the live code, File → Export entries, and training lints in the Problems
-panel. Everything they draw comes from the engine; views that need the
-training process hold a probe only while they are visible.
+The Selected block dock (the selected block's activation curve and slope,
+its weights, each unit's output over the input plane), docks for gradient
+norms, activation histograms, the confusion matrix and the live code,
+File → Export entries, and training lints in the Problems panel. Everything
+they draw comes from the engine; views that need the training process hold
+a probe only while they are visible.
 """
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt
 
 from graph_engine.blocks.registry import Role
 from graph_engine.data.views import has_input_plane as input_plane
 
 from ..canvas.neurons import CanvasNeurons
+from ..canvas.wire_weights import WireWeights
 from ..presentation import Presentation
 from .activation_plot import ActivationPlot
 from .code_panel import CodePanel
@@ -24,11 +26,13 @@ from .exports import Exports
 from .gradients import GradientPlot
 from .histograms import HistogramPanel
 from .hub import ProbeHub
+from .pictures import DockPictures
+from .selected import SelectedBlockPanel
 from .training_lints import TrainingLints
 from .units import UnitMaps
 from .weights import WeightMap
 
-RIGHT, BOTTOM = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
+BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 
 
 def has_input_plane(document) -> bool:
@@ -44,16 +48,21 @@ class TeachingUI(QObject):
         self.window = window
         document = window.document
         self.hub = ProbeHub(window.training.controller, self)
-        window.inspector.extensions.extend([self._activation, self._weights, self._units])
+        self.selected = SelectedBlockPanel(document, [self._activation, self._weights,
+                                                      self._units])
+        window.scene.selectionChanged.connect(self._selection_changed)
         self.gradients = GradientPlot(self.hub, document)
         self.histograms = HistogramPanel(self.hub, document)
         self.confusion = ConfusionPanel(self.hub)
         self.exports = Exports(window, self.hub)
         self.code = CodePanel(window, self.exports)
         self._docks()
+        self.pictures = DockPictures(window)  # right-click → Export Picture…
         self.lints = TrainingLints(window, self)
         self.neurons = CanvasNeurons(window, self.hub)
         window.view_menu.addAction(self.neurons.action)
+        self.wire_weights = WireWeights(window, self.hub)
+        window.view_menu.addAction(self.wire_weights.action)
         self.presentation = Presentation(window)
         window.view_menu.addAction(self.presentation.action)
         # A new selection replaces the inspector page and deletes its views.
@@ -62,29 +71,37 @@ class TeachingUI(QObject):
 
     def _docks(self) -> None:
         window = self.window
+        window.add_dock("selected", "Selected block", self.selected, BOTTOM)
+        window.splitDockWidget(window.docks["selected"], window.docks["curves"],
+                               Qt.Orientation.Horizontal)
         window.add_dock("gradients", "Gradients", self.gradients, BOTTOM)
         window.add_dock("histograms", "Activations", self.histograms, BOTTOM)
         window.add_dock("confusion", "Confusion matrix", self.confusion, BOTTOM)
-        for name in ("gradients", "histograms", "confusion"):
+        for name in ("gradients", "histograms", "confusion", "problems"):
             window.tabifyDockWidget(window.docks["curves"], window.docks[name])
         window.docks["curves"].raise_()
-        window.add_dock("code", "Code", self.code, RIGHT).visibilityChanged.connect(
+        window.add_dock("code", "Code", self.code, BOTTOM).visibilityChanged.connect(
             self.code.set_shown)
-        window.tabifyDockWidget(window.docks["inspector"], window.docks["code"])
-        window.docks["inspector"].raise_()
+        window.tabifyDockWidget(window.docks["curves"], window.docks["code"])
+        window.docks["curves"].raise_()  # (beside the Selected block, a tab bar would cut it)
 
-    # ------------------------------------------------------------ inspector sections
-    def _activation(self, inspector, block):
+    # ------------------------------------------------------------ selected block's views
+    def _selection_changed(self) -> None:
+        scene = self.window.scene
+        if shiboken6.isValid(scene) and shiboken6.isValid(self.selected):  # not while closing
+            self.selected.show_selection(scene.selected_block_ids())
+
+    def _activation(self, document, block):
         if block.spec.role != Role.ACTIVATION:
             return None
-        return ActivationPlot(self.hub, inspector.document, block)
+        return ActivationPlot(self.hub, document, block)
 
-    def _weights(self, inspector, block):
+    def _weights(self, document, block):
         return WeightMap(self.hub, block) if block.spec.dense else None
 
-    def _units(self, inspector, block):
+    def _units(self, document, block):
         if block.spec.role not in (Role.LAYER, Role.ACTIVATION, Role.MERGE):
             return None
-        if not has_input_plane(inspector.document):
+        if not has_input_plane(document):
             return None
         return UnitMaps(self.hub, block)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import QGridLayout, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
 from ..style import text_label as _label
 from .heatmaps import Tile, diverging, plane_image
@@ -21,6 +21,7 @@ from .hub import ProbeView, error_text
 COLUMNS = 4
 RESOLUTION = 40
 MAX_UNITS = 16
+TILE = 40  # pixels: four rows of tiles beside the large map, in a dock 310 pixels tall
 
 
 class UnitMaps(ProbeView):
@@ -28,6 +29,7 @@ class UnitMaps(ProbeView):
         super().__init__(hub, "inspector.units", "units", parent, block_id=block.id,
                          resolution=RESOLUTION, max_units=MAX_UNITS)
         self.setObjectName("unitMaps")
+        self.setMinimumWidth(COLUMNS * (TILE + 4) + 230)
         self.block_id = block.id
         self.maps: np.ndarray | None = None
         self.current = 0
@@ -39,16 +41,19 @@ class UnitMaps(ProbeView):
         layout.addWidget(self.note)
         self.grid = QGridLayout()
         self.grid.setSpacing(4)
-        layout.addLayout(self.grid)
+        row = QHBoxLayout()
+        row.addLayout(self.grid)
         self.large = self._large_plot()
-        layout.addWidget(self.large, 0, Qt.AlignmentFlag.AlignHCenter)
+        row.addWidget(self.large, 0, Qt.AlignmentFlag.AlignTop)
+        row.addStretch(1)
+        layout.addLayout(row)
         self.caption = _label("")
         layout.addWidget(self.caption)
         self.large.setVisible(False)
 
     def _large_plot(self) -> pg.PlotWidget:
         plot = pg.PlotWidget()
-        plot.setFixedSize(260, 235)  # square plane plus axes: no stretched pixels
+        plot.setFixedSize(200, 180)  # square plane plus axes: no stretched pixels
         plot.setMenuEnabled(False)
         plot.setMouseEnabled(x=False, y=False)
         plot.setAspectLocked(True)
@@ -77,9 +82,8 @@ class UnitMaps(ProbeView):
         self.maps, self.bounds, self.units = result["maps"], result["bounds"], result["units"]
         shown = len(self.maps)
         more = f" (the first {shown} of {self.units})" if self.units > shown else ""
-        self.note.setText(f"One tile per unit of {self._block_name()}{more}: its output over the "
-                          "input plane (blue +, orange −, white 0). Hover a tile to see it "
-                          "large.")
+        self.note.setText(f"Each unit of {self._block_name()}{more} over the input plane "
+                          "(blue +, orange −); hover a tile.")
         self._ensure_tiles(shown)
         for index, tile in enumerate(self.tiles):
             values = self.maps[index]
@@ -102,7 +106,7 @@ class UnitMaps(ProbeView):
             tile.deleteLater()
         self.tiles = []
         for index in range(count):
-            tile = Tile(index)
+            tile = Tile(index, TILE)
             tile.hovered.connect(self.show_unit)
             self.grid.addWidget(tile, index // COLUMNS, index % COLUMNS)
             self.tiles.append(tile)

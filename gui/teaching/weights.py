@@ -17,6 +17,7 @@ from .heatmaps import diverging
 from .hub import ProbeView, error_text
 
 MAX_LABELLED = 64  # cells; beyond this the numbers would not be readable
+MAX_LABELLED_ROWS = 10  # units: more, and each row is too thin for its numbers
 GAP = 0.4  # between W and the bias column, in cells
 
 
@@ -24,6 +25,7 @@ class WeightMap(ProbeView):
     def __init__(self, hub, block, parent=None) -> None:
         super().__init__(hub, "inspector.weights", "weights", parent, block_id=block.id)
         self.setObjectName("weightMap")
+        self.setMinimumWidth(280)
         self.block_id = block.id
         self.weight: np.ndarray | None = None
         self.bias: np.ndarray | None = None
@@ -98,7 +100,7 @@ class WeightMap(ProbeView):
         cells = [(c + 0.5, r + 0.5, weight[r, c]) for r in range(rows) for c in range(cols)]
         if bias is not None:
             cells += [(cols + GAP + 0.5, r + 0.5, bias[r]) for r in range(rows)]
-        if len(cells) > MAX_LABELLED:
+        if len(cells) > MAX_LABELLED or rows > MAX_LABELLED_ROWS:
             cells = []
         if len(cells) != len(self.texts):  # reuse the items while training: same count
             for text in self.texts:

@@ -9,10 +9,12 @@ and ``crashed`` says what happened.
 
 from __future__ import annotations
 
+import os
 import sys
 
-from PySide6.QtCore import QObject, QProcess, Signal
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 
+import graph_engine
 from graph_engine.server import frames
 from graph_engine.server.protocol import Command, ProtocolError, Reply, command, read_reply
 
@@ -43,6 +45,7 @@ class TrainingProcess(QObject):
         process = QProcess(self)
         process.setProgram(sys.executable)
         process.setArguments(["-m", "graph_engine.server"])
+        process.setProcessEnvironment(_same_engine())
         process.readyReadStandardOutput.connect(self._read)
         process.readyReadStandardError.connect(self._read_errors)
         process.finished.connect(self._finished)
@@ -115,3 +118,14 @@ class TrainingProcess(QObject):
             return
         detail = self._errors.decode("utf-8", "replace").strip().splitlines()[-3:]
         self.crashed.emit(" ".join([f"exit code {code}:", *detail]))
+
+
+def _same_engine() -> QProcessEnvironment:
+    """The environment with this editor's own graph_engine first on the path, so
+    the process trains with the code the editor validated and saved with (not
+    another copy installed elsewhere)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(graph_engine.__file__)))
+    environment = QProcessEnvironment.systemEnvironment()
+    paths = [root, *[p for p in environment.value("PYTHONPATH", "").split(os.pathsep) if p]]
+    environment.insert("PYTHONPATH", os.pathsep.join(paths))
+    return environment

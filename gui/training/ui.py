@@ -48,8 +48,6 @@ class TrainingUI(QObject):
         window.tabifyDockWidget(window.docks["inspector"], window.docks["data"])
         window.docks["inspector"].raise_()
         window.add_dock("curves", "Training curves", self.curves, BOTTOM)
-        window.splitDockWidget(window.docks["problems"], window.docks["curves"],
-                               Qt.Orientation.Horizontal)
         self._weights_menu()
         self._data = None
         self._output = None  # the probe result drawn last: redraw only a new one

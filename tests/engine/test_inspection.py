@@ -237,3 +237,22 @@ def test_slopes_at_given_inputs_are_the_curves_slopes(name):
     for i, x in enumerate(xs[0].tolist()):
         curve = inspection.activation_curve(module, features=3, low=x, high=x + 1, points=2)
         assert slopes[0, i].item() == pytest.approx(float(curve["df"][0]), abs=1e-6)
+
+
+# ------------------------------------------------------------ weights on the wires
+
+def test_wire_weights_summarise_every_dense_layer_from_its_matrix():
+    d, _ = network(units=6)
+    trainer = trainer_for(d, epochs=2)
+    layers = probe(trainer, "wire_weights")["layers"]
+    dense = [b.id for b in d.blocks if b.spec.dense]
+    assert sorted(layers) == sorted(dense)
+    for block_id in dense:
+        weight = trainer.net.modules[block_id].weight.detach().numpy()
+        summary = layers[block_id]
+        assert summary["shape"] == weight.shape
+        assert summary["mean"] == pytest.approx(float(weight.mean()))
+        assert summary["mean_abs"] == pytest.approx(float(np.abs(weight).mean()))
+        assert (summary["min"], summary["max"]) == (pytest.approx(float(weight.min())),
+                                                   pytest.approx(float(weight.max())))
+        np.testing.assert_array_equal(summary["sample"], weight[:4, :4])

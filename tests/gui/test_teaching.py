@@ -1,4 +1,4 @@
-"""The teaching views in the running editor: inspector sections, docks, code, exports."""
+"""The teaching views in the running editor: the Selected block dock, docks, code, exports."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def small_net(activation="Tanh", dataset="xor", **params):
 
 
 def section(window, name):
-    page = window.inspector.widget()
+    page = window.teaching.selected.widget()
     return page.findChild(object, name)
 
 

@@ -37,7 +37,7 @@ def trained_everywhere(window, qtbot):
     raise_dock(window, qtbot, "confusion", lambda: teaching.confusion.matrix is not None)
     raise_dock(window, qtbot, "curves", lambda: training.curves.series.size == 3)
     window.scene.select_blocks([ids["hidden"]])
-    weights = window.inspector.widget().findChild(object, "weightMap")
+    weights = window.teaching.selected.widget().findChild(object, "weightMap")
     qtbot.waitUntil(lambda: weights.weight is not None, timeout=15000)
     qtbot.waitUntil(lambda: training.output.has_image(), timeout=15000)
     assert "Epoch 3" in training.toolbar.epoch_label.text()

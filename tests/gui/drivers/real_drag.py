@@ -49,6 +49,7 @@ def main() -> int:
     def start() -> None:
         palette = window.palette
         item = palette.item_for("Linear")
+        palette.tree.scrollToItem(item)  # as a user scrolls to it in a short palette
         rect = palette.tree.visualItemRect(item)
         source = palette.tree.viewport().mapToGlobal(rect.center())
         target = window.view.viewport().mapToGlobal(window.view.viewport().rect().center())

@@ -1,0 +1,52 @@
+"""Right-click → Export Picture… on the plot docks: gradients, activations,
+the confusion matrix and the selected block's curve, weights and unit maps,
+saved as PNG or SVG as the output plot and the curves are (one helper,
+:func:`~gui.editor.file_actions.export_picture`: atomic, never over an
+input). The picture is the view under the mouse (one of the selected block's
+views), else the whole dock."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QEvent, QObject, QPoint
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
+
+from ..editor.file_actions import export_picture
+from .hub import RunView
+
+DOCKS = ("gradients", "histograms", "confusion", "selected")
+
+
+class DockPictures(QObject):
+    def __init__(self, window, names=DOCKS) -> None:
+        super().__init__(window)
+        self.window = window
+        self.docks = {window.docks[name]: name for name in names}
+        for dock in self.docks:
+            dock.installEventFilter(self)  # a right-click no plot takes reaches its dock
+            dock.setToolTip("Right-click to export this view as a PNG or SVG picture")
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.ContextMenu and watched in self.docks:
+            self.menu(watched, event.globalPos()).exec(event.globalPos())
+            return True
+        return False
+
+    def menu(self, dock, at: QPoint) -> QMenu:
+        widget, stem = self.picture_at(dock, at)
+        menu = QMenu(dock)
+        action = menu.addAction("Export Picture…")
+        action.triggered.connect(lambda: export_picture(self.window, widget, stem))
+        return menu
+
+    def picture_at(self, dock, at: QPoint) -> tuple[QWidget, str]:
+        """The view under ``at`` (screen coordinates) inside ``dock``, else the dock's
+        own widget; with the file name it suggests."""
+        widget = QApplication.widgetAt(at)
+        while widget is not None and widget is not dock and not isinstance(widget, RunView):
+            widget = widget.parentWidget()
+        if not isinstance(widget, RunView) or not dock.isAncestorOf(widget):
+            widget = dock.widget()
+        name = widget.objectName() if isinstance(widget, RunView) else self.docks[dock]
+        return widget, re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
