@@ -151,7 +151,7 @@ def _backprop(app, example: str, step_to, out: Path, apply: bool = False,
     ``apply``, after Apply one step. The Problems and Blocks docks make room."""
     window = _window(app, example, size)
     window.statusBar().clearMessage()  # "Opened /path/…" belongs to this machine
-    for name in ("problems", "palette", "history"):
+    for name in ("problems", "palette", "history", "selected"):
         window.docks[name].close()
     _raise(app, window, "backprop")
     window.resizeDocks([window.docks["backprop"]], [470], _vertical())

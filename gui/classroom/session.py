@@ -47,7 +47,7 @@ class ExerciseSession(QObject):
         self.dock = window.add_dock("exercise", "Exercise", self.panel,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
         self.dock.hide()
-        self._placed = False  # tabified beside Problems when first shown (see _show)
+        self._placed = False  # tabified beside the Selected block when first shown (_show)
         self.panel.check_requested.connect(self.check)
         process = window.training.controller.process
         process.checked.connect(self._checked)
@@ -145,7 +145,7 @@ class ExerciseSession(QObject):
             # Tabified only now: docks tabified before the window is laid out leave
             # stale tab bars on screen once a hidden one is shown.
             self._placed = True
-            self.window.tabifyDockWidget(self.window.docks["problems"], self.dock)
+            self.window.tabifyDockWidget(self.window.docks["selected"], self.dock)
         self.dock.show()
         self.dock.raise_()
 
