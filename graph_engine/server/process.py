@@ -29,6 +29,9 @@ if TYPE_CHECKING:  # torch is imported once the process has said hello
 
 EOF = object()  # queued by the reader when stdin ends: the editor is gone
 SEND_INTERVAL = 0.09  # seconds between history batches as fast as possible: one per frame drawn
+RECORD_INTERVAL = 0.02  # as fast as possible, an epoch this long after the last gets the
+# teaching numbers (gradient norms...): some 50 points a second for the views, a few per
+# cent of the training time
 PROBE_INTERVAL = 0.09  # between probe runs as fast as possible: ~11 Hz, the frames the editor draws
 
 
@@ -57,6 +60,7 @@ class Server:
         self.remaining = 0
         self.seq = 0  # the last command handled, echoed in status messages
         self.last_probe = 0.0
+        self.last_record = 0.0  # when the teaching numbers were last taken
         self.next_due = 0.0  # when the next epoch may start, at a set pace
 
     # ------------------------------------------------------------ output
@@ -76,8 +80,9 @@ class Server:
         """Send the rows of the run held now; without a run there are none to send.
         The last row gets the teaching numbers (:mod:`..training.teaching`) of the
         weights as they are: at a set pace and when stepping that is every epoch; as
-        fast as possible, the last of each batch of rows (some thirty a second),
-        which keeps their cost to a few per cent of the training time."""
+        fast as possible, the last of each batch of rows and an epoch every
+        RECORD_INTERVAL (:meth:`record_teaching`), which keeps their cost to a few per
+        cent of the training time."""
         from ..training import teaching
 
         if self.pending_rows and self.trainer is not None:
@@ -217,6 +222,16 @@ class Server:
             self.pending_rows.append(metrics)
         return True
 
+    def record_teaching(self) -> None:
+        """The teaching numbers on the last row, if it is time for them."""
+        from ..training import teaching
+
+        now = time.perf_counter()
+        if self.pending_rows and now - self.last_record >= RECORD_INTERVAL and \
+                "grad_norms" not in self.pending_rows[-1]:
+            self.pending_rows[-1].update(teaching.record(self.held_trainer()))
+            self.last_record = now
+
     def stop(self, status: Status, message: str = "") -> None:
         self.running = False
         self.flush_rows()
@@ -235,6 +250,7 @@ class Server:
             if not self.epoch():
                 return
             self.remaining -= 1
+            self.record_teaching()
             if time.perf_counter() >= deadline:
                 break
         if not self.running:

@@ -4,8 +4,8 @@ The training process adds these few numbers to the rows of the history it
 sends, whatever is on screen, so a view opened after the run draws the whole
 of it: the gradient norm of each layer (the vanishing-gradient lesson), the
 size of each layer's weights, and the confusion counts of both sets. At a
-set pace every epoch has them; as fast as possible, the last epoch of each
-batch of rows (see ``Server.flush_rows``). They cost about a fifth of a
+set pace every epoch has them; as fast as possible, an epoch every 20 ms
+and the last of each batch of rows (see ``Server.record_teaching``). They cost about a fifth of a
 Playground epoch: a fast-path backward pass over at most
 :data:`GRADIENT_SAMPLES` samples, and counts from the outputs the epoch's
 evaluation already computed.

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 
 from . import TEST_COLOUR, TRAIN_COLOUR
 from .grid import add_grid
+from .ranges import SteadyRange, nice_limit
 
 
 class CurvePlot(pg.PlotWidget):
@@ -110,21 +111,6 @@ class Series:
         return self.columns[key][:self.size]  # a view: redraws copy nothing
 
 
-def nice_limit(epochs: float) -> float:
-    """The x-axis end: steps of 1, 2, 5 × 10ⁿ, so the axis rarely moves."""
-    return nice_above(max(10.0, epochs * 1.05))
-
-
-def nice_above(value: float) -> float:
-    """The least of 1, 2, 5 × 10ⁿ at or above ``value`` (> 0)."""
-    scale = 10 ** np.floor(np.log10(value))
-    for step in (1, 2, 5, 10):
-        if step * scale >= value:
-            return float(step * scale)
-    return float(10 * scale)
-
-
-LOSS_SHRINK = 0.4  # the loss axis shrinks once every curve is below this share of it
 
 
 class CurvesPanel(QWidget):
@@ -164,7 +150,7 @@ class CurvesPanel(QWidget):
         layout.addLayout(options)
         self.series = Series()
         self._x_limit = 0.0
-        self._loss_range: tuple[float, float] | None = None
+        self._loss_range = SteadyRange()
         self._set_x_range(0)  # the axes a run starts with, before any run
 
     def pin(self, label: str) -> bool:
@@ -194,7 +180,7 @@ class CurvesPanel(QWidget):
         self.accuracy.clear_data()
         self._x_limit = 0.0
         self._set_x_range(0)
-        self._loss_range = None
+        self._loss_range.reset()
         self._fit_loss()
 
     def show_history(self, history: list[dict]) -> None:
@@ -216,38 +202,19 @@ class CurvesPanel(QWidget):
 
     def _log_scale(self, on: bool) -> None:
         self.loss.setLogMode(y=on)
-        self._loss_range = None
+        self._loss_range.reset(log=on)
         self._fit_loss()
 
     def _fit_loss(self) -> None:
-        """The loss axis in steps of 1, 2, 5 × 10ⁿ (whole decades on a log scale),
-        moved only when a curve leaves it or every curve sits far inside it: an
-        axis that moved at every epoch would be redrawn at every frame."""
-        values = [np.asarray(item.yData, dtype=float)
-                  for item in self.loss.getPlotItem().listDataItems()
-                  if item.yData is not None and len(item.yData)]
-        finite = np.concatenate(values) if values else np.zeros(0)
-        finite = finite[np.isfinite(finite)]
-        if self.log_scale.isChecked():
-            finite = finite[finite > 0]
-        if not finite.size:
-            self.loss.getPlotItem().vb.enableAutoRange(axis="y")
-            return
-        low, high = float(finite.min()), float(finite.max())
-        current = self._loss_range
-        if current is not None and current[0] <= low and high <= current[1] and \
-                (high - current[0]) >= LOSS_SHRINK * (current[1] - current[0]):
-            return
-        if self.log_scale.isChecked():
-            bottom = float(np.floor(np.log10(low)))
-            top = max(float(np.ceil(np.log10(high))), bottom + 1)
-            self._loss_range = (10 ** bottom, 10 ** top)
-            shown = (bottom, top)  # a log axis ranges over exponents
-        else:
-            self._loss_range = shown = (0.0 if low >= 0 else -nice_above(-low),
-                                        nice_above(high) if high > 0 else 1.0)
-        self.loss.getPlotItem().vb.disableAutoRange(axis="y")
-        self.loss.setYRange(*shown, padding=0)
+        """The loss axis in round steps (:mod:`.ranges`), the pinned runs included."""
+        view = self.loss.getPlotItem().vb
+        shown = self._loss_range.fit([item.yData for item in self.loss.listDataItems()
+                                      if item.yData is not None])
+        if shown is not None:
+            view.disableAutoRange(axis="y")
+            self.loss.setYRange(*shown, padding=0)
+        elif self._loss_range.range is None:
+            view.enableAutoRange(axis="y")
 
     def _set_x_range(self, last_epoch: float) -> None:
         limit = nice_limit(last_epoch)

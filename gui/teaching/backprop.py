@@ -437,7 +437,7 @@ def _short(values) -> str:
 
 
 class BackpropUI:
-    """Adds the Backprop dock, beside the training curves, and follows its steps
+    """Adds the Backprop dock, beside the Selected block, and follows its steps
     on the canvas: each step selects its block and labels the wires with the
     values (forward) or gradients (backward) they carry. A click in the Output
     plot picks the sample while the dock is open."""
@@ -447,8 +447,10 @@ class BackpropUI:
         self.panel = BackpropPanel(window.teaching.hub, window.document)
         self.dock = dock = window.add_dock("backprop", "Backprop", self.panel,
                                            Qt.DockWidgetArea.BottomDockWidgetArea)
-        window.tabifyDockWidget(window.docks["curves"], dock)
-        window.docks["curves"].raise_()
+        # Beside the Selected block: the run's tab group is full, and stepping
+        # through one sample is a look at the network, not at the run.
+        window.tabifyDockWidget(window.docks["selected"], dock)
+        window.docks["selected"].raise_()
         self.wire_values = WireValues(window.scene)
         self.signature = ""  # of the network traced
         self.panel.step_changed.connect(self._step)

@@ -14,9 +14,11 @@ from html import escape
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
 from ..plots import CLASS_COLOURS
+from ..plots.grid import add_grid
+from ..plots.ranges import SteadyRange, nice_limit
 from ..style import text_label
 from .hub import HistoryView
 
@@ -40,8 +42,14 @@ class GradientPlot(HistoryView):
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLogMode(y=True)
+        self.grid = add_grid(self.plot.getPlotItem())  # showGrid redraws the axes each frame
+        item = self.plot.getPlotItem()
+        item.setDownsampling(auto=True, mode="peak")
+        item.setClipToView(True)
+        self.y_range = SteadyRange()
+        self.y_range.reset(log=True)
+        self.x_limit = 0.0
         self.plot.setLabel("bottom", "epoch")
         self.plot.setLabel("left", "norm (log)")
         self.plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" on a log axis
@@ -51,6 +59,10 @@ class GradientPlot(HistoryView):
         self.legend.setObjectName("gradientLegend")
         self.legend.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.legend.setMinimumWidth(130)
+        # Its values change at every frame: a label that resized with them would lay
+        # out the plot beside it (and redraw its axes) every time.
+        self.legend.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
+        self._legend_for: list[str] = []  # the layers the legend's width was set for
         self.caption = text_label("", "helpText")
         row = QHBoxLayout()
         row.addWidget(self.plot, 1)
@@ -79,10 +91,27 @@ class GradientPlot(HistoryView):
         for curve in self.curves.values():
             self.plot.removeItem(curve)
         self.legend.clear()
+        self._legend_for = []
         self.curves, self.series = {}, {}
+        self.y_range.reset()
+        self.x_limit = 0.0
         self.plot.getViewBox().enableAutoRange()
         self.caption.setText("Train the network to see how large the gradient is at each "
                              "layer: one curve per layer with weights, every epoch.")
+
+    def _fit(self, values: list, last_epoch: float) -> None:
+        """Round ranges that move rarely: a range refitted at every epoch redraws
+        the axes at every frame."""
+        view = self.plot.getViewBox()
+        limit = nice_limit(last_epoch)
+        if limit != self.x_limit:
+            self.x_limit = limit
+            view.disableAutoRange(axis="x")
+            self.plot.setXRange(0, limit, padding=0)
+        shown = self.y_range.fit(values)
+        if shown is not None:
+            view.disableAutoRange(axis="y")
+            self.plot.setYRange(*shown, padding=0)
 
     def draw(self) -> None:
         diagram = self.document.diagram
@@ -97,7 +126,14 @@ class GradientPlot(HistoryView):
             name = diagram.block(block_id).name if block_id in diagram else block_id
             entries.append(f"<span style='color:{colour}'>━━</span> {index + 1}. "
                            f"{escape(name)} <span style='color:#6B7280'>{values[-1]:.2g}</span>")
-        self.legend.setText(legend_html(entries))
+        text = legend_html(entries)
+        if text != self.legend.text():
+            self.legend.setText(text)
+            if self._legend_for != list(self.series):  # sized once per network
+                self._legend_for = list(self.series)
+                self.legend.setFixedWidth(max(130, self.legend.sizeHint().width() + 24))
+        self._fit([values for _, values in self.series.values()],
+                  max((epochs[-1] for epochs, _ in self.series.values() if epochs), default=0))
         zeros = any(min(v) <= FLOOR for _, v in self.series.values() if v)
         self.caption.setText("How strongly the loss pulls on each layer's weights. Curves far "
                              "below the last layer's: "

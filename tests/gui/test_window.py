@@ -32,10 +32,20 @@ def test_no_leftover_tab_bar_is_drawn_over_the_docks(window):
     assert {"Blocks", "Undo History"} in groups
     assert {"Inspector", "Data"} in groups
     assert {"Training curves", "Gradients", "Activations", "Confusion matrix", "Problems",
-            "Code", "Backprop"} in groups
-    assert len(groups) == 3  # one bar per group of tabbed docks
+            "Code"} in groups
+    assert {"Selected block", "Backprop"} in groups
+    assert len(groups) == 4  # one bar per group of tabbed docks
     for rect, tabs in bars:  # each bar lies inside the window
         assert window.rect().contains(rect), tabs
+
+
+def test_every_tab_is_seen_whole_at_the_size_the_editor_opens(window, qtbot):
+    window.resize(1400, 880)
+    qtbot.wait(50)
+    for bar in (b for b in window.findChildren(QTabBar)
+                if b.parentWidget() is window and b.isVisible()):
+        for index in range(bar.count()):  # none scrolled away or cut at the edge
+            assert bar.rect().contains(bar.tabRect(index)), bar.tabText(index)
 
 
 def test_an_opened_example_tells_its_lesson_while_nothing_is_selected(window):
