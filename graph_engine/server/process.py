@@ -29,8 +29,8 @@ if TYPE_CHECKING:  # torch is imported once the process has said hello
 
 EOF = object()  # queued by the reader when stdin ends: the editor is gone
 SEND_INTERVAL = 0.09  # seconds between history batches as fast as possible: one per frame drawn
-RECORD_INTERVAL = 0.03  # as fast as possible, an epoch this long after the last gets the
-# teaching numbers (gradient norms...): some 30 points a second for the views, 2-3 per
+RECORD_INTERVAL = 0.05  # as fast as possible, an epoch this long after the last gets the
+# teaching numbers (gradient norms...): some 20 points a second for the views, 2-3 per
 # cent of the training time
 PROBE_INTERVAL = 0.09  # between probe runs as fast as possible: ~11 Hz, the frames the editor draws
 

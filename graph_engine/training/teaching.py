@@ -4,7 +4,7 @@ The training process adds these few numbers to the rows of the history it
 sends, whatever is on screen, so a view opened after the run draws the whole
 of it: the gradient norm of each layer (the vanishing-gradient lesson), the
 size of each layer's weights, and the confusion counts of both sets. At a
-set pace every epoch has them; as fast as possible, an epoch every 30 ms
+set pace every epoch has them; as fast as possible, an epoch every 50 ms
 and the last of each batch of rows (see ``Server.record_teaching``). They cost about a fifth of a
 Playground epoch: a fast-path backward pass over at most
 :data:`GRADIENT_SAMPLES` samples, and counts from the outputs the epoch's
