@@ -1,7 +1,7 @@
 """The scene mirrors the document's Diagram and turns gestures into commands.
 
-It keeps a block id -> item map and updates items from the Diagram's events
-(orange-canvas-core's ``canvas/scene.py`` is the model). Dragging blocks,
+It keeps a block id -> item map, which :class:`~.mirror.DiagramMirror` updates
+from the Diagram's events (orange-canvas-core's ``canvas/scene.py`` is the model). Dragging blocks,
 drawing wires and dropping palette entries end in undo commands; the items
 never change the Diagram themselves.
 """
@@ -21,6 +21,7 @@ from .. import style
 from ..editor import commands
 from ..editor.document import Document
 from .items import INPUT_SIDE, OUTPUT_SIDE, BlockItem, PortItem, WireItem, wire_path
+from .mirror import DiagramMirror
 from .notes import NoteItem
 
 
@@ -39,9 +40,9 @@ class DiagramScene(QGraphicsScene):
         self._wiring: _WireDrag | None = None
         self.setSceneRect(QRectF(-4000, -3000, 8000, 6000))
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.mirror = DiagramMirror(self)
         document.diagram_replaced.connect(self.rebuild)
         document.analysed.connect(self.show_analysis)
-        self._diagram = None
         self.rebuild()
 
     # ------------------------------------------------------------ mirroring
@@ -50,90 +51,16 @@ class DiagramScene(QGraphicsScene):
         return self.document.diagram
 
     def rebuild(self) -> None:
-        self._unsubscribe()
-        self.clear()
-        self.blocks.clear()
-        self.wires.clear()
-        self.notes.clear()
-        self._diagram = self.diagram
-        for block in self._diagram.blocks:
-            self._add_block(block)
-        for wire in self._diagram.wires:
-            self._add_wire(wire)
-        for note in self._diagram.notes:
-            self._add_note(note)
-        self._subscribe()
+        self.mirror.rebuild()
         self.show_analysis()
-
-    def _events(self):
-        d = self._diagram
-        return ((d.block_added, self._add_block), (d.block_removed, self._remove_block),
-                (d.wire_added, self._add_wire), (d.wire_removed, self._remove_wire),
-                (d.params_changed, self._refresh_block), (d.renamed, self._refresh_block),
-                (d.moved, self._move_block), (d.note_added, self._add_note),
-                (d.note_removed, self._remove_note), (d.note_changed, self._note_changed))
-
-    def _subscribe(self) -> None:
-        for event, handler in self._events():
-            event.connect(handler)
-
-    def _unsubscribe(self) -> None:
-        if self._diagram is not None:
-            for event, handler in self._events():
-                event.disconnect(handler)
-
-    def _add_block(self, block) -> None:
-        item = BlockItem(block)
-        item.set_locked(block.id in self._diagram.locks.blocks)
-        self.blocks[block.id] = item
-        self.addItem(item)
-
-    def _remove_block(self, block) -> None:
-        self._drop(self.blocks, block.id)
-
-    def _drop(self, items: dict, key) -> None:
-        item = items.pop(key, None)
-        if item is not None:
-            self.removeItem(item)
-
-    def _add_wire(self, wire) -> None:
-        source = self.blocks[wire.src].port(OUTPUT_SIDE, wire.src_port)
-        target = self.blocks[wire.dst].port(INPUT_SIDE, wire.dst_port)
-        item = WireItem(wire, source, target)
-        self.wires[wire] = item
-        self.addItem(item)
-
-    def _remove_wire(self, wire) -> None:
-        item = self.wires.pop(wire, None)
-        if item is not None:
-            item.detach()
-            self.removeItem(item)
-
-    def _refresh_block(self, block) -> None:
-        self.blocks[block.id].refresh(block)
-
-    def _move_block(self, block) -> None:
-        item = self.blocks[block.id]
-        if (item.pos().x(), item.pos().y()) != block.position:
-            item.setPos(*block.position)
-
-    def _add_note(self, note) -> None:
-        item = self.notes[note.id] = NoteItem(note)
-        self.addItem(item)
-
-    def _remove_note(self, note) -> None:
-        self._drop(self.notes, note.id)
-
-    def _note_changed(self, note) -> None:
-        self.notes[note.id].show_note(note)
 
     def show_analysis(self) -> None:
         """Parameter counts, wire shapes and problem outlines from the analysis."""
         analysis = self.document.analysis
-        if analysis is None or analysis.diagram is not self._diagram:
+        if analysis is None or analysis.diagram is not self.mirror.diagram:
             return
         for block_id, item in self.blocks.items():
-            block = self._diagram.block(block_id)
+            block = self.diagram.block(block_id)
             features = analysis.input_features(block_id) or 0
             count = block.spec.param_count(block.params, features) if features or \
                 block.spec.role == Role.INPUT else 0
