@@ -20,14 +20,15 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "resources" / "examples"
 IMAGES = ROOT / "docs" / "images"
 SIZE = (1440, 900)
+LESSON_SIZE = (1400, 880)  # the window the lesson layout is checked at
 
 
-def command(example: str, *args: str) -> Callable[[Path], None]:
+def command(example: str, *args: str, size: tuple[int, int] = SIZE) -> Callable[[Path], None]:
     """A shot taken by ``main.py EXAMPLE --screenshot OUT ARGS``."""
 
     def shoot(out: Path) -> None:
         subprocess.run([sys.executable, str(ROOT / "main.py"), f"{example}.json",
-                        "--screenshot", str(out), "--size", "x".join(map(str, SIZE)), *args],
+                        "--screenshot", str(out), "--size", "x".join(map(str, size)), *args],
                        cwd=EXAMPLES, check=True, timeout=300)
     return shoot
 
@@ -313,8 +314,8 @@ COMMAND_SHOTS: dict[str, Callable[[Path], None]] = {
     "training": command("xor", "--epochs", "20", "--view", "boundary"),
     "code-panel": command("two-layer-net", "--view", "code"),
     "vanishing-gradients": command("deep-sigmoid", "--epochs", "50", "--view", "gradients"),
-    "deep-sigmoid": command("deep-sigmoid"),
-    "neurons": command("xor", "--epochs", "20", "--view", "inside"),
+    "deep-sigmoid": command("deep-sigmoid", size=LESSON_SIZE),
+    "neurons": command("xor", "--epochs", "20", "--view", "inside", size=LESSON_SIZE),
 }
 WINDOW_SHOTS: dict[str, Callable] = {
     "xor-lesson": xor_lesson,
