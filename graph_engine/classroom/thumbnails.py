@@ -23,9 +23,14 @@ SHADES = (0.2, 0.45, 0.75)
 
 
 def probe(trainer) -> dict | None:
-    """The thumbnail's data for a trained ``trainer``, or None if its data set has no picture."""
+    """The thumbnail's data for a trained ``trainer``, or None if its data set has no
+    picture of its input plane or curve (images and projections have no thumbnail)."""
+    from ..data.views import OutputView, output_view
     from ..training.probes import boundary
 
+    if output_view(trainer.data.info) not in (OutputView.BOUNDARY, OutputView.HEATMAP,
+                                              OutputView.CURVE):
+        return None
     found = boundary(trainer, resolution=RESOLUTION)
     if found is None:
         return None

@@ -209,6 +209,17 @@ def test_the_thumbnail_data_is_small_json(diagram, dataset, kind, tmp_path):
     assert len(json.dumps(result.plot)) < 20_000
 
 
+def test_a_data_set_without_an_input_plane_grades_without_a_thumbnail(tmp_path):
+    """Iris has four inputs: the editor shows a projection, a report no thumbnail."""
+    exercise = make_exercise({"id": "v", "kind": "valid"},
+                             {"id": "acc", "kind": "test-accuracy", "min": 0.0}, dataset="iris")
+    iris = chain(("Input", {"features": 4}), ("Linear", {"out_features": 3}),
+                 ("CrossEntropyLoss", {}))
+    result = grade(exercise, iris, tmp_path, plot=True)
+    assert result.error is None and result.plot is None
+    assert [c.passed for c in result.checks] == [True, True]
+
+
 def test_a_network_met_again_is_not_trained_again_and_scores_the_same(tmp_path, monkeypatch):
     from graph_engine.classroom import network
 
