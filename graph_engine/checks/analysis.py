@@ -75,6 +75,12 @@ class Analysis:
         wires = self.tensor_inputs(block_id)
         return self.features.get(wires[0].src) if len(wires) == 1 else None
 
+    def param_count(self, block_id: str) -> int:
+        """The block's trainable parameters; 0 while its input size is unknown."""
+        features = self.input_features(block_id)
+        block = self.block(block_id)
+        return block.spec.param_count(block.params, features) if features else 0
+
     def blocks_with_role(self, role: Role) -> list[Block]:
         # asked a dozen times per validation: group the blocks by role once
         if self._by_role is None:

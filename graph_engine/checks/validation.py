@@ -147,8 +147,7 @@ def check_memory(a: Analysis):
 
 def _block_memory(a: Analysis, block) -> int:
     """Bytes ``block`` needs to train: its parameters and one batch of its output."""
-    features = a.input_features(block.id)
-    params = block.spec.param_count(block.params, features) if features else 0
+    params = a.param_count(block.id)
     outputs = (a.features.get(block.id) or 0) * a.diagram.training.batch_size
     return BYTES_PER_NUMBER * (COPIES_PER_WEIGHT * params + outputs)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from ..checks.analysis import Analysis, analyze
+from ..checks.analysis import analyze
 from ..checks.validation import model_output
 from ..core.enums import StrEnum
 from ..model import fileio
@@ -33,17 +33,6 @@ class Start(StrEnum):
     EMPTY = "empty"
 
 
-def parameter_count(diagram: Diagram, analysis: Analysis | None = None) -> int:
-    """Trainable parameters of the diagram's blocks, as the canvas shows them."""
-    analysis = analysis or analyze(diagram)
-    total = 0
-    for block in diagram.blocks:
-        features = analysis.input_features(block.id) or 0
-        if features:
-            total += block.spec.param_count(block.params, features)
-    return total
-
-
 def suggested_check(kind: str, diagram: Diagram, metrics: dict | None = None,
                     block_type: str | None = None, code: str | None = None) -> Check:
     """A check of ``kind`` with a threshold the diagram (and its run's last
@@ -59,7 +48,7 @@ def suggested_check(kind: str, diagram: Diagram, metrics: dict | None = None,
         reached = _figure(metrics, "test_loss")
         fields["max"] = _round_up(reached * 1.5) if reached is not None else 0.1
     elif kind == "max-parameters":
-        fields["max"] = max(parameter_count(diagram, analysis), 1)
+        fields["max"] = max(sum(analysis.param_count(b.id) for b in diagram.blocks), 1)
     elif kind == "uses-block":
         fields["type"], fields["min"] = block_type or _some_type(diagram), 1
     elif kind == "forbids-block":

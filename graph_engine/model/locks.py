@@ -71,9 +71,5 @@ class Locks:
             raise LockedError(f"the training settings are fixed by {self.owner} "
                               f"({', '.join(changed)} cannot change)")
 
-    def settings_locked(self, name: str) -> bool:
-        """Whether the training setting ``name`` is fixed."""
-        return self.training and name not in FREE_SETTINGS
-
 
 NO_LOCKS = Locks()

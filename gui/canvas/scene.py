@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
 
 from graph_engine import WireError
-from graph_engine.blocks.registry import PortKind, Role
+from graph_engine.blocks.registry import PortKind
 from graph_engine.checks.analysis import wire_features
 from graph_engine.core.diagnostics import Severity, sort_key
 
@@ -60,11 +60,7 @@ class DiagramScene(QGraphicsScene):
         if analysis is None or analysis.diagram is not self.mirror.diagram:
             return
         for block_id, item in self.blocks.items():
-            block = self.diagram.block(block_id)
-            features = analysis.input_features(block_id) or 0
-            count = block.spec.param_count(block.params, features) if features or \
-                block.spec.role == Role.INPUT else 0
-            item.refresh(block, count)
+            item.refresh(self.diagram.block(block_id), analysis.param_count(block_id))
             item.set_problems(*_problem_summary(self.document.problems_for(block_id)))
         for wire, item in self.wires.items():
             size = wire_features(analysis, wire)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from graph_engine.classroom import exercise as exercises
@@ -26,6 +26,7 @@ from graph_engine.model.fileio import DiagramFileError, dumps
 from graph_engine.server.protocol import Command
 
 from .. import dialogs
+from ..editor.file_actions import remember_path, remembered_paths
 from .authoring import EXERCISE_FILTER, save_as_exercise
 from .task_panel import TaskPanel
 
@@ -38,7 +39,6 @@ class ExerciseSession(QObject):
         super().__init__(window)
         self.window = window
         self.exercise: Exercise | None = None
-        self.path = ""
         self.request = 0  # the number of the last Check My Work
         self.busy = False
         self._checked_text: str | None = None  # the diagram as last checked
@@ -95,8 +95,7 @@ class ExerciseSession(QObject):
         except DiagramFileError as error:
             dialogs.show_error(self.window, "Cannot open exercise", str(error))
             return False
-        self.path = os.path.abspath(path)
-        _remember(self.path)
+        remember_path(KNOWN_KEY, os.path.abspath(path), MAX_KNOWN)
         self._pending = exercise
         self.window.document.replace(exercise.student_diagram())
         self.window.view.fit()
@@ -172,8 +171,7 @@ class ExerciseSession(QObject):
         if request != self.request or self.exercise is None:
             return  # an answer for an exercise or a diagram no longer on screen
         self.busy = False
-        worth = {c.id: number(c.points) for c in self.exercise.checks}
-        self.panel.show_result({**result, "worth": worth})
+        self.panel.show_result(result, {c.id: c.points for c in self.exercise.checks})
         self.window.statusBar().showMessage(
             f"Checked: {number(result['score'])} of {number(result['max_score'])} points",
             8000)
@@ -186,26 +184,17 @@ class ExerciseSession(QObject):
                               f"({detail}); press Check My Work to try again.")
 
     def _edited(self) -> None:
+        """After an edit: the marks shown are of the diagram as it was."""
         if self._checked_text is not None and not self.busy and \
                 dumps(self.window.document.diagram) != self._checked_text:
+            self._checked_text = None  # said once; compared no more until the next check
             self.panel.mark_stale()
 
 
 # ---------------------------------------------------------------- exercises seen
-def _known_paths() -> list[str]:
-    value = QSettings().value(KNOWN_KEY, [])
-    paths = [value] if isinstance(value, str) else list(value or [])
-    return [p for p in paths if isinstance(p, str)]
-
-
-def _remember(path: str) -> None:
-    paths = [path] + [p for p in _known_paths() if p != path]
-    QSettings().setValue(KNOWN_KEY, paths[:MAX_KNOWN])
-
-
 def _known(title: str) -> Exercise | None:
     """The exercise titled ``title`` among those opened before, if it still reads."""
-    for path in _known_paths():
+    for path in remembered_paths(KNOWN_KEY):
         if not os.path.isfile(path):
             continue
         try:

@@ -72,7 +72,6 @@ class TaskPanel(QWidget):
     # ------------------------------------------------------------ showing
     def show_exercise(self, title: str, task: str, max_score: float) -> None:
         self.task.setMarkdown(task or f"## {title}\n\n_The exercise has no task text._")
-        self.max_score = max_score
         self.clear_result(f"Worth {number(max_score)} points. Press Check My Work to see "
                           "how your diagram does.")
 
@@ -85,18 +84,18 @@ class TaskPanel(QWidget):
         self.check_button.setEnabled(False)
         self.status.setText(text)
 
-    def show_result(self, result: dict) -> None:
-        """A result as ``grade --json`` gives a file's row."""
+    def show_result(self, result: dict, worth: dict[str, float]) -> None:
+        """A result as ``grade --json`` gives a file's row; ``worth``: the points
+        each check is worth, by its id."""
         self.check_button.setEnabled(True)
         checks = result.get("checks", [])
         self.table.setRowCount(len(checks))
-        worth = result.get("worth", {})
         for row, check in enumerate(checks):
             passed = bool(check["passed"])
             mark = QTableWidgetItem("✓" if passed else "✗")
             mark.setForeground(QColor(PASSED if passed else FAILED))
             mark.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-            points = f"{number(check['points'])} / {worth.get(check['id'], '?')}"
+            points = f"{number(check['points'])} / {number(worth.get(check['id'], 0))}"
             for column, item in enumerate((mark, QTableWidgetItem(str(check["id"])),
                                            QTableWidgetItem(points),
                                            QTableWidgetItem(str(check["message"])))):
@@ -113,6 +112,6 @@ class TaskPanel(QWidget):
         self.status.setText(message)
 
     def mark_stale(self) -> None:
-        if self.score.text() and not self.status.text().startswith("These marks"):
+        if self.score.text():
             self.status.setText("These marks are for your diagram as it was when you checked "
                                 "it; check again to grade your changes.")

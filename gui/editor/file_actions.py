@@ -147,13 +147,10 @@ class FileActions(QObject):
 
     # ------------------------------------------------------------ recent files
     def recent(self) -> list[str]:
-        value = QSettings().value("recentFiles", [])
-        paths = [value] if isinstance(value, str) else list(value or [])
-        return [p for p in paths if isinstance(p, str) and os.path.exists(p)]
+        return [p for p in remembered_paths("recentFiles") if os.path.exists(p)]
 
     def add_recent(self, path: str) -> None:
-        paths = [path] + [p for p in self.recent() if p != path]
-        QSettings().setValue("recentFiles", paths[:MAX_RECENT])
+        remember_path("recentFiles", path, MAX_RECENT)
         self.window.update_recent_menu()
 
     def clear_recent(self) -> None:
@@ -177,6 +174,19 @@ class FileActions(QObject):
                                f"{error.strerror or error}.")
             return
         self._status(f"Exported the canvas to {path}")
+
+
+def remembered_paths(key: str) -> list[str]:
+    """The paths kept in the settings under ``key``, newest first."""
+    value = QSettings().value(key, [])
+    paths = [value] if isinstance(value, str) else list(value or [])
+    return [p for p in paths if isinstance(p, str)]
+
+
+def remember_path(key: str, path: str, most: int) -> None:
+    """Put ``path`` first under ``key``, keeping at most ``most`` paths."""
+    paths = [path] + [p for p in remembered_paths(key) if p != path]
+    QSettings().setValue(key, paths[:most])
 
 
 def _suggested_name(diagram: Diagram) -> str:

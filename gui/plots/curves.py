@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 
 from . import TEST_COLOUR, TRAIN_COLOUR
 from .grid import add_grid
-from .ranges import SteadyRange, nice_limit
+from .ranges import EpochRange, SteadyRange, show_range
 
 
 class CurvePlot(pg.PlotWidget):
@@ -149,7 +149,7 @@ class CurvesPanel(QWidget):
         layout.addWidget(self.plots, 1)
         layout.addLayout(options)
         self.series = Series()
-        self._x_limit = 0.0
+        self._x_range = EpochRange()
         self._loss_range = SteadyRange()
         self._set_x_range(0)  # the axes a run starts with, before any run
 
@@ -178,7 +178,7 @@ class CurvesPanel(QWidget):
         self.series.clear()
         self.loss.clear_data()
         self.accuracy.clear_data()
-        self._x_limit = 0.0
+        self._x_range = EpochRange()
         self._set_x_range(0)
         self._loss_range.reset()
         self._fit_loss()
@@ -207,19 +207,15 @@ class CurvesPanel(QWidget):
 
     def _fit_loss(self) -> None:
         """The loss axis in round steps (:mod:`.ranges`), the pinned runs included."""
-        view = self.loss.getPlotItem().vb
         shown = self._loss_range.fit([item.yData for item in self.loss.listDataItems()
                                       if item.yData is not None])
         if shown is not None:
-            view.disableAutoRange(axis="y")
-            self.loss.setYRange(*shown, padding=0)
+            show_range(self.loss, "y", shown)
         elif self._loss_range.range is None:
-            view.enableAutoRange(axis="y")
+            self.loss.getPlotItem().vb.enableAutoRange(axis="y")
 
     def _set_x_range(self, last_epoch: float) -> None:
-        limit = nice_limit(last_epoch)
-        if limit != self._x_limit:
-            self._x_limit = limit
+        shown = self._x_range.fit(last_epoch)
+        if shown is not None:
             for plot in (self.loss, self.accuracy):
-                plot.getPlotItem().vb.disableAutoRange(axis="x")
-                plot.setXRange(0, limit, padding=0)
+                show_range(plot, "x", shown)

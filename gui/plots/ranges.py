@@ -66,3 +66,24 @@ class SteadyRange:
         self.range = (0.0 if low >= 0 else -nice_above(-low), nice_above(high) if high > 0
                       else 1.0)
         return self.range
+
+
+class EpochRange:
+    """The epoch axis: from 0 to :func:`nice_limit` of the last epoch."""
+
+    def __init__(self) -> None:
+        self.limit = 0.0
+
+    def fit(self, last_epoch: float) -> tuple[float, float] | None:
+        """The range to show, or None while the one shown still fits."""
+        limit = nice_limit(last_epoch)
+        if limit == self.limit:
+            return None
+        self.limit = limit
+        return 0.0, limit
+
+
+def show_range(plot, axis: str, shown: tuple[float, float]) -> None:
+    """Fix ``plot``'s ``axis`` ("x" or "y") at ``shown``: no more auto-range."""
+    plot.getPlotItem().vb.disableAutoRange(axis=axis)
+    (plot.setXRange if axis == "x" else plot.setYRange)(*shown, padding=0)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
 from ..plots import CLASS_COLOURS
 from ..plots.grid import add_grid
-from ..plots.ranges import SteadyRange, nice_limit
+from ..plots.ranges import EpochRange, SteadyRange, show_range
 from ..style import text_label
 from .hub import HistoryView
 
@@ -49,7 +49,7 @@ class GradientPlot(HistoryView):
         item.setClipToView(True)
         self.y_range = SteadyRange()
         self.y_range.reset(log=True)
-        self.x_limit = 0.0
+        self.x_range = EpochRange()
         self.plot.setLabel("bottom", "epoch")
         self.plot.setLabel("left", "norm (log)")
         self.plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" on a log axis
@@ -94,7 +94,7 @@ class GradientPlot(HistoryView):
         self._legend_for = []
         self.curves, self.series = {}, {}
         self.y_range.reset()
-        self.x_limit = 0.0
+        self.x_range = EpochRange()
         self.plot.getViewBox().enableAutoRange()
         self.caption.setText("Train the network to see how large the gradient is at each "
                              "layer: one curve per layer with weights, every epoch.")
@@ -102,16 +102,10 @@ class GradientPlot(HistoryView):
     def _fit(self, values: list, last_epoch: float) -> None:
         """Round ranges that move rarely: a range refitted at every epoch redraws
         the axes at every frame."""
-        view = self.plot.getViewBox()
-        limit = nice_limit(last_epoch)
-        if limit != self.x_limit:
-            self.x_limit = limit
-            view.disableAutoRange(axis="x")
-            self.plot.setXRange(0, limit, padding=0)
-        shown = self.y_range.fit(values)
-        if shown is not None:
-            view.disableAutoRange(axis="y")
-            self.plot.setYRange(*shown, padding=0)
+        for axis, shown in (("x", self.x_range.fit(last_epoch)),
+                            ("y", self.y_range.fit(values))):
+            if shown is not None:
+                show_range(self.plot, axis, shown)
 
     def draw(self) -> None:
         diagram = self.document.diagram
