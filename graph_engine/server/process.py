@@ -83,12 +83,9 @@ class Server:
         fast as possible, the last of each batch of rows and an epoch every
         RECORD_INTERVAL (:meth:`record_teaching`), which keeps their cost to a few per
         cent of the training time."""
-        from ..training import teaching
-
         if self.pending_rows and self.trainer is not None:
-            last = self.pending_rows[-1]
-            if "grad_norms" not in last and last.get("epoch") == self.trainer.epoch:
-                last.update(teaching.record(self.trainer))
+            if self.pending_rows[-1].get("epoch") == self.trainer.epoch:
+                self.record_teaching(due=True)
             self.send(Reply.HISTORY, run=self.run, epoch=self.trainer.epoch,
                       rows=self.pending_rows)
         self.pending_rows = []
@@ -222,13 +219,14 @@ class Server:
             self.pending_rows.append(metrics)
         return True
 
-    def record_teaching(self) -> None:
-        """The teaching numbers on the last row, if it is time for them."""
+    def record_teaching(self, due: bool = False) -> None:
+        """The teaching numbers on the last row, if it has none and they are ``due``
+        or RECORD_INTERVAL has passed since they were last taken."""
         from ..training import teaching
 
         now = time.perf_counter()
-        if self.pending_rows and now - self.last_record >= RECORD_INTERVAL and \
-                "grad_norms" not in self.pending_rows[-1]:
+        if self.pending_rows and "grad_norms" not in self.pending_rows[-1] and \
+                (due or now - self.last_record >= RECORD_INTERVAL):
             self.pending_rows[-1].update(teaching.record(self.held_trainer()))
             self.last_record = now
 
