@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from ..blocks.registry import PortKind, PortSpec
+from ..blocks.registry import BlockSpec, PortKind, PortSpec
 from .parts import Wire, WireError, WireIndex
 
 
@@ -33,6 +33,15 @@ def plan_wire(diagram: WireIndex, src: str, dst: str, src_port: str | None,
         raise WireError(f"wiring {source.name} into {target.name} would make a loop: "
                         f"{target.name} already feeds {source.name}")
     return wire
+
+
+def fits_into(diagram: WireIndex, spec: BlockSpec, wire: Wire) -> bool:
+    """Whether a block of ``spec`` can go into ``wire`` (source → block → target):
+    one input and an output, of the kinds of the ports the wire joins."""
+    source = diagram.block(wire.src).spec.output_port(wire.src_port)
+    target = diagram.block(wire.dst).spec.input_port(wire.dst_port)
+    return len(spec.inputs) == 1 and bool(spec.outputs) and \
+        spec.inputs[0].kind == source.kind and spec.outputs[0].kind == target.kind
 
 
 def _block(diagram: WireIndex, block_id: str):

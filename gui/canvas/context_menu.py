@@ -10,14 +10,9 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QMenu
 
 from graph_engine import REGISTRY
+from graph_engine.model.wiring import fits_into
 
 from .scene import item_at
-
-
-def insertable(type_name: str) -> bool:
-    """A block that can go into a wire: one input, an output (the registry says)."""
-    spec = REGISTRY.get(type_name)
-    return len(spec.inputs) == 1 and bool(spec.outputs)
 
 
 def canvas_menu(window, pos: QPointF) -> QMenu:
@@ -62,11 +57,12 @@ def _wire_entries(window, menu: QMenu, wire) -> None:
     edit = window.edit
     insert = menu.addMenu("&Insert Block")
     for category, specs in REGISTRY.by_category().items():
-        names = [s.name for s in specs if insertable(s.name)]
+        names = [s.name for s in specs if fits_into(diagram, s, wire)]
         if names:
             sub = insert.addMenu(category.value)
             for name in names:
                 sub.addAction(name, lambda n=name: edit.insert_block(n, wire))
+    insert.setEnabled(not insert.isEmpty())  # a wire of labels takes no block
     menu.addSeparator()
     src, dst = diagram.block(wire.src).name, diagram.block(wire.dst).name
     menu.addAction(f"&Delete Wire from {src} to {dst}", lambda: _delete_wire(window, wire))

@@ -18,6 +18,7 @@ from PySide6.QtGui import QUndoCommand
 from graph_engine import REGISTRY, Diagram, Wire
 from graph_engine.core import limits
 from graph_engine.model import values
+from graph_engine.model.wiring import fits_into
 
 
 def _plural(count: int, word: str) -> str:
@@ -244,10 +245,7 @@ class InsertBlock(QUndoCommand):
         diagram.check_room(blocks=1, wires=1)
         diagram.locks.check_remove(_names(diagram), [], [wire])
         spec = REGISTRY.get(type_name)
-        source = diagram.block(wire.src).spec.output_port(wire.src_port)
-        target = diagram.block(wire.dst).spec.input_port(wire.dst_port)
-        if len(spec.inputs) != 1 or not spec.outputs or spec.inputs[0].kind != source.kind \
-                or spec.outputs[0].kind != target.kind:
+        if not fits_into(diagram, spec, wire):
             raise ValueError(f"a {type_name} block cannot go into this wire: it needs one "
                              "input and an output of the kinds the wire joins")
         self.add = AddBlock(diagram, type_name, position)

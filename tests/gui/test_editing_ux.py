@@ -83,6 +83,18 @@ def test_right_click_menus_on_a_block_a_wire_and_the_canvas(window, qtbot, monke
     assert {"Add Block", "Paste", "Auto Layout", "Fit to View"} <= set(entries(menu))
 
 
+def test_a_wire_of_labels_offers_no_block_to_insert(window, qtbot):
+    d, ids = laid_out(window, qtbot)
+    target = window.edit.add_block("Target")
+    labels = d.connect(target, ids["loss"])
+    qtbot.wait(20)
+    menu = canvas_menu(window, wire_midpoint(window, labels))
+    insert = next(a for a in menu.actions() if a.text() == "&Insert Block")
+    assert not insert.isEnabled() and insert.menu().isEmpty()
+    window.edit.insert_block("ReLU", labels)  # as a drop on the wire would
+    assert d.has_wire(labels) and "ReLU" not in [b.type for b in d.blocks if b.id != ids["act"]]
+
+
 def test_f1_on_a_selected_block_opens_its_entry_in_the_help_window(window, qtbot):
     d, ids = nets.two_layer("ReLU")
     window.document.replace(d)
