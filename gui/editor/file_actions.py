@@ -160,20 +160,8 @@ class FileActions(QObject):
     # ------------------------------------------------------------ export image
     def export_image(self) -> None:
         name = Path(self.document.path or _suggested_name(self.document.diagram)).stem
-        path = dialogs.save_path(self.window, "Export canvas", name + ".png",
-                                 "PNG image (*.png);;SVG image (*.svg)")
-        if not path:
-            return
-        path = dialogs.with_suffix(path, ".png", ".svg")
-        if output_refused(self.window, "Cannot export", path, "picture"):
-            return
-        try:
-            export_scene(self.window.scene, path)
-        except OSError as error:
-            dialogs.show_error(self.window, "Cannot export", f"{path} could not be written: "
-                               f"{error.strerror or error}.")
-            return
-        self._status(f"Exported the canvas to {path}")
+        export_picture_as(self.window, "canvas", name,
+                          lambda path: export_scene(self.window.scene, path))
 
 
 def remembered_paths(key: str) -> list[str]:
@@ -235,7 +223,13 @@ def export_picture(window, widget, name: str) -> bool:
     """Ask where, then save what ``widget`` (a plot) shows as a PNG or SVG."""
     from ..images import widget_picture
 
-    path = dialogs.save_path(window, "Export plot", name + ".png",
+    return export_picture_as(window, "plot", name, lambda path: widget_picture(widget, path))
+
+
+def export_picture_as(window, what: str, name: str, write) -> bool:
+    """Ask where to save a picture of ``what`` (PNG or SVG, by the name chosen), then
+    ``write(path)``; a path that is an input, or a failed write, is said in a dialog."""
+    path = dialogs.save_path(window, f"Export {what}", name + ".png",
                              "PNG image (*.png);;SVG image (*.svg)")
     if not path:
         return False
@@ -243,10 +237,10 @@ def export_picture(window, widget, name: str) -> bool:
     if output_refused(window, "Cannot export", path, "picture"):
         return False
     try:
-        widget_picture(widget, path)
+        write(path)
     except OSError as error:
         dialogs.show_error(window, "Cannot export", f"{path} could not be written: "
                            f"{error.strerror or error}.")
         return False
-    window.statusBar().showMessage(f"Exported the plot to {path}", 6000)
+    window.statusBar().showMessage(f"Exported the {what} to {path}", 6000)
     return True
