@@ -180,16 +180,8 @@ def check(exercise: Exercise) -> Exercise:
 def load(path: str | os.PathLike) -> Exercise:
     """Read an exercise file; any problem raises DiagramFileError."""
     exercise = fileio.read_file(path, loads, MAX_BYTES, "the exercise")
-    return _anchor_csv(exercise, os.path.dirname(os.path.abspath(path)))
-
-
-def _anchor_csv(exercise: Exercise, folder: str) -> Exercise:
-    """A relative CSV path means: beside the exercise file."""
-    csv = exercise.dataset.csv
-    if csv is None or os.path.isabs(csv.path):
-        return exercise
-    path = os.path.normpath(os.path.join(folder, csv.path))
-    return replace(exercise, dataset=replace(exercise.dataset, csv=replace(csv, path=path)))
+    dataset = fileio.anchored(exercise.dataset, os.path.dirname(os.path.abspath(path)))
+    return replace(exercise, dataset=dataset)  # a relative CSV lies beside the exercise
 
 
 def loads(raw: bytes | str) -> Exercise:

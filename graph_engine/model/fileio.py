@@ -127,7 +127,8 @@ def save(diagram: Diagram, path: str | os.PathLike) -> None:
 def load(path: str | os.PathLike) -> Diagram:
     """Read a diagram file; any problem raises DiagramFileError."""
     diagram = read_file(path, loads)
-    _anchor_csv(diagram, os.path.dirname(os.path.abspath(path)))
+    if diagram.dataset is not None:
+        diagram.dataset = anchored(diagram.dataset, os.path.dirname(os.path.abspath(path)))
     return diagram
 
 
@@ -157,12 +158,13 @@ def _shown(path) -> str | None:
         return None
 
 
-def _anchor_csv(diagram: Diagram, folder: str) -> None:
-    """A relative CSV path means: beside the diagram file (not the current folder)."""
-    spec = diagram.dataset
-    if spec is not None and spec.csv is not None and not os.path.isabs(spec.csv.path):
-        where = os.path.normpath(os.path.join(folder, spec.csv.path))
-        diagram.dataset = replace(spec, csv=replace(spec.csv, path=where))
+def anchored(spec: DatasetSpec, folder: str) -> DatasetSpec:
+    """``spec`` with a relative CSV path taken as beside the file in ``folder`` (not
+    the current folder), as diagram and exercise files mean it."""
+    if spec.csv is None or os.path.isabs(spec.csv.path):
+        return spec
+    where = os.path.normpath(os.path.join(folder, spec.csv.path))
+    return replace(spec, csv=replace(spec.csv, path=where))
 
 
 def loads(raw: bytes | str) -> Diagram:
