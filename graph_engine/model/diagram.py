@@ -223,15 +223,18 @@ class Diagram(NoteMethods):
         self._wire_set.add(wire)
         self._emit(self.wire_added, wire)
 
-    def check_room(self, blocks: int = 0, wires: int = 0) -> None:
-        """ValueError (WireError for wires) unless ``blocks`` more blocks and
-        ``wires`` more wires fit within MAX_BLOCKS and MAX_WIRES."""
+    def check_room(self, blocks: int = 0, wires: int = 0, notes: int = 0) -> None:
+        """ValueError (WireError for wires) unless ``blocks`` more blocks, ``wires``
+        more wires and ``notes`` more notes fit within MAX_BLOCKS, MAX_WIRES and
+        MAX_NOTES."""
         if len(self._blocks) + blocks > limits.MAX_BLOCKS:
             raise ValueError(f"a diagram holds at most {limits.MAX_BLOCKS} blocks "
                              f"(this one has {len(self._blocks)})")
         if len(self._wires) + wires > limits.MAX_WIRES:
             raise WireError(f"a diagram holds at most {limits.MAX_WIRES} wires "
                             f"(this one has {len(self._wires)})")
+        if len(self.notes) + notes > limits.MAX_NOTES:
+            raise ValueError(f"a diagram holds at most {limits.MAX_NOTES} notes")
 
     def _emit(self, event: Event, *args) -> None:
         event.emit(*args)

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..core import limits
 from ..core.events import Event
 from . import values
 from .parts import Note
 
 
 class NoteMethods:
-    """The Diagram's note methods (a mixin: the Diagram provides ``_emit``)."""
+    """The Diagram's note methods (a mixin: the Diagram provides ``_emit`` and
+    ``check_room``)."""
 
     _emit: Callable[..., None]
+    check_room: Callable[..., None]
 
     def _init_notes(self) -> None:
         self._notes: dict[str, Note] = {}
@@ -42,8 +43,7 @@ class NoteMethods:
                  index: int | None = None) -> str:
         """Add a note (at ``index`` in the list, default last); return its id. Bad
         text, position or id, a taken id or a full canvas raise ValueError."""
-        if len(self._notes) >= limits.MAX_NOTES:
-            raise ValueError(f"a diagram holds at most {limits.MAX_NOTES} notes")
+        self.check_room(notes=1)
         text, point = values.note_text(text), values.position(position, "a note's position")
         if note_id is None:
             number = 1

@@ -16,7 +16,6 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoCommand
 
 from graph_engine import REGISTRY, Diagram, Wire
-from graph_engine.core import limits
 from graph_engine.model import values
 from graph_engine.model.wiring import fits_into
 
@@ -295,8 +294,7 @@ class AddNote(QUndoCommand):
     """A text note on the canvas."""
 
     def __init__(self, diagram: Diagram, text: str, position) -> None:
-        if len(diagram.notes) >= limits.MAX_NOTES:
-            raise ValueError(f"a diagram holds at most {limits.MAX_NOTES} notes")
+        diagram.check_room(notes=1)
         self.text, self.position = values.note_text(text), values.position(position)
         super().__init__("Add note")
         self.diagram = diagram
