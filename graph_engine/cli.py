@@ -385,8 +385,6 @@ def _compiled(diagram, weights: str | None):
 
 def _export_python(diagram, out: str, weights: str | None) -> int:
     """The source; with ``weights`` (checked to fit already) it loads them when run."""
-    import os
-
     from .build.codegen import to_python
     from .build.export import export_python
 

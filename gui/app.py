@@ -30,7 +30,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if not args.screenshot and (args.epochs or args.view != "editor"):
         parser.error("--epochs and --view go with --screenshot OUT.png")
     if not 0 <= args.epochs <= MAX_EPOCHS:
-        parser.error(f"--epochs must be from 1 to {MAX_EPOCHS:,}")
+        parser.error(f"--epochs must be from 0 to {MAX_EPOCHS:,}")
     if args.epochs and not args.file:
         parser.error("--epochs needs a diagram FILE to train")
     return args

@@ -35,11 +35,6 @@ def examples(folder: Path = EXAMPLES) -> list[Path]:
     return sorted(folder.glob("*.json"), key=lambda p: (rank.get(p.stem, len(rank)), p.stem))
 
 
-def exercises() -> list[Path]:
-    """The exercises shipped with NetCanvas (none when the folder is absent)."""
-    return sorted(EXERCISES.glob("*.json")) if EXERCISES.is_dir() else []
-
-
 def docs() -> Path:
     """The folder of the guide and the block reference: inside this package in
     an installed wheel, beside it in a source checkout."""

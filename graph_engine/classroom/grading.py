@@ -23,8 +23,6 @@ from .checks import COMPILED, TRAINED, Facts, judge
 from .exercise import Exercise
 from .network import NetworkCache, run_network
 
-RESULT_KEYS = ("file", "score", "max_score", "seconds", "error", "checks")
-
 
 def number(value: float) -> float:
     """A score as JSON shows it: whole numbers without ".0", others to 4 places."""

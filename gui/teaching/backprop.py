@@ -358,19 +358,19 @@ class BackpropPanel(ProbeView):
         """One optimizer step on the traced sample, from the weights Trace uses."""
         if self.busy or self.traced is None or not self._ready():
             return
-        sample, before = self.traced, self.steps.weights
+        sample = self.traced
         text, weights = dumps(self.document.diagram), self.current_weights()
         self._start("Applying one step…")
         run_in_background(lambda: apply_step(text, sample, weights),
-                          lambda data: self._applied(before, data),
+                          self._applied,
                           lambda message: self._failed(f"Cannot apply a step: {message}"),
                           owner=self)
 
-    def _applied(self, before: dict | None, data: dict) -> None:
+    def _applied(self, data: dict) -> None:
         if self._stale():
             return
         self.busy = False
-        self.steps.push(before, data)
+        self.steps.push(data)
         self.update_view_.show_step(data, len(self.steps))
         self.pages.setCurrentWidget(self.update_view_)
         self.status.setText("Step applied. Trace again to follow the sample through the "
@@ -381,7 +381,7 @@ class BackpropPanel(ProbeView):
         if self.busy or self.steps.undo() is None:
             return
         if self.steps.applied:
-            self.update_view_.show_step(self.steps.applied[-1].data, len(self.steps))
+            self.update_view_.show_step(self.steps.applied[-1], len(self.steps))
         else:
             self.pages.setCurrentWidget(self.view)
         self.status.setText(f"Step undone: Trace uses {self._which()} again.")

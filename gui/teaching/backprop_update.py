@@ -12,8 +12,6 @@ The run on screen is never changed: the training process keeps its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -48,25 +46,18 @@ def apply_step(diagram_text: str, sample: Sample, weights: dict | None) -> dict:
     return as_data(one_step(diagram, x, y, weights=weights), diagram)
 
 
-@dataclass(frozen=True)
-class Applied:
-    """One step the dock applied: the weights before it (None: those the dock
-    had from elsewhere) and the step's data, whose ``weights`` are after it."""
-
-    before: dict | None
-    data: dict
-
-
 class WeightSteps:
-    """The dock's own weights after its steps, newest last; undo pops one."""
+    """The steps the dock applied, newest last, each the step's data (its
+    ``weights`` are those after it); undo pops one, and the weights before it are
+    the previous step's, or (none left) those the dock had from elsewhere."""
 
     def __init__(self) -> None:
-        self.applied: list[Applied] = []
+        self.applied: list[dict] = []
 
-    def push(self, before: dict | None, data: dict) -> None:
-        self.applied.append(Applied(before, data))
+    def push(self, data: dict) -> None:
+        self.applied.append(data)
 
-    def undo(self) -> Applied | None:
+    def undo(self) -> dict | None:
         return self.applied.pop() if self.applied else None
 
     def clear(self) -> None:
@@ -75,7 +66,7 @@ class WeightSteps:
     @property
     def weights(self) -> dict | None:
         """The weights after the last step, or None when the dock has none of its own."""
-        return self.applied[-1].data["weights"] if self.applied else None
+        return self.applied[-1]["weights"] if self.applied else None
 
     def __len__(self) -> int:
         return len(self.applied)

@@ -141,7 +141,7 @@ def apply(panel, qtbot) -> dict:
     panel.apply_button.click()
     qtbot.waitUntil(lambda: not panel.busy, timeout=60_000)
     assert len(panel.steps) == count + 1, panel.status.text()
-    return panel.steps.applied[-1].data
+    return panel.steps.applied[-1]
 
 
 def test_apply_one_step_moves_each_weight_by_minus_lr_times_its_gradient(window, panel, qtbot):
