@@ -227,7 +227,9 @@ class Server:
         now = time.perf_counter()
         if self.pending_rows and "grad_norms" not in self.pending_rows[-1] and \
                 (due or now - self.last_record >= RECORD_INTERVAL):
-            self.pending_rows[-1].update(teaching.record(self.held_trainer()))
+            # A copy: the trainer's own history keeps its few numbers per epoch.
+            self.pending_rows[-1] = {**self.pending_rows[-1],
+                                     **teaching.record(self.held_trainer())}
             self.last_record = now
 
     def stop(self, status: Status, message: str = "") -> None:

@@ -62,6 +62,7 @@ class TrainingState:
     epoch: int = 0
     target: int = 0  # the epoch the current play ends at (0: not played yet)
     history: list = field(default_factory=list)  # one metrics dict per epoch
+    confused: int = 0  # the row of history with the newest confusion counts
     probes: dict = field(default_factory=dict)  # name -> latest result
     probe_epoch: int = 0
     info: DatasetInfo | None = None  # the run's data set, once prepared
@@ -85,6 +86,11 @@ class TrainingState:
     def accept_history(self, run: int, epoch: int, rows: list) -> bool:
         if run != self.run:
             return False
+        confused = [i for i, row in enumerate(rows) if "confusion" in row]
+        if confused:  # only the newest counts are drawn: a long run keeps no others
+            for row in (*self.history[self.confused:], *rows[:confused[-1]]):
+                row.pop("confusion", None)
+            self.confused = len(self.history) + confused[-1]
         self.history.extend(rows)
         self.epoch, self.batch = epoch, 0
         return True

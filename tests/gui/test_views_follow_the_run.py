@@ -196,3 +196,18 @@ def test_a_pinned_run_stays_faded_and_labelled_while_the_next_one_trains(window,
     assert items[0] in curves.loss.getPlotItem().items
     curves.unpin_button.click()
     assert curves.pins == [] and items[0] not in curves.loss.getPlotItem().items
+
+
+def test_only_the_newest_confusion_counts_are_kept_while_a_run_grows():
+    """The confusion view draws the newest counts; a long run keeps no others."""
+    from gui.training.controller import TrainingState
+
+    state = TrainingState(run=1)
+    counts = {"test": [[1, 0], [0, 1]], "train": [[2, 0], [0, 2]]}
+    batches = [[{"epoch": 1, "confusion": counts}, {"epoch": 2}],
+               [{"epoch": 3, "confusion": counts}, {"epoch": 4, "confusion": counts}],
+               [{"epoch": 5}]]
+    for rows in batches:
+        assert state.accept_history(1, rows[-1]["epoch"], rows)
+    assert [row["epoch"] for row in state.history if "confusion" in row] == [4]
+    assert len(state.history) == 5
