@@ -145,7 +145,8 @@ class OutputPlot(QWidget):
         layout.addWidget(self.note)
         self._data = None
         self._result: dict | None = None
-        self._bounds: tuple | None = None  # the plane the image covers, as last drawn
+        self._bounds: tuple | None = None  # the plane (or mosaic) the image covers
+        self._kind: str | None = None  # of the result drawn last
         self.labels: list[pg.TextItem] = []  # the predicted label over each test image
         self.show_message("Press play to train: the network's output appears here.")
 
@@ -155,7 +156,7 @@ class OutputPlot(QWidget):
     def set_data(self, data) -> None:
         """Overlay the data set's points (train filled, test hollow)."""
         self._data = data
-        self._bounds = None  # framed anew below
+        self._bounds = self._kind = None  # framed anew below
         if data is None:
             for item in (self.train_points, self.test_points):
                 item.setData([])
@@ -217,9 +218,10 @@ class OutputPlot(QWidget):
     def show_output(self, result: dict | None) -> None:
         self._result = result
         discrete = self.discrete.isChecked()
-        self._clear_samples()
-        if not result or result.get("kind") not in (OutputView.BOUNDARY, OutputView.HEATMAP):
-            self._bounds = None  # another kind of view sets its own range
+        kind = result.get("kind") if result and "error" not in result else None
+        if kind != self._kind:  # another kind of view: its own labels, axes and range
+            self._kind, self._bounds = kind, None
+            self._clear_samples()
         if not result or "error" in result:
             self.image.clear()
             self.curve.setData([], [])
@@ -261,18 +263,23 @@ class OutputPlot(QWidget):
         side = images.shape[1]
         cell, tall, cols = side + GAP, side + label_band(side), MOSAIC_COLUMNS
         rows = -(-len(images) // cols)
-        self.image.setRect(QRectF(0, 0, cols * cell, rows * tall))
-        for index, (p, t) in enumerate(zip(pred, true, strict=True)):
-            text = pg.TextItem(str(p) if p == t else f"{p} ({t})", anchor=(0, 0.15),
-                               color="#111827" if p == t else "#DC2626")
-            row, col = divmod(index, cols)
-            text.setPos(col * cell, row * tall + side)  # under its image (y points down)
-            self.plot.addItem(text)
-            self.labels.append(text)
-        self.plot.getViewBox().invertY(True)
-        for side_name in ("left", "bottom"):
-            self.plot.hideAxis(side_name)  # pixels of a mosaic: no axis to read
-        self.plot.setRange(xRange=(0, cols * cell), yRange=(0, rows * tall), padding=0.01)
+        if self._bounds != (len(images), cell, tall):  # laid out once, relabelled after
+            self._bounds = (len(images), cell, tall)
+            self._clear_samples()
+            self.image.setRect(QRectF(0, 0, cols * cell, rows * tall))
+            for index in range(len(images)):
+                text = pg.TextItem("", anchor=(0, 0.15))
+                row, col = divmod(index, cols)
+                text.setPos(col * cell, row * tall + side)  # under its image (y points down)
+                self.plot.addItem(text)
+                self.labels.append(text)
+            self.plot.getViewBox().invertY(True)
+            for side_name in ("left", "bottom"):
+                self.plot.hideAxis(side_name)  # pixels of a mosaic: no axis to read
+            self.plot.setRange(xRange=(0, cols * cell), yRange=(0, rows * tall), padding=0.01)
+        for text, p, t in zip(self.labels, pred, true, strict=True):
+            text.setText(str(p) if p == t else f"{p} ({t})",
+                         color="#111827" if p == t else "#DC2626")
         wrong = int((pred != true).sum())
         self.show_message(f"The first {len(images)} test images with the class the network "
                           f"predicts: {wrong} wrong (red frame, true class in brackets).")

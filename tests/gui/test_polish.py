@@ -131,3 +131,23 @@ def test_the_output_plot_shows_images_or_a_projection_for_many_features(window, 
     assert "principal axes" in output.note.text() and "0 misclassified" in output.note.text()
     output.show_output(None)  # a new run: nothing of the old one
     assert not output.has_image()
+
+
+def test_the_next_frame_of_images_relabels_the_mosaic_it_laid_out(window, qtbot):
+    import numpy as np
+
+    from graph_engine.data.views import OutputView
+
+    output = window.training.output
+    images = np.random.default_rng(0).random((48, 8, 8)).astype(np.float32)
+    true = np.arange(48) % 10
+    frame = {"kind": OutputView.IMAGES.value, "images": images, "true": true, "pred": true}
+    output.show_output(frame)
+    labels = list(output.labels)
+    wrong = true.copy()
+    wrong[5] = 1
+    output.show_output({**frame, "pred": wrong})
+    assert output.labels == labels  # the same items, not 48 new ones a frame
+    assert labels[5].toPlainText() == "1 (5)" and labels[4].toPlainText() == "4"
+    assert not output.plot.getAxis("left").isVisible()
+    assert output.plot.getViewBox().yInverted()
