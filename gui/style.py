@@ -6,6 +6,7 @@ from PySide6.QtGui import QColor, QFont
 
 import resources
 from graph_engine.blocks.registry import Category
+from graph_engine.model import layout
 
 RESOURCES = resources.FOLDER  # the shipped files, wherever NetCanvas is installed
 
@@ -33,9 +34,9 @@ SELECTION = "#2563EB"
 PORT_HIGHLIGHT = "#16A34A"
 
 GRID_STEP = 20
-# Large enough that a network read at 70 % zoom has text of 11 px or more.
-BLOCK_WIDTH = 190
-BLOCK_HEIGHT = 90
+# The size auto layout plans with: large enough that a network read at 70 % zoom
+# has text of 11 px or more.
+BLOCK_WIDTH, BLOCK_HEIGHT = (int(side) for side in layout.BLOCK)
 HEADER_HEIGHT = 30
 PORT_RADIUS = 6
 

@@ -19,8 +19,8 @@ from .graph import build_graph
 COLUMN = 250.0  # from one column's left edge to the next (room for the wire's shape)
 ROW = 130.0  # from one row to the next within a column
 BAND_GAP = 64.0  # between two bands: room for the units drawn under a block
-BLOCK = (190.0, 90.0)  # about the size a block takes on the canvas
-MARGIN = 40.0  # what the canvas leaves around the drawing when it fits it in view
+BLOCK = (190.0, 90.0)  # the size of a block on the canvas (the editor draws it so)
+MARGIN = 40.0  # room planned around the drawing when choosing how many columns fit
 ASPECT = 1.66  # width / height of the canvas in a 1400x880 window
 UNWRAPPED = 4  # networks this many columns deep or less stay on one band
 
