@@ -161,12 +161,8 @@ class Trainer:
         xb, yb = xs[self.batch], ys[self.batch]
         with torch.enable_grad():
             self._train_mode()
-            self.optimizer.zero_grad(set_to_none=True)
-            loss = self.loss_fn(self.model(xb), yb)
-            if self.settings.l1 or self.settings.l2:
-                loss = loss + self._penalty()
-            loss.backward()
-            self.optimizer.step()
+            loss = self._step(xb, yb, self._penalty if (self.settings.l1 or self.settings.l2)
+                              else None)
         self.batch_loss = float(loss.detach())
         self.batch += 1
         if not math.isfinite(self.batch_loss) or not self._weights_finite():
@@ -179,11 +175,13 @@ class Trainer:
         """Mini-batches in the epoch under way (or in the next one)."""
         if self._open_epoch is not None:
             return len(self._open_epoch[0])
-        n, size = len(self.tensors.x_train), self.settings.batch_size
-        short = n % size
-        if 0 < short < self._min_batch and n > short:
-            n -= short
-        return -(-n // size)
+        return -(-self._used(len(self.tensors.x_train)) // self.settings.batch_size)
+
+    def _used(self, n: int) -> int:
+        """How many of ``n`` shuffled samples an epoch steps on: all but a last
+        batch too small for a block (BatchNorm needs two samples)."""
+        short = n % self.settings.batch_size
+        return n - short if 0 < short < self._min_batch and n > short else n
 
     def _end_epoch(self) -> dict:
         self._open_epoch, self.batch = None, 0
@@ -233,10 +231,7 @@ class Trainer:
             x, y = self.tensors.x_train, self.tensors.y_train
             order = torch.randperm(len(x), generator=self.generator)
             x, y = x[order], y[order]
-            size = self.settings.batch_size
-            stop, short = len(x), len(x) % size
-            if 0 < short < self._min_batch and stop > short:
-                stop -= short  # a last batch too small for a block (BatchNorm: one sample)
+            stop, size = self._used(len(x)), self.settings.batch_size
             self._open_epoch = (x[:stop].split(size), y[:stop].split(size))
             self.batch = 0
         return self._open_epoch
@@ -246,15 +241,19 @@ class Trainer:
         if fast is not None and self._fast_applies():
             fast.epoch(xs, ys)
             return
-        model, loss_fn, optimizer = self.model, self.loss_fn, self.optimizer
         penalty = self._penalty if (self.settings.l1 or self.settings.l2) else None
         for xb, yb in zip(xs, ys, strict=True):
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(xb), yb)
-            if penalty is not None:
-                loss = loss + penalty()
-            loss.backward()
-            optimizer.step()
+            self._step(xb, yb, penalty)
+
+    def _step(self, xb: torch.Tensor, yb: torch.Tensor, penalty) -> torch.Tensor:
+        """One eager optimizer step on a mini-batch; its loss before the step."""
+        self.optimizer.zero_grad(set_to_none=True)
+        loss = self.loss_fn(self.model(xb), yb)
+        if penalty is not None:
+            loss = loss + penalty()
+        loss.backward()
+        self.optimizer.step()
+        return loss
 
     def _fast_applies(self) -> bool:
         """The fast path runs this epoch (same numbers, no autograd) unless a
