@@ -14,6 +14,8 @@ from typing import ClassVar
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
+from ..training.controller import Drawn
+
 
 class RunOverlay(QObject):
     """Subclasses set ``probe`` (claim name), ``probe_fn`` and ``probe_args``, and
@@ -26,8 +28,7 @@ class RunOverlay(QObject):
     def __init__(self, window, hub, text: str, shortcut: str, tip: str) -> None:
         super().__init__(window)
         self.window, self.hub = window, hub
-        self._last = None
-        self._run: int | None = None
+        self.drawn = Drawn()
         self.action = QAction(text, window)
         self.action.setCheckable(True)
         self.action.setChecked(True)
@@ -43,23 +44,15 @@ class RunOverlay(QObject):
             self.hub.claim(self.probe, self, self.probe_fn, **self.probe_args)
         else:
             self.hub.release(self.probe, self)
-            self._last = None
+            self.drawn.forget_result()
             self.clear()
 
     def refresh(self) -> None:
         """Draw the newest result of the run on screen; forget another run's."""
-        run = self.hub.controller.state.run
-        if run != self._run:
-            self._run = run
-            self._last = None
+        if self.drawn.new_run(self.hub.controller.state.run):
             self.clear()
-        if not self.action.isChecked():
-            return
-        result = self.hub.result(self.probe)
-        if result is None or result is self._last:
-            return
-        self._last = result
-        self.draw(result)
+        if self.action.isChecked() and self.drawn.new_result(result := self.hub.result(self.probe)):
+            self.draw(result)
 
     def clear(self) -> None:
         raise NotImplementedError

@@ -14,6 +14,8 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QDockWidget, QWidget
 
+from ..training.controller import Drawn
+
 
 class ProbeHub(QObject):
     def __init__(self, controller, parent=None) -> None:
@@ -69,7 +71,7 @@ class RunView(QWidget):
     def __init__(self, controller, parent=None) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.shown_run: int | None = None
+        self.drawn = Drawn()
         self._dock: QDockWidget | None = None
         self._dock_shown = True
         controller.progressed.connect(self.update_view)
@@ -95,9 +97,7 @@ class RunView(QWidget):
         self._dock_shown = visible
 
     def update_view(self) -> None:
-        run = self.controller.state.run
-        if run != self.shown_run:
-            self.shown_run = run
+        if self.drawn.new_run(self.controller.state.run):
             self.forget()
         self.refresh()
 
@@ -159,7 +159,6 @@ class ProbeView(RunView):
 
     def __init__(self, hub: ProbeHub, name: str, fn: str | None, parent=None, **args) -> None:
         self.hub, self.probe_name, self.probe_fn, self.probe_args = hub, name, fn, args
-        self._last = None
         self._claimed = False
         super().__init__(hub.controller, parent)
 
@@ -169,7 +168,7 @@ class ProbeView(RunView):
             self._claim()
 
     def _claim(self) -> None:
-        self._last = None
+        self.drawn.forget_result()
         self._claimed = True
         if self.probe_fn is not None:  # None: a view that needs no probe right now
             self.hub.claim(self.probe_name, self, self.probe_fn, **self.probe_args)
@@ -200,15 +199,13 @@ class ProbeView(RunView):
         self._update_claim()
 
     def forget(self) -> None:
-        self._last = None
+        self.drawn.forget_result()
         self.show_result(None)
 
     def refresh(self) -> None:
         if not self._claimed:
             return
-        result = self.hub.result(self.probe_name)
-        if result is not None and result is not self._last:
-            self._last = result
+        if self.drawn.new_result(result := self.hub.result(self.probe_name)):
             self.show_result(result)
 
     def show_result(self, result) -> None:

@@ -111,6 +111,33 @@ class TrainingState:
         return True
 
 
+class Drawn:
+    """What a view of the run on screen has drawn: which run, and the last probe
+    result. Every view asks it before drawing, so none keeps another run's numbers
+    (New, Open, Reset, Load Weights and edits start a new run)."""
+
+    def __init__(self) -> None:
+        self.run: int | None = None
+        self.result = None
+
+    def new_run(self, run: int) -> bool:
+        """True when ``run`` is not the run drawn: the view must forget what it drew."""
+        if run == self.run:
+            return False
+        self.run, self.result = run, None
+        return True
+
+    def new_result(self, result) -> bool:
+        """True for a result not drawn yet (None never is one)."""
+        if result is None or result is self.result:
+            return False
+        self.result = result
+        return True
+
+    def forget_result(self) -> None:
+        self.result = None
+
+
 class Pacer(QObject):
     """Turns a stream of arrivals into redraws at most once a frame."""
 

@@ -12,7 +12,7 @@ from ..editor.file_actions import export_picture, output_refused
 from ..panels.data_panel import DataPanel
 from ..plots.curves import CurvesPanel
 from ..plots.output import OutputPlot
-from .controller import Refusal, TrainingController
+from .controller import Drawn, Refusal, TrainingController
 from .toolbar import TrainingToolbar
 
 WEIGHTS_FILTER = "Weights (*.safetensors);;All files (*)"
@@ -50,9 +50,8 @@ class TrainingUI(QObject):
         window.add_dock("curves", "Training curves", self.curves, BOTTOM)
         self._weights_menu()
         self._data = None
-        self._output = None  # the probe result drawn last: redraw only a new one
         self._checked: tuple = ()  # (fingerprint, data) compared last
-        self._shown_run: int | None = None  # the run the output plot and curves show
+        self.drawn = Drawn()  # the run and output the output plot and curves show
         self.controller.set_probe("output", "boundary", resolution=100)
         self.data_panel.preview_loaded.connect(self._preview)
         if window.document.diagram.dataset is None:
@@ -98,7 +97,7 @@ class TrainingUI(QObject):
         """The output plot shows the chosen data set's points: the editor's own
         copy, which the run's fingerprint vouches for (the data never travels)."""
         self._data = data
-        self._output = None
+        self.drawn.forget_result()
         self.output.show_output(None)
         self.output.set_data(data)
         if data is None:
@@ -118,15 +117,13 @@ class TrainingUI(QObject):
 
     def update_views(self) -> None:
         state = self.controller.state
-        if state.run != self._shown_run:  # a new run: nothing of the old one stays
-            self._shown_run, self._output = state.run, None
+        if self.drawn.new_run(state.run):  # a new run: nothing of the old one stays
             self.output.show_output(None)
             self.curves.clear()
         self._check_data(state.fingerprint)
         self.curves.show_history(state.history)  # append-only: only new rows are converted
         output = state.probes.get("output")
-        if output is not self._output or output is None:
-            self._output = output
+        if self.drawn.new_result(output):
             self.output.show_output(output)
 
     def pin_run(self) -> bool:

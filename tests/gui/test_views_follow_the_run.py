@@ -60,13 +60,14 @@ def assert_nothing_stale(window) -> None:
     assert len(training.curves.loss.train.getData()[0] or []) == 0
     assert teaching.gradients.series == {} and not teaching.gradients.curves
     assert teaching.confusion.matrix is None
-    output = training._output
+    output = training.drawn.result
     assert output is None or output is state.probes.get("output")
     if output is None:
         assert not training.output.has_image()
     for view in probe_views(window):
-        assert view.shown_run in (None, state.run)
-        assert view._last is None or view._last is state.probes.get(view.probe_name), \
+        assert view.drawn.run in (None, state.run)
+        assert view.drawn.result is None or view.drawn.result is state.probes.get(
+            view.probe_name), \
             f"{type(view).__name__} shows a result of another run"
     histograms = teaching.histograms
     blocks = {b.id for b in window.document.diagram.blocks}
