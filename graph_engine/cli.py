@@ -26,7 +26,7 @@ from typing import Any
 
 from .core.diagnostics import DiagramError
 from .core.files import SameFileError, check_output
-from .core.text import printable
+from .core.text import error_line, printable
 from .model.fileio import DiagramFileError, load
 from .model.settings import OPTIMIZERS
 from .model.sources import input_files
@@ -222,7 +222,7 @@ def cmd_train(args) -> int:
         raise UsageError(str(error)) from None
     except Exception as error:  # noqa: BLE001 - one readable line, never a traceback
         epochs.close()
-        _say(f"{PROG}: training failed: {_one_line(error)}", sys.stderr)
+        _say(f"{PROG}: training failed: {error_line(error, MAX_LINE)}", sys.stderr)
         return 1
     epochs.close()
     if args.save_weights:
@@ -232,12 +232,6 @@ def cmd_train(args) -> int:
         _say(f"{PROG}: {_diverged(run, diagram)}", sys.stderr)
         return 1
     return 0
-
-
-def _one_line(error: Exception) -> str:
-    lines = str(error).strip().splitlines()
-    text = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
-    return text if len(text) <= MAX_LINE else text[:MAX_LINE - 1] + "…"
 
 
 def _diverged(run, diagram) -> str:

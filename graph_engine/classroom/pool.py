@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
 from ..core.files import human_size
+from ..core.text import error_line
 from .exercise import Exercise
 from .grading import FileResult, completed
 
@@ -48,7 +49,7 @@ def worker_main(conn: Connection, exercise_path: str, memory: int) -> None:
         _limit_memory(memory)
     except BaseException as error:  # noqa: BLE001 - told to the parent, which gives up
         with contextlib.suppress(OSError):
-            _send(conn, {"type": "broken", "reason": _one_line(error)})
+            _send(conn, {"type": "broken", "reason": error_line(error, ONE_LINE)})
         return
     try:
         _send(conn, {"type": "ready"})
@@ -96,7 +97,7 @@ def _grade_one(conn: Connection, grade_steps, exercise: Exercise, request: dict,
         return False
     except Exception as error:  # noqa: BLE001 - one row, the run goes on
         _send(conn, {"type": "failed", "short": "grading failed",
-                     "reason": f"grading failed: {_one_line(error)}"})
+                     "reason": f"grading failed: {error_line(error, ONE_LINE)}"})
         return False
     _send(conn, {"type": "done"})
     return True
@@ -104,12 +105,6 @@ def _grade_one(conn: Connection, grade_steps, exercise: Exercise, request: dict,
 
 def _send(conn: Connection, message: dict) -> None:
     conn.send_bytes(json.dumps(message, allow_nan=False).encode("utf-8"))
-
-
-def _one_line(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
-    text = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
-    return text if len(text) <= ONE_LINE else text[:ONE_LINE - 1] + "…"
 
 
 def _limit_memory(memory: int) -> None:

@@ -53,3 +53,10 @@ def printable(text: object) -> str:
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
     return _SURROGATE.sub(escape, _CONTROL.sub(escape, text))
+
+
+def error_line(error: BaseException, limit: int = 300) -> str:
+    """An error as one line, "Type: first line of its message", cut at ``limit``."""
+    lines = str(error).strip().splitlines()
+    text = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+    return text if len(text) <= limit else text[:limit - 1] + "…"

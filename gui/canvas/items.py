@@ -281,8 +281,7 @@ class WireItem(QGraphicsPathItem):
             return
         self.weights = summary
         self.setToolTip(tip)
-        self.prepareGeometryChange()  # a wide wire draws past its old bounds
-        self.update()
+        self.update()  # the bounds (the 12-wide stroke) already hold the widest pen
 
     def update_path(self) -> None:
         self.prepareGeometryChange()

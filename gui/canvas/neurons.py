@@ -38,7 +38,6 @@ class NeuronStrip(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
     def set_maps(self, maps: np.ndarray, units: int) -> None:
-        self.prepareGeometryChange()
         self.images = [plane_image(m) for m in maps[:SHOWN]]
         self.more = max(units - len(self.images), 0)
         lows = [f"{m.min():.2g}…{m.max():.2g}" for m in maps[:SHOWN]]

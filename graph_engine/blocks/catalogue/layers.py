@@ -19,13 +19,16 @@ def _linear_code(params: dict, features: int) -> str:
     return call_source("Linear", [str(features), str(params["out_features"])], keywords)
 
 
+MAX_FEATURES = 4096  # the most units of a Linear layer, or columns PolynomialFeatures makes
+
+
 REGISTRY.register(BlockSpec(
     name="Linear",
     category=Category.LAYERS,
     role=Role.LAYER,
     params=(
         ParamSpec("out_features", INT, 8, "Number of output units (neurons). in_features is "
-                  "taken from whatever feeds the block.", minimum=1, maximum=4096, key=True,
+                  "taken from whatever feeds the block.", minimum=1, maximum=MAX_FEATURES, key=True,
                   unit=" out"),
         _BIAS,
     ),
@@ -134,7 +137,6 @@ simple_module(
 
 
 # ------------------------------------------------ feature maps: fixed functions of the inputs
-MAX_FEATURES = 4096  # as many as a Linear layer may have
 
 _POLYNOMIAL_SOURCE = '''class PolynomialFeatures(nn.Module):
     """scikit-learn's PolynomialFeatures as a layer: the bias column, then every
