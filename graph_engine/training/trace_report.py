@@ -9,8 +9,10 @@ few numbers is printed in full; a larger one by its shape and its norm.
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
+from ..blocks.registry import REGISTRY, Role
 from ..model.diagram import Diagram
 from .trace import BlockTrace, Trace
 
@@ -106,3 +108,23 @@ def as_data(t: Trace, diagram: Diagram) -> dict:
             "order": list(t.order), "prediction": t.prediction, "blocks": blocks,
             "wires": [{"src": w.src, "src_port": w.src_port, "dst": w.dst,
                        "dst_port": w.dst_port, "key": key} for w, key in t.wires]}
+
+
+def add_slopes(data: dict, diagram: Diagram) -> dict:
+    """To each activation of :func:`as_data`'s ``data``, the slope f′ at each of its
+    inputs (``slopes``) and its curve and slope over a range (``curve``): the
+    factor backpropagation multiplies the gradient by there, for a step-through."""
+    from . import inspection
+
+    for block in data["blocks"]:
+        if REGISTRY.get(block["type"]).role != Role.ACTIVATION or not block["inputs"]:
+            continue
+        values = np.asarray(next(iter(block["inputs"].values())), dtype=np.float32)
+        module = inspection.activation_module(block["type"],
+                                              diagram.block(block["id"]).params,
+                                              values.shape[-1])
+        module.load_state_dict({k: torch.as_tensor(np.asarray(v, dtype=np.float32))
+                                for k, v in block["params"].items()})
+        block["slopes"] = inspection.slopes(module, torch.as_tensor(values)).tolist()
+        block["curve"] = inspection.activation_curve(module, values.shape[-1])
+    return data

@@ -39,18 +39,12 @@ def compute(diagram_text: str, sample: Sample, weights: dict | None) -> dict:
 
     with _IMPORTING:
         from graph_engine.model.fileio import loads
-        from graph_engine.training import inspection
         from graph_engine.training.trace import dataset_sample, trace
-        from graph_engine.training.trace_report import as_data
+        from graph_engine.training.trace_report import add_slopes, as_data
 
     diagram = loads(diagram_text)
     x, y = sample_xy(diagram, sample, dataset_sample)
-    result = as_data(trace(diagram, x, y, weights=weights), diagram)
-    for block in result["blocks"]:
-        spec = REGISTRY.get(block["type"])
-        if spec.role == Role.ACTIVATION and block["inputs"]:
-            _add_slopes(inspection, diagram, block)
-    return result
+    return add_slopes(as_data(trace(diagram, x, y, weights=weights), diagram), diagram)
 
 
 def sample_xy(diagram, sample: Sample, dataset_sample) -> tuple:
@@ -58,18 +52,6 @@ def sample_xy(diagram, sample: Sample, dataset_sample) -> tuple:
     if sample.index is not None:
         return dataset_sample(diagram, sample.index)
     return np.asarray(sample.features), sample.label
-
-
-def _add_slopes(inspection, diagram, block: dict) -> None:
-    import torch
-
-    params = diagram.block(block["id"]).params
-    values = np.asarray(next(iter(block["inputs"].values())), dtype=np.float32)
-    module = inspection.activation_module(block["type"], params, values.shape[-1])
-    module.load_state_dict({k: torch.as_tensor(np.asarray(v, dtype=np.float32))
-                            for k, v in block["params"].items()})
-    block["slopes"] = inspection.slopes(module, torch.as_tensor(values)).tolist()
-    block["curve"] = inspection.activation_curve(module, values.shape[-1])
 
 
 @dataclass(frozen=True)

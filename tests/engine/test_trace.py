@@ -351,3 +351,16 @@ def test_a_regression_target_of_the_wrong_size_is_refused():
     assert ge.trace(d, [0.5], [1.0, 2.0]).loss is not None
     with pytest.raises(TraceError, match=r"2 value.* per sample.* not 1"):
         ge.trace(d, [0.5], 1.0)
+
+
+def test_each_activation_gets_its_slope_at_its_inputs():
+    """f′ at each input: what backprop multiplies the gradient by at that unit."""
+    from graph_engine.training.trace_report import add_slopes, as_data
+
+    d, ids = nets.two_layer("Sigmoid")
+    data = add_slopes(as_data(ge.trace(d, np.array([0.3, -1.2])), d), d)
+    act = next(b for b in data["blocks"] if b["id"] == ids["act"])
+    s = torch.sigmoid(torch.as_tensor(np.asarray(act["inputs"]["input"]))).numpy()
+    assert np.allclose(act["slopes"], s * (1 - s), atol=1e-6)
+    assert {"xs", "f", "df"} <= set(act["curve"])
+    assert all("slopes" not in b for b in data["blocks"] if b["id"] != ids["act"])
