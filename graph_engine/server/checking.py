@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..core.text import error_line
 from .protocol import Command, Reply
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ COMMANDS = (Command.CHECK,)
 def check(server: Server, exercise: str, diagram: str, request: int) -> None:
     from ..classroom import exercise as exercises
     from ..classroom.grading import FileResult, completed, grade_diagram_steps
+    from ..classroom.network import dataset
     from ..model.fileio import DiagramFileError, loads
 
     try:
@@ -37,6 +39,8 @@ def check(server: Server, exercise: str, diagram: str, request: int) -> None:
         result = completed(task, None, "", f"unreadable: {error.reason}",
                            "the diagram cannot be read")
     except Exception as error:  # noqa: BLE001 - the editor is told, the process serves on
-        result = completed(task, None, "", f"grading failed: {type(error).__name__}: {error}",
+        result = completed(task, None, "", f"grading failed: {error_line(error)}",
                            "grading failed")
+    finally:
+        dataset.cache_clear()  # kept for a class's files in a grading worker, not here
     server.send(Reply.CHECKED, request=request, result=result.as_dict())

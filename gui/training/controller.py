@@ -181,8 +181,8 @@ def refusal(diagram, diagnostics: list) -> tuple[Refusal, str] | None:
     problems = training_problems(diagram, diagnostics)
     if not problems:
         return None
-    reasons = {"no-dataset": Refusal.NO_DATASET, "no-loss": Refusal.NO_LOSS}
-    return reasons[problems[0].code], problems[0].message
+    codes = {r.value: r for r in Refusal}  # the refusals named as the problems' codes
+    return codes.get(problems[0].code, Refusal.ERRORS), problems[0].message
 
 
 def epochs_to_run(limit: int, epoch: int) -> int:
