@@ -28,6 +28,32 @@ def pace_text(pace: float) -> str:
     return f"{pace:g} epoch/s" if pace == 1 else f"{pace:g} epochs/s"
 
 
+class Counter(QLabel):
+    """A label whose text changes at every frame without moving the window's
+    layout: its size is fixed and changes only in steps of STEP pixels. (A
+    label that may change size asks the main window to lay itself out again at
+    each new text, and the window then re-places every toolbar and dock.)"""
+
+    STEP = 40
+
+    def __init__(self, text: str, minimum: int) -> None:
+        super().__init__()
+        self.minimum = minimum
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.ensurePolished()  # the style sheet's padding is in the margins
+        margins, metrics = self.contentsMargins(), self.fontMetrics()
+        needed = metrics.horizontalAdvance(text) + metrics.horizontalAdvance("x") + \
+            margins.left() + margins.right()  # "x": the indent a label keeps
+        width = max(self.minimum, -(-needed // self.STEP) * self.STEP)
+        height = metrics.height() + margins.top() + margins.bottom()
+        if self.minimumSize() != self.maximumSize() or (width, height) != \
+                (self.width(), self.height()):
+            self.setFixedSize(width, height)
+
+
 def _spec(name: str):
     return next(p for p in TRAINING_PARAMS if p.name == name)
 
@@ -52,10 +78,10 @@ class TrainingToolbar(QToolBar):
         self._steady_width(self.play, "Pause")
         self.reset = self._action("Reset", controller.reset, "Ctrl+Shift+R",
                                   "Back to the initial weights, epoch 0", icon(SP.SP_BrowserReload))
-        self.epoch_label = QLabel("Epoch 0")
+        self.epoch_label = Counter("Epoch 0", minimum=150)
         self.epoch_label.setObjectName("epochLabel")
-        self.epoch_label.setMinimumWidth(150)
         self.epoch_label.setStyleSheet("font-family: 'DejaVu Sans Mono'; padding: 0 10px;")
+        self.epoch_label.setText("Epoch 0")  # measured in its own font
         self.addWidget(self.epoch_label)
         self.pace = self._pace_box()
         # The settings go on a toolbar of their own, which wraps onto a second row
