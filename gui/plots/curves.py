@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from . import TEST_COLOUR, TRAIN_COLOUR
+from . import LINE_WIDTH, TEST_COLOUR, TRAIN_COLOUR
 from .grid import add_grid
 from .ranges import EpochRange, SteadyRange, show_range
 
@@ -31,8 +31,8 @@ class CurvePlot(pg.PlotWidget):
         item = self.getPlotItem()
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
-        self.train = self.plot([], [], pen=pg.mkPen(TRAIN_COLOUR, width=2), name="train")
-        self.test = self.plot([], [], pen=pg.mkPen(TEST_COLOUR, width=2), name="test")
+        self.train = self.plot([], [], pen=pg.mkPen(TRAIN_COLOUR, width=LINE_WIDTH), name="train")
+        self.test = self.plot([], [], pen=pg.mkPen(TEST_COLOUR, width=LINE_WIDTH), name="test")
         dashed = pg.mkPen("#9CA3AF", style=Qt.PenStyle.DashLine)
         self.cursor = pg.InfiniteLine(angle=90, pen=dashed)
         self.readout = pg.TextItem(color="#111827", anchor=(0, 1),
@@ -52,7 +52,7 @@ class CurvePlot(pg.PlotWidget):
     def add_pinned(self, epochs: np.ndarray, values: np.ndarray, label: str,
                    colour: str) -> pg.PlotDataItem:
         """A pinned run's test curve: faded and dashed, named in the legend."""
-        pen = pg.mkPen(QColor(colour).lighter(130), width=1.5, style=Qt.PenStyle.DashLine)
+        pen = pg.mkPen(QColor(colour).lighter(130), width=LINE_WIDTH, style=Qt.PenStyle.DashLine)
         return self.plot(np.array(epochs), np.array(values), pen=pen, name=label)
 
     def clear_data(self) -> None:

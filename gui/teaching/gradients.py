@@ -16,7 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
-from ..plots import CLASS_COLOURS
+from ..plots import CLASS_COLOURS, LINE_WIDTH
 from ..plots.grid import add_grid
 from ..plots.ranges import EpochRange, SteadyRange, show_range
 from ..style import text_label
@@ -114,7 +114,7 @@ class GradientPlot(HistoryView):
             colour = CLASS_COLOURS[index % len(CLASS_COLOURS)]
             curve = self.curves.get(block_id)
             if curve is None:
-                curve = self.plot.plot([], [], pen=pg.mkPen(colour, width=2))
+                curve = self.plot.plot([], [], pen=pg.mkPen(colour, width=LINE_WIDTH))
                 self.curves[block_id] = curve
             curve.setData(np.asarray(epochs, dtype=float), np.asarray(values))
             name = diagram.block(block_id).name if block_id in diagram else block_id
