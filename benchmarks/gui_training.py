@@ -50,6 +50,9 @@ class Lateness:
 
 def measure(seconds: float, samples: int = 500) -> dict:
     """In the editor process: train for ``seconds`` and report."""
+    from gui.training import cores
+
+    cores.reserve()  # as gui.app.main does before its application
     app = application()
     window = main_window(app)
     gc.freeze()  # as gui.app.main does once the window is up

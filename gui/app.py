@@ -56,6 +56,9 @@ def main(argv: list[str]) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if args.screenshot and not screenshot_allowed(args.file, args.screenshot):
         return 2  # no window: a dialog would wait for a click nobody can give
+    from .training import cores
+
+    cores.reserve()  # before Qt starts its threads: they keep to the editor's cores
     app = make_application([])
     from PySide6.QtCore import QTimer
 

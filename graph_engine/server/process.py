@@ -389,7 +389,10 @@ def _warm_up() -> None:
     torch.set_num_threads(1)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """Serve the editor; ``--core N`` runs this process on core N alone (the
+    editor keeps off it, see gui/training/cores.py)."""
+    _run_on(_core(sys.argv[1:] if argv is None else argv))
     # The protocol owns the real stdout; anything printed goes to stderr.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
@@ -410,6 +413,23 @@ def main() -> int:
     finally:
         _close_quietly(out)
     return 0
+
+
+def _core(argv: list[str]) -> int | None:
+    if len(argv) == 2 and argv[0] == "--core" and argv[1].isdigit():
+        return int(argv[1])
+    return None
+
+
+def _run_on(core: int | None) -> None:
+    """Keep this process (and the threads it starts later) on ``core``; where
+    that cannot be done, run wherever the system likes."""
+    if core is None or not hasattr(os, "sched_setaffinity"):
+        return
+    try:
+        os.sched_setaffinity(0, {core})
+    except OSError:
+        pass
 
 
 def _close_quietly(out) -> None:

@@ -18,6 +18,8 @@ import graph_engine
 from graph_engine.server import frames
 from graph_engine.server.protocol import Command, ProtocolError, Reply, command, read_reply
 
+from . import cores
+
 
 class TrainingProcess(QObject):
     status = Signal(object, object, str, int, int)  # Status, Reason, message, seq, run
@@ -44,7 +46,7 @@ class TrainingProcess(QObject):
         self.reader = frames.FrameReader()
         process = QProcess(self)
         process.setProgram(sys.executable)
-        process.setArguments(["-m", "graph_engine.server"])
+        process.setArguments(["-m", "graph_engine.server", *cores.server_arguments()])
         process.setProcessEnvironment(_same_engine())
         process.readyReadStandardOutput.connect(self._read)
         process.readyReadStandardError.connect(self._read_errors)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import queue
 import struct
 import subprocess
@@ -22,7 +23,7 @@ from graph_engine.build.compiler import compile as compile_diagram
 from graph_engine.data import datasets
 from graph_engine.model.fileio import dumps
 from graph_engine.server import frames
-from graph_engine.server.process import EOF, _read_commands
+from graph_engine.server.process import EOF, _core, _read_commands
 from graph_engine.training.trainer import Trainer, TrainingDiverged
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -327,3 +328,25 @@ def test_the_process_ends_quietly_when_the_editor_vanishes_mid_run(server, stdin
     if not stdin_open:
         server.stdin.close()
     ended_quietly(server)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="Linux only")
+def test_the_training_process_keeps_to_the_core_it_is_given():
+    core = max(os.sched_getaffinity(0))
+    process = subprocess.Popen([sys.executable, "-m", "graph_engine.server", "--core", str(core)],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               cwd=Path(__file__).resolve().parents[2])
+    try:
+        hello = frames.read_message(process.stdout)
+        assert hello["type"] == "hello"
+        assert os.sched_getaffinity(hello["pid"]) == {core}
+    finally:
+        process.stdin.close()
+        assert process.wait(timeout=60) == 0
+        process.stdout.close()
+
+
+@pytest.mark.parametrize("argv, core", [([], None), (["--core", "1"], 1), (["--core", "x"], None),
+                                        (["--core"], None), (["--core", "-1"], None)])
+def test_only_a_well_formed_core_argument_is_taken(argv, core):
+    assert _core(argv) == core
