@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z:.0%}"))
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.status_message.connect(self.tell)
+        self.scene.refused.connect(lambda message: self.tell(message, refusal=True))
         self.scene.note_edit_requested.connect(self.edit.edit_note)
         self.note = CanvasNote(self.view.viewport())
         self.problems.blocks_activated.connect(self.focus_blocks)
@@ -189,11 +190,11 @@ class MainWindow(QMainWindow):
             else "#166534"
         self.problem_label.setStyleSheet(f"color: {colour}; padding: 0 8px;")
 
-    def tell(self, message: str, refusal: bool | None = None) -> None:
+    def tell(self, message: str, refusal: bool = False) -> None:
         """A message in the status bar; a refusal ("Not connected: …") also over the
         canvas, where the student is looking."""
         self.statusBar().showMessage(message, 8000)
-        if refusal or (refusal is None and message.startswith("Not ")):
+        if refusal:
             self.note.say(message)
 
     def update_title(self) -> None:

@@ -26,7 +26,8 @@ from .notes import NoteItem
 
 
 class DiagramScene(QGraphicsScene):
-    status_message = Signal(str)
+    status_message = Signal(str)  # what an edit did, for the status bar
+    refused = Signal(str)  # why an edit was not done, shown where the student looks
     note_edit_requested = Signal(str)  # a note's id: double-clicked
 
     def __init__(self, document: Document, parent=None) -> None:
@@ -122,6 +123,11 @@ class DiagramScene(QGraphicsScene):
 
     def mouseReleaseEvent(self, event) -> None:
         if self._wiring is not None:
+            # The port the drag began on holds the mouse until it is let go: left
+            # holding it, it would take the next press anywhere on the canvas.
+            grabber = self.mouseGrabberItem()
+            if grabber is not None:
+                grabber.ungrabMouse()
             self._finish_wire(event.scenePos())
             return
         super().mouseReleaseEvent(event)
@@ -137,7 +143,7 @@ class DiagramScene(QGraphicsScene):
             made = ([commands.MoveBlocks(diagram, moves)] if moves else []) + \
                 ([commands.MoveNotes(diagram, notes)] if notes else [])
         except ValueError as error:  # dragged past the canvas's limits: back where they were
-            self.status_message.emit(f"Not moved: {error}")
+            self.refused.emit(f"Not moved: {error}")
             for block_id in moves:
                 self.blocks[block_id].setPos(*diagram.block(block_id).position)
             for note_id in notes:
@@ -161,12 +167,12 @@ class DiagramScene(QGraphicsScene):
         try:
             wire = drag.plan(target)
         except WireError as error:
-            self.status_message.emit(f"Not connected: {error}")
+            self.refused.emit(f"Not connected: {error}")
             return
         try:
             command = commands.Connect(self.diagram, wire)
         except ValueError as error:  # the diagram holds as many wires as it may
-            self.status_message.emit(f"Not connected: {error}")
+            self.refused.emit(f"Not connected: {error}")
             return
         self.document.undo_stack.push(command)
         self.status_message.emit(f"Connected {self.diagram.block(wire.src).name} to "

@@ -70,7 +70,7 @@ def test_dropping_a_wire_on_a_block_uses_its_first_free_port(window):
     assert [(w.src, w.dst, w.dst_port) for w in wires] == [(x, loss, "input")]
 
 
-def test_a_refused_wire_is_not_made_and_the_status_bar_says_why(window):
+def test_a_refused_wire_is_not_made_says_why_over_the_canvas_and_lets_go_of_the_mouse(window):
     t = add(window, "Target", 0, 0)
     h = add(window, "Linear", 260, 0)
     mouse_drag(window.view, port_pos(window, t, "output", "target"),
@@ -78,6 +78,17 @@ def test_a_refused_wire_is_not_made_and_the_status_bar_says_why(window):
     assert window.document.diagram.wires == []
     assert "labels" in window.statusBar().currentMessage()
     assert window.document.undo_stack.count() == 0
+    # A refusal is also said over the canvas, where the student is looking. The port
+    # the drag began on let go of the mouse: the next drag wires what it is asked
+    # to (it went to the refused port before), and a wire made is only reported in
+    # the status bar.
+    assert window.note.isVisible() and window.note.text().startswith("Not connected:")
+    window.note.hide()
+    x = add(window, "Input", 0, 200, features=2)
+    mouse_drag(window.view, port_pos(window, x, "output", "output"),
+               port_pos(window, h, "input", "input"))
+    assert window.statusBar().currentMessage().startswith("Connected")
+    assert not window.note.isVisible()
 
 
 def test_a_wire_that_makes_a_loop_is_refused(window):
