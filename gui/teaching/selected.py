@@ -5,10 +5,16 @@ its slope f′, a layer's weight map, and each unit's output over the input
 plane. Which views a block gets is decided by ``sections`` (callables that
 ask the registry); the Inspector beside it keeps the block's name,
 parameters and teaching text. A new selection replaces the page; the views
-of the old one release their probes (the hub sweeps them).
+of the old one release their probes (the hub sweeps them). With nothing
+selected, the page names the blocks that have something to show, each a
+link that selects it on the canvas.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
@@ -17,18 +23,29 @@ from ..style import text_label
 
 HINT = ("Select a block on the canvas to see inside it: an activation's curve and slope, "
         "a layer's weights, and what each of its units computes over the input plane.")
+MAX_LINKS = 24  # blocks named on the empty page; a large diagram gets "and N more"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One view of a block: whether the block gets it, and how it is made."""
+
+    applies: Callable  # (document, block) -> bool
+    make: Callable  # (document, block) -> QWidget
 
 
 class SelectedBlockPanel(QScrollArea):
-    def __init__(self, document, sections: list, parent=None) -> None:
+    def __init__(self, document, sections: list[Section], select: Callable,
+                 parent=None) -> None:
         super().__init__(parent)
         self.document = document
-        self.sections = sections  # callables (document, block) -> QWidget | None
+        self.sections = sections
+        self.select = select  # (block id) -> None: selects it on the canvas
         self.block_id: str | None = None
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         document.diagram_replaced.connect(lambda: self.show_block(None))
-        document.analysed.connect(self._gone)
+        document.analysed.connect(self._refresh)
         self.show_block(None)
 
     def show_selection(self, block_ids: list[str]) -> None:
@@ -40,14 +57,18 @@ class SelectedBlockPanel(QScrollArea):
         self.block_id = block_id if block_id in diagram else None
         page = QWidget()
         page.setObjectName("selectedBlockPage")
-        views = [] if self.block_id is None else \
-            [w for w in (make(self.document, diagram.block(self.block_id))
-                         for make in self.sections) if w is not None]
+        block = None if self.block_id is None else diagram.block(self.block_id)
+        views = [] if block is None else \
+            [section.make(self.document, block) for section in self.sections
+             if section.applies(self.document, block)]
         if not views:
             layout = QVBoxLayout(page)
-            text = HINT if self.block_id is None else (
-                f"{diagram.block(self.block_id).name} has no curve, weights or units to show.")
-            layout.addWidget(text_label(text, "helpText"))
+            text = self._showable_text() if block is None else (
+                f"{escape(block.name)} has no curve, weights or units to show.")
+            label = text_label(text, "helpText")
+            label.setTextFormat(Qt.TextFormat.RichText)  # names are escaped
+            label.linkActivated.connect(lambda link: self.select(link.removeprefix("block:")))
+            layout.addWidget(label)
             layout.setAlignment(Qt.AlignmentFlag.AlignTop)
         else:
             layout = QHBoxLayout(page)
@@ -57,7 +78,27 @@ class SelectedBlockPanel(QScrollArea):
             layout.addStretch(1)
         self.setWidget(page)  # the old page and its views are deleted
 
-    def _gone(self) -> None:
-        """Undo may take the shown block away."""
-        if self.block_id is not None and self.block_id not in self.document.diagram:
+    def showable(self) -> list:
+        """The blocks that have a view, inputs first (the diagram's order while
+        it has no analysis)."""
+        document, diagram = self.document, self.document.diagram
+        order = document.analysis.order if document.analysis is not None else \
+            [b.id for b in diagram.blocks]
+        blocks = [diagram.block(b) for b in order if b in diagram]
+        return [b for b in blocks if any(s.applies(document, b) for s in self.sections)]
+
+    def _showable_text(self) -> str:
+        blocks = self.showable()
+        if not blocks:
+            return escape(HINT)
+        links = " · ".join(f'<a href="block:{escape(b.id)}">{escape(b.name)}</a>'
+                           for b in blocks[:MAX_LINKS])
+        more = f" and {len(blocks) - MAX_LINKS} more" if len(blocks) > MAX_LINKS else ""
+        return f"{escape(HINT)}<br><br>Or pick one: {links}{more}."
+
+    def _refresh(self) -> None:
+        """Undo may take the shown block away; an edit may change which blocks
+        the empty page names."""
+        if self.block_id is None or self.block_id not in self.document.diagram:
             self.show_block(None)
+

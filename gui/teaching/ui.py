@@ -27,12 +27,13 @@ from .gradients import GradientPlot
 from .histograms import HistogramPanel
 from .hub import ProbeHub
 from .pictures import DockPictures
-from .selected import SelectedBlockPanel
+from .selected import Section, SelectedBlockPanel
 from .training_lints import TrainingLints
 from .units import UnitMaps
 from .weights import WeightMap
 
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
+UNIT_ROLES = (Role.LAYER, Role.ACTIVATION, Role.MERGE)  # blocks whose units the dock maps
 
 
 def has_input_plane(document) -> bool:
@@ -48,8 +49,8 @@ class TeachingUI(QObject):
         self.window = window
         document = window.document
         self.hub = ProbeHub(window.training.controller, self)
-        self.selected = SelectedBlockPanel(document, [self._activation, self._weights,
-                                                      self._units])
+        self.selected = SelectedBlockPanel(document, self._sections(),
+                                           lambda block_id: window.scene.select_blocks([block_id]))
         window.scene.selectionChanged.connect(self._selection_changed)
         self.gradients = GradientPlot(self.hub, document)
         self.histograms = HistogramPanel(self.hub, document)
@@ -91,17 +92,13 @@ class TeachingUI(QObject):
         if shiboken6.isValid(scene) and shiboken6.isValid(self.selected):  # not while closing
             self.selected.show_selection(scene.selected_block_ids())
 
-    def _activation(self, document, block):
-        if block.spec.role != Role.ACTIVATION:
-            return None
-        return ActivationPlot(self.hub, document, block)
-
-    def _weights(self, document, block):
-        return WeightMap(self.hub, block) if block.spec.dense else None
-
-    def _units(self, document, block):
-        if block.spec.role not in (Role.LAYER, Role.ACTIVATION, Role.MERGE):
-            return None
-        if not has_input_plane(document):
-            return None
-        return UnitMaps(self.hub, block)
+    def _sections(self) -> list[Section]:
+        hub = self.hub
+        return [
+            Section(lambda document, block: block.spec.role == Role.ACTIVATION,
+                    lambda document, block: ActivationPlot(hub, document, block)),
+            Section(lambda document, block: block.spec.dense,
+                    lambda document, block: WeightMap(hub, block)),
+            Section(lambda document, block: block.spec.role in UNIT_ROLES and
+                    has_input_plane(document), lambda document, block: UnitMaps(hub, block)),
+        ]

@@ -6,6 +6,7 @@ import nets
 import numpy as np
 import pytest
 from guihelpers import step
+from PySide6.QtWidgets import QLabel
 
 import graph_engine as ge
 from gui import dialogs
@@ -50,6 +51,31 @@ def test_activation_plot_shows_f_and_its_autograd_slope(window, qtbot):
     window.document.undo_stack.push(commands.SetParams(leaky, ids["act"],
                                                        {"negative_slope": 0.5}))
     qtbot.waitUntil(lambda: plot.curve["df"][0] == pytest.approx(0.5), timeout=20000)
+
+
+def test_with_nothing_selected_the_dock_names_the_blocks_it_can_show(window, qtbot):
+    d, ids = small_net("ReLU")
+    d.rename(ids["hidden"], "<b>Hidden</b> & co")  # a name is text, never markup
+    window.document.replace(d)
+    label = window.teaching.selected.widget().findChild(QLabel)
+    text = label.text()
+    names = [d.block(b).name for b in (ids["hidden"], ids["act"], ids["out"])]
+    links = [f'<a href="block:{b}">' for b in (ids["hidden"], ids["act"], ids["out"])]
+    assert all(link in text for link in links)
+    assert [text.index(link) for link in links] == sorted(text.index(link) for link in links)
+    assert "&lt;b&gt;Hidden&lt;/b&gt; &amp; co" in text and names[1] in text
+    assert f'block:{ids["input"]}' not in text  # an Input has nothing to show
+    label.linkActivated.emit(f"block:{ids['act']}")
+    assert window.scene.selected_block_ids() == [ids["act"]]
+    assert section(window, "activationPlot") is not None
+    window.scene.clearSelection()
+    assert section(window, "activationPlot") is None
+    window.document.undo_stack.push(commands.RemoveItems(d, [ids["act"]], []))
+
+    def listed() -> str:
+        return window.teaching.selected.widget().findChild(QLabel).text()
+    qtbot.waitUntil(lambda: f'block:{ids["act"]}' not in listed(), timeout=3000)
+    assert f'block:{ids["out"]}' in listed()
 
 
 def test_inspector_shows_units_weights_and_the_learned_activation(window, qtbot):
