@@ -193,8 +193,8 @@ def _polynomial_build(params: dict, features: int):
 
 def _polynomial_code(params: dict, features: int) -> str:
     defaults = {"degree": 2, "interaction_only": False, "include_bias": True}
-    keywords = [f"{k}={params[k]!r}" for k in defaults if params[k] != defaults[k]]
-    return f"PolynomialFeatures({', '.join([str(features), *keywords])})"
+    keywords = kwargs_source(params, defaults, list(defaults))
+    return f"PolynomialFeatures({', '.join(filter(None, [str(features), keywords]))})"
 
 
 REGISTRY.register(BlockSpec(
