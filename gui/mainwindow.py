@@ -9,7 +9,7 @@ inspector on the left.
 
 It wires the parts together and holds no diagram logic itself: files and
 edits live in :mod:`file_actions` and :mod:`edit_actions`, drawing in the
-canvas, state in the :class:`~gui.editor.document.Document`.
+canvas, state in the :class:`~gui.document.document.Document`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from .canvas.note import CanvasNote
 from .canvas.scene import DiagramScene
 from .canvas.view import CanvasView
 from .classroom.session import ExerciseSession
-from .editor.document import Document
+from .document.document import Document
 from .editor.edit_actions import EditActions
 from .editor.file_actions import FileActions
 from .editor.menus import build_actions, build_menus, build_toolbar

@@ -69,7 +69,7 @@ def _wire_entries(window, menu: QMenu, wire) -> None:
 
 
 def _delete_wire(window, wire) -> None:
-    from ..editor import commands
+    from ..document import commands
 
     window.edit.attempt(lambda: commands.RemoveItems(window.document.diagram, [], [wire]))
 

@@ -18,8 +18,8 @@ from graph_engine.checks.analysis import wire_features
 from graph_engine.core.diagnostics import Severity, sort_key
 
 from .. import style
-from ..editor import commands
-from ..editor.document import Document
+from ..document import commands
+from ..document.document import Document
 from .items import INPUT_SIDE, OUTPUT_SIDE, BlockItem, PortItem, WireItem, wire_path
 from .mirror import DiagramMirror
 from .notes import NoteItem

@@ -18,8 +18,8 @@ from graph_engine.model.layout import free_position, layered_positions
 from .. import dialogs
 from ..canvas.items import snapped
 from ..canvas.scene import item_at
+from ..document import commands
 from ..style import BLOCK_HEIGHT, BLOCK_WIDTH
-from . import commands
 
 FRAGMENT_MIME = "application/x-netcanvas-fragment"
 PASTE_OFFSET = 30.0

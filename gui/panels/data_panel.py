@@ -19,7 +19,7 @@ from graph_engine.data import datasets
 from graph_engine.data.spec import DATASET_PARAMS, DatasetSpec
 from graph_engine.model.settings import TRAINING_PARAMS
 
-from ..editor import commands
+from ..document import commands
 from ..plots import CLASS_COLOURS
 from ..style import text_label
 from ..tasks import run_in_background

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from graph_engine.core.limits import MAX_NAME
 
-from ..editor import commands
-from ..editor.document import Document
+from ..document import commands
+from ..document.document import Document
 from ..style import text_label
 from .param_widgets import ParamEditor
 

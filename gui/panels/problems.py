@@ -23,7 +23,7 @@ from graph_engine.checks.explanations import explanation
 from graph_engine.checks.readiness import dataset_problems
 
 from .. import style
-from ..editor.document import Document
+from ..document.document import Document
 
 DIAGNOSTIC_ROLE = Qt.ItemDataRole.UserRole + 1
 

@@ -25,7 +25,7 @@ from graph_engine.data.dataset import DatasetInfo
 from graph_engine.model.fileio import dumps, to_dict
 from graph_engine.server.protocol import Command, Reason, Status
 
-from ..editor.document import Document
+from ..document.document import Document
 from .files import TrainingFiles
 from .process import TrainingProcess
 

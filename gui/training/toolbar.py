@@ -13,7 +13,7 @@ from graph_engine.model.settings import OPTIMIZERS, PACES, TRAINING_PARAMS
 from graph_engine.server.protocol import Status
 
 from .. import wheel
-from ..editor import commands
+from ..document import commands
 from ..panels.param_widgets import ParamEditor
 
 LEARNING_RATES = ("0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",

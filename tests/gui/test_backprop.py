@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QKeySequence
 
 import graph_engine as ge
-from gui.editor import commands
+from gui.document import commands
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 

@@ -23,7 +23,7 @@ import pytest
 import graph_engine as ge
 from graph_engine.model import fileio
 from gui import dialogs
-from gui.editor import commands
+from gui.document import commands
 from gui.editor.recovery import INTERVAL_ENV, Recovery, orphans, recovery_folder
 from gui.mainwindow import MainWindow
 
