@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
     QUndoView,
 )
 
-from .canvas.context_menu import canvas_menu
 from .canvas.note import CanvasNote
 from .canvas.scene import DiagramScene
 from .canvas.view import CanvasView
 from .classroom.session import ExerciseSession
 from .document.document import Document
+from .editor.context_menu import canvas_menu
 from .editor.edit_actions import EditActions
 from .editor.file_actions import FileActions
 from .editor.menus import build_actions, build_menus, build_toolbar

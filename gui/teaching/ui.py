@@ -16,8 +16,6 @@ from PySide6.QtCore import QObject, Qt
 from graph_engine.blocks.registry import Role
 from graph_engine.data.views import has_input_plane as input_plane
 
-from ..canvas.neurons import CanvasNeurons
-from ..canvas.wire_weights import WireWeights
 from ..presentation import Presentation
 from .activation_plot import ActivationPlot
 from .code_panel import CodePanel
@@ -26,11 +24,13 @@ from .exports import Exports
 from .gradients import GradientPlot
 from .histograms import HistogramPanel
 from .hub import ProbeHub
+from .neurons import CanvasNeurons
 from .pictures import DockPictures
 from .selected import Section, SelectedBlockPanel
 from .training_lints import TrainingLints
 from .units import UnitMaps
 from .weights import WeightMap
+from .wire_weights import WireWeights
 
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 UNIT_ROLES = (Role.LAYER, Role.ACTIVATION, Role.MERGE)  # blocks whose units the dock maps

@@ -9,8 +9,8 @@ from PySide6.QtCore import QEvent, QPointF
 from PySide6.QtGui import QImage
 
 from gui import dialogs
-from gui.canvas.context_menu import canvas_menu
 from gui.canvas.notes import NoteItem
+from gui.editor.context_menu import canvas_menu
 
 
 def _answer(monkeypatch, *texts):

@@ -9,7 +9,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLabel
 
 from gui import dialogs
-from gui.canvas.context_menu import canvas_menu
+from gui.editor.context_menu import canvas_menu
 from gui.editor.help_window import help_on_selection
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMenu
 from graph_engine import REGISTRY
 from graph_engine.model.wiring import fits_into
 
-from .scene import item_at
+from ..canvas.scene import item_at
 
 
 def canvas_menu(window, pos: QPointF) -> QMenu:
@@ -31,7 +31,7 @@ def canvas_menu(window, pos: QPointF) -> QMenu:
 
 
 def _block_entries(window, menu: QMenu, block_id: str) -> None:
-    from ..editor.help_window import show_help
+    from .help_window import show_help
 
     if block_id not in window.scene.selected_block_ids():
         window.scene.select_blocks([block_id])

@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from .. import style
-from ..teaching.heatmaps import plane_image
+from .heatmaps import plane_image
 from .overlay import RunOverlay
 
 TILE, GAP = 28.0, 4.0  # scene units: a unit's map, and the room between two
