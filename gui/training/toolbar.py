@@ -9,17 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QStyle, QToolBar, QWidget
 
+from graph_engine.model.presets import LEARNING_RATES, optimizer_label
 from graph_engine.model.settings import OPTIMIZERS, PACES, TRAINING_PARAMS
 from graph_engine.server.protocol import Status
 
 from .. import wheel
 from ..document import commands
 from ..panels.param_widgets import ParamEditor
-
-LEARNING_RATES = ("0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",
-                  "3", "10")
-OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam",
-                   "rmsprop": "RMSprop", "adagrad": "Adagrad"}
 
 
 def pace_text(pace: float) -> str:
@@ -52,6 +48,11 @@ class Counter(QLabel):
         if self.minimumSize() != self.maximumSize() or (width, height) != \
                 (self.width(), self.height()):
             self.setFixedSize(width, height)
+
+
+def _decimal(value: float) -> str:
+    """0.00001 as written, not 1e-05: the presets read as a student types them."""
+    return f"{value:.10f}".rstrip("0").rstrip(".")
 
 
 def _spec(name: str):
@@ -133,7 +134,7 @@ class TrainingToolbar(QToolBar):
         self._label("Learning rate")
         box = QComboBox()
         box.setEditable(True)
-        box.addItems(LEARNING_RATES)
+        box.addItems([_decimal(lr) for lr in LEARNING_RATES])
         box.setCompleter(None)  # typing "0" must not become 0.00001 by completion
         box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)  # the list stays the presets
         box.setMinimumContentsLength(6)
@@ -158,7 +159,7 @@ class TrainingToolbar(QToolBar):
         self._label("Optimizer")
         box = QComboBox()
         for key in OPTIMIZERS:
-            box.addItem(OPTIMIZER_NAMES[key], key)
+            box.addItem(optimizer_label(key), key)
         box.setToolTip(_spec("optimizer").help)
         box.activated.connect(lambda i: self._change("optimizer", box.itemData(i)))
         self.settings_bar.addWidget(box)
