@@ -6,7 +6,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
-from ..panels.palette import BLOCK_MIME
+from ..mime import BLOCK_MIME, block_type
 
 MIN_ZOOM, MAX_ZOOM = 0.2, 3.0
 MARGIN = 16.0  # scene units around the drawing when it is fitted
@@ -184,9 +184,9 @@ class CanvasView(QGraphicsView):
             super().dragMoveEvent(event)
 
     def dropEvent(self, event) -> None:
-        if not event.mimeData().hasFormat(BLOCK_MIME):
+        type_name = block_type(event.mimeData())
+        if type_name is None:
             super().dropEvent(event)
             return
-        type_name = bytes(event.mimeData().data(BLOCK_MIME)).decode("utf-8")
         self.block_dropped.emit(type_name, self.mapToScene(event.position().toPoint()))
         event.acceptProposedAction()

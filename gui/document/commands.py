@@ -6,9 +6,11 @@ values, old positions). Composite edits are one command over many blocks.
 
 A command that adds or changes something checks it when it is made, with the
 checks the Diagram itself applies (:mod:`graph_engine.model.values`,
-``Diagram.check_room``): a refused edit raises ValueError before it reaches
-the undo stack, since a ``redo`` that raises would leave a command on the
-stack that did nothing.
+``Diagram.check_room``, ``Diagram.check_params``): a refused edit raises
+ValueError before it reaches the undo stack, since a ``redo`` that raises
+would leave a command on the stack that did nothing. Commands are pushed
+only by :meth:`~gui.document.document.Document.apply`, which says why an
+edit was refused.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from PySide6.QtGui import QUndoCommand
 from graph_engine import REGISTRY, Diagram, Wire
 from graph_engine.model import values
 from graph_engine.model.wiring import fits_into
+
+from .document import Document
 
 
 def _plural(count: int, word: str) -> str:
@@ -150,7 +154,7 @@ class SetParams(QUndoCommand):
         names = ", ".join(changes)
         super().__init__(f"Set {names} of {block.name}")
         self.diagram, self.block_id = diagram, block_id
-        self.new = {k: block.spec.param(k).coerce(v) for k, v in changes.items()}
+        self.new = diagram.check_params(block_id, changes)
         self.old = {k: block.params[k] for k in changes}
 
     def redo(self) -> None:
@@ -229,12 +233,19 @@ class SetTraining(QUndoCommand):
         self.diagram.training = self.old
 
 
-def set_training(document, name: str, value) -> None:
-    """Push one undoable change of a (checked) training setting, unless it is so already."""
+def set_training(document: Document, name: str, value) -> SetTraining | None:
+    """One undoable change of a training setting through the document's door; the
+    settings record checks (and converts) the value, once. The command, or None:
+    unchanged, or refused (the document said why)."""
     diagram = document.diagram
-    if getattr(diagram.training, name) != value:
+
+    def make() -> SetTraining | None:
         settings = diagram.training.with_(**{name: value})
-        document.undo_stack.push(SetTraining(diagram, settings, f"Set {name} to {value}"))
+        if settings == diagram.training:
+            return None
+        return SetTraining(diagram, settings, f"Set {name} to {getattr(settings, name)}")
+
+    return document.apply(make, "Not changed")
 
 
 class InsertBlock(QUndoCommand):

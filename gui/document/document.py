@@ -1,20 +1,29 @@
 """The open document: a Diagram, its file, its undo stack and its diagnostics.
 
-Everything the editor shows reads from here. Edits arrive as undo commands;
-after any change the diagram is re-analysed and re-validated once the event
-loop is idle, and ``analysed`` carries the result to the views.
+Everything the editor shows reads from here. Every edit comes in through one
+door, :meth:`Document.apply`: the undo command is made (the model checks the
+values as it is made) and pushed, or the model's refusal is said once, by
+``refused``, which the window shows the same way whoever asked. After any
+change the diagram is re-analysed and re-validated once the event loop is
+idle, and ``analysed`` carries the result to the views.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from graph_engine import Diagram
 from graph_engine.checks.analysis import Analysis, analyze
 from graph_engine.checks.validation import validate
+from graph_engine.core.diagnostics import Diagnostic
+from graph_engine.model.sources import input_files
+
+C = TypeVar("C", bound=QUndoCommand)
 
 
 class Document(QObject):
@@ -23,6 +32,8 @@ class Document(QObject):
     block_changed = Signal(str)  # a block's params or name changed (at once, not deferred)
     path_changed = Signal(str)
     modified_changed = Signal(bool)
+    refused = Signal(str)  # an edit the model refused: why, for the student
+    training_changed = Signal()  # the diagram's training settings changed (at once)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -32,7 +43,10 @@ class Document(QObject):
         self.diagram = Diagram()
         self.path = ""
         self.analysis: Analysis | None = None
-        self.diagnostics: list = []
+        self.diagnostics: list[Diagnostic] = []
+        self.refusal = ""  # why the last edit asked for was refused ("" when it was made)
+        self._generation = 0  # how many diagrams were shown before this one
+        self._settings_seen = 0  # the settings revision training_changed last announced
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -43,7 +57,8 @@ class Document(QObject):
     def _listen(self, diagram: Diagram, on: bool = True) -> None:
         for event, handler in ((diagram.changed, self._schedule),
                                (diagram.params_changed, self._block_changed),
-                               (diagram.renamed, self._block_changed)):
+                               (diagram.renamed, self._block_changed),
+                               (diagram.settings_changed, self._settings_changed)):
             (event.connect if on else event.disconnect)(handler)
 
     def _clean_changed(self, clean: bool) -> None:
@@ -52,7 +67,21 @@ class Document(QObject):
     def _block_changed(self, block) -> None:
         self.block_changed.emit(block.id)
 
+    def _settings_changed(self) -> None:
+        """The diagram announces its title, data set and settings alike; only a
+        new settings revision is a change of the training settings."""
+        if self.diagram.revisions.settings != self._settings_seen:
+            self._settings_seen = self.diagram.revisions.settings
+            self.training_changed.emit()
+
     # ------------------------------------------------------------ state
+    @property
+    def network_revision(self) -> tuple[int, int]:
+        """Changes whenever a run of the diagram on screen would be of another network
+        (another diagram shown, an edit of blocks, parameters, wires or data set); a
+        move, a rename or a note keeps it."""
+        return self._generation, self.diagram.revisions.network
+
     @property
     def modified(self) -> bool:
         return not self.undo_stack.isClean()
@@ -67,6 +96,8 @@ class Document(QObject):
         """Show another diagram (New, Open); the undo history starts over."""
         self._listen(self.diagram, on=False)
         self.diagram = diagram
+        self._generation += 1
+        self._settings_seen = diagram.revisions.settings
         self._listen(self.diagram)
         self.undo_stack.clear()
         self.set_path(path)
@@ -81,6 +112,28 @@ class Document(QObject):
     def mark_saved(self) -> None:
         self.undo_stack.setClean()
 
+    def inputs(self) -> list[str]:
+        """The files the diagram reads (its own file, a table data set): never written over."""
+        return input_files(self.diagram, self.path or None)
+
+    # ------------------------------------------------------------ editing
+    def apply(self, make: Callable[[], C | None], verb: str = "Not done") -> C | None:
+        """The one door for edits: make the undo command (the model refuses a bad
+        value, a full diagram or a locked block with ValueError as it is made) and
+        push it. A refusal changes nothing: ``refused`` says "<verb>: why" and
+        :attr:`refusal` keeps it for the panel that asked. ``make`` may return None
+        for an edit that would change nothing. The command, or None."""
+        try:
+            command = make()
+        except ValueError as error:
+            self.refusal = f"{verb}: {error}"
+            self.refused.emit(self.refusal)
+            return None
+        self.refusal = ""
+        if command is not None:
+            self.undo_stack.push(command)
+        return command
+
     # ------------------------------------------------------------ validation
     def _schedule(self) -> None:
         if not self._timer.isActive():
@@ -93,14 +146,15 @@ class Document(QObject):
         self.diagnostics = validate(self.diagram, self.analysis)
         self.analysed.emit()
 
-    def checked(self) -> tuple[Analysis, list]:
+    def checked(self) -> tuple[Analysis, list[Diagnostic]]:
         """The analysis and diagnostics of the diagram as it is now (a pending
         refresh runs first), for the engine calls that take them."""
-        if self._timer.isActive():
+        if self._timer.isActive() or self.analysis is None:
             self.refresh()
+        assert self.analysis is not None  # refresh() made it
         return self.analysis, self.diagnostics
 
-    def problems_for(self, block_id: str) -> list:
+    def problems_for(self, block_id: str) -> list[Diagnostic]:
         return [d for d in self.diagnostics if block_id in d.block_ids]
 
     @property

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from graph_engine.data import datasets
@@ -52,16 +53,16 @@ MISSING_CHOICES = (("drop", "Drop the rows that have a missing value"),
                    ("mean", "Fill a missing value with its column's mean"))
 
 
-def choose_csv(window, current: DatasetSpec | None) -> DatasetSpec | None:
-    path = dialogs.open_path(window, "Import a table as a data set", file_filter=CSV_FILTER)
+def choose_csv(parent: QWidget, current: DatasetSpec | None) -> DatasetSpec | None:
+    path = dialogs.open_path(parent, "Import a table as a data set", file_filter=CSV_FILTER)
     if not path:
         return None
     try:
         table = read_table(path)
     except DatasetError as error:
-        dialogs.show_error(window, "Cannot import the file", str(error))
+        dialogs.show_error(parent, "Cannot import the file", str(error))
         return None
-    dialog = CsvDialog(window, path, table, current)
+    dialog = CsvDialog(parent, path, table, current)
     return dialog.spec if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 

@@ -1,7 +1,7 @@
 """The block palette: every registered block type, grouped by category.
 
 Entries come from the registry (never a hand-written list). Dragging an
-entry carries its type name as :data:`BLOCK_MIME`; double-clicking asks for
+entry carries its type name as :data:`gui.mime.BLOCK_MIME`; double-clicking asks for
 the block at the centre of the view.
 """
 
@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayo
 from graph_engine import REGISTRY
 
 from .. import style
+from ..mime import BLOCK_MIME, block_mime
 
-BLOCK_MIME = "application/x-netcanvas-block"
 TYPE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -29,13 +29,6 @@ def swatch(colour: QColor, size: int = 14) -> QIcon:
     painter.drawRoundedRect(1, 1, size - 2, size - 2, 3, 3)
     painter.end()
     return QIcon(pixmap)
-
-
-def block_mime(type_name: str) -> QMimeData:
-    mime = QMimeData()
-    mime.setData(BLOCK_MIME, type_name.encode("utf-8"))
-    mime.setText(type_name)
-    return mime
 
 
 class PaletteTree(QTreeWidget):

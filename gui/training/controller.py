@@ -13,8 +13,8 @@ arrive, so no view can show another document's numbers.
 
 from __future__ import annotations
 
-import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -22,7 +22,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from graph_engine.checks.readiness import training_problems
 from graph_engine.data.dataset import DatasetInfo
-from graph_engine.model.fileio import dumps, to_dict
+from graph_engine.model.fileio import dumps
+from graph_engine.model.settings import TrainingSettings
 from graph_engine.server.protocol import Command, Reason, Status
 
 from ..document.document import Document
@@ -42,14 +43,6 @@ class Refusal(Enum):
     NO_LOSS = "no-loss"
     EDITED = "edited"  # the network changed while it trained
     CRASHED = "crashed"  # the training process ended unasked
-
-
-def network_signature(diagram) -> str:
-    """What a run depends on: blocks, parameters, wires and data set — not
-    positions or names (moving a block must not stop training)."""
-    data = to_dict(diagram)
-    blocks = [(b["id"], b["type"], sorted(b["params"].items())) for b in data["blocks"]]
-    return json.dumps([blocks, data["wires"], data["dataset"]], sort_keys=True, default=str)
 
 
 @dataclass
@@ -206,25 +199,26 @@ class TrainingController(QObject):
         # a result of the current run is drawn (at once at a pace the frames can
         # follow, else at the next frame); another run's is dropped
         process.history.connect(lambda *reply: self.state.accept_history(*reply)
-                                and self.pacer.arrived(self._pace))
+                                and self.pacer.arrived(self.pace))
         process.probes.connect(lambda *reply: self.state.accept_probes(*reply)
-                               and self.pacer.arrived(self._pace))
+                               and self.pacer.arrived(self.pace))
         process.batch.connect(lambda *reply: self.state.accept_batch(*reply)
                               and self.pacer.soon())
         process.crashed.connect(self._crashed)
         self.files = TrainingFiles(self)
         QCoreApplication.instance().aboutToQuit.connect(self.shutdown)
         self.probes: dict = {}
-        self._signature: str | None = None  # of the network the process holds
-        self._after_prepare = None  # what to do once prepared
+        self._network: tuple[int, int] | None = None  # the document's network revision it holds
+        self._sent: TrainingSettings | None = None  # the settings the process trains with
+        self._after_prepare: Callable[[], None] | None = None  # what to do once prepared
         self._wants_run = False  # play pressed, and the run not over yet
         self._run_seq: int | None = None  # sequence number of the last run command
         self._runs = 0
-        self._pace = document.diagram.training.pace  # of the run the process trains
         self.pacer = Pacer(self)
         self.pacer.due.connect(self.progressed)
         document.analysed.connect(self._diagram_changed)
         document.diagram_replaced.connect(self._diagram_replaced)
+        document.training_changed.connect(self._settings_changed)
 
     # ------------------------------------------------------------ commands
     @property
@@ -234,6 +228,11 @@ class TrainingController(QObject):
     @property
     def running(self) -> bool:
         return self._wants_run
+
+    @property
+    def pace(self) -> float:
+        """Epochs a second of the run: the process's settings once sent, else the diagram's."""
+        return (self._sent or self.document.diagram.training).pace
 
     @property
     def current(self) -> bool:
@@ -255,9 +254,7 @@ class TrainingController(QObject):
     def _send_run(self, epochs: int | None, pace: float | None) -> None:
         if epochs is None:
             epochs = epochs_to_run(self.document.diagram.training.epochs, self.state.epoch)
-        settings = self.document.diagram.training.with_(pace=pace)  # None: its own
-        self._pace = settings.pace
-        self.process.send(Command.SETTINGS, settings=settings.to_dict())
+        self._send_settings(self.document.diagram.training.with_(pace=pace))  # None: its own
         self.state.target = self.state.epoch + epochs
         self._run_seq = self.process.send(Command.RUN, epochs=epochs)
 
@@ -282,14 +279,20 @@ class TrainingController(QObject):
         self.pause()
         self.start_run()
         if self._needs_prepare():
-            self._signature = None
+            self._network = None
             return
         self.process.send(Command.RESET, run=self.state.run)
 
-    def update_settings(self, settings) -> None:
-        """Learning rate, batch size or optimizer changed: applied between epochs."""
-        self._pace = settings.pace
+    def _settings_changed(self) -> None:
+        """Learning rate, batch size, optimizer or pace changed in the diagram: the
+        process applies them between epochs."""
         if self.state.prepared and self.process.alive:
+            self._send_settings(self.document.diagram.training)
+
+    def _send_settings(self, settings: TrainingSettings) -> None:
+        """Send the settings unless the process trains with them already."""
+        if settings != self._sent:
+            self._sent = settings
             self.process.send(Command.SETTINGS, settings=settings.to_dict())
 
     def set_probe(self, name: str, fn: str | None, **args) -> None:
@@ -325,14 +328,14 @@ class TrainingController(QObject):
         self.pacer.now()
 
     def can_train(self) -> bool:
-        self.document.refresh()
-        why = refusal(self.document.diagram, self.document.diagnostics)
+        _, diagnostics = self.document.checked()  # fresh after any edit; not redone
+        why = refusal(self.document.diagram, diagnostics)
         if why is not None:
             self.refused.emit(*why)
         return why is None
 
     def _needs_prepare(self) -> bool:
-        return self._signature != network_signature(self.document.diagram) or \
+        return self._network != self.document.network_revision or \
             not self.state.prepared or not self.process.alive
 
     def when_prepared(self, then) -> None:
@@ -341,22 +344,22 @@ class TrainingController(QObject):
             then()
             return
         diagram = self.document.diagram
-        self._signature = network_signature(diagram)
+        self._network = self.document.network_revision
         self._after_prepare = then
         self.start_run()
         self.state.prepared, self.state.info = False, None
         self._set_status(Status.PREPARING, "Compiling the network and loading the data…")
         self.process.send(Command.PROBES, probes=self.probes)
+        self._sent = diagram.training
         self.process.send(Command.PREPARE, diagram=dumps(diagram),
-                          settings=diagram.training.to_dict(), run=self.state.run)
+                          settings=self._sent.to_dict(), run=self.state.run)
 
     def _diagram_changed(self) -> None:
-        if self._signature is None or \
-                network_signature(self.document.diagram) == self._signature:
+        if self._network is None or self.document.network_revision == self._network:
             return
         was_running = self.running
         self.pause()
-        self._signature = None  # the process's network is not the one on screen
+        self._network = None  # the process's network is not the one on screen
         self.state.prepared = False
         self.start_run()
         if was_running:
@@ -366,7 +369,7 @@ class TrainingController(QObject):
 
     def _diagram_replaced(self) -> None:
         self.pause()
-        self._signature = None
+        self._network = None
         self.state.prepared, self.state.info, self.state.fingerprint = False, None, ""
         self.start_run()
         self._set_status(Status.IDLE, "")
@@ -378,7 +381,7 @@ class TrainingController(QObject):
         if status == Status.FAILED:
             self._wants_run, self._after_prepare = False, None
             if reason == Reason.DIAGRAM_ERRORS:
-                self.state.prepared, self._signature = False, None
+                self.state.prepared, self._network = False, None
         if run != self.state.run and status != Status.FAILED:
             return
         self.state.diverged = reason == Reason.DIVERGED

@@ -15,7 +15,10 @@ from graph_engine.server.protocol import Status
 
 from .. import wheel
 from ..document import commands
+from ..document.document import Document
 from ..panels.param_widgets import ParamEditor
+from ..shell import Shell
+from .controller import TrainingController
 
 
 def pace_text(pace: float) -> str:
@@ -60,10 +63,12 @@ def _spec(name: str):
 
 
 class TrainingToolbar(QToolBar):
-    def __init__(self, window, controller) -> None:
+    def __init__(self, document: Document, controller: TrainingController,
+                 shell: Shell) -> None:
+        window = shell.main_window()
         super().__init__("Training", window)
         self.setObjectName("trainingToolbar")
-        self.window, self.controller = window, controller
+        self.document, self.controller, self.shell = document, controller, shell
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         icon = window.style().standardIcon
         SP = QStyle.StandardPixmap
@@ -97,8 +102,8 @@ class TrainingToolbar(QToolBar):
         controller.status_changed.connect(self._status)
         controller.progressed.connect(self._progress)
         controller.run_changed.connect(lambda run: self._progress())
-        window.document.diagram_replaced.connect(self.show_settings)
-        self._listen()
+        document.diagram_replaced.connect(self.show_settings)
+        document.training_changed.connect(self.show_settings)
         self.show_settings()
 
     def _steady_width(self, action: QAction, other_text: str) -> None:
@@ -122,7 +127,7 @@ class TrainingToolbar(QToolBar):
         action.setStatusTip(tip)
         action.triggered.connect(lambda checked=False: slot())
         self.addAction(action)
-        self.window.addAction(action)
+        self.shell.main_window().addAction(action)  # the shortcut works wherever the focus is
         return action
 
     def _label(self, text: str, bar: QToolBar | None = None) -> None:
@@ -147,8 +152,7 @@ class TrainingToolbar(QToolBar):
 
     def _editor(self, name: str, label: str) -> QWidget:
         self._label(label)
-        editor = ParamEditor(_spec(name), getattr(self.window.document.diagram.training, name),
-                             self)
+        editor = ParamEditor(_spec(name), getattr(self.document.diagram.training, name), self)
         editor.committed.connect(self._change)
         if isinstance(editor.widget, QSpinBox):
             editor.widget.setMaximumWidth(75)
@@ -186,26 +190,13 @@ class TrainingToolbar(QToolBar):
 
     # ------------------------------------------------------------ settings
     def _change(self, name: str, value) -> None:
-        try:
-            commands.set_training(self.window.document, name, _spec(name).coerce(value))
-        except ValueError as error:  # out of bounds, or fixed by an exercise
-            self.window.tell(f"Not changed: {error}", refusal=True)
+        """A setting as the student chose or typed it: the settings record checks it."""
+        if commands.set_training(self.document, name, value) is None and \
+                self.document.refusal:  # out of bounds, or fixed by an exercise
             self.show_settings()
 
-    def _listen(self) -> None:
-        self._diagram = self.window.document.diagram
-        self._diagram.settings_changed.connect(self._settings_changed)
-
-    def _settings_changed(self) -> None:
-        self.controller.update_settings(self.window.document.diagram.training)
-        self.show_settings()
-
     def show_settings(self) -> None:
-        document = self.window.document
-        if document.diagram is not self._diagram:
-            self._diagram.settings_changed.disconnect(self._settings_changed)
-            self._listen()
-        settings = document.diagram.training
+        settings = self.document.diagram.training
         self.lr.setEditText(f"{settings.lr:g}")
         self.batch.set_value(settings.batch_size)
         self.optimizer.setCurrentIndex(max(0, self.optimizer.findData(settings.optimizer)))
@@ -221,13 +212,13 @@ class TrainingToolbar(QToolBar):
         self.step_batch.setEnabled(not running)
         if message:
             stays = status in (Status.PAUSED, Status.FAILED)  # keep the advice in view
-            self.window.statusBar().showMessage(message, 0 if stays else 10000)
+            self.shell.tell(message, 0 if stays else 10000)
         elif status == Status.RUNNING:
-            self.window.statusBar().showMessage("Training…", 3000)
+            self.shell.tell("Training…", 3000)
 
     def _progress(self) -> None:
         state = self.controller.state
-        target = state.target or self.window.document.diagram.training.epochs
+        target = state.target or self.document.diagram.training.epochs
         text = f"Epoch {state.epoch:,} / {max(target, state.epoch):,}"
         if state.batch:
             text += f" · batch {state.batch}/{state.batches}"
