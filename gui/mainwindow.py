@@ -86,12 +86,12 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ building
     def _make_docks(self) -> None:
-        self.palette = Palette()  # type: ignore[assignment]  # the blocks, not QWidget.palette()
+        self.block_palette = Palette()  # not "palette": QWidget.palette() is the colours
         self.inspector = Inspector(self.document)
         self.problems = ProblemsPanel(self.document)
         self.history = QUndoView(self.document.undo_stack)
         self.history.setEmptyLabel("<opened>")
-        self.add_dock("palette", "Blocks", self.palette, LEFT)
+        self.add_dock("palette", "Blocks", self.block_palette, LEFT)
         self.add_dock("inspector", "Inspector", self.inspector, LEFT)
         self.splitDockWidget(self.docks["palette"], self.docks["inspector"],
                              Qt.Orientation.Vertical)
@@ -223,7 +223,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.zoom_label)
 
     def _connect(self) -> None:
-        self.palette.block_requested.connect(lambda t: self.edit.add_block(t))
+        self.block_palette.block_requested.connect(lambda t: self.edit.add_block(t))
         self.view.block_dropped.connect(self.edit.drop_block)
         self.view.menu_requested.connect(lambda pos, at: self.canvas_menus.at(pos).exec(at))
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z:.0%}"))

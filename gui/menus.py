@@ -124,9 +124,8 @@ def build_menus(window: QMainWindow, actions: Mapping[str, QAction],
     file_menu.addAction(actions["quit"])
 
     edit_menu = bar.addMenu("&Edit")
-    for key in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None,
-                "add_note", "select_all"):
-        edit_menu.addSeparator() if key is None else edit_menu.addAction(actions[key])
+    _fill(edit_menu, actions, ("undo", "redo", None, "cut", "copy", "paste", "duplicate",
+                               "delete", None, "add_note", "select_all"))
 
     view_menu = menus["view"] = bar.addMenu("&View")
     for key in ("zoom_in", "zoom_out", "zoom_reset", "fit"):
@@ -140,9 +139,14 @@ def build_menus(window: QMainWindow, actions: Mapping[str, QAction],
     menus["diagram"].addAction(actions["properties"])
 
     help_menu = bar.addMenu("&Help")
-    for key in ("guide", "blocks_reference", "shortcuts", None, "about"):
-        help_menu.addSeparator() if key is None else help_menu.addAction(actions[key])
+    _fill(help_menu, actions, ("guide", "blocks_reference", "shortcuts", None, "about"))
     return menus
+
+
+def _fill(menu: QMenu, actions: Mapping[str, QAction], keys: tuple[str | None, ...]) -> None:
+    """The actions named by ``keys`` in order, None for a separator."""
+    for key in keys:
+        menu.addSeparator() if key is None else menu.addAction(actions[key])
 
 
 def build_toolbar(window: QMainWindow, actions: Mapping[str, QAction]) -> QToolBar:

@@ -8,11 +8,11 @@ never change the Diagram themselves.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QUndoCommand
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
 
-from graph_engine import WireError
+from graph_engine import Wire, WireError
 from graph_engine.blocks.registry import PortKind
 from graph_engine.checks.analysis import wire_features
 from graph_engine.core.diagnostics import Severity, sort_key
@@ -33,7 +33,7 @@ class DiagramScene(QGraphicsScene):
         super().__init__(parent)
         self.document = document
         self.blocks: dict[str, BlockItem] = {}
-        self.wires: dict[object, WireItem] = {}
+        self.wires: dict[Wire, WireItem] = {}
         self.notes: dict[str, NoteItem] = {}
         self._drag_start: dict[str, tuple[float, float]] = {}
         self._note_start: dict[str, tuple[float, float]] = {}
@@ -62,10 +62,10 @@ class DiagramScene(QGraphicsScene):
         for block_id, item in self.blocks.items():
             item.refresh(self.diagram.block(block_id), analysis.param_count(block_id))
             item.set_problems(*_problem_summary(self.document.problems_for(block_id)))
-        for wire, item in self.wires.items():
+        for wire, wire_item in self.wires.items():
             size = wire_features(analysis, wire)
-            labels = item.source.spec.kind == PortKind.TARGET
-            item.set_label("labels" if labels else (f"N×{size}" if size else ""))
+            labels = wire_item.source.spec.kind == PortKind.TARGET
+            wire_item.set_label("labels" if labels else (f"N×{size}" if size else ""))
 
     # ------------------------------------------------------------ selection
     def selected_block_ids(self) -> list[str]:
@@ -169,7 +169,8 @@ class DiagramScene(QGraphicsScene):
                                      f"{self.diagram.block(wire.dst).name}")
 
     # ------------------------------------------------------------ background
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        rect = QRectF(rect)
         painter.fillRect(rect, QColor(style.CANVAS_BACKGROUND))
         step = style.GRID_STEP
         left, top = int(rect.left()) - int(rect.left()) % step, int(rect.top()) - int(

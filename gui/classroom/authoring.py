@@ -14,6 +14,7 @@ mistake is shown in the dialog and nothing is written.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -73,7 +74,7 @@ class CheckRow:
 
     def __init__(self, check: Check, say) -> None:
         self.base = check
-        self.fields: dict[str, object] = {}  # field name -> editor
+        self.fields: dict[str, QComboBox | ParamEditor] = {}  # field name -> editor
         self.setting = QWidget()
         line = QHBoxLayout(self.setting)
         line.setContentsMargins(2, 0, 2, 0)
@@ -108,7 +109,7 @@ class CheckRow:
         self.hint.setPlaceholderText("optional")
 
     def check(self) -> Check:
-        values = {}
+        values: dict[str, Any] = {}
         for name, editor in self.fields.items():
             values[name] = editor.currentText() if isinstance(editor, QComboBox) \
                 else editor.value

@@ -48,7 +48,13 @@ class AddBlock(QUndoCommand):
         self.name = self.diagram.block(self.block_id).name
 
     def undo(self) -> None:
-        self.diagram.remove(self.block_id)
+        self.diagram.remove(_made(self.block_id))
+
+
+def _made(item_id: str | None) -> str:
+    """The id a command's redo gave its block or note (undo comes after redo)."""
+    assert item_id is not None, "undone before it was done"
+    return item_id
 
 
 class RemoveItems(QUndoCommand):
@@ -272,7 +278,7 @@ class InsertBlock(QUndoCommand):
     def redo(self) -> None:
         self._index = self.diagram.disconnect(self.wire)
         self.add.redo()
-        new, wire = self.add.block_id, self.wire
+        new, wire = _made(self.add.block_id), self.wire
         self._wires = [Wire(wire.src, wire.src_port, new, self.spec.inputs[0].name),
                        Wire(new, self.spec.outputs[0].name, wire.dst, wire.dst_port)]
         for made in self._wires:
@@ -306,16 +312,17 @@ class AddNote(QUndoCommand):
 
     def __init__(self, diagram: Diagram, text: str, position) -> None:
         diagram.check_room(notes=1)
-        self.text, self.position = values.note_text(text), values.position(position)
+        # not self.text: that would hide QUndoCommand.text() from Python callers
+        self.words, self.position = values.note_text(text), values.position(position)
         super().__init__("Add note")
         self.diagram = diagram
         self.note_id: str | None = None
 
     def redo(self) -> None:
-        self.note_id = self.diagram.add_note(self.text, self.position, self.note_id)
+        self.note_id = self.diagram.add_note(self.words, self.position, self.note_id)
 
     def undo(self) -> None:
-        self.diagram.remove_note(self.note_id)
+        self.diagram.remove_note(_made(self.note_id))
 
 
 class EditNote(QUndoCommand):

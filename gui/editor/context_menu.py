@@ -7,6 +7,7 @@ where there is one), so a menu adds no behaviour of its own.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QAction
@@ -69,7 +70,7 @@ class CanvasMenus:
             if names:
                 sub = insert.addMenu(category.value)
                 for name in names:
-                    sub.addAction(name, lambda n=name: self.edit.insert_block(n, wire))
+                    sub.addAction(name, partial(self.edit.insert_block, name, wire))
         insert.setEnabled(not insert.isEmpty())  # a wire of labels takes no block
         menu.addSeparator()
         src, dst = diagram.block(wire.src).name, diagram.block(wire.dst).name
@@ -83,7 +84,7 @@ class CanvasMenus:
         for category, specs in REGISTRY.by_category().items():
             sub = add.addMenu(category.value)
             for spec in specs:
-                sub.addAction(spec.name, lambda n=spec.name: self.edit.add_block(n, pos))
+                sub.addAction(spec.name, partial(self.edit.add_block, spec.name, pos))
         menu.addAction("Add &Note…", lambda: self.edit.add_note(pos))
         menu.addAction(self.actions["paste"])
         menu.addSeparator()

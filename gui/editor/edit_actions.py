@@ -58,9 +58,10 @@ class EditActions(QObject):
                                                          (position.x(), position.y())))
         if command is None:
             return ""
-        self.scene.select_blocks([command.block_id])
+        block_id = command.block_id or ""
+        self.scene.select_blocks([block_id])
         self.shell.tell(f"Added {command.name}", 3000)
-        return command.block_id
+        return block_id
 
     def drop_block(self, type_name: str, position: QPointF) -> str:
         """A block dropped from the palette: onto a wire, it goes into that wire."""
@@ -83,8 +84,9 @@ class EditActions(QObject):
                                                             (position.x(), position.y())))
         if command is None:
             return ""
-        self.scene.select_blocks([command.block_id])
-        return command.block_id
+        block_id = command.block_id or ""
+        self.scene.select_blocks([block_id])
+        return block_id
 
     def rename(self, block_id: str) -> None:
         block = self.document.diagram.block(block_id)
@@ -113,7 +115,7 @@ class EditActions(QObject):
         position = snapped(position)
         command = self.attempt(lambda: commands.AddNote(self.document.diagram, text,
                                                         (position.x(), position.y())))
-        return command.note_id if command is not None else ""
+        return command.note_id or "" if command is not None else ""
 
     def edit_note(self, note_id: str) -> None:
         note = self.document.diagram.note(note_id)
@@ -166,7 +168,7 @@ class EditActions(QObject):
         if mime is None or not mime.hasFormat(FRAGMENT_MIME):
             self.shell.tell("Nothing to paste: copy some blocks first", 3000)
             return
-        fragment = _read_fragment(bytes(mime.data(FRAGMENT_MIME)).decode("utf-8"))
+        fragment = _read_fragment(bytes(mime.data(FRAGMENT_MIME).data()).decode("utf-8"))
         if fragment is None:
             self.shell.tell("The clipboard does not hold blocks", 3000)
             return

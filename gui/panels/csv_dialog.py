@@ -102,7 +102,8 @@ class CsvDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Import a table as a data set")
         self.setMinimumWidth(720)
-        self.path, self.table, self.spec = path, table, None
+        self.path, self.table = path, table
+        self.spec: DatasetSpec | None = None
         self.columns = summarize(table, PREVIEW_COLUMNS)
         self.preview = preview_table(table, self.columns)
         self.target = QComboBox()
@@ -184,7 +185,9 @@ class CsvDialog(QDialog):
         self.guess.setText(f"From the target column this looks like {guessed}.")
         for i, column in enumerate(self.columns):  # the target is not a feature
             kind = f"target ({guessed})" if column.name == target else column.describe()
-            self.preview.horizontalHeaderItem(i).setText(f"{column.name}\n{kind}")
+            header = self.preview.horizontalHeaderItem(i)
+            if header is not None:
+                header.setText(f"{column.name}\n{kind}")
         self.preview.resizeColumnsToContents()
 
     def chosen_features(self) -> tuple[str, ...]:

@@ -146,7 +146,8 @@ class Inspector(QScrollArea):
                 field.setText(block.name)
 
     def _name_field(self) -> QLineEdit | None:
-        return self.widget().findChild(QLineEdit, "blockName")
+        page = self.widget()
+        return page.findChild(QLineEdit, "blockName") if page is not None else None
 
     def _block_changed(self, block_id: str) -> None:
         if block_id == self.block_id:

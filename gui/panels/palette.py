@@ -53,7 +53,7 @@ class PaletteTree(QTreeWidget):
     def startDrag(self, actions) -> None:
         item = self.currentItem()
         type_name = item.data(0, TYPE_ROLE) if item else None
-        if not type_name:
+        if item is None or not type_name:
             return
         drag = QDrag(self)
         drag.setMimeData(block_mime(type_name))
@@ -96,21 +96,25 @@ class Palette(QWidget):
                               | Qt.ItemFlag.ItemIsDragEnabled)
             group.setExpanded(True)
 
+    def _groups(self) -> list[tuple[QTreeWidgetItem, list[QTreeWidgetItem]]]:
+        """Each category's item with its blocks' items."""
+        groups = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        return [(group, [child for j in range(group.childCount())
+                         if (child := group.child(j)) is not None])
+                for group in groups if group is not None]
+
     def item_for(self, type_name: str) -> QTreeWidgetItem | None:
-        for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
-            for j in range(group.childCount()):
-                if group.child(j).data(0, TYPE_ROLE) == type_name:
-                    return group.child(j)
+        for _, items in self._groups():
+            for item in items:
+                if item.data(0, TYPE_ROLE) == type_name:
+                    return item
         return None
 
     def apply_filter(self, text: str) -> None:
         needle = text.strip().lower()
-        for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
+        for group, items in self._groups():
             shown = 0
-            for j in range(group.childCount()):
-                item = group.child(j)
+            for item in items:
                 spec = REGISTRY.get(item.data(0, TYPE_ROLE))
                 match = not needle or needle in spec.name.lower() or \
                     needle in spec.teaching.summary.lower() or needle in group.text(0).lower()

@@ -46,15 +46,15 @@ class ParamEditor(QObject):
             box.editingFinished.connect(self._edit_done)
             return box
         if spec.kind == BOOL:
-            box = QCheckBox()
-            box.toggled.connect(lambda v: self._commit(v))
-            return box
+            check = QCheckBox()
+            check.toggled.connect(lambda v: self._commit(v))
+            return check
         if spec.kind == CHOICE:
-            box = QComboBox()
+            choices = QComboBox()
             for choice in spec.choices:
-                box.addItem(str(choice), choice)
-            box.activated.connect(lambda i: self._commit(box.itemData(i)))
-            return box
+                choices.addItem(str(choice), choice)
+            choices.activated.connect(lambda i: self._commit(choices.itemData(i)))
+            return choices
         line = QLineEdit()
         if spec.kind == FORMULA:
             line.setFont(style.mono_font())
@@ -71,7 +71,7 @@ class ParamEditor(QObject):
             widget.setChecked(bool(value))
         elif isinstance(widget, QComboBox):
             widget.setCurrentIndex(max(0, widget.findData(value)))
-        else:
+        elif isinstance(widget, QLineEdit):
             widget.setText(_text(value))
             self._show_error("")
         widget.blockSignals(False)

@@ -70,6 +70,8 @@ class WrappingDelegate(QStyledItemDelegate):
         if index.column() not in (MESSAGE, BLOCKS):
             return hint
         view = self.parent()
+        if not isinstance(view, QTreeWidget):
+            return hint
         width = max(view.columnWidth(index.column()) - 12, 40)
         text = str(index.data() or "")
         bounds = QFontMetrics(option.font).boundingRect(

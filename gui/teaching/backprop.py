@@ -210,8 +210,8 @@ class BackpropPanel(ProbeView):
         self.label.setPlaceholderText("label (optional)")
         self.features.returnPressed.connect(self.trace)
         self.trace_button = _button("Trace", self.trace)
-        self.back_button = _button("◀ Back", lambda: self.move(-1), "Shift+F10")
-        self.next_button = _button("Next ▶", lambda: self.move(1), "F10")
+        self.back_button = _button("◀ Back", lambda: self.move_by(-1), "Shift+F10")
+        self.next_button = _button("Next ▶", lambda: self.move_by(1), "F10")
         self.apply_button = _button("Apply one step", self.apply_step)
         self.apply_button.setToolTip("One optimizer step of the training settings on the "
                                      "traced sample alone; the run on screen is not changed")
@@ -391,7 +391,7 @@ class BackpropPanel(ProbeView):
         self._buttons()
 
     # ------------------------------------------------------------ stepping
-    def move(self, by: int) -> None:
+    def move_by(self, by: int) -> None:  # not move(): that is QWidget.move
         if self.walk is not None and self.walk.move(by):
             self.view.refresh()
             self.pages.setCurrentWidget(self.view)

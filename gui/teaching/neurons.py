@@ -93,12 +93,12 @@ class CanvasNeurons(RunOverlay):
             item = self.scene.blocks.get(block_id)
             if item is None:
                 continue
-            strip = self.strips.get(block_id)
-            if strip is None or strip.parentItem() is not item:
-                _remove(strip)
-                strip = self.strips[block_id] = NeuronStrip(item)
+            shown = self.strips.get(block_id)
+            if shown is None or shown.parentItem() is not item:
+                _remove(shown)
+                shown = self.strips[block_id] = NeuronStrip(item)
                 added = True
-            strip.set_maps(block_maps, result["units"][block_id])
+            shown.set_maps(block_maps, result["units"][block_id])
         if added:  # the drawing grew: a view showing all of it keeps showing all of it
             self.view.refit()
 

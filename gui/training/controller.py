@@ -193,20 +193,21 @@ class TrainingController(QObject):
         super().__init__(parent)
         self.document = document
         self.state = TrainingState()
+        self.pacer = Pacer(self)  # redraws at most once a frame
+        self.pacer.due.connect(self.progressed)
         self.process = process = TrainingProcess(self)
         process.status.connect(self._status)
         process.prepared.connect(self._prepared)
         # a result of the current run is drawn (at once at a pace the frames can
         # follow, else at the next frame); another run's is dropped
-        process.history.connect(lambda *reply: self.state.accept_history(*reply)
-                                and self.pacer.arrived(self.pace))
-        process.probes.connect(lambda *reply: self.state.accept_probes(*reply)
-                               and self.pacer.arrived(self.pace))
-        process.batch.connect(lambda *reply: self.state.accept_batch(*reply)
-                              and self.pacer.soon())
+        process.history.connect(self._history)
+        process.probes.connect(self._probes)
+        process.batch.connect(self._batch)
         process.crashed.connect(self._crashed)
         self.files = TrainingFiles(self)
-        QCoreApplication.instance().aboutToQuit.connect(self.shutdown)
+        app = QCoreApplication.instance()
+        if app is not None:  # a test may build a controller without an application
+            app.aboutToQuit.connect(self.shutdown)
         self.probes: dict = {}
         self._network: tuple[int, int] | None = None  # the document's network revision it holds
         self._sent: TrainingSettings | None = None  # the settings the process trains with
@@ -214,8 +215,6 @@ class TrainingController(QObject):
         self._wants_run = False  # play pressed, and the run not over yet
         self._run_seq: int | None = None  # sequence number of the last run command
         self._runs = 0
-        self.pacer = Pacer(self)
-        self.pacer.due.connect(self.progressed)
         document.analysed.connect(self._diagram_changed)
         document.diagram_replaced.connect(self._diagram_replaced)
         document.training_changed.connect(self._settings_changed)
@@ -387,6 +386,18 @@ class TrainingController(QObject):
         self.state.diverged = reason == Reason.DIVERGED
         self._set_status(status, message)
         self.pacer.soon()
+
+    def _history(self, run: int, epoch: int, rows: list) -> None:
+        if self.state.accept_history(run, epoch, rows):  # another run's is dropped
+            self.pacer.arrived(self.pace)
+
+    def _probes(self, run: int, epoch: int, results: dict) -> None:
+        if self.state.accept_probes(run, epoch, results):
+            self.pacer.arrived(self.pace)
+
+    def _batch(self, run: int, epoch: int, batch: int, batches: int, loss: float) -> None:
+        if self.state.accept_batch(run, epoch, batch, batches, loss):
+            self.pacer.soon()
 
     def _prepared(self, run: int, data: dict) -> None:
         if self.state.accept_prepared(run, data):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QStyle, QToolBar
 
 from graph_engine.model.presets import LEARNING_RATES, optimizer_label
 from graph_engine.model.settings import OPTIMIZERS, PACES, TRAINING_PARAMS
@@ -140,17 +140,21 @@ class TrainingToolbar(QToolBar):
         box = QComboBox()
         box.setEditable(True)
         box.addItems([_decimal(lr) for lr in LEARNING_RATES])
-        box.setCompleter(None)  # typing "0" must not become 0.00001 by completion
+        # typing "0" must not become 0.00001 by completion (None: no completer; Qt's stub
+        # omits that it takes None)
+        box.setCompleter(None)  # type: ignore[arg-type]
         box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)  # the list stays the presets
         box.setMinimumContentsLength(6)
         box.setMaximumWidth(95)
         box.setToolTip(_spec("lr").help)
-        box.lineEdit().editingFinished.connect(lambda: self._change("lr", box.currentText()))
+        line = box.lineEdit()
+        assert line is not None  # an editable box has one
+        line.editingFinished.connect(lambda: self._change("lr", box.currentText()))
         box.activated.connect(lambda i: self._change("lr", box.itemText(i)))
         self.settings_bar.addWidget(box)
         return box
 
-    def _editor(self, name: str, label: str) -> QWidget:
+    def _editor(self, name: str, label: str) -> ParamEditor:
         self._label(label)
         editor = ParamEditor(_spec(name), getattr(self.document.diagram.training, name), self)
         editor.committed.connect(self._change)

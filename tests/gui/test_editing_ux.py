@@ -31,7 +31,7 @@ def wire_midpoint(window, wire) -> QPointF:
 
 def test_double_click_adds_blocks_on_free_spots(window, qtbot):
     for _ in range(4):
-        window.palette.block_requested.emit("Linear")
+        window.block_palette.block_requested.emit("Linear")
     positions = [b.position for b in window.document.diagram.blocks]
     assert len(set(positions)) == 4
     for i, (x0, y0) in enumerate(positions):
@@ -43,8 +43,8 @@ def test_a_block_dropped_on_a_wire_goes_into_it(window, qtbot):
     d, ids = laid_out(window, qtbot)
     wire = next(w for w in d.wires if w.src == ids["act"])
     target = window.view.mapFromScene(wire_midpoint(window, wire))
-    item = window.palette.item_for("Dropout")
-    mime = window.palette.tree.mimeData([item])
+    item = window.block_palette.item_for("Dropout")
+    mime = window.block_palette.tree.mimeData([item])
     viewport = window.view.viewport()
     actions, buttons = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton
     mods = Qt.KeyboardModifier.NoModifier
