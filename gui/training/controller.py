@@ -21,6 +21,7 @@ from enum import Enum
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from graph_engine.checks.readiness import training_problems
+from graph_engine.core.epochs import EpochRow
 from graph_engine.data.dataset import DatasetInfo
 from graph_engine.model.fileio import dumps
 from graph_engine.model.settings import TrainingSettings
@@ -54,7 +55,7 @@ class TrainingState:
     message: str = ""
     epoch: int = 0
     target: int = 0  # the epoch the current play ends at (0: not played yet)
-    history: list = field(default_factory=list)  # one metrics dict per epoch
+    history: list[EpochRow] = field(default_factory=list)  # one row per epoch
     confused: int = 0  # the row of history with the newest confusion counts
     probes: dict = field(default_factory=dict)  # name -> latest result
     probe_epoch: int = 0
@@ -76,7 +77,7 @@ class TrainingState:
         self.class_names = list(data["class_names"])
         return True
 
-    def accept_history(self, run: int, epoch: int, rows: list) -> bool:
+    def accept_history(self, run: int, epoch: int, rows: list[EpochRow]) -> bool:
         if run != self.run:
             return False
         confused = [i for i, row in enumerate(rows) if "confusion" in row]
@@ -387,7 +388,7 @@ class TrainingController(QObject):
         self._set_status(status, message)
         self.pacer.soon()
 
-    def _history(self, run: int, epoch: int, rows: list) -> None:
+    def _history(self, run: int, epoch: int, rows: list[EpochRow]) -> None:
         if self.state.accept_history(run, epoch, rows):  # another run's is dropped
             self.pacer.arrived(self.pace)
 
