@@ -23,7 +23,7 @@ from graph_engine.classroom import exercise as exercises
 from graph_engine.classroom.exercise import Exercise
 from graph_engine.classroom.grading import number
 from graph_engine.model.diagram import Diagram
-from graph_engine.model.fileio import DiagramFileError, dumps
+from graph_engine.model.fileio import DiagramFileError
 from graph_engine.server.protocol import Command
 
 from .. import dialogs
@@ -176,7 +176,7 @@ class ExerciseSession(QObject):
         self._graded = self.document.network_revision
         self.controller.process.send(
             Command.CHECK, exercise=exercises.dumps(self.exercise),
-            diagram=dumps(self.document.diagram), request=self.request)
+            diagram=self.document.diagram, request=self.request)
         epochs = self.exercise.training.epochs
         self.panel.checking(f"Checking… grading trains your network for {epochs} epochs "
                             "with the exercise's data set, settings and seed.")

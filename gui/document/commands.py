@@ -19,6 +19,7 @@ from PySide6.QtGui import QUndoCommand
 
 from graph_engine import REGISTRY, Diagram, Wire
 from graph_engine.model import values
+from graph_engine.model.settings import TrainingSettings
 from graph_engine.model.wiring import fits_into
 
 from .document import Document
@@ -227,7 +228,10 @@ class SetDataset(QUndoCommand):
 
 
 class SetTraining(QUndoCommand):
-    def __init__(self, diagram: Diagram, settings, text: str = "Change training settings"):
+    def __init__(self, diagram: Diagram, settings: TrainingSettings | dict,
+                 text: str = "Change training settings") -> None:
+        if isinstance(settings, dict):  # changes: the settings record checks them
+            settings = diagram.training.with_(**settings)
         diagram.locks.check_training(diagram.training, settings)
         super().__init__(text)
         self.diagram, self.new, self.old = diagram, settings, diagram.training
@@ -246,10 +250,11 @@ def set_training(document: Document, name: str, value) -> SetTraining | None:
     diagram = document.diagram
 
     def make() -> SetTraining | None:
-        settings = diagram.training.with_(**{name: value})
-        if settings == diagram.training:
+        command = SetTraining(diagram, {name: value})
+        if command.new == command.old:
             return None
-        return SetTraining(diagram, settings, f"Set {name} to {getattr(settings, name)}")
+        command.setText(f"Set {name} to {getattr(command.new, name)}")
+        return command
 
     return document.apply(make, "Not changed")
 

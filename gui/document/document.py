@@ -19,6 +19,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from graph_engine import Diagram
 from graph_engine.checks.analysis import Analysis, analyze
+from graph_engine.checks.readiness import training_problems
 from graph_engine.checks.validation import validate
 from graph_engine.core.diagnostics import Diagnostic
 from graph_engine.model.sources import input_files
@@ -44,6 +45,7 @@ class Document(QObject):
         self.path = ""
         self.analysis: Analysis | None = None
         self.diagnostics: list[Diagnostic] = []
+        self.training_problems: list[Diagnostic] = []  # what stops a valid diagram training
         self.refusal = ""  # why the last edit asked for was refused ("" when it was made)
         self._generation = 0  # how many diagrams were shown before this one
         self._settings_seen = 0  # the settings revision training_changed last announced
@@ -140,10 +142,12 @@ class Document(QObject):
             self._timer.start()
 
     def refresh(self) -> None:
-        """Analyse and validate now (normally called once per burst of edits)."""
+        """Analyse and validate now (normally called once per burst of edits), and
+        say what would stop the diagram training (Play asks, without checking again)."""
         self._timer.stop()
         self.analysis = analyze(self.diagram)
         self.diagnostics = validate(self.diagram, self.analysis)
+        self.training_problems = training_problems(self.diagram, self.diagnostics)
         self.analysed.emit()
 
     def checked(self) -> tuple[Analysis, list[Diagnostic]]:

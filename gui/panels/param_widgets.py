@@ -87,9 +87,12 @@ class ParamEditor(QObject):
         return ""
 
     def _commit_text(self, text: str) -> None:
-        if self._check_text(text):
+        try:
+            value = self.spec.coerce(text)  # typed text is read once, here
+        except ValueError as error:
+            self._show_error(str(error))
             return
-        self._commit(self.spec.coerce(text))
+        self._commit(value)
 
     def _key_refused(self) -> None:
         """The spin box dropped a key (a letter, a dot, a digit too many): say why, and
@@ -101,11 +104,8 @@ class ParamEditor(QObject):
         self._refused = False
 
     def _commit(self, value) -> None:
-        try:
-            value = self.spec.coerce(value)
-        except ValueError as error:
-            self._show_error(str(error))
-            return
+        """A clean value: one the widget holds (its range and choices are the spec's)
+        or one read from typed text."""
         if not self._refused:
             self._show_error("")
         if value != self.value:

@@ -20,10 +20,10 @@ from enum import Enum
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from graph_engine.checks.readiness import training_problems
+from graph_engine.core.diagnostics import Diagnostic
 from graph_engine.core.epochs import EpochRow
 from graph_engine.data.dataset import DatasetInfo
-from graph_engine.model.fileio import dumps
+from graph_engine.model.diagram import Diagram
 from graph_engine.model.settings import TrainingSettings
 from graph_engine.server.protocol import Command, Reason, Status
 
@@ -167,12 +167,13 @@ class Pacer(QObject):
         self.due.emit()
 
 
-def refusal(diagram, diagnostics: list) -> tuple[Refusal, str] | None:
-    """Why ``diagram`` (with its ``diagnostics``) cannot train, or None when it can."""
+def refusal(diagnostics: list[Diagnostic],
+            problems: list[Diagnostic]) -> tuple[Refusal, str] | None:
+    """Why a diagram with these ``diagnostics`` and training ``problems`` cannot
+    train, or None when it can."""
     if any(d.is_error for d in diagnostics):
         return Refusal.ERRORS, ("The diagram has errors, so it cannot train: fix the problems "
                                 "listed in the Problems panel first.")
-    problems = training_problems(diagram, diagnostics)
     if not problems:
         return None
     codes = {r.value: r for r in Refusal}  # the refusals named as the problems' codes
@@ -216,9 +217,11 @@ class TrainingController(QObject):
         self._wants_run = False  # play pressed, and the run not over yet
         self._run_seq: int | None = None  # sequence number of the last run command
         self._runs = 0
+        self._followed: Diagram | None = None  # the diagram whose settings it follows
+        self._settings_seen = 0  # that diagram's settings revision, as last sent on
         document.analysed.connect(self._diagram_changed)
         document.diagram_replaced.connect(self._diagram_replaced)
-        document.training_changed.connect(self._settings_changed)
+        self._follow()
 
     # ------------------------------------------------------------ commands
     @property
@@ -283,17 +286,30 @@ class TrainingController(QObject):
             return
         self.process.send(Command.RESET, run=self.state.run)
 
+    def _follow(self) -> None:
+        """Listen to the training settings of the diagram on screen, on the model itself."""
+        if self._followed is not None:
+            self._followed.settings_changed.disconnect(self._settings_changed)
+        self._followed = diagram = self.document.diagram
+        self._settings_seen = diagram.revisions.settings
+        diagram.settings_changed.connect(self._settings_changed)
+
     def _settings_changed(self) -> None:
-        """Learning rate, batch size, optimizer or pace changed in the diagram: the
+        """Learning rate, batch size, optimizer or pace changed in the diagram (its
+        title and data set announce themselves alike: the revision tells): the
         process applies them between epochs."""
+        diagram = self.document.diagram
+        if diagram.revisions.settings == self._settings_seen:
+            return
+        self._settings_seen = diagram.revisions.settings
         if self.state.prepared and self.process.alive:
-            self._send_settings(self.document.diagram.training)
+            self._send_settings(diagram.training)
 
     def _send_settings(self, settings: TrainingSettings) -> None:
         """Send the settings unless the process trains with them already."""
         if settings != self._sent:
             self._sent = settings
-            self.process.send(Command.SETTINGS, settings=settings.to_dict())
+            self.process.send(Command.SETTINGS, settings=settings)
 
     def set_probe(self, name: str, fn: str | None, **args) -> None:
         """Ask for ``graph_engine.training.probes.PROBES[fn](trainer, **args)``
@@ -329,7 +345,7 @@ class TrainingController(QObject):
 
     def can_train(self) -> bool:
         _, diagnostics = self.document.checked()  # fresh after any edit; not redone
-        why = refusal(self.document.diagram, diagnostics)
+        why = refusal(diagnostics, self.document.training_problems)
         if why is not None:
             self.refused.emit(*why)
         return why is None
@@ -351,8 +367,8 @@ class TrainingController(QObject):
         self._set_status(Status.PREPARING, "Compiling the network and loading the data…")
         self.process.send(Command.PROBES, probes=self.probes)
         self._sent = diagram.training
-        self.process.send(Command.PREPARE, diagram=dumps(diagram),
-                          settings=self._sent.to_dict(), run=self.state.run)
+        self.process.send(Command.PREPARE, diagram=diagram, settings=self._sent,
+                          run=self.state.run)
 
     def _diagram_changed(self) -> None:
         if self._network is None or self.document.network_revision == self._network:
@@ -368,6 +384,7 @@ class TrainingController(QObject):
                               "weights.")
 
     def _diagram_replaced(self) -> None:
+        self._follow()
         self.pause()
         self._network = None
         self.state.prepared, self.state.info, self.state.fingerprint = False, None, ""
