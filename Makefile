@@ -20,7 +20,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/mypy graph_engine
+	$(VENV)/bin/mypy graph_engine gui
 
 # Two workers share the cores; the tests that measure the event loop's delays run
 # alone afterwards, so another worker's load cannot make them fail.

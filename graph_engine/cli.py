@@ -25,6 +25,7 @@ import sys
 from typing import Any
 
 from .core.diagnostics import DiagramError
+from .core.epochs import EpochRow
 from .core.files import SameFileError, check_output
 from .core.text import error_line, printable
 from .model.fileio import DiagramFileError, load
@@ -285,7 +286,7 @@ class EpochCounter:
         self.stream = LineTracker(sys.stderr)
         self.progress: Any = None  # a tqdm bar, once an epoch is done
 
-    def update(self, metrics: dict) -> None:
+    def update(self, metrics: EpochRow) -> None:
         self.count = metrics["epoch"]
         if self.total is None:
             return

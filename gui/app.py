@@ -42,6 +42,7 @@ def make_application(argv: list[str]):
     from . import style
 
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    assert isinstance(app, QApplication)  # the editor's own: widgets need a QApplication
     app.setOrganizationName("NetCanvas")
     app.setApplicationName("NetCanvas")
     app.setStyle("Fusion")

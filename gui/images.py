@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, QSize
-from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtGui import QImage, QImageWriter, QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from graph_engine.core.files import write_atomic
@@ -18,7 +18,8 @@ def png_bytes(image: QImage | QPixmap) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    ok = image.save(buffer, "PNG")
+    frame = image.toImage() if isinstance(image, QPixmap) else image
+    ok = QImageWriter(buffer, QByteArray(b"PNG")).write(frame)
     buffer.close()
     if not ok or data.isEmpty():
         raise OSError("the image could not be encoded as PNG")

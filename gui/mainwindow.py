@@ -7,36 +7,47 @@ units have the bottom left to themselves, the plots of the run share the
 bottom right with the problems list, and the palette sits above the
 inspector on the left.
 
-It wires the parts together and holds no diagram logic itself: files and
-edits live in :mod:`file_actions` and :mod:`edit_actions`, drawing in the
-canvas, state in the :class:`~gui.editor.document.Document`.
+It is the one place that composes the editor: it makes the document, the
+canvas and each feature, and hands every feature what it uses (the document,
+the training controller, the canvas) and itself only as a
+:class:`~gui.shell.Shell` (telling the student, docks, menus). It holds no
+diagram logic: files and edits live in :mod:`~gui.editor.file_actions` and
+:mod:`~gui.editor.edit_actions`, drawing in the canvas, state in the
+:class:`~gui.document.document.Document`. docs/architecture.md has the plan.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTabBar,
     QUndoView,
+    QWidget,
 )
 
-from .canvas.context_menu import canvas_menu
 from .canvas.note import CanvasNote
 from .canvas.scene import DiagramScene
 from .canvas.view import CanvasView
 from .classroom.session import ExerciseSession
-from .editor.document import Document
+from .document.document import Document
+from .document.outputs import Outputs
+from .editor.context_menu import CanvasMenus
 from .editor.edit_actions import EditActions
 from .editor.file_actions import FileActions
-from .editor.menus import build_actions, build_menus, build_toolbar
+from .editor.help import ShortcutsDialog, show_shortcuts
+from .editor.help_window import HelpWindow, help_on_selection, show_help
 from .editor.recovery import Recovery
+from .menus import build_actions, build_menus, build_toolbar
 from .panels.inspector import Inspector
 from .panels.palette import Palette
 from .panels.problems import ProblemsPanel
+from .shell import STATUS_MS
 from .teaching.backprop import BackpropUI
 from .teaching.ui import TeachingUI
 from .training.ui import TrainingUI
@@ -47,6 +58,8 @@ LAYOUT_VERSION = 2
 
 
 class MainWindow(QMainWindow):
+    """The composition root, and the :class:`~gui.shell.Shell` its features see."""
+
     def __init__(self, restore_layout: bool = True) -> None:
         super().__init__()
         self.setObjectName("NetCanvasMainWindow")
@@ -54,35 +67,31 @@ class MainWindow(QMainWindow):
         self.scene = DiagramScene(self.document, self)  # keep a reference: see Qt docs
         self.view = CanvasView(self.scene, self)
         self.setCentralWidget(self.view)
-        self.files, self.edit = FileActions(self), EditActions(self)
+        self.note = CanvasNote(self.view.viewport())
+        self.outputs = Outputs(self.document, self)
+        self.files = FileActions(self.document, self.view, self.outputs, self)
+        self.edit = EditActions(self.document, self.scene, self.view, self)
         self.docks: dict[str, QDockWidget] = {}
+        self.menus: dict[str, QMenu] = {}
         self._make_docks()
-        self.actions_by_name = build_actions(self)
-        build_menus(self, self.actions_by_name)
-        self.toolbar = build_toolbar(self, self.actions_by_name)
-        for dock in self.docks.values():
-            self.docks_menu.addAction(dock.toggleViewAction())
+        self._make_menus()
         self._make_status_bar()
-        self.training = TrainingUI(self)
-        self.teaching = TeachingUI(self)  # inside-the-network views, code, exports
-        self.backprop = BackpropUI(self)  # one sample stepped forward and back
-        self.exercises = ExerciseSession(self)  # a task, its locks, Check My Work
-        self.recovery = Recovery(self)  # autosave while modified; offers it after a crash
+        self._make_features()
         self._connect()
         self.resize(1400, 880)
-        self._default_state = None
+        self._default_state: QByteArray | None = None
         self._restore = restore_layout
         self.update_recent_menu()
         self.update_title()
 
     # ------------------------------------------------------------ building
     def _make_docks(self) -> None:
-        self.palette = Palette()
+        self.block_palette = Palette()  # not "palette": QWidget.palette() is the colours
         self.inspector = Inspector(self.document)
         self.problems = ProblemsPanel(self.document)
         self.history = QUndoView(self.document.undo_stack)
         self.history.setEmptyLabel("<opened>")
-        self.add_dock("palette", "Blocks", self.palette, LEFT)
+        self.add_dock("palette", "Blocks", self.block_palette, LEFT)
         self.add_dock("inspector", "Inspector", self.inspector, LEFT)
         self.splitDockWidget(self.docks["palette"], self.docks["inspector"],
                              Qt.Orientation.Vertical)
@@ -91,7 +100,43 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.docks["palette"], self.docks["history"])
         self.docks["palette"].raise_()
 
-    def add_dock(self, name: str, title: str, widget, area) -> QDockWidget:
+    def _make_menus(self) -> None:
+        own = {"reset_layout": self.reset_layout, "about": self.about,
+               "guide": self.help_on_selection,
+               "blocks_reference": lambda: show_help(self, "blocks.md"),
+               "shortcuts": lambda: show_shortcuts(self)}
+        self.actions_by_name = build_actions(self, self.files, self.edit, self.view,
+                                             self.document.undo_stack, own)
+        self.menus = build_menus(self, self.actions_by_name, self.files)
+        self.file_menu, self.export_menu = self.menus["file"], self.menus["export"]
+        self.examples_menu, self.view_menu = self.menus["examples"], self.menus["view"]
+        self.toolbar = build_toolbar(self, self.actions_by_name)
+        for dock in self.docks.values():
+            self.menus["panels"].addAction(dock.toggleViewAction())
+        self.canvas_menus = CanvasMenus(self.edit, self.actions_by_name, self)
+
+    def _make_features(self) -> None:
+        document, scene = self.document, self.scene
+        self.training = TrainingUI(document, self.outputs, self)
+        controller = self.training.controller
+        # inside-the-network views, code, exports
+        self.teaching = TeachingUI(document, scene, self.view, controller, self.problems,
+                                   self.outputs, self)
+        # one sample stepped forward and back
+        self.backprop = BackpropUI(self.teaching.hub, document, scene, self.training.output,
+                                   self)
+        # a task, its locks, Check My Work
+        self.exercises = ExerciseSession(document, self.files, scene, controller,
+                                         self.outputs, self)
+        # autosave while modified; offers it after a crash
+        self.recovery = Recovery(document, self.files, self)
+
+    # ------------------------------------------------------------ the shell
+    def main_window(self) -> QMainWindow:
+        return self
+
+    def add_dock(self, name: str, title: str, widget: QWidget,
+                 area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{name}")
         dock.setWidget(widget)
@@ -100,14 +145,42 @@ class MainWindow(QMainWindow):
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.addDockWidget(area, dock)
         self.docks[name] = dock
-        if hasattr(self, "docks_menu"):
-            self.docks_menu.addAction(dock.toggleViewAction())
+        if "panels" in self.menus:
+            self.menus["panels"].addAction(dock.toggleViewAction())
         return dock
 
-    def showEvent(self, event) -> None:
+    def dock(self, name: str) -> QDockWidget:
+        return self.docks[name]
+
+    def menu(self, name: str) -> QMenu:
+        return self.menus[name]
+
+    def action(self, name: str) -> QAction:
+        return self.actions_by_name[name]
+
+    def tell(self, message: str, ms: int = STATUS_MS, refusal: bool = False) -> None:
+        """A message in the status bar; a refusal ("Not connected: …") also over the
+        canvas, where the student is looking."""
+        self.statusBar().showMessage(message, ms)
+        if refusal:
+            self.note.say(message)
+
+    # ------------------------------------------------------------ help
+    def help_on_selection(self) -> HelpWindow:
+        return help_on_selection(self, self.document.diagram, self.scene.selected_block_ids())
+
+    @property
+    def help_window(self) -> HelpWindow | None:
+        return self.findChild(HelpWindow)
+
+    @property
+    def shortcuts_dialog(self) -> ShortcutsDialog | None:
+        return self.findChild(ShortcutsDialog)
+
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._default_state is None:  # dock sizes apply only once laid out
-            self._default_state = b""
+            self._default_state = QByteArray()
             QTimer.singleShot(0, self._first_layout)
 
     def _first_layout(self) -> None:
@@ -150,15 +223,17 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.zoom_label)
 
     def _connect(self) -> None:
-        self.palette.block_requested.connect(lambda t: self.edit.add_block(t))
+        self.block_palette.block_requested.connect(lambda t: self.edit.add_block(t))
         self.view.block_dropped.connect(self.edit.drop_block)
-        self.view.menu_requested.connect(lambda pos, at: canvas_menu(self, pos).exec(at))
+        self.view.menu_requested.connect(lambda pos, at: self.canvas_menus.at(pos).exec(at))
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z:.0%}"))
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.status_message.connect(self.tell)
-        self.scene.refused.connect(lambda message: self.tell(message, refusal=True))
         self.scene.note_edit_requested.connect(self.edit.edit_note)
-        self.note = CanvasNote(self.view.viewport())
+        # every refusal, from whichever door-keeper asked, is said the same way
+        self.document.refused.connect(lambda message: self.tell(message, refusal=True))
+        self.files.recent_changed.connect(self.update_recent_menu)
+        self.files.opened.connect(self.diagram_opened)
         self.problems.blocks_activated.connect(self.focus_blocks)
         self.problems.changed.connect(self._show_counts)
         self._show_counts()
@@ -190,13 +265,6 @@ class MainWindow(QMainWindow):
             else "#166534"
         self.problem_label.setStyleSheet(f"color: {colour}; padding: 0 8px;")
 
-    def tell(self, message: str, refusal: bool = False) -> None:
-        """A message in the status bar; a refusal ("Not connected: …") also over the
-        canvas, where the student is looking."""
-        self.statusBar().showMessage(message, 8000)
-        if refusal:
-            self.note.say(message)
-
     def update_title(self) -> None:
         name = self.document.display_name
         if not self.document.path and self.document.diagram.title:
@@ -205,7 +273,7 @@ class MainWindow(QMainWindow):
         self.setWindowModified(self.document.modified)
 
     def update_recent_menu(self) -> None:
-        menu = self.recent_menu
+        menu = self.menus["recent"]
         menu.clear()
         paths = self.files.recent()
         for path in paths:
@@ -234,12 +302,13 @@ class MainWindow(QMainWindow):
         self.exercises.settle_dock()
 
     def reset_layout(self) -> None:
-        self.restoreState(self._default_state)
+        if self._default_state is not None:
+            self.restoreState(self._default_state)
         for dock in self.docks.values():
             dock.show()
         self.exercises.settle_dock()
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self.files.maybe_save():
             event.ignore()
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -28,9 +29,10 @@ class _Task(QRunnable):
 
 
 _live: set[_Relay] = set()  # relays stay alive until their task reports
+T = TypeVar("T")
 
 
-def run_in_background(fn: Callable[[], object], on_done: Callable[[object], None],
+def run_in_background(fn: Callable[[], T], on_done: Callable[[T], None],
                       on_error: Callable[[str], None] | None = None,
                       owner: QObject | None = None) -> None:
     """Run ``fn`` on a pool thread, then ``on_done(result)`` or ``on_error(message)``
@@ -39,7 +41,7 @@ def run_in_background(fn: Callable[[], object], on_done: Callable[[object], None
     relay = _Relay()
     _live.add(relay)
 
-    def finish(handler, value):
+    def finish(handler: Callable[[Any], None] | None, value: Any) -> None:
         _live.discard(relay)
         if owner is not None and not shiboken6.isValid(owner):
             return

@@ -8,11 +8,12 @@ Each :class:`Lint` has a stable code, a check over the diagram's
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..blocks.registry import LossSpec, LossTarget, OutputKind, Prediction, Role
 from ..core.diagnostics import HINT, WARNING, Diagnostic
+from ..core.epochs import EpochRow
 from ..model.diagram import Block
 from .analysis import Analysis
 
@@ -237,7 +238,7 @@ def one_per_mistake(found: list[Diagnostic]) -> list[Diagnostic]:
     return [d for d in found if not subsumed(d)]
 
 
-def training_lints(history: list[dict], diverged: bool = False,
+def training_lints(history: Sequence[EpochRow], diverged: bool = False,
                    explained: bool = False) -> list[Diagnostic]:
     """Lints from a run's metrics: a loss that blows up, grows or stalls.
 

@@ -105,7 +105,7 @@ def _run(exercise: Exercise, facts: Facts, plot: bool, memory: int | None) -> Ou
     except TrainingDiverged as error:
         return Outcome(parameters, failure=f"training diverged: the {error.quantity} became "
                        f"infinite or NaN in epoch {trainer.epoch + 1}")
-    return Outcome(parameters, trainer.history[-1], trainer.epoch,
+    return Outcome(parameters, dict(trainer.history[-1]), trainer.epoch,
                    plot=_plot(trainer) if plot else None)
 
 

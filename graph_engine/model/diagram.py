@@ -21,11 +21,15 @@ from . import values
 from .invariants import check_diagram
 from .locks import NO_LOCKS, Locks
 from .notes import NoteMethods
-from .parts import Block, Checked, Note, Removed, Wire, WireError
+from .parts import Block, Checked, Note, Removed, Revisions, Wire, WireError
 from .settings import TrainingSettings
 from .wiring import describe_wire, plan_wire
 
-__all__ = ["Block", "Diagram", "Note", "Removed", "Wire", "WireError"]
+__all__ = ["Block", "Diagram", "Note", "Removed", "Revisions", "Wire", "WireError"]
+
+# the events after which a run of the diagram is of another network
+NETWORK_EVENTS = frozenset({"block_added", "block_removed", "wire_added", "wire_removed",
+                            "params_changed"})
 
 
 class Diagram(NoteMethods):
@@ -41,6 +45,7 @@ class Diagram(NoteMethods):
         self._description = ""
         self._exercise = ""  # the title of the exercise this diagram answers, if any
         self.locks: Locks = NO_LOCKS  # what an exercise fixes while a student edits; not saved
+        self.revisions = Revisions()  # moves with each change of the network or the settings
         self.block_added = Event("block_added")  # (block)
         self.block_removed = Event("block_removed")  # (block)
         self.wire_added = Event("wire_added")  # (wire)
@@ -81,8 +86,8 @@ class Diagram(NoteMethods):
     title = Checked(values.title, announce=True)
     description = Checked(values.description, announce=True)
     exercise = Checked(values.exercise)
-    dataset = Checked(as_dataset_spec, announce=True)
-    training = Checked(values.training_settings, announce=True)
+    dataset = Checked(as_dataset_spec, announce=True, revises="network")
+    training = Checked(values.training_settings, announce=True, revises="settings")
 
     def lint(self) -> None:
         """Check the model's own bookkeeping (wire index, ports, params,
@@ -161,12 +166,17 @@ class Diagram(NoteMethods):
         block.position = _point((x, y))
         self._emit(self.moved, block)
 
+    def check_params(self, block_id: str, params: dict) -> dict:
+        """``params`` as :meth:`set_params` would store them (checked against the
+        registry), or ValueError saying why not."""
+        spec = self.block(block_id).spec
+        return {name: spec.param(name).coerce(value) for name, value in params.items()}
+
     def set_params(self, block_id: str, **params) -> dict:
         """Change parameters (checked against the registry); return the old
         values of the changed ones. Bad values raise ValueError, change nothing."""
         block = self.block(block_id)
-        spec = block.spec
-        new = {name: spec.param(name).coerce(value) for name, value in params.items()}
+        new = self.check_params(block_id, params)
         old = {name: block.params[name] for name in new}
         block.params = {**block.params, **new}
         self._emit(self.params_changed, block)
@@ -237,6 +247,8 @@ class Diagram(NoteMethods):
             raise ValueError(f"a diagram holds at most {limits.MAX_NOTES} notes")
 
     def _emit(self, event: Event, *args) -> None:
+        if event.name in NETWORK_EVENTS:
+            self.revisions.network += 1
         event.emit(*args)
         self.changed.emit()
 

@@ -82,12 +82,23 @@ class WireIndex(Protocol):
 T = TypeVar("T")
 
 
+@dataclass
+class Revisions:
+    """Counters that move on every change of a part of a diagram, so a reader asks
+    "did it change since?" by comparing two numbers instead of the diagram."""
+
+    network: int = 0  # blocks, their parameters, wires, the data set: what a run depends on
+    settings: int = 0  # the training settings
+
+
 class Checked(Generic[T]):
     """An attribute whose every value passes ``check`` (which may convert it, or
-    raise ValueError); with ``announce`` its owner emits ``settings_changed``."""
+    raise ValueError); with ``announce`` its owner emits ``settings_changed``, and
+    with ``revises`` the owner's revision of that name moves on."""
 
-    def __init__(self, check: Callable[[Any], T], announce: bool = False) -> None:
-        self.check, self.announce = check, announce
+    def __init__(self, check: Callable[[Any], T], announce: bool = False,
+                 revises: str = "") -> None:
+        self.check, self.announce, self.revises = check, announce, revises
         self.slot = ""
 
     def __set_name__(self, owner: type, name: str) -> None:
@@ -100,5 +111,8 @@ class Checked(Generic[T]):
 
     def __set__(self, owner_object: Any, value: Any) -> None:
         setattr(owner_object, self.slot, self.check(value))
+        if self.revises:
+            revisions = owner_object.revisions
+            setattr(revisions, self.revises, getattr(revisions, self.revises) + 1)
         if self.announce:
             owner_object._emit(owner_object.settings_changed)

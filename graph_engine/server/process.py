@@ -19,6 +19,7 @@ import time
 import traceback
 from typing import TYPE_CHECKING
 
+from ..core.epochs import EpochRow
 from . import checking, frames
 from .files import COMMANDS as FILE_COMMANDS
 from .files import FileCommands
@@ -55,7 +56,7 @@ class Server:
         self.trainer: Trainer | None = None
         self.run = 0  # the editor's number for the run this process holds
         self.probes: dict = {}
-        self.pending_rows: list = []
+        self.pending_rows: list[EpochRow] = []
         self.running = False
         self.remaining = 0
         self.seq = 0  # the last command handled, echoed in status messages
@@ -228,8 +229,9 @@ class Server:
         if self.pending_rows and "grad_norms" not in self.pending_rows[-1] and \
                 (due or now - self.last_record >= RECORD_INTERVAL):
             # A copy: the trainer's own history keeps its few numbers per epoch.
-            self.pending_rows[-1] = {**self.pending_rows[-1],
-                                     **teaching.record(self.held_trainer())}
+            row = self.pending_rows[-1].copy()
+            row.update(teaching.record(self.held_trainer()))
+            self.pending_rows[-1] = row
             self.last_record = now
 
     def stop(self, status: Status, message: str = "") -> None:

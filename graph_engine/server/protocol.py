@@ -19,6 +19,9 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from ..core.enums import StrEnum
+from ..model.diagram import Diagram
+from ..model.fileio import dumps
+from ..model.settings import TrainingSettings
 
 _E = TypeVar("_E", bound=Enum)
 
@@ -105,10 +108,21 @@ _REPLY_FIELDS: dict[Reply, dict[str, type]] = {
 
 
 def command(kind: Command, seq: int, **fields: Any) -> dict:
-    """A command message; raises ProtocolError if a field is missing or mistyped."""
-    message = {"cmd": Command(kind).value, "seq": seq, **fields}
+    """A command message; raises ProtocolError if a field is missing or mistyped.
+    A diagram travels as its file's text and training settings as their record's
+    fields: a sender may hand over the Diagram or the TrainingSettings themselves."""
+    message = {"cmd": Command(kind).value, "seq": seq,
+               **{name: _on_the_wire(value) for name, value in fields.items()}}
     read_command(message)
     return message
+
+
+def _on_the_wire(value: Any) -> Any:
+    if isinstance(value, Diagram):
+        return dumps(value)
+    if isinstance(value, TrainingSettings):
+        return value.to_dict()
+    return value
 
 
 def reply(kind: Reply, **fields: Any) -> dict:

@@ -17,6 +17,7 @@ import math
 
 import torch
 
+from ..core.epochs import TeachingNumbers
 from ..core.limits import MAX_CONFUSION_CLASSES
 from . import inspection
 from .metrics import confusion_matrix
@@ -26,9 +27,10 @@ GRADIENT_SAMPLES = 256  # the gradient norms are taken on this many training sam
 
 
 
-def record(trainer: Trainer) -> dict:
+def record(trainer: Trainer) -> TeachingNumbers:
     """The teaching numbers of the trainer's current weights."""
-    row: dict = {"grad_norms": gradient_norms(trainer), "weight_norms": weight_norms(trainer)}
+    row = TeachingNumbers(grad_norms=gradient_norms(trainer),
+                          weight_norms=weight_norms(trainer))
     data = trainer.data
     if data.info.is_classification and data.info.classes <= MAX_CONFUSION_CLASSES:
         row["confusion"] = {part: confusion(trainer, part) for part in ("test", "train")}

@@ -21,6 +21,7 @@ import torch
 
 from ..build.compiler import CompiledNet
 from ..build.compiler import compile as compile_diagram
+from ..core.epochs import EpochRow
 from ..data import datasets as datasets_mod
 from ..data.datasets import Dataset
 from ..model.diagram import Diagram
@@ -116,7 +117,7 @@ class Trainer:
         self.optimizer = make_optimizer(self.settings, self.model.parameters())
         self.generator = torch.Generator().manual_seed(self.settings.seed)
         self.epoch = 0
-        self.history: list[dict] = []
+        self.history: list[EpochRow] = []
         self._good = copy.deepcopy(self.model.state_dict())
         self._open_epoch: tuple[tuple, tuple] | None = None  # batches of the epoch under way
         self.outputs: dict[str, torch.Tensor] = {}  # the last evaluation's, by set
@@ -143,7 +144,7 @@ class Trainer:
                 self.optimizer = make_optimizer(settings, self.model.parameters())
 
     # ------------------------------------------------------------ training
-    def run_epoch(self) -> dict:
+    def run_epoch(self) -> EpochRow:
         """The rest of the epoch under way (all of a new one) in shuffled batches;
         return its metrics. Raises TrainingDiverged (weights restored) if the loss
         or the weights blow up."""
@@ -153,7 +154,7 @@ class Trainer:
             self._steps(xs[self.batch:], ys[self.batch:])
         return self._end_epoch()
 
-    def run_batch(self) -> dict | None:
+    def run_batch(self) -> EpochRow | None:
         """One optimizer step on the next mini-batch of the epoch under way.
         Returns the epoch's metrics when that batch was its last, else None;
         ``batch_loss`` is the loss of the batch before the step."""
@@ -183,7 +184,7 @@ class Trainer:
         short = n % self.settings.batch_size
         return n - short if 0 < short < self._min_batch and n > short else n
 
-    def _end_epoch(self) -> dict:
+    def _end_epoch(self) -> EpochRow:
         self._open_epoch, self.batch = None, 0
         metrics = self.evaluate()
         if not math.isfinite(metrics["train_loss"]):
@@ -268,35 +269,42 @@ class Trainer:
     def _penalty(self) -> torch.Tensor | float:
         return penalty(self._weights, self.settings)
 
-    def train(self, epochs: int, callback: Callable[[dict], object] | None = None) -> None:
+    def train(self, epochs: int, callback: Callable[[EpochRow], object] | None = None) -> None:
         for _ in range(epochs):
             metrics = self.run_epoch()
             if callback is not None:
                 callback(metrics)
 
     # ------------------------------------------------------------ metrics
-    def evaluate(self) -> dict:
+    def evaluate(self) -> EpochRow:
         """Loss (and accuracy) on the full training and test sets, and the
-        gradient norm of every layer on the full training set."""
+        gradient norm of every layer on the full training set, as the row of the
+        epoch trained last."""
         t = self.tensors
         eager = self._fast is None  # the fast path's forward is the same in either mode
         if eager:
             self.model.eval()
-        metrics: dict = {}
         with torch.no_grad():
-            for part, x, y, labels in (("train", t.x_train, t.y_train, self.data.y_train),
-                                       ("test", t.x_test, t.y_test, self.data.y_test)):
-                out = self._output(x)
-                self.outputs[part] = out
-                metrics[f"{part}_loss"] = float(self.loss_fn(out, y))
-                if self.data.info.is_classification:
-                    metrics[f"{part}_accuracy"] = accuracy(out, labels, self.net.loss_spec,
-                                                           self.data.info.signed)
+            train = self._measure("train", t.x_train, t.y_train, self.data.y_train)
+            test = self._measure("test", t.x_test, t.y_test, self.data.y_test)
+        row = EpochRow(epoch=self.epoch, train_loss=train[0], test_loss=test[0])
+        if train[1] is not None and test[1] is not None:
+            row["train_accuracy"], row["test_accuracy"] = train[1], test[1]
         if self.track_gradients:
-            metrics["grad_norms"] = self.gradient_norms()
+            row["grad_norms"] = self.gradient_norms()
         if eager:
             self.model.train()
-        return metrics
+        return row
+
+    def _measure(self, part: str, x: torch.Tensor, y: torch.Tensor,
+                 labels) -> tuple[float, float | None]:
+        """The loss on one set and, for classification, the accuracy."""
+        out = self._output(x)
+        self.outputs[part] = out
+        if not self.data.info.is_classification:
+            return float(self.loss_fn(out, y)), None
+        return float(self.loss_fn(out, y)), accuracy(out, labels, self.net.loss_spec,
+                                                      self.data.info.signed)
 
     def gradient_norms(self, samples: int | None = None) -> dict[str, float]:
         """Block id -> norm of the loss gradient over that block's parameters, on
@@ -360,7 +368,7 @@ def diverged_message(settings: TrainingSettings, epoch: int, quantity: str = "lo
 class Run:
     """The result of :func:`train`."""
 
-    history: list[dict]
+    history: list[EpochRow]
     model: torch.nn.Module
     net: CompiledNet
     dataset: Dataset
@@ -389,7 +397,7 @@ def resolve(diagram: Diagram, dataset=None, **overrides) -> tuple[Diagram, Train
 def train(diagram: Diagram, dataset=None, epochs: int | None = None, seed: int | None = None,
           optimizer: str | None = None, lr: float | None = None,
           batch_size: int | None = None, l1: float | None = None, l2: float | None = None,
-          callback: Callable[[dict], object] | None = None,
+          callback: Callable[[EpochRow], object] | None = None,
           track_gradients: bool = False) -> Run:
     """Train ``diagram`` headless. Any omitted setting is the diagram's own,
     else the default. Raises DiagramError for a diagram with errors."""

@@ -7,6 +7,8 @@ commands (the scene turns a finished drag into one Move command).
 
 from __future__ import annotations
 
+from typing import Protocol, cast
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import (
@@ -25,6 +27,14 @@ BLOCK_POINTS = 12.0  # a block's text: 11 px or more on screen at 70 % zoom
 LABEL_POINTS = 10.5  # wire shapes and port names
 
 INPUT_SIDE, OUTPUT_SIDE = "input", "output"
+
+
+class CanvasScene(Protocol):
+    """What the items ask of the scene they are drawn in (the DiagramScene)."""
+
+    def start_wire(self, port: PortItem, pos: QPointF) -> None: ...
+
+    def dragging(self, block_id: str) -> bool: ...
 
 
 class PortItem(QGraphicsItem):
@@ -93,7 +103,7 @@ class PortItem(QGraphicsItem):
 
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
-            self.scene().start_wire(self, event.scenePos())
+            cast(CanvasScene, self.scene()).start_wire(self, event.scenePos())
             event.accept()
         else:
             super().mousePressEvent(event)
@@ -207,13 +217,14 @@ class BlockItem(QGraphicsItem):
         painter.setPen(QPen(colour, 2.5))
         painter.drawRoundedRect(rect.adjusted(-1.5, -1.5, 1.5, 1.5), 8, 8)
         if self.isSelected() and self.severity in (Severity.ERROR, Severity.WARNING):
-            painter.setPen(QPen(QColor(style.SEVERITY_COLOURS[self.severity]), 2, Qt.DashLine))
+            painter.setPen(QPen(QColor(style.SEVERITY_COLOURS[self.severity]), 2,
+                                Qt.PenStyle.DashLine))
             painter.drawRoundedRect(rect.adjusted(-4, -4, 4, 4), 10, 10)
 
     def itemChange(self, change, value):
         scene = self.scene()
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and \
-                scene is not None and scene.dragging(self.block_id):
+                scene is not None and cast(CanvasScene, scene).dragging(self.block_id):
             return snapped(value)  # a hand drag snaps; the model's own positions stay exact
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             for wire in self.wires:
@@ -354,8 +365,13 @@ def weight_pen(summary: dict) -> QPen:
     share = min(abs(mean) / size, 1.0) if size > 0 else 0.0  # 1: every weight one sign
     share = 0.5 + 0.5 * share
     plain, signed = QColor(style.WIRE), POSITIVE if mean >= 0 else NEGATIVE
-    colour = QColor.fromRgbF(*(p + (s - p) * share for p, s in
-                               zip(plain.getRgbF()[:3], signed.getRgbF()[:3], strict=True)))
+
+    def mix(p: float, s: float) -> float:
+        return p + (s - p) * share
+
+    colour = QColor.fromRgbF(mix(plain.redF(), signed.redF()),
+                             mix(plain.greenF(), signed.greenF()),
+                             mix(plain.blueF(), signed.blueF()))
     return QPen(colour, min(2.0 + 8.0 * size, MAX_WIRE))
 
 

@@ -7,14 +7,16 @@ One item per block, wire and note, in the scene's ``blocks``, ``wires`` and
 
 from __future__ import annotations
 
+from graph_engine.model.diagram import Block, Diagram, Note, Wire
+
 from .items import INPUT_SIDE, OUTPUT_SIDE, BlockItem, WireItem
 from .notes import NoteItem
 
 
 class DiagramMirror:
-    def __init__(self, scene) -> None:
+    def __init__(self, scene) -> None:  # the DiagramScene that owns it
         self.scene = scene
-        self.diagram = None  # the Diagram mirrored, whose events are listened to
+        self.diagram: Diagram | None = None  # the Diagram mirrored, whose events are listened to
 
     def rebuild(self) -> None:
         scene = self.scene
@@ -22,12 +24,12 @@ class DiagramMirror:
         scene.clear()
         for items in (scene.blocks, scene.wires, scene.notes):
             items.clear()
-        self.diagram = scene.diagram
-        for block in self.diagram.blocks:
+        self.diagram = diagram = scene.diagram
+        for block in diagram.blocks:
             self.add_block(block)
-        for wire in self.diagram.wires:
+        for wire in diagram.wires:
             self.add_wire(wire)
-        for note in self.diagram.notes:
+        for note in diagram.notes:
             self.add_note(note)
         self._listen(True)
 
@@ -44,19 +46,19 @@ class DiagramMirror:
             (event.connect if on else event.disconnect)(handler)
 
     # ------------------------------------------------------------ blocks
-    def add_block(self, block) -> None:
+    def add_block(self, block: Block) -> None:
         item = BlockItem(block)
-        item.set_locked(block.id in self.diagram.locks.blocks)
+        item.set_locked(self.diagram is not None and block.id in self.diagram.locks.blocks)
         self.scene.blocks[block.id] = item
         self.scene.addItem(item)
 
-    def remove_block(self, block) -> None:
+    def remove_block(self, block: Block) -> None:
         self._drop(self.scene.blocks, block.id)
 
-    def refresh_block(self, block) -> None:
+    def refresh_block(self, block: Block) -> None:
         self.scene.blocks[block.id].refresh(block)
 
-    def move_block(self, block) -> None:
+    def move_block(self, block: Block) -> None:
         item = self.scene.blocks[block.id]
         if (item.pos().x(), item.pos().y()) != block.position:
             item.setPos(*block.position)
@@ -67,7 +69,7 @@ class DiagramMirror:
             self.scene.removeItem(item)
 
     # ------------------------------------------------------------ wires and notes
-    def add_wire(self, wire) -> None:
+    def add_wire(self, wire: Wire) -> None:
         blocks = self.scene.blocks
         source = blocks[wire.src].port(OUTPUT_SIDE, wire.src_port)
         target = blocks[wire.dst].port(INPUT_SIDE, wire.dst_port)
@@ -75,18 +77,18 @@ class DiagramMirror:
         self.scene.wires[wire] = item
         self.scene.addItem(item)
 
-    def remove_wire(self, wire) -> None:
+    def remove_wire(self, wire: Wire) -> None:
         item = self.scene.wires.pop(wire, None)
         if item is not None:
             item.detach()
             self.scene.removeItem(item)
 
-    def add_note(self, note) -> None:
+    def add_note(self, note: Note) -> None:
         item = self.scene.notes[note.id] = NoteItem(note)
         self.scene.addItem(item)
 
-    def remove_note(self, note) -> None:
+    def remove_note(self, note: Note) -> None:
         self._drop(self.scene.notes, note.id)
 
-    def note_changed(self, note) -> None:
+    def note_changed(self, note: Note) -> None:
         self.scene.notes[note.id].show_note(note)

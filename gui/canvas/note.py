@@ -28,6 +28,8 @@ class CanvasNote(QLabel):
     def say(self, text: str, ms: int = SHOW_MS) -> None:
         """Show ``text`` at the top of the canvas for ``ms`` milliseconds."""
         viewport = self.parentWidget()
+        if viewport is None:
+            return
         width = min(560, max(200, viewport.width() - 40))
         self.setText(text)
         self.setFixedWidth(width)

@@ -7,11 +7,20 @@ double-click asks the editor to change its words (an EditNote command).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
+from typing import Protocol, cast
+
+from PySide6.QtCore import QRectF, Qt, SignalInstance
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsTextItem
 
 from .. import style
+
+
+class NoteScene(Protocol):
+    """What a note asks of the scene it is drawn in (the DiagramScene)."""
+
+    note_edit_requested: SignalInstance  # a note's id: double-clicked
+
 
 NOTE_WIDTH = 230.0
 PADDING = 10.0
@@ -67,7 +76,7 @@ class NoteItem(QGraphicsItem):
     def mouseDoubleClickEvent(self, event) -> None:
         scene = self.scene()
         if scene is not None and event.button() == Qt.MouseButton.LeftButton:
-            scene.note_edit_requested.emit(self.note_id)
+            cast(NoteScene, scene).note_edit_requested.emit(self.note_id)
             event.accept()
             return
         super().mouseDoubleClickEvent(event)

@@ -8,18 +8,18 @@ never change the Diagram themselves.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPen, QUndoCommand
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
 
-from graph_engine import WireError
+from graph_engine import Wire, WireError
 from graph_engine.blocks.registry import PortKind
 from graph_engine.checks.analysis import wire_features
 from graph_engine.core.diagnostics import Severity, sort_key
 
 from .. import style
-from ..editor import commands
-from ..editor.document import Document
+from ..document import commands
+from ..document.document import Document
 from .items import INPUT_SIDE, OUTPUT_SIDE, BlockItem, PortItem, WireItem, wire_path
 from .mirror import DiagramMirror
 from .notes import NoteItem
@@ -27,14 +27,13 @@ from .notes import NoteItem
 
 class DiagramScene(QGraphicsScene):
     status_message = Signal(str)  # what an edit did, for the status bar
-    refused = Signal(str)  # why an edit was not done, shown where the student looks
     note_edit_requested = Signal(str)  # a note's id: double-clicked
 
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
         self.document = document
         self.blocks: dict[str, BlockItem] = {}
-        self.wires: dict[object, WireItem] = {}
+        self.wires: dict[Wire, WireItem] = {}
         self.notes: dict[str, NoteItem] = {}
         self._drag_start: dict[str, tuple[float, float]] = {}
         self._note_start: dict[str, tuple[float, float]] = {}
@@ -63,10 +62,10 @@ class DiagramScene(QGraphicsScene):
         for block_id, item in self.blocks.items():
             item.refresh(self.diagram.block(block_id), analysis.param_count(block_id))
             item.set_problems(*_problem_summary(self.document.problems_for(block_id)))
-        for wire, item in self.wires.items():
+        for wire, wire_item in self.wires.items():
             size = wire_features(analysis, wire)
-            labels = item.source.spec.kind == PortKind.TARGET
-            item.set_label("labels" if labels else (f"N×{size}" if size else ""))
+            labels = wire_item.source.spec.kind == PortKind.TARGET
+            wire_item.set_label("labels" if labels else (f"N×{size}" if size else ""))
 
     # ------------------------------------------------------------ selection
     def selected_block_ids(self) -> list[str]:
@@ -139,19 +138,14 @@ class DiagramScene(QGraphicsScene):
         moves = _moved(self._drag_start, self.blocks, lambda b: diagram.block(b).position)
         notes = _moved(self._note_start, self.notes, lambda n: diagram.note(n).position)
         self._drag_start, self._note_start = {}, {}
-        try:
-            made = ([commands.MoveBlocks(diagram, moves)] if moves else []) + \
-                ([commands.MoveNotes(diagram, notes)] if notes else [])
-        except ValueError as error:  # dragged past the canvas's limits: back where they were
-            self.refused.emit(f"Not moved: {error}")
+        if not (moves or notes):
+            return
+        made = self.document.apply(lambda: _move_command(diagram, moves, notes), "Not moved")
+        if made is None:  # dragged past the canvas's limits: back where they were
             for block_id in moves:
                 self.blocks[block_id].setPos(*diagram.block(block_id).position)
             for note_id in notes:
                 self.notes[note_id].setPos(*diagram.note(note_id).position)
-            return
-        if made:
-            self.document.undo_stack.push(made[0] if len(made) == 1 else
-                                          commands.Macro("Move blocks and notes", made))
 
     # ------------------------------------------------------------ wiring
     def start_wire(self, port: PortItem, pos: QPointF) -> None:
@@ -160,26 +154,23 @@ class DiagramScene(QGraphicsScene):
 
     def _finish_wire(self, pos: QPointF) -> None:
         drag, self._wiring = self._wiring, None
+        if drag is None:
+            return
         target = drag.port_at(pos) or drag.block_at(pos)
         drag.clear()
         if target is None:
             return
-        try:
-            wire = drag.plan(target)
-        except WireError as error:
-            self.refused.emit(f"Not connected: {error}")
-            return
-        try:
-            command = commands.Connect(self.diagram, wire)
-        except ValueError as error:  # the diagram holds as many wires as it may
-            self.refused.emit(f"Not connected: {error}")
-            return
-        self.document.undo_stack.push(command)
-        self.status_message.emit(f"Connected {self.diagram.block(wire.src).name} to "
-                                 f"{self.diagram.block(wire.dst).name}")
+        # the wiring rules and the diagram's limits refuse through the document's door
+        made = self.document.apply(lambda: commands.Connect(self.diagram, drag.plan(target)),
+                                   "Not connected")
+        if made is not None:
+            wire = made.wire
+            self.status_message.emit(f"Connected {self.diagram.block(wire.src).name} to "
+                                     f"{self.diagram.block(wire.dst).name}")
 
     # ------------------------------------------------------------ background
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        rect = QRectF(rect)
         painter.fillRect(rect, QColor(style.CANVAS_BACKGROUND))
         step = style.GRID_STEP
         left, top = int(rect.left()) - int(rect.left()) % step, int(rect.top()) - int(
@@ -215,6 +206,14 @@ def item_at(scene: QGraphicsScene, pos: QPointF, reach: float = 6.0):
             if isinstance(item, kind):
                 return item
     return None
+
+
+def _move_command(diagram, moves: dict, notes: dict) -> QUndoCommand:
+    """One command for the blocks and notes a drag moved; ValueError past the limits."""
+    made: list[QUndoCommand] = [commands.MoveBlocks(diagram, moves)] if moves else []
+    if notes:
+        made.append(commands.MoveNotes(diagram, notes))
+    return made[0] if len(made) == 1 else commands.Macro("Move blocks and notes", made)
 
 
 def _moved(start: dict, items: dict, position) -> dict:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter
-from PySide6.QtWidgets import QGraphicsView
+from PySide6.QtWidgets import QGraphicsView, QWidget
 
-from ..panels.palette import BLOCK_MIME
+from ..mime import BLOCK_MIME, block_type
+from .scene import DiagramScene
 
 MIN_ZOOM, MAX_ZOOM = 0.2, 3.0
 MARGIN = 16.0  # scene units around the drawing when it is fitted
@@ -19,8 +20,9 @@ class CanvasView(QGraphicsView):
     menu_requested = Signal(QPointF, QPoint)  # right-click: scene position, screen position
     zoom_changed = Signal(float)
 
-    def __init__(self, scene, parent=None) -> None:
+    def __init__(self, scene: DiagramScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
+        self.diagram_scene = scene
         self.setRenderHints(QPainter.RenderHint.Antialiasing
                             | QPainter.RenderHint.TextAntialiasing)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
@@ -37,12 +39,12 @@ class CanvasView(QGraphicsView):
     # ------------------------------------------------------------ empty canvas
     def refresh_hint(self) -> None:
         """Show or hide the empty-canvas hint after an edit."""
-        empty = not self.scene().blocks
+        empty = not self.diagram_scene.blocks
         if empty != self._empty:
             self._empty = empty
             self.viewport().update()
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         super().drawForeground(painter, rect)
         if not self._empty:
             return
@@ -84,7 +86,7 @@ class CanvasView(QGraphicsView):
         neurons). Showing the whole drawing, the view keeps it whole when its
         size or the drawing changes, until the user zooms or pans."""
         self._fitted = rect is None
-        rect = rect if rect is not None else self.scene().content_rect()
+        rect = rect if rect is not None else self.diagram_scene.content_rect()
         if rect.isEmpty():
             self._scale_to(1.0)
             self.centerOn(0, 0)
@@ -184,9 +186,9 @@ class CanvasView(QGraphicsView):
             super().dragMoveEvent(event)
 
     def dropEvent(self, event) -> None:
-        if not event.mimeData().hasFormat(BLOCK_MIME):
+        type_name = block_type(event.mimeData())
+        if type_name is None:
             super().dropEvent(event)
             return
-        type_name = bytes(event.mimeData().data(BLOCK_MIME)).decode("utf-8")
         self.block_dropped.emit(type_name, self.mapToScene(event.position().toPoint()))
         event.acceptProposedAction()

@@ -14,6 +14,7 @@ mistake is shown in the dialog and nothing is written.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -41,11 +42,13 @@ from graph_engine.classroom import exercise as exercises
 from graph_engine.classroom.authoring import Start, make_exercise, suggested_check
 from graph_engine.classroom.exercise import CODE_FIELD, KIND_FIELDS, MAX_HINT, TYPE_FIELD, Check
 from graph_engine.core.limits import MAX_TITLE
+from graph_engine.model.diagram import Diagram
 from graph_engine.model.fileio import DiagramFileError
 
 from .. import dialogs
-from ..editor.file_actions import output_refused
+from ..document.outputs import Outputs
 from ..panels.param_widgets import ParamEditor
+from ..shell import Shell
 from ..style import text_label
 
 KIND_TEXT = {
@@ -71,7 +74,7 @@ class CheckRow:
 
     def __init__(self, check: Check, say) -> None:
         self.base = check
-        self.fields: dict[str, object] = {}  # field name -> editor
+        self.fields: dict[str, QComboBox | ParamEditor] = {}  # field name -> editor
         self.setting = QWidget()
         line = QHBoxLayout(self.setting)
         line.setContentsMargins(2, 0, 2, 0)
@@ -106,7 +109,7 @@ class CheckRow:
         self.hint.setPlaceholderText("optional")
 
     def check(self) -> Check:
-        values = {}
+        values: dict[str, Any] = {}
         for name, editor in self.fields.items():
             values[name] = editor.currentText() if isinstance(editor, QComboBox) \
                 else editor.value
@@ -244,29 +247,28 @@ class ExerciseDialog(QDialog):
         super().accept()
 
 
-def save_as_exercise(window) -> bool:
-    """File → Save as Exercise…: the dialog, then where to write the file."""
-    controller = window.training.controller
-    history = controller.state.history
-    metrics = dict(history[-1]) if controller.current and history else None
-    dialog = ExerciseDialog(window.document.diagram, window.scene.selected_block_ids(),
-                            metrics, window)
+def save_as_exercise(diagram: Diagram, selected: list[str], metrics: dict | None,
+                     outputs: Outputs, shell: Shell) -> bool:
+    """File → Save as Exercise…: the dialog (the ``selected`` blocks come locked,
+    thresholds suggested from the run's last ``metrics``), then where to write it."""
+    parent = shell.main_window()
+    dialog = ExerciseDialog(diagram, selected, metrics, parent)
     if not dialogs.run_dialog(dialog) or dialog.result_exercise is None:
         return False
     exercise = dialog.result_exercise
     stem = "-".join(exercise.title.lower().split()) or "exercise"
-    path = dialogs.save_path(window, "Save exercise", f"{stem}-exercise.json", EXERCISE_FILTER)
+    path = dialogs.save_path(parent, "Save exercise", f"{stem}-exercise.json", EXERCISE_FILTER)
     if not path:
         return False
     path = dialogs.with_suffix(path, ".json")
-    if output_refused(window, "Cannot save exercise", path, "exercise"):
+    if outputs.refused("Cannot save exercise", path, "exercise"):
         return False
     try:
         exercises.save(exercise, path)
     except OSError as error:
-        dialogs.show_error(window, "Cannot save exercise", f"{path} could not be written: "
+        dialogs.show_error(parent, "Cannot save exercise", f"{path} could not be written: "
                            f"{error.strerror or error}.")
         return False
-    window.statusBar().showMessage(f"Saved the exercise to {path}: File → Open Exercise "
-                                   "opens it as a student sees it", 8000)
+    shell.tell(f"Saved the exercise to {path}: File → Open Exercise opens it as a student "
+               "sees it")
     return True

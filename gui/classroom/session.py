@@ -22,11 +22,18 @@ from PySide6.QtGui import QAction, QKeySequence
 from graph_engine.classroom import exercise as exercises
 from graph_engine.classroom.exercise import Exercise
 from graph_engine.classroom.grading import number
-from graph_engine.model.fileio import DiagramFileError, dumps
+from graph_engine.model.diagram import Diagram
+from graph_engine.model.fileio import DiagramFileError
 from graph_engine.server.protocol import Command
 
 from .. import dialogs
-from ..editor.file_actions import remember_path, remembered_paths
+from ..canvas.scene import DiagramScene
+from ..document.document import Document
+from ..document.outputs import Outputs
+from ..editor.file_actions import FileActions
+from ..files import remember_path, remembered_paths
+from ..shell import Shell
+from ..training.controller import TrainingController
 from .authoring import EXERCISE_FILTER, save_as_exercise
 from .task_panel import TaskPanel
 
@@ -35,29 +42,31 @@ MAX_KNOWN = 20
 
 
 class ExerciseSession(QObject):
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, document: Document, files: FileActions, scene: DiagramScene,
+                 controller: TrainingController, outputs: Outputs, shell: Shell) -> None:
+        super().__init__(shell.main_window())
+        self.document, self.files, self.scene = document, files, scene
+        self.controller, self.outputs, self.shell = controller, outputs, shell
         self.exercise: Exercise | None = None
         self.request = 0  # the number of the last Check My Work
         self.busy = False
-        self._checked_text: str | None = None  # the diagram as last checked
+        self._graded: tuple[int, int] | None = None  # the network revision last checked
         self._pending: Exercise | None = None  # for the diagram about to open
         self.panel = TaskPanel()
-        self.dock = window.add_dock("exercise", "Exercise", self.panel,
-                                    Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock = shell.add_dock("exercise", "Exercise", self.panel,
+                                   Qt.DockWidgetArea.RightDockWidgetArea)
         self.dock.hide()
         self._placed = False  # tabified beside the Selected block when first shown (_show)
         self.panel.check_requested.connect(self.check)
-        process = window.training.controller.process
-        process.checked.connect(self._checked)
-        process.crashed.connect(self._crashed)
-        window.document.diagram_replaced.connect(self._replaced)
-        window.document.analysed.connect(self._edited)
+        controller.process.checked.connect(self._checked)
+        controller.process.crashed.connect(self._crashed)
+        files.opening.connect(self.adopt)  # an answer opens under its exercise's locks
+        document.diagram_replaced.connect(self._replaced)
+        document.analysed.connect(self._edited)
         self._menu()
 
     def _menu(self) -> None:
-        window = self.window
+        window, file_menu = self.shell.main_window(), self.shell.menu("file")
         self.open_action = QAction("Open E&xercise…", window)
         self.open_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
         self.open_action.setStatusTip("Open an exercise: its task, its starting diagram and "
@@ -70,43 +79,48 @@ class ExerciseSession(QObject):
         self.save_action = QAction("Save as Exe&rcise…", window)
         self.save_action.setStatusTip("Make an exercise of this diagram: the task, the locked "
                                       "blocks, the checks")
-        self.save_action.triggered.connect(lambda: save_as_exercise(window))
-        actions = window.file_menu.actions()
-        after = actions.index(window.examples_menu.menuAction()) + 1
-        window.file_menu.insertAction(actions[after], self.open_action)
-        window.file_menu.insertAction(actions[after], self.check_action)
-        after = actions.index(window.actions_by_name["save_as"]) + 1
-        window.file_menu.insertAction(actions[after], self.save_action)
+        self.save_action.triggered.connect(lambda: self.save_as_exercise())
+        actions = file_menu.actions()
+        after = actions.index(self.shell.menu("examples").menuAction()) + 1
+        file_menu.insertAction(actions[after], self.open_action)
+        file_menu.insertAction(actions[after], self.check_action)
+        after = actions.index(self.shell.action("save_as")) + 1
+        file_menu.insertAction(actions[after], self.save_action)
+
+    def save_as_exercise(self) -> bool:
+        """The diagram on screen as an exercise; thresholds from the run on screen."""
+        history = self.controller.state.history
+        metrics = dict(history[-1]) if self.controller.current and history else None
+        return save_as_exercise(self.document.diagram, self.scene.selected_block_ids(),
+                                metrics, self.outputs, self.shell)
 
     # ------------------------------------------------------------ opening
     def open(self) -> None:
-        if not self.window.files.maybe_save():
+        if not self.files.maybe_save():
             return
-        path = dialogs.open_path(self.window, "Open exercise", file_filter=EXERCISE_FILTER)
+        path = dialogs.open_path(self.shell.main_window(), "Open exercise",
+                                 file_filter=EXERCISE_FILTER)
         if path:
             self.open_path(path, ask=False)
 
     def open_path(self, path: str, ask: bool = True) -> bool:
         """Start answering the exercise at ``path``; False if it cannot be read."""
-        if ask and not self.window.files.maybe_save():
+        if ask and not self.files.maybe_save():
             return False
         try:
             exercise = exercises.load(path)
         except DiagramFileError as error:
-            dialogs.show_error(self.window, "Cannot open exercise", str(error))
+            dialogs.show_error(self.shell.main_window(), "Cannot open exercise", str(error))
             return False
         remember_path(KNOWN_KEY, os.path.abspath(path), MAX_KNOWN)
         self._pending = exercise
-        self.window.document.replace(exercise.student_diagram())
-        self.window.view.fit()
+        self.files.show(exercise.student_diagram())
         locked = len(exercise.locked)
-        self.window.statusBar().showMessage(
-            f"Opened the exercise {exercise.title}" + (f": {locked} locked block"
-                                                       f"{'s' if locked != 1 else ''}"
-                                                       if locked else ""), 8000)
+        self.shell.tell(f"Opened the exercise {exercise.title}" + (
+            f": {locked} locked block{'s' if locked != 1 else ''}" if locked else ""))
         return True
 
-    def adopt(self, diagram) -> None:
+    def adopt(self, diagram: Diagram) -> None:
         """Before ``diagram`` opens: if it answers an exercise opened before, it
         opens under that exercise's locks, data set and settings."""
         title = diagram.exercise
@@ -115,9 +129,9 @@ class ExerciseSession(QObject):
         exercise = self.exercise if self.exercise is not None and \
             self.exercise.title == title else _known(title)
         if exercise is None:
-            self.window.tell(f"This diagram answers the exercise {title}: open the "
-                             "exercise file (File → Open Exercise) for its task and "
-                             "Check My Work.", refusal=True)
+            self.shell.tell(f"This diagram answers the exercise {title}: open the "
+                            "exercise file (File → Open Exercise) for its task and "
+                            "Check My Work.", refusal=True)
             return
         diagram.dataset = exercise.dataset
         diagram.training = exercise.training.with_(pace=diagram.training.pace)
@@ -126,14 +140,14 @@ class ExerciseSession(QObject):
 
     def _replaced(self) -> None:
         exercise, self._pending = self._pending, None
-        diagram = self.window.document.diagram
+        diagram = self.document.diagram
         if exercise is None or diagram.exercise != exercise.title:
             self._show(None)
             return
         self._show(exercise)
 
     def _show(self, exercise: Exercise | None) -> None:
-        self.exercise, self._checked_text, self.busy = exercise, None, False
+        self.exercise, self._graded, self.busy = exercise, None, False
         self.check_action.setEnabled(exercise is not None)
         if exercise is None:
             self.dock.hide()
@@ -144,7 +158,7 @@ class ExerciseSession(QObject):
             # Tabified only now: docks tabified before the window is laid out leave
             # stale tab bars on screen once a hidden one is shown.
             self._placed = True
-            self.window.tabifyDockWidget(self.window.docks["selected"], self.dock)
+            self.shell.main_window().tabifyDockWidget(self.shell.dock("selected"), self.dock)
         self.dock.show()
         self.dock.raise_()
 
@@ -159,10 +173,10 @@ class ExerciseSession(QObject):
             return
         self.request += 1
         self.busy = True
-        self._checked_text = dumps(self.window.document.diagram)
-        self.window.training.controller.process.send(
+        self._graded = self.document.network_revision
+        self.controller.process.send(
             Command.CHECK, exercise=exercises.dumps(self.exercise),
-            diagram=self._checked_text, request=self.request)
+            diagram=self.document.diagram, request=self.request)
         epochs = self.exercise.training.epochs
         self.panel.checking(f"Checking… grading trains your network for {epochs} epochs "
                             "with the exercise's data set, settings and seed.")
@@ -172,9 +186,8 @@ class ExerciseSession(QObject):
             return  # an answer for an exercise or a diagram no longer on screen
         self.busy = False
         self.panel.show_result(result, {c.id: c.points for c in self.exercise.checks})
-        self.window.statusBar().showMessage(
-            f"Checked: {number(result['score'])} of {number(result['max_score'])} points",
-            8000)
+        self.shell.tell(f"Checked: {number(result['score'])} of "
+                        f"{number(result['max_score'])} points")
         self._edited()
 
     def _crashed(self, detail: str) -> None:
@@ -184,10 +197,11 @@ class ExerciseSession(QObject):
                               f"({detail}); press Check My Work to try again.")
 
     def _edited(self) -> None:
-        """After an edit: the marks shown are of the diagram as it was."""
-        if self._checked_text is not None and not self.busy and \
-                dumps(self.window.document.diagram) != self._checked_text:
-            self._checked_text = None  # said once; compared no more until the next check
+        """After an edit of what grading reads (blocks, parameters, wires, data set):
+        the marks shown are of the diagram as it was."""
+        if self._graded is not None and not self.busy and \
+                self.document.network_revision != self._graded:
+            self._graded = None  # said once; compared no more until the next check
             self.panel.mark_stale()
 
 

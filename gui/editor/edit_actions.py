@@ -1,6 +1,7 @@
 """Editing the canvas: add, delete, cut/copy/paste, duplicate, select all, layout.
 
-Each action becomes one undo command. The clipboard carries a fragment of
+Each action becomes one undo command, applied through the document's one
+door (:meth:`~gui.document.document.Document.apply`). The clipboard carries a fragment of
 the diagram as JSON, so blocks can be pasted into another window or file.
 """
 
@@ -8,8 +9,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import QMimeData, QObject, QPointF
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QApplication
 
 from graph_engine import REGISTRY
@@ -17,53 +21,36 @@ from graph_engine.model.layout import free_position, layered_positions
 
 from .. import dialogs
 from ..canvas.items import snapped
-from ..canvas.scene import item_at
+from ..canvas.scene import DiagramScene, item_at
+from ..canvas.view import CanvasView
+from ..document import commands
+from ..document.document import Document
+from ..shell import Shell
 from ..style import BLOCK_HEIGHT, BLOCK_WIDTH
-from . import commands
+
+C = TypeVar("C", bound=QUndoCommand)
 
 FRAGMENT_MIME = "application/x-netcanvas-fragment"
 PASTE_OFFSET = 30.0
 
 
 class EditActions(QObject):
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, document: Document, scene: DiagramScene, view: CanvasView,
+                 shell: Shell) -> None:
+        super().__init__(document)
+        self.document, self.scene, self.view, self.shell = document, scene, view, shell
         self._paste_count = 0
 
-    @property
-    def document(self):
-        return self.window.document
-
-    @property
-    def scene(self):
-        return self.window.scene
-
-    def push(self, command) -> None:
-        self.document.undo_stack.push(command)
-
-    def made(self, make):
-        """The command ``make()`` builds; None, saying why, if the diagram refuses
-        it (a limit, a bad name, a block an exercise locked)."""
-        try:
-            return make()
-        except ValueError as error:
-            self.window.tell(f"Not done: {error}", refusal=True)
-            return None
-
-    def attempt(self, make):
-        """Build a command with ``make()`` and push it, or say why not. The
-        command, or None."""
-        command = self.made(make)
-        if command is not None:
-            self.push(command)
-        return command
+    def attempt(self, make: Callable[[], C]) -> C | None:
+        """Make a command with ``make()`` and apply it through the document's door
+        (which says why, when the diagram refuses it). The command, or None."""
+        return self.document.apply(make)
 
     # ------------------------------------------------------------ adding
     def add_block(self, type_name: str, position: QPointF | None = None) -> str:
         if position is None:  # double-click or Enter: a free spot near the view's centre
-            centre = self.window.view.center_scene_pos() - QPointF(BLOCK_WIDTH / 2,
-                                                                   BLOCK_HEIGHT / 2)
+            centre = self.view.center_scene_pos() - QPointF(BLOCK_WIDTH / 2,
+                                                            BLOCK_HEIGHT / 2)
             x, y = free_position(self.document.diagram, (centre.x(), centre.y()))
             position = QPointF(x, y)
         position = snapped(position)
@@ -71,9 +58,10 @@ class EditActions(QObject):
                                                          (position.x(), position.y())))
         if command is None:
             return ""
-        self.scene.select_blocks([command.block_id])
-        self.window.statusBar().showMessage(f"Added {command.name}", 3000)
-        return command.block_id
+        block_id = command.block_id or ""
+        self.scene.select_blocks([block_id])
+        self.shell.tell(f"Added {command.name}", 3000)
+        return block_id
 
     def drop_block(self, type_name: str, position: QPointF) -> str:
         """A block dropped from the palette: onto a wire, it goes into that wire."""
@@ -96,19 +84,21 @@ class EditActions(QObject):
                                                             (position.x(), position.y())))
         if command is None:
             return ""
-        self.scene.select_blocks([command.block_id])
-        return command.block_id
+        block_id = command.block_id or ""
+        self.scene.select_blocks([block_id])
+        return block_id
 
     def rename(self, block_id: str) -> None:
         block = self.document.diagram.block(block_id)
-        name = dialogs.ask_text(self.window, "Rename block", f"New name for {block.name}:",
-                                block.name)
+        name = dialogs.ask_text(self.shell.main_window(), "Rename block",
+                                f"New name for {block.name}:", block.name)
         if name is not None and name != block.name:
             self.attempt(lambda: commands.Rename(self.document.diagram, block_id, name))
 
     def edit_properties(self) -> None:
         diagram = self.document.diagram
-        answer = dialogs.ask_properties(self.window, diagram.title, diagram.description)
+        answer = dialogs.ask_properties(self.shell.main_window(), diagram.title,
+                                        diagram.description)
         if answer is not None and answer != (diagram.title, diagram.description):
             self.attempt(lambda: commands.SetProperties(diagram, *answer))
 
@@ -116,20 +106,21 @@ class EditActions(QObject):
     def add_note(self, position: QPointF | None = None) -> str:
         """Ask for a note's words and put it at ``position`` (else near the view's
         centre); its id, or "" when cancelled or refused."""
-        text = dialogs.ask_text(self.window, "Add note", "Text of the note:", multiline=True)
+        text = dialogs.ask_text(self.shell.main_window(), "Add note", "Text of the note:",
+                                multiline=True)
         if not text or not text.strip():
             return ""
         if position is None:
-            position = self.window.view.center_scene_pos()
+            position = self.view.center_scene_pos()
         position = snapped(position)
         command = self.attempt(lambda: commands.AddNote(self.document.diagram, text,
                                                         (position.x(), position.y())))
-        return command.note_id if command is not None else ""
+        return command.note_id or "" if command is not None else ""
 
     def edit_note(self, note_id: str) -> None:
         note = self.document.diagram.note(note_id)
-        text = dialogs.ask_text(self.window, "Edit note", "Text of the note:", note.text,
-                                multiline=True)
+        text = dialogs.ask_text(self.shell.main_window(), "Edit note", "Text of the note:",
+                                note.text, multiline=True)
         if text is not None and text != note.text:
             self.attempt(lambda: commands.EditNote(self.document.diagram, note_id, text))
 
@@ -142,13 +133,14 @@ class EditActions(QObject):
                                                       note_ids=notes))
 
     def cut(self) -> None:
-        if self.scene.selected_block_ids():
-            block_ids, wires = self.scene.selected_block_ids(), self.scene.selected_wires()
-            command = self.made(lambda: commands.RemoveItems(self.document.diagram, block_ids,
-                                                             wires, text="Cut"))
-            if command is not None:  # copied only when it can be cut
-                self.copy()
-                self.push(command)
+        block_ids, wires = self.scene.selected_block_ids(), self.scene.selected_wires()
+        if block_ids:  # copied only when it can be cut: once the command is made
+            self.attempt(lambda: self._copied(commands.RemoveItems(
+                self.document.diagram, block_ids, wires, text="Cut")))
+
+    def _copied(self, command: C) -> C:
+        self.copy()
+        return command
 
     # ------------------------------------------------------------ clipboard
     def fragment(self, block_ids: list[str]) -> dict:
@@ -174,11 +166,11 @@ class EditActions(QObject):
     def paste(self) -> None:
         mime = QApplication.clipboard().mimeData()
         if mime is None or not mime.hasFormat(FRAGMENT_MIME):
-            self.window.statusBar().showMessage("Nothing to paste: copy some blocks first", 3000)
+            self.shell.tell("Nothing to paste: copy some blocks first", 3000)
             return
-        fragment = _read_fragment(bytes(mime.data(FRAGMENT_MIME)).decode("utf-8"))
+        fragment = _read_fragment(bytes(mime.data(FRAGMENT_MIME).data()).decode("utf-8"))
         if fragment is None:
-            self.window.statusBar().showMessage("The clipboard does not hold blocks", 3000)
+            self.shell.tell("The clipboard does not hold blocks", 3000)
             return
         self._paste_count += 1
         self._insert(fragment, self._paste_count * PASTE_OFFSET, "Paste")
@@ -203,14 +195,14 @@ class EditActions(QObject):
         diagram = self.document.diagram
         if not diagram.blocks:
             return
-        viewport = self.window.view.viewport()
+        viewport = self.view.viewport()
         positions = layered_positions(diagram, aspect=max(viewport.width(), 1) /
                                       max(viewport.height(), 1))
         moves = {b: (diagram.block(b).position, p) for b, p in positions.items()
                  if diagram.block(b).position != p}
         if moves:
             self.attempt(lambda: commands.MoveBlocks(diagram, moves, text="Auto layout"))
-        self.window.view.fit()
+        self.view.fit()
 
 
 def _read_fragment(text: str) -> dict | None:

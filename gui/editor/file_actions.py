@@ -3,8 +3,8 @@
 Opening a bad file shows why in a dialog and leaves the open diagram alone;
 a failed save says so and keeps the diagram open and modified. No save or
 export may write over the open diagram's file or the CSV file it trains on
-(:func:`output_refused`, used by every writer in the editor), and pictures
-are rendered in memory and written atomically.
+(:class:`~gui.document.outputs.Outputs`, used by every writer in the editor),
+and pictures are rendered in memory and written atomically.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRectF, QSettings, QSize, Qt
+from PySide6.QtCore import QObject, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPainter
 
 import resources
@@ -21,50 +21,41 @@ from graph_engine.core.files import SameFileError, check_output, write_atomic
 from graph_engine.model.sources import input_files
 
 from .. import dialogs
+from ..canvas.view import CanvasView
+from ..document.document import Document
+from ..document.outputs import Outputs
+from ..files import forget_paths, remember_path, remembered_paths
 from ..images import png_bytes, svg_bytes
+from ..shell import Shell
 
 EXAMPLES = resources.EXAMPLES
 MAX_RECENT = 8
+RECENT_KEY = "recentFiles"
 
 
 def example_paths() -> list[Path]:
     return resources.examples()
 
 
-def output_refused(window, title: str, path: str, what: str = "file") -> bool:
-    """Before writing ``path``: if it is the open diagram's file or its CSV data set
-    (or its folder is missing or read-only), say why in a dialog and return True."""
-    document = window.document
-    try:
-        check_output(path, input_files(document.diagram, document.path or None), what)
-    except SameFileError as error:
-        dialogs.show_error(window, title, f"{error}.\n\nNothing was written.")
-        return True
-    except (OSError, ValueError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-        dialogs.show_error(window, title, f"{path} could not be written: {reason}.")
-        return True
-    return False
-
-
 class FileActions(QObject):
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
+    opening = Signal(object)  # a Diagram read from a file, before it is shown (may be adjusted)
+    opened = Signal(bool)  # a file or example (True) was opened and is shown
+    recent_changed = Signal()  # the list of recent files changed
 
-    @property
-    def document(self):
-        return self.window.document
+    def __init__(self, document: Document, view: CanvasView, outputs: Outputs,
+                 shell: Shell) -> None:
+        super().__init__(document)
+        self.document, self.view, self.outputs, self.shell = document, view, outputs, shell
 
     def _status(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, 5000)
+        self.shell.tell(text, 5000)
 
     # ------------------------------------------------------------ asking first
     def maybe_save(self) -> bool:
         """True when it is fine to drop the current diagram."""
         if not self.document.modified:
             return True
-        answer = dialogs.ask_unsaved(self.window, self.document.display_name)
+        answer = dialogs.ask_unsaved(self.shell.main_window(), self.document.display_name)
         if answer == "save":
             return self.save()
         return answer == "discard"
@@ -72,14 +63,18 @@ class FileActions(QObject):
     # ------------------------------------------------------------ new / open
     def new(self) -> None:
         if self.maybe_save():
-            self.document.replace(Diagram())
-            self.window.view.fit()
+            self.show(Diagram())
+
+    def show(self, diagram: Diagram, path: str = "") -> None:
+        """Show ``diagram`` (from ``path``, "" for none): a new undo history, fitted in view."""
+        self.document.replace(diagram, path)
+        self.view.fit()
 
     def open(self) -> None:
         if not self.maybe_save():
             return
         folder = os.path.dirname(self.document.path) if self.document.path else ""
-        path = dialogs.open_path(self.window, folder=folder)
+        path = dialogs.open_path(self.shell.main_window(), folder=folder)
         if path:
             self.open_path(path, ask=False)
 
@@ -89,16 +84,15 @@ class FileActions(QObject):
         try:
             diagram = load(path)
         except DiagramFileError as error:
-            dialogs.show_error(self.window, "Cannot open diagram", str(error))
+            dialogs.show_error(self.shell.main_window(), "Cannot open diagram", str(error))
             return False
-        self.window.exercises.adopt(diagram)  # an answer opens under its exercise's locks
-        self.document.replace(diagram, "" if example else os.path.abspath(path))
+        self.opening.emit(diagram)  # an answer opens under its exercise's locks
+        self.show(diagram, "" if example else os.path.abspath(path))
         if not example:
             self.add_recent(os.path.abspath(path))
-        self.window.view.fit()
         what = f"example {diagram.title or Path(path).stem}" if example else path
         self._status(f"Opened {what}")
-        self.window.diagram_opened(example)
+        self.opened.emit(example)
         return True
 
     def open_example(self, path: str) -> bool:
@@ -112,7 +106,7 @@ class FileActions(QObject):
 
     def save_as(self) -> bool:
         suggestion = self.document.path or _suggested_name(self.document.diagram)
-        path = dialogs.save_path(self.window, suggestion=suggestion)
+        path = dialogs.save_path(self.shell.main_window(), suggestion=suggestion)
         if not path:
             return False
         return self._write(dialogs.with_suffix(path, ".json"))
@@ -123,7 +117,7 @@ class FileActions(QObject):
         try:
             save(self.document.diagram, path)
         except OSError as error:
-            dialogs.show_error(self.window, "Cannot save diagram",
+            dialogs.show_error(self.shell.main_window(), "Cannot save diagram",
                                f"{path} could not be written: {error.strerror or error}.\n\n"
                                "Your diagram is still open and unchanged; try another folder.")
             return False
@@ -138,8 +132,8 @@ class FileActions(QObject):
         try:
             check_output(path, input_files(self.document.diagram), "diagram")
         except SameFileError as error:
-            dialogs.show_error(self.window, "Cannot save diagram", f"{error}.\n\nYour diagram "
-                               "is still open and unchanged.")
+            dialogs.show_error(self.shell.main_window(), "Cannot save diagram",
+                               f"{error}.\n\nYour diagram is still open and unchanged.")
             return True
         except (OSError, ValueError):
             return False  # the save itself reports a folder it cannot write to
@@ -147,34 +141,21 @@ class FileActions(QObject):
 
     # ------------------------------------------------------------ recent files
     def recent(self) -> list[str]:
-        return [p for p in remembered_paths("recentFiles") if os.path.exists(p)]
+        return [p for p in remembered_paths(RECENT_KEY) if os.path.exists(p)]
 
     def add_recent(self, path: str) -> None:
-        remember_path("recentFiles", path, MAX_RECENT)
-        self.window.update_recent_menu()
+        remember_path(RECENT_KEY, path, MAX_RECENT)
+        self.recent_changed.emit()
 
     def clear_recent(self) -> None:
-        QSettings().setValue("recentFiles", [])
-        self.window.update_recent_menu()
+        forget_paths(RECENT_KEY)
+        self.recent_changed.emit()
 
     # ------------------------------------------------------------ export image
     def export_image(self) -> None:
         name = Path(self.document.path or _suggested_name(self.document.diagram)).stem
-        export_picture_as(self.window, "canvas", name,
-                          lambda path: export_scene(self.window.scene, path))
-
-
-def remembered_paths(key: str) -> list[str]:
-    """The paths kept in the settings under ``key``, newest first."""
-    value = QSettings().value(key, [])
-    paths = [value] if isinstance(value, str) else list(value or [])
-    return [p for p in paths if isinstance(p, str)]
-
-
-def remember_path(key: str, path: str, most: int) -> None:
-    """Put ``path`` first under ``key``, keeping at most ``most`` paths."""
-    paths = [path] + [p for p in remembered_paths(key) if p != path]
-    QSettings().setValue(key, paths[:most])
+        scene = self.view.scene()
+        self.outputs.export_as("canvas", name, lambda path: export_scene(scene, path))
 
 
 def _suggested_name(diagram: Diagram) -> str:
@@ -217,30 +198,3 @@ def scene_svg(scene) -> bytes:
         scene.render(painter, target, rect)
 
     return svg_bytes(rect.size().toSize(), target, "NetCanvas diagram", paint)
-
-
-def export_picture(window, widget, name: str) -> bool:
-    """Ask where, then save what ``widget`` (a plot) shows as a PNG or SVG."""
-    from ..images import widget_picture
-
-    return export_picture_as(window, "plot", name, lambda path: widget_picture(widget, path))
-
-
-def export_picture_as(window, what: str, name: str, write) -> bool:
-    """Ask where to save a picture of ``what`` (PNG or SVG, by the name chosen), then
-    ``write(path)``; a path that is an input, or a failed write, is said in a dialog."""
-    path = dialogs.save_path(window, f"Export {what}", name + ".png",
-                             "PNG image (*.png);;SVG image (*.svg)")
-    if not path:
-        return False
-    path = dialogs.with_suffix(path, ".png", ".svg")
-    if output_refused(window, "Cannot export", path, "picture"):
-        return False
-    try:
-        write(path)
-    except OSError as error:
-        dialogs.show_error(window, "Cannot export", f"{path} could not be written: "
-                           f"{error.strerror or error}.")
-        return False
-    window.statusBar().showMessage(f"Exported the {what} to {path}", 6000)
-    return True

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 import resources
@@ -40,7 +41,7 @@ def _no_keyboard_has(keys: str) -> bool:
     return keys.startswith("F") and keys[1:].isdigit() and int(keys[1:]) > 12
 
 
-def shortcut_rows(window) -> list[tuple[str, str]]:
+def shortcut_rows(window: QWidget) -> list[tuple[str, str]]:
     """(what, keys) for every action of the window that has a shortcut."""
     rows: dict[str, str] = {}
     for action in window.findChildren(QAction):
@@ -53,7 +54,7 @@ def shortcut_rows(window) -> list[tuple[str, str]]:
 
 
 class ShortcutsDialog(QDialog):
-    def __init__(self, window) -> None:
+    def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.setWindowTitle("Keyboard Shortcuts")
         rows = [*shortcut_rows(window), *GESTURES]
@@ -75,7 +76,8 @@ class ShortcutsDialog(QDialog):
         self.resize(560, 620)
 
 
-def show_shortcuts(window) -> None:
+def show_shortcuts(window: QWidget) -> ShortcutsDialog:
+    """The shortcuts of ``window``'s actions in a dialog it keeps (a child of it)."""
     dialog = ShortcutsDialog(window)
     dialog.open()  # not modal: the student can keep it beside the canvas
-    window.shortcuts_dialog = dialog  # keep it alive while open
+    return dialog

@@ -13,8 +13,10 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
+    QWidget,
 )
 
+from graph_engine import Diagram
 from graph_engine.core.files import read_bounded
 
 from .help import DOCS
@@ -130,11 +132,12 @@ class HelpWindow(QDialog):
             self.browser.scrollToAnchor(url.fragment())
 
 
-def show_help(window, name: str = "guide.md", heading: str = "") -> HelpWindow:
-    """Open (or raise) the window's help on docs/NAME at ``heading``."""
-    help_window = getattr(window, "help_window", None)
+def show_help(parent: QWidget, name: str = "guide.md", heading: str = "") -> HelpWindow:
+    """Open (or raise) the help window of ``parent`` (it keeps one, as a child) on
+    docs/NAME at ``heading``."""
+    help_window = parent.findChild(HelpWindow)
     if help_window is None:
-        help_window = window.help_window = HelpWindow(window)
+        help_window = HelpWindow(parent)
     help_window.show()  # first: the page's layout depends on the window's width
     help_window.show_page(name, heading)
     help_window.raise_()
@@ -142,9 +145,8 @@ def show_help(window, name: str = "guide.md", heading: str = "") -> HelpWindow:
     return help_window
 
 
-def help_on_selection(window) -> HelpWindow:
-    """F1: the selected block's entry in the block reference, else the guide."""
-    selected = window.scene.selected_block_ids()
-    if len(selected) == 1 and selected[0] in window.document.diagram:
-        return show_help(window, "blocks.md", window.document.diagram.block(selected[0]).type)
-    return show_help(window, "guide.md")
+def help_on_selection(parent: QWidget, diagram: Diagram, selected: list[str]) -> HelpWindow:
+    """F1: the entry of the one ``selected`` block in the block reference, else the guide."""
+    if len(selected) == 1 and selected[0] in diagram:
+        return show_help(parent, "blocks.md", diagram.block(selected[0]).type)
+    return show_help(parent, "guide.md")

@@ -25,6 +25,9 @@ from graph_engine.core.files import write_atomic
 from graph_engine.model.fileio import DiagramFileError, dumps, load
 
 from .. import dialogs
+from ..document.document import Document
+from ..shell import Shell
+from .file_actions import FileActions
 
 INTERVAL_ENV = "NETCANVAS_AUTOSAVE_MS"
 DEFAULT_INTERVAL_MS = 30_000
@@ -94,12 +97,14 @@ def _read_origin(path: Path) -> str:
 
 
 class Recovery(QObject):
-    """The window's autosave and recovery; the window calls :meth:`finish` on a clean exit."""
+    """The document's autosave and recovery; the window calls :meth:`finish` on a
+    clean exit. A recovered diagram opens through the file actions (so an answer
+    to an exercise opens under its locks)."""
 
-    def __init__(self, window, interval_ms: int | None = None,
-                 folder: Path | None = None) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, document: Document, files: FileActions, shell: Shell,
+                 interval_ms: int | None = None, folder: Path | None = None) -> None:
+        super().__init__(document)
+        self.document, self.files, self.shell = document, files, shell
         self.folder = folder or recovery_folder()
         self.path = self.folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}.json"
         self._lock: QLockFile | None = None
@@ -107,13 +112,8 @@ class Recovery(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms or interval_from_environment())
         self.timer.timeout.connect(self.autosave)
-        document = window.document
         document.modified_changed.connect(self._modified_changed)
         document.diagram_replaced.connect(self.discard)
-
-    @property
-    def document(self):
-        return self.window.document
 
     # ------------------------------------------------------------ autosaving
     def _modified_changed(self, modified: bool) -> None:
@@ -136,8 +136,7 @@ class Recovery(QObject):
             write_atomic(_sidecar(self.path), json.dumps({"path": self.document.path}))
             write_atomic(self.path, text)
         except OSError as error:
-            self.window.statusBar().showMessage(
-                f"Could not autosave to {self.folder}: {error.strerror or error}", 8000)
+            self.shell.tell(f"Could not autosave to {self.folder}: {error.strerror or error}")
             return False
         self._written = text
         return True
@@ -169,7 +168,7 @@ class Recovery(QObject):
         """Ask about each crashed session's diagram, newest first: recover one
         (True), discard them, or keep them for later."""
         for orphan in orphans(self.folder):
-            answer = dialogs.ask_recover(self.window, orphan.name,
+            answer = dialogs.ask_recover(self.shell.main_window(), orphan.name,
                                          time.strftime("%Y-%m-%d %H:%M",
                                                        time.localtime(orphan.saved)))
             if answer == "recover":
@@ -180,20 +179,18 @@ class Recovery(QObject):
 
     def recover(self, orphan: Orphan) -> bool:
         """Open the orphan as a modified document under its original name."""
-        if not self.window.files.maybe_save():
+        if not self.files.maybe_save():
             return False
         try:
             diagram = load(orphan.path)
         except DiagramFileError as error:
-            dialogs.show_error(self.window, "Cannot recover diagram", str(error))
+            dialogs.show_error(self.shell.main_window(), "Cannot recover diagram", str(error))
             orphan.path.rename(orphan.path.with_suffix(".broken"))
             return False
-        self.window.exercises.adopt(diagram)
-        self.document.replace(diagram, orphan.origin)
+        self.files.opening.emit(diagram)
+        self.files.show(diagram, orphan.origin)
         self.document.undo_stack.resetClean()  # unsaved until the student saves
         if self.autosave():  # this session owns it now
             _remove(orphan.path)
-        self.window.view.fit()
-        self.window.statusBar().showMessage(
-            f"Recovered {orphan.name}: save it to keep the changes", 10000)
+        self.shell.tell(f"Recovered {orphan.name}: save it to keep the changes", 10000)
         return True

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from graph_engine.data import datasets
@@ -52,16 +53,16 @@ MISSING_CHOICES = (("drop", "Drop the rows that have a missing value"),
                    ("mean", "Fill a missing value with its column's mean"))
 
 
-def choose_csv(window, current: DatasetSpec | None) -> DatasetSpec | None:
-    path = dialogs.open_path(window, "Import a table as a data set", file_filter=CSV_FILTER)
+def choose_csv(parent: QWidget, current: DatasetSpec | None) -> DatasetSpec | None:
+    path = dialogs.open_path(parent, "Import a table as a data set", file_filter=CSV_FILTER)
     if not path:
         return None
     try:
         table = read_table(path)
     except DatasetError as error:
-        dialogs.show_error(window, "Cannot import the file", str(error))
+        dialogs.show_error(parent, "Cannot import the file", str(error))
         return None
-    dialog = CsvDialog(window, path, table, current)
+    dialog = CsvDialog(parent, path, table, current)
     return dialog.spec if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
@@ -101,7 +102,8 @@ class CsvDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Import a table as a data set")
         self.setMinimumWidth(720)
-        self.path, self.table, self.spec = path, table, None
+        self.path, self.table = path, table
+        self.spec: DatasetSpec | None = None
         self.columns = summarize(table, PREVIEW_COLUMNS)
         self.preview = preview_table(table, self.columns)
         self.target = QComboBox()
@@ -183,7 +185,9 @@ class CsvDialog(QDialog):
         self.guess.setText(f"From the target column this looks like {guessed}.")
         for i, column in enumerate(self.columns):  # the target is not a feature
             kind = f"target ({guessed})" if column.name == target else column.describe()
-            self.preview.horizontalHeaderItem(i).setText(f"{column.name}\n{kind}")
+            header = self.preview.horizontalHeaderItem(i)
+            if header is not None:
+                header.setText(f"{column.name}\n{kind}")
         self.preview.resizeColumnsToContents()
 
     def chosen_features(self) -> tuple[str, ...]:

@@ -9,9 +9,11 @@ same step. The preview is generated off the GUI thread.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from graph_engine.blocks.registry import Role
@@ -19,7 +21,8 @@ from graph_engine.data import datasets
 from graph_engine.data.spec import DATASET_PARAMS, DatasetSpec
 from graph_engine.model.settings import TRAINING_PARAMS
 
-from ..editor import commands
+from ..document import commands
+from ..document.document import Document
 from ..plots import CLASS_COLOURS
 from ..style import text_label
 from ..tasks import run_in_background
@@ -31,9 +34,9 @@ CSV_ITEM = "csv"
 class DataPanel(QWidget):
     preview_loaded = Signal(object)  # the chosen data set (a Dataset), or None
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
         self.choice = QComboBox()
         for name in datasets.names():
             info = datasets.CATALOGUE[name].info
@@ -73,14 +76,10 @@ class DataPanel(QWidget):
         layout.addWidget(title)
         layout.addLayout(training_form)
         self._generation = 0
-        window.document.diagram_replaced.connect(self.show_dataset)
-        window.document.analysed.connect(self._maybe_refresh)
-        self._shown = None
+        document.diagram_replaced.connect(self.show_dataset)
+        document.analysed.connect(self._maybe_refresh)
+        self._shown: DatasetSpec | None = None
         self.show_dataset()
-
-    @property
-    def document(self):
-        return self.window.document
 
     # ------------------------------------------------------------ showing
     def _maybe_refresh(self) -> None:
@@ -95,11 +94,10 @@ class DataPanel(QWidget):
             editor.set_value(getattr(settings, name))
 
     def _training_setting(self, name: str, value) -> None:
-        try:
-            commands.set_training(self.document, name, value)  # the editor checked the value
-        except ValueError as error:  # fixed by an exercise
+        commands.set_training(self.document, name, value)
+        if self.document.refusal:  # out of bounds, or fixed by an exercise
             self.show_training()
-            self.error.setText(f"Not changed: {error}.")
+            self.error.setText(f"{self.document.refusal}.")
 
     def show_dataset(self) -> None:
         self.show_training()
@@ -161,7 +159,7 @@ class DataPanel(QWidget):
         if name == CSV_ITEM:
             from .csv_dialog import choose_csv
 
-            spec = choose_csv(self.window, self.document.diagram.dataset)
+            spec = choose_csv(self, self.document.diagram.dataset)
             if spec is None:
                 self.show_dataset()
                 return
@@ -173,33 +171,28 @@ class DataPanel(QWidget):
 
     def _setting(self, name: str, value) -> None:
         spec = self.document.diagram.dataset
-        if spec is None:
-            return
-        try:
-            self.apply(spec.with_(**{name: value}))
-        except ValueError as error:
-            self.error.setText(str(error))
+        if spec is not None:
+            self.apply(lambda: spec.with_(**{name: value}))
 
-    def apply(self, spec: DatasetSpec) -> None:
-        """One undo step: the new data set, and Input blocks resized to it."""
+    def apply(self, spec: DatasetSpec | Callable[[], DatasetSpec]) -> None:
+        """One undo step: the new data set (or what makes it: the spec checks its
+        settings), and Input blocks resized to it; a refusal is shown below the fields."""
         diagram = self.document.diagram
-        if spec == diagram.dataset:
-            return
-        try:
-            features = datasets.info(spec).features
-        except ValueError as error:
-            self.error.setText(str(error))
-            return
-        try:
-            steps = [commands.SetDataset(diagram, spec)]
-        except ValueError as error:  # fixed by an exercise
+
+        def make() -> QUndoCommand | None:
+            new = spec() if callable(spec) else spec
+            if new == diagram.dataset:
+                return None
+            features = datasets.info(new).features  # a table that cannot be read refuses
+            steps: list[QUndoCommand] = [commands.SetDataset(diagram, new)]
+            steps += [commands.SetParams(diagram, b.id, {"features": features})
+                      for b in diagram.blocks
+                      if b.spec.role == Role.INPUT and b.params["features"] != features]
+            return commands.Macro(change_text(diagram.dataset, new), steps)
+
+        if self.document.apply(make, "Not changed") is None and self.document.refusal:
             self.show_dataset()
-            self.error.setText(f"Not changed: {error}.")
-            return
-        steps += [commands.SetParams(diagram, b.id, {"features": features})
-                  for b in diagram.blocks
-                  if b.spec.role == Role.INPUT and b.params["features"] != features]
-        self.document.undo_stack.push(commands.Macro(change_text(diagram.dataset, spec), steps))
+            self.error.setText(f"{self.document.refusal}.")
 
 
 def change_text(old: DatasetSpec | None, new: DatasetSpec) -> str:

@@ -4,8 +4,8 @@ Parameter widgets are generated from the registry. A change becomes a
 SetParams (or Rename) undo command; a value the registry refuses shows its
 message and changes nothing. The name field takes at most MAX_NAME
 characters, and a name the diagram refuses (a control character, a lone
-surrogate, only spaces) is put back, with the reason below the fields and in
-the status bar.
+surrogate, only spaces) is put back, with the reason below the fields and
+where the window says every refusal (the document's ``refused``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -23,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from graph_engine.core.limits import MAX_NAME
 
-from ..editor import commands
-from ..editor.document import Document
+from ..document import commands
+from ..document.document import Document
 from ..style import text_label
 from .param_widgets import ParamEditor
 
@@ -126,37 +125,29 @@ class Inspector(QScrollArea):
     def _set_param(self, name: str, value) -> None:
         if self.block_id is None:
             return
-        diagram = self.document.diagram
-        try:
-            command = commands.SetParams(diagram, self.block_id, {name: value})
-            self.document.undo_stack.push(command)
-        except ValueError as error:
-            self.error.setText(str(error))
-            self.editors[name].set_value(diagram.block(self.block_id).params[name])
+        block_id, diagram = self.block_id, self.document.diagram
+        if self.document.apply(lambda: commands.SetParams(diagram, block_id, {name: value}),
+                               "Not changed") is None:
+            self.error.setText(self.document.refusal)
+            self.editors[name].set_value(diagram.block(block_id).params[name])
 
     def _rename(self, text: str) -> None:
         if self.block_id is None:
             return
-        block = self.document.diagram.block(self.block_id)
+        block_id, diagram = self.block_id, self.document.diagram
+        block = diagram.block(block_id)
         if text.strip() == block.name:
             return
-        try:
-            command = commands.Rename(self.document.diagram, self.block_id, text)
-        except ValueError as error:
-            self._refuse(str(error))
-            self._name_field().setText(block.name)
-            return
-        self.document.undo_stack.push(command)
-
-    def _refuse(self, message: str) -> None:
-        """Say why an edit was refused: below the fields and in the status bar."""
-        self.error.setText(message)
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(message, 6000)
+        if self.document.apply(lambda: commands.Rename(diagram, block_id, text),
+                               "Not renamed") is None:
+            self.error.setText(self.document.refusal)  # below the fields, where it was typed
+            field = self._name_field()
+            if field is not None:
+                field.setText(block.name)
 
     def _name_field(self) -> QLineEdit | None:
-        return self.widget().findChild(QLineEdit, "blockName")
+        page = self.widget()
+        return page.findChild(QLineEdit, "blockName") if page is not None else None
 
     def _block_changed(self, block_id: str) -> None:
         if block_id == self.block_id:

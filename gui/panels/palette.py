@@ -1,7 +1,7 @@
 """The block palette: every registered block type, grouped by category.
 
 Entries come from the registry (never a hand-written list). Dragging an
-entry carries its type name as :data:`BLOCK_MIME`; double-clicking asks for
+entry carries its type name as :data:`gui.mime.BLOCK_MIME`; double-clicking asks for
 the block at the centre of the view.
 """
 
@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayo
 from graph_engine import REGISTRY
 
 from .. import style
+from ..mime import BLOCK_MIME, block_mime
 
-BLOCK_MIME = "application/x-netcanvas-block"
 TYPE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -29,13 +29,6 @@ def swatch(colour: QColor, size: int = 14) -> QIcon:
     painter.drawRoundedRect(1, 1, size - 2, size - 2, 3, 3)
     painter.end()
     return QIcon(pixmap)
-
-
-def block_mime(type_name: str) -> QMimeData:
-    mime = QMimeData()
-    mime.setData(BLOCK_MIME, type_name.encode("utf-8"))
-    mime.setText(type_name)
-    return mime
 
 
 class PaletteTree(QTreeWidget):
@@ -60,7 +53,7 @@ class PaletteTree(QTreeWidget):
     def startDrag(self, actions) -> None:
         item = self.currentItem()
         type_name = item.data(0, TYPE_ROLE) if item else None
-        if not type_name:
+        if item is None or not type_name:
             return
         drag = QDrag(self)
         drag.setMimeData(block_mime(type_name))
@@ -103,21 +96,25 @@ class Palette(QWidget):
                               | Qt.ItemFlag.ItemIsDragEnabled)
             group.setExpanded(True)
 
+    def _groups(self) -> list[tuple[QTreeWidgetItem, list[QTreeWidgetItem]]]:
+        """Each category's item with its blocks' items."""
+        groups = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        return [(group, [child for j in range(group.childCount())
+                         if (child := group.child(j)) is not None])
+                for group in groups if group is not None]
+
     def item_for(self, type_name: str) -> QTreeWidgetItem | None:
-        for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
-            for j in range(group.childCount()):
-                if group.child(j).data(0, TYPE_ROLE) == type_name:
-                    return group.child(j)
+        for _, items in self._groups():
+            for item in items:
+                if item.data(0, TYPE_ROLE) == type_name:
+                    return item
         return None
 
     def apply_filter(self, text: str) -> None:
         needle = text.strip().lower()
-        for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
+        for group, items in self._groups():
             shown = 0
-            for j in range(group.childCount()):
-                item = group.child(j)
+            for item in items:
                 spec = REGISTRY.get(item.data(0, TYPE_ROLE))
                 match = not needle or needle in spec.name.lower() or \
                     needle in spec.teaching.summary.lower() or needle in group.text(0).lower()

@@ -46,15 +46,15 @@ class ParamEditor(QObject):
             box.editingFinished.connect(self._edit_done)
             return box
         if spec.kind == BOOL:
-            box = QCheckBox()
-            box.toggled.connect(lambda v: self._commit(v))
-            return box
+            check = QCheckBox()
+            check.toggled.connect(lambda v: self._commit(v))
+            return check
         if spec.kind == CHOICE:
-            box = QComboBox()
+            choices = QComboBox()
             for choice in spec.choices:
-                box.addItem(str(choice), choice)
-            box.activated.connect(lambda i: self._commit(box.itemData(i)))
-            return box
+                choices.addItem(str(choice), choice)
+            choices.activated.connect(lambda i: self._commit(choices.itemData(i)))
+            return choices
         line = QLineEdit()
         if spec.kind == FORMULA:
             line.setFont(style.mono_font())
@@ -71,7 +71,7 @@ class ParamEditor(QObject):
             widget.setChecked(bool(value))
         elif isinstance(widget, QComboBox):
             widget.setCurrentIndex(max(0, widget.findData(value)))
-        else:
+        elif isinstance(widget, QLineEdit):
             widget.setText(_text(value))
             self._show_error("")
         widget.blockSignals(False)
@@ -87,9 +87,12 @@ class ParamEditor(QObject):
         return ""
 
     def _commit_text(self, text: str) -> None:
-        if self._check_text(text):
+        try:
+            value = self.spec.coerce(text)  # typed text is read once, here
+        except ValueError as error:
+            self._show_error(str(error))
             return
-        self._commit(self.spec.coerce(text))
+        self._commit(value)
 
     def _key_refused(self) -> None:
         """The spin box dropped a key (a letter, a dot, a digit too many): say why, and
@@ -101,11 +104,8 @@ class ParamEditor(QObject):
         self._refused = False
 
     def _commit(self, value) -> None:
-        try:
-            value = self.spec.coerce(value)
-        except ValueError as error:
-            self._show_error(str(error))
-            return
+        """A clean value: one the widget holds (its range and choices are the spec's)
+        or one read from typed text."""
         if not self._refused:
             self._show_error("")
         if value != self.value:

@@ -23,7 +23,7 @@ from graph_engine.checks.explanations import explanation
 from graph_engine.checks.readiness import dataset_problems
 
 from .. import style
-from ..editor.document import Document
+from ..document.document import Document
 
 DIAGNOSTIC_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -70,6 +70,8 @@ class WrappingDelegate(QStyledItemDelegate):
         if index.column() not in (MESSAGE, BLOCKS):
             return hint
         view = self.parent()
+        if not isinstance(view, QTreeWidget):
+            return hint
         width = max(view.columnWidth(index.column()) - 12, 40)
         text = str(index.data() or "")
         bounds = QFontMetrics(option.font).boundingRect(

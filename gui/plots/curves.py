@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from graph_engine.core.epochs import EpochRow
 
 from . import LINE_WIDTH, TEST_COLOUR, TRAIN_COLOUR
 from .grid import add_grid
@@ -80,20 +84,29 @@ class CurvePlot(pg.PlotWidget):
 PIN_COLOURS = ("#6B7280", "#A855F7", "#0D9488", "#CA8A04")  # one per pinned run
 
 
+# Each column of the curves, read from a row by its declared field; a row without
+# it (a regression has no accuracy) leaves a gap.
+COLUMNS: dict[str, Callable[[EpochRow], float]] = {
+    "epoch": lambda row: row.get("epoch", np.nan),
+    "train_loss": lambda row: row.get("train_loss", np.nan),
+    "test_loss": lambda row: row.get("test_loss", np.nan),
+    "train_accuracy": lambda row: row.get("train_accuracy", np.nan),
+    "test_accuracy": lambda row: row.get("test_accuracy", np.nan),
+}
+
+
 class Series:
     """Growing columns of the history, converted incrementally (a long run
     has hundreds of thousands of epochs; each redraw adds only the new ones)."""
-
-    KEYS = ("epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy")
 
     def __init__(self) -> None:
         self.clear()
 
     def clear(self) -> None:
         self.size = 0
-        self.columns = {k: np.zeros(256) for k in self.KEYS}
+        self.columns = {k: np.zeros(256) for k in COLUMNS}
 
-    def extend(self, rows: list[dict]) -> None:
+    def extend(self, rows: Sequence[EpochRow]) -> None:
         needed = self.size + len(rows)
         if needed > len(self.columns["epoch"]):
             capacity = max(needed, 2 * len(self.columns["epoch"]))
@@ -102,7 +115,8 @@ class Series:
                 grown[:self.size] = column[:self.size]
                 self.columns[key] = grown
         for key, column in self.columns.items():
-            values = np.asarray([row.get(key, np.nan) for row in rows], dtype=float)
+            field = COLUMNS[key]
+            values = np.asarray([field(row) for row in rows], dtype=float)
             values[~np.isfinite(values)] = np.nan  # an infinite loss is a gap, not a spike
             column[self.size:needed] = values
         self.size = needed
@@ -183,7 +197,7 @@ class CurvesPanel(QWidget):
         self._loss_range.reset()
         self._fit_loss()
 
-    def show_history(self, history: list[dict]) -> None:
+    def show_history(self, history: Sequence[EpochRow]) -> None:
         """Show ``history`` (the whole run so far); only new rows are converted.
         A new run must be cleared first (:meth:`clear`)."""
         if len(history) < self.series.size:
@@ -195,7 +209,7 @@ class CurvesPanel(QWidget):
         self._set_x_range(s.columns["epoch"][s.size - 1])
         self.loss.set_data(s["epoch"], s["train_loss"], s["test_loss"])
         self._fit_loss()
-        classification = "train_accuracy" in history[-1]
+        classification = "train_accuracy" in history[-1]  # a classifier's rows have it
         self.accuracy.setVisible(classification)
         if classification:
             self.accuracy.set_data(s["epoch"], s["train_accuracy"], s["test_accuracy"])

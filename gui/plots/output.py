@@ -339,10 +339,9 @@ class OutputPlot(QWidget):
 
     def test_point_near(self, x: float, y: float, pixels: float = PICK_PIXELS) -> int | None:
         """The index of the test point drawn nearest (x, y), if within ``pixels``."""
-        view = self._plane()
-        if view is None or not len(self._data.x_test):
+        view, data = self._plane(), self._data
+        if view is None or data is None or not len(data.x_test):
             return None
-        data = self._data
         xs = data.x_test[:, 0]
         ys = data.y_test[:, 0] if view is OutputView.CURVE else data.x_test[:, 1]
         width, height = self.plot.getViewBox().viewPixelSize()

@@ -72,7 +72,7 @@ class ActivationPlot(ProbeView):
         layout.addWidget(self.caption)
         self.curve: dict | None = None  # what is drawn
         self.trained = False
-        self._key = None
+        self._key: tuple | None = None  # the block's curve being computed
         document.block_changed.connect(self._block_changed)
         self._compute()
 

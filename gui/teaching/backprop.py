@@ -40,10 +40,13 @@ from PySide6.QtWidgets import (
 from graph_engine.model.diagram import Wire
 from graph_engine.model.fileio import dumps
 
+from ..canvas.scene import DiagramScene
 from ..canvas.wire_values import WireValues
+from ..document.document import Document
+from ..plots.output import OutputPlot
+from ..shell import Shell
 from ..style import text_label
 from ..tasks import run_in_background
-from ..training.controller import network_signature
 from .backprop_steps import (
     BACKWARD,
     FORWARD,
@@ -58,7 +61,7 @@ from .backprop_steps import (
 )
 from .backprop_update import UpdateView, WeightSteps, apply_step
 from .heatmaps import cell_colour, heatmap
-from .hub import ProbeView
+from .hub import ProbeHub, ProbeView
 
 MAX_ROWS = 64  # units listed; a wider layer lists its first ones
 HINT = ("Pick a test sample by its number and press Trace, or click a point in the Output "
@@ -191,7 +194,7 @@ class BackpropPanel(ProbeView):
         self.walk: Walk | None = None
         self.traced: Sample | None = None  # the sample of the walk
         self.busy = False
-        self.started = ""  # the network the background work began on
+        self.started: tuple[int, int] = (-1, -1)  # the network the background work began on
         self._build()
         hub.controller.run_changed.connect(lambda _run: self._forget_weights())
 
@@ -207,8 +210,8 @@ class BackpropPanel(ProbeView):
         self.label.setPlaceholderText("label (optional)")
         self.features.returnPressed.connect(self.trace)
         self.trace_button = _button("Trace", self.trace)
-        self.back_button = _button("◀ Back", lambda: self.move(-1), "Shift+F10")
-        self.next_button = _button("Next ▶", lambda: self.move(1), "F10")
+        self.back_button = _button("◀ Back", lambda: self.move_by(-1), "Shift+F10")
+        self.next_button = _button("Next ▶", lambda: self.move_by(1), "F10")
         self.apply_button = _button("Apply one step", self.apply_step)
         self.apply_button.setToolTip("One optimizer step of the training settings on the "
                                      "traced sample alone; the run on screen is not changed")
@@ -305,7 +308,7 @@ class BackpropPanel(ProbeView):
                           lambda message: self._failed(f"Cannot trace: {message}"), owner=self)
 
     def _ready(self) -> bool:
-        self.document.refresh()
+        self.document.checked()  # fresh after any edit; not redone
         if self.document.has_errors:
             self.status.setText("The diagram has errors: fix them in the Problems panel, "
                                 "then trace.")
@@ -313,14 +316,14 @@ class BackpropPanel(ProbeView):
 
     def _start(self, message: str) -> None:
         self.busy = True
-        self.started = network_signature(self.document.diagram)
+        self.started = self.document.network_revision
         self.status.setText(message)
         self._buttons()
 
     def _stale(self) -> bool:
         """The network changed while the background work ran: its result is of
         another network, so it is dropped (and the student told)."""
-        stale = network_signature(self.document.diagram) != self.started
+        stale = self.document.network_revision != self.started
         if stale:
             self._failed("The network changed meanwhile: press Trace again.")
         return stale
@@ -388,7 +391,7 @@ class BackpropPanel(ProbeView):
         self._buttons()
 
     # ------------------------------------------------------------ stepping
-    def move(self, by: int) -> None:
+    def move_by(self, by: int) -> None:  # not move(): that is QWidget.move
         if self.walk is not None and self.walk.move(by):
             self.view.refresh()
             self.pages.setCurrentWidget(self.view)
@@ -442,28 +445,28 @@ class BackpropUI:
     values (forward) or gradients (backward) they carry. A click in the Output
     plot picks the sample while the dock is open."""
 
-    def __init__(self, window) -> None:
-        self.window = window
-        self.panel = BackpropPanel(window.teaching.hub, window.document)
-        self.dock = dock = window.add_dock("backprop", "Backprop", self.panel,
-                                           Qt.DockWidgetArea.BottomDockWidgetArea)
+    def __init__(self, hub: ProbeHub, document: Document, scene: DiagramScene,
+                 output: OutputPlot, shell: Shell) -> None:
+        self.document, self.scene, self.output = document, scene, output
+        self.panel = BackpropPanel(hub, document)
+        self.dock = dock = shell.add_dock("backprop", "Backprop", self.panel,
+                                          Qt.DockWidgetArea.BottomDockWidgetArea)
         # Beside the Selected block: the run's tab group is full, and stepping
         # through one sample is a look at the network, not at the run.
-        window.tabifyDockWidget(window.docks["selected"], dock)
-        window.docks["selected"].raise_()
-        self.wire_values = WireValues(window.scene)
-        self.signature = ""  # of the network traced
+        shell.main_window().tabifyDockWidget(shell.dock("selected"), dock)
+        shell.dock("selected").raise_()
+        self.wire_values = WireValues(scene)
+        self.traced = document.network_revision  # the network traced
         self.panel.step_changed.connect(self._step)
         self.panel.cleared.connect(self.show_wires)
         dock.visibilityChanged.connect(self._dock_visibility)
-        window.document.diagram_replaced.connect(self.panel.clear)
-        window.document.undo_stack.indexChanged.connect(lambda _index: self._edited())
-        window.training.output.clicked.connect(self._plot_clicked)
+        document.diagram_replaced.connect(self.panel.clear)
+        document.undo_stack.indexChanged.connect(lambda _index: self._edited())
+        output.clicked.connect(self._plot_clicked)
 
     def _step(self, block_id: str) -> None:
-        window = self.window
-        self.signature = network_signature(window.document.diagram)
-        window.scene.select_blocks([block_id] if block_id in window.document.diagram else [])
+        self.traced = self.document.network_revision
+        self.scene.select_blocks([block_id] if block_id in self.document.diagram else [])
         self.show_wires()
 
     def show_wires(self) -> None:
@@ -471,8 +474,8 @@ class BackpropUI:
         plot; nothing without a walk or with the dock closed."""
         walk = self.panel.walk
         shown = walk is not None and not self.dock.isHidden()
-        self.window.training.output.mark(first_row(walk.data["x"]) if shown else None)
-        if not shown:
+        self.output.mark(first_row(walk.data["x"]) if walk is not None and shown else None)
+        if walk is None or not shown:
             self.wire_values.clear()
             return
         phase = walk.step.phase
@@ -486,7 +489,7 @@ class BackpropUI:
         """An edit of the network clears the trace; a move only moves the tags."""
         if self.panel.walk is None and not self.panel.steps:
             return
-        if network_signature(self.window.document.diagram) != self.signature:
+        if self.document.network_revision != self.traced:
             self.panel.clear()
         else:
             self.wire_values.place()
@@ -500,7 +503,7 @@ class BackpropUI:
     def _plot_clicked(self, x: float, y: float) -> None:
         if self.dock.isHidden() or self.panel.busy:
             return
-        plot = self.window.training.output
+        plot = self.output
         index = plot.test_point_near(x, y)
         if index is not None:
             self.panel.pick_test(index)

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from graph_engine.model.presets import optimizer_label
+
 from ..style import text_label
-from ..training.toolbar import OPTIMIZER_NAMES
 from .backprop_steps import Sample, sample_xy
 from .heatmaps import heatmap
 
@@ -80,7 +81,7 @@ def summary(data: dict) -> str:
     penalty = " (L includes the L1/L2 penalty of the settings)" if data["penalised"] else ""
     rule = data["rule"] if data["optimizer"] == "sgd" else \
         f"Not plain SGD, so the update is the optimizer's own rule. {data['rule']}"
-    name = OPTIMIZER_NAMES.get(data["optimizer"], data["optimizer"])
+    name = optimizer_label(data["optimizer"])
     return (f"One {name} step with lr {data['lr']:g} on this sample alone (a "
             f"batch of one). Loss on the sample: {before:.4g} before, {after:.4g} after "
             f"({change}). {rule}{penalty}.")
@@ -154,5 +155,5 @@ def _example(p: dict, delta: np.ndarray, grad: np.ndarray, data: dict) -> str:
     g, d = float(grad.reshape(-1)[flat]), float(delta.reshape(-1)[flat])
     if data["optimizer"] == "sgd":
         return f"largest at {where}: Δw = −lr · dL/dw = −{data['lr']:g} × {g:.4g} = {d:.4g}."
-    name = OPTIMIZER_NAMES.get(data["optimizer"], data["optimizer"])
+    name = optimizer_label(data["optimizer"])
     return f"largest at {where}: dL/dw = {g:.4g}, Δw = {d:.4g} by {name}'s rule."

@@ -12,29 +12,20 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QTextOption
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
-from graph_engine import DiagramError, to_python
-
 from .. import style
+from ..document.document import Document
+from ..shell import Shell
+from .exports import Exports, diagram_source
 
 DEBOUNCE_MS = 250
 
 
-def diagram_source(diagram, analysis=None, problems=None) -> tuple[str | None, list[str]]:
-    """(source, []) or (None, error messages); the editor passes its analysis and
-    problems, so the diagram is not validated twice."""
-    try:
-        return to_python(diagram, analysis=analysis, problems=problems), []
-    except DiagramError as error:
-        return None, [d.message for d in error.diagnostics if d.is_error]
-    except ValueError as error:  # a formula or parameter the exporter refuses
-        return None, [str(error)]
-
-
 class CodePanel(QWidget):
-    def __init__(self, window, exports, parent=None) -> None:
+    def __init__(self, document: Document, exports: Exports, shell: Shell,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("codePanel")
-        self.window, self.exports = window, exports
+        self.document, self.exports, self.shell = document, exports, shell
         self.source: str | None = None
         self.errors: list[str] = []
         self.text = QPlainTextEdit()
@@ -64,7 +55,7 @@ class CodePanel(QWidget):
         self.timer.timeout.connect(self.update_now)
         self._stale = True
         self.shown = False
-        window.document.analysed.connect(self.schedule)
+        document.analysed.connect(self.schedule)
 
     def schedule(self) -> None:
         self._stale = True
@@ -81,7 +72,7 @@ class CodePanel(QWidget):
     def update_now(self) -> None:
         self.timer.stop()
         self._stale = False
-        document = self.window.document
+        document = self.document
         self.source, self.errors = diagram_source(document.diagram, *document.checked())
         if self.source is not None:
             self._set_text(self.source)
@@ -107,7 +98,7 @@ class CodePanel(QWidget):
     def copy(self) -> None:
         if self.source is not None:
             QGuiApplication.clipboard().setText(self.source)
-            self.window.statusBar().showMessage("Copied the code to the clipboard.", 5000)
+            self.shell.tell("Copied the code to the clipboard.", 5000)
 
     def save(self) -> None:
         if self.source is not None:

@@ -14,6 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout
 
+from graph_engine.core.epochs import EpochRow
 from graph_engine.core.limits import MAX_CONFUSION_CLASSES
 
 from ..style import text_label
@@ -78,7 +79,7 @@ class ConfusionPanel(HistoryView):
                     f"{MAX_CONFUSION_CLASSES}.")
         return "Train a classifier to see which classes it confuses."
 
-    def add_rows(self, new: list, history: list) -> None:
+    def add_rows(self, new: list[EpochRow], history: list[EpochRow]) -> None:
         self.redraw()
 
     def redraw(self) -> None:

@@ -16,6 +16,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
+from graph_engine.core.epochs import EpochRow
+
 from ..plots import CLASS_COLOURS, LINE_WIDTH
 from ..plots.grid import add_grid
 from ..plots.ranges import EpochRange, SteadyRange, show_range
@@ -72,7 +74,7 @@ class GradientPlot(HistoryView):
         layout.addLayout(row, 1)
         layout.addWidget(self.caption)
 
-    def add_rows(self, new: list, history: list) -> None:
+    def add_rows(self, new: list[EpochRow], history: list[EpochRow]) -> None:
         for row in new:
             norms = row.get("grad_norms")
             if norms is None:

@@ -14,6 +14,8 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QDockWidget, QWidget
 
+from graph_engine.core.epochs import EpochRow
+
 from ..training.controller import Drawn
 
 
@@ -143,7 +145,7 @@ class HistoryView(RunView):
     def clear(self) -> None:
         raise NotImplementedError
 
-    def add_rows(self, new: list, history: list) -> None:
+    def add_rows(self, new: list[EpochRow], history: list[EpochRow]) -> None:
         """Draw ``new`` rows, the last of ``history``."""
         raise NotImplementedError
 

@@ -1,8 +1,8 @@
 """Right-click → Export Picture… on the plot docks: gradients, activations,
 the confusion matrix and the selected block's curve, weights and unit maps,
 saved as PNG or SVG as the output plot and the curves are (one helper,
-:func:`~gui.editor.file_actions.export_picture`: atomic, never over an
-input). The picture is the view under the mouse (one of the selected block's
+:meth:`~gui.document.outputs.Outputs.export_picture`: atomic, never over
+an input). The picture is the view under the mouse (one of the selected block's
 views), else the whole dock."""
 
 from __future__ import annotations
@@ -12,17 +12,18 @@ import re
 from PySide6.QtCore import QEvent, QObject, QPoint
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
-from ..editor.file_actions import export_picture
+from ..document.outputs import Outputs
+from ..shell import Shell
 from .hub import RunView
 
 DOCKS = ("gradients", "histograms", "confusion", "selected")
 
 
 class DockPictures(QObject):
-    def __init__(self, window, names=DOCKS) -> None:
-        super().__init__(window)
-        self.window = window
-        self.docks = {window.docks[name]: name for name in names}
+    def __init__(self, outputs: Outputs, shell: Shell, names: tuple[str, ...] = DOCKS) -> None:
+        super().__init__(shell.main_window())
+        self.outputs = outputs
+        self.docks = {shell.dock(name): name for name in names}
         for dock in self.docks:
             dock.installEventFilter(self)  # a right-click no plot takes reaches its dock
             dock.setToolTip("Right-click to export this view as a PNG or SVG picture")
@@ -37,7 +38,7 @@ class DockPictures(QObject):
         widget, stem = self.picture_at(dock, at)
         menu = QMenu(dock)
         action = menu.addAction("Export Picture…")
-        action.triggered.connect(lambda: export_picture(self.window, widget, stem))
+        action.triggered.connect(lambda: self.outputs.export_picture(widget, stem))
         return menu
 
     def picture_at(self, dock, at: QPoint) -> tuple[QWidget, str]:

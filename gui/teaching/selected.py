@@ -62,20 +62,20 @@ class SelectedBlockPanel(QScrollArea):
             [section.make(self.document, block) for section in self.sections
              if section.applies(self.document, block)]
         if not views:
-            layout = QVBoxLayout(page)
+            column = QVBoxLayout(page)
             text = self._showable_text() if block is None else (
                 f"{escape(block.name)} has no curve, weights or units to show.")
             label = text_label(text, "helpText")
             label.setTextFormat(Qt.TextFormat.RichText)  # names are escaped
             label.linkActivated.connect(lambda link: self.select(link.removeprefix("block:")))
-            layout.addWidget(label)
-            layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+            column.addWidget(label)
+            column.setAlignment(Qt.AlignmentFlag.AlignTop)
         else:
-            layout = QHBoxLayout(page)
-            layout.setContentsMargins(8, 0, 8, 2)
+            row = QHBoxLayout(page)
+            row.setContentsMargins(8, 0, 8, 2)
             for view in views:
-                layout.addWidget(view, 0, Qt.AlignmentFlag.AlignTop)
-            layout.addStretch(1)
+                row.addWidget(view, 0, Qt.AlignmentFlag.AlignTop)
+            row.addStretch(1)
         self.setWidget(page)  # the old page and its views are deleted
 
     def showable(self) -> list:

@@ -18,15 +18,19 @@ from PySide6.QtCore import QObject
 from graph_engine.checks.lints import training_lints
 from graph_engine.core.diagnostics import WARNING
 
+from ..document.document import Document
+from ..panels.problems import ProblemsPanel
+from ..training.controller import TrainingController
+
 INTERVAL = 1.0  # seconds between checks while training
 STICKY = ("diverging-loss",)
 
 
 class TrainingLints(QObject):
-    def __init__(self, window, parent=None) -> None:
+    def __init__(self, controller: TrainingController, document: Document,
+                 problems: ProblemsPanel, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.window = window
-        self.controller = window.training.controller
+        self.controller, self.document, self.problems = controller, document, problems
         self._seen = -1  # history length last checked
         self._checked_at = 0.0
         self._diverged = False
@@ -49,14 +53,14 @@ class TrainingLints(QObject):
                 and self.controller.running:
             return
         self._seen, self._checked_at = size, now
-        explained = any(d.severity == WARNING for d in self.window.document.diagnostics)
+        explained = any(d.severity == WARNING for d in self.document.diagnostics)
         lints = training_lints(history, diverged=diverged, explained=explained)
         self._kept.update({d.code: d for d in lints if d.code in STICKY})
         codes = {d.code for d in lints}
         self._show(lints + [d for code, d in self._kept.items() if code not in codes])
 
     def _show(self, lints: list) -> None:
-        problems = self.window.problems
+        problems = self.problems
         if [(d.code, d.message) for d in lints] != \
                 [(d.code, d.message) for d in problems.extra]:
             problems.set_extra(lints)

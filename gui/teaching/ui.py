@@ -1,4 +1,4 @@
-"""Installs the teaching views into the main window.
+"""Installs the teaching views into the shell.
 
 The Selected block dock (the selected block's activation curve and slope,
 its weights, each unit's output over the input plane), docks for gradient
@@ -16,9 +16,13 @@ from PySide6.QtCore import QObject, Qt
 from graph_engine.blocks.registry import Role
 from graph_engine.data.views import has_input_plane as input_plane
 
-from ..canvas.neurons import CanvasNeurons
-from ..canvas.wire_weights import WireWeights
-from ..presentation import Presentation
+from ..canvas.scene import DiagramScene
+from ..canvas.view import CanvasView
+from ..document.document import Document
+from ..document.outputs import Outputs
+from ..panels.problems import ProblemsPanel
+from ..shell import Shell
+from ..training.controller import TrainingController
 from .activation_plot import ActivationPlot
 from .code_panel import CodePanel
 from .confusion import ConfusionPanel
@@ -26,17 +30,20 @@ from .exports import Exports
 from .gradients import GradientPlot
 from .histograms import HistogramPanel
 from .hub import ProbeHub
+from .neurons import CanvasNeurons
 from .pictures import DockPictures
+from .presentation import Presentation
 from .selected import Section, SelectedBlockPanel
 from .training_lints import TrainingLints
 from .units import UnitMaps
 from .weights import WeightMap
+from .wire_weights import WireWeights
 
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 UNIT_ROLES = (Role.LAYER, Role.ACTIVATION, Role.MERGE)  # blocks whose units the dock maps
 
 
-def has_input_plane(document) -> bool:
+def has_input_plane(document: Document) -> bool:
     """False when the diagram's data set is known not to have two inputs (an
     unreadable CSV counts as unknown: the probe will say what is wrong)."""
     info = document.analysis.info if document.analysis is not None else None
@@ -44,51 +51,53 @@ def has_input_plane(document) -> bool:
 
 
 class TeachingUI(QObject):
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
-        document = window.document
-        self.hub = ProbeHub(window.training.controller, self)
+    def __init__(self, document: Document, scene: DiagramScene, view: CanvasView,
+                 controller: TrainingController, problems: ProblemsPanel, outputs: Outputs,
+                 shell: Shell) -> None:
+        super().__init__(shell.main_window())
+        self.document, self.scene, self.shell = document, scene, shell
+        self.hub = ProbeHub(controller, self)
         self.selected = SelectedBlockPanel(document, self._sections(),
-                                           lambda block_id: window.scene.select_blocks([block_id]))
-        window.scene.selectionChanged.connect(self._selection_changed)
+                                           lambda block_id: scene.select_blocks([block_id]))
+        scene.selectionChanged.connect(self._selection_changed)
         self.gradients = GradientPlot(self.hub, document)
         self.histograms = HistogramPanel(self.hub, document)
         self.confusion = ConfusionPanel(self.hub)
-        self.exports = Exports(window, self.hub)
-        self.code = CodePanel(window, self.exports)
+        self.exports = Exports(document, controller.files, outputs, shell)
+        self.code = CodePanel(document, self.exports, shell)
         self._docks()
-        self.pictures = DockPictures(window)  # right-click → Export Picture…
-        self.lints = TrainingLints(window, self)
-        self.neurons = CanvasNeurons(window, self.hub)
-        window.view_menu.addAction(self.neurons.action)
-        self.wire_weights = WireWeights(window, self.hub)
-        window.view_menu.addAction(self.wire_weights.action)
-        self.presentation = Presentation(window)
-        window.view_menu.addAction(self.presentation.action)
+        self.pictures = DockPictures(outputs, shell)  # right-click → Export Picture…
+        self.lints = TrainingLints(controller, document, problems, self)
+        view_menu = shell.menu("view")
+        self.neurons = CanvasNeurons(self.hub, scene, view)
+        view_menu.addAction(self.neurons.action)
+        self.wire_weights = WireWeights(self.hub, scene, document)
+        view_menu.addAction(self.wire_weights.action)
+        self.presentation = Presentation(shell, view)
+        view_menu.addAction(self.presentation.action)
         # A new selection replaces the inspector page and deletes its views.
-        window.scene.selectionChanged.connect(self.hub.sweep_soon)
+        scene.selectionChanged.connect(self.hub.sweep_soon)
         document.diagram_replaced.connect(self.hub.sweep_soon)
 
     def _docks(self) -> None:
-        window = self.window
-        window.add_dock("selected", "Selected block", self.selected, BOTTOM)
-        window.splitDockWidget(window.docks["selected"], window.docks["curves"],
+        shell, window = self.shell, self.shell.main_window()
+        shell.add_dock("selected", "Selected block", self.selected, BOTTOM)
+        window.splitDockWidget(shell.dock("selected"), shell.dock("curves"),
                                Qt.Orientation.Horizontal)
-        window.add_dock("gradients", "Gradients", self.gradients, BOTTOM)
-        window.add_dock("histograms", "Activations", self.histograms, BOTTOM)
-        window.add_dock("confusion", "Confusion matrix", self.confusion, BOTTOM)
+        shell.add_dock("gradients", "Gradients", self.gradients, BOTTOM)
+        shell.add_dock("histograms", "Activations", self.histograms, BOTTOM)
+        shell.add_dock("confusion", "Confusion matrix", self.confusion, BOTTOM)
         for name in ("gradients", "histograms", "confusion", "problems"):
-            window.tabifyDockWidget(window.docks["curves"], window.docks[name])
-        window.docks["curves"].raise_()
-        window.add_dock("code", "Code", self.code, BOTTOM).visibilityChanged.connect(
+            window.tabifyDockWidget(shell.dock("curves"), shell.dock(name))
+        shell.dock("curves").raise_()
+        shell.add_dock("code", "Code", self.code, BOTTOM).visibilityChanged.connect(
             self.code.set_shown)
-        window.tabifyDockWidget(window.docks["curves"], window.docks["code"])
-        window.docks["curves"].raise_()  # (beside the Selected block, a tab bar would cut it)
+        window.tabifyDockWidget(shell.dock("curves"), shell.dock("code"))
+        shell.dock("curves").raise_()  # (beside the Selected block, a tab bar would cut it)
 
     # ------------------------------------------------------------ selected block's views
     def _selection_changed(self) -> None:
-        scene = self.window.scene
+        scene = self.scene
         if shiboken6.isValid(scene) and shiboken6.isValid(self.selected):  # not while closing
             self.selected.show_selection(scene.selected_block_ids())
 

@@ -13,19 +13,21 @@ arrive, so no view can show another document's numbers.
 
 from __future__ import annotations
 
-import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from graph_engine.checks.readiness import training_problems
+from graph_engine.core.diagnostics import Diagnostic
+from graph_engine.core.epochs import EpochRow
 from graph_engine.data.dataset import DatasetInfo
-from graph_engine.model.fileio import dumps, to_dict
+from graph_engine.model.diagram import Diagram
+from graph_engine.model.settings import TrainingSettings
 from graph_engine.server.protocol import Command, Reason, Status
 
-from ..editor.document import Document
+from ..document.document import Document
 from .files import TrainingFiles
 from .process import TrainingProcess
 
@@ -44,14 +46,6 @@ class Refusal(Enum):
     CRASHED = "crashed"  # the training process ended unasked
 
 
-def network_signature(diagram) -> str:
-    """What a run depends on: blocks, parameters, wires and data set — not
-    positions or names (moving a block must not stop training)."""
-    data = to_dict(diagram)
-    blocks = [(b["id"], b["type"], sorted(b["params"].items())) for b in data["blocks"]]
-    return json.dumps([blocks, data["wires"], data["dataset"]], sort_keys=True, default=str)
-
-
 @dataclass
 class TrainingState:
     """What the GUI knows of the current run (used on the GUI thread only)."""
@@ -61,7 +55,7 @@ class TrainingState:
     message: str = ""
     epoch: int = 0
     target: int = 0  # the epoch the current play ends at (0: not played yet)
-    history: list = field(default_factory=list)  # one metrics dict per epoch
+    history: list[EpochRow] = field(default_factory=list)  # one row per epoch
     confused: int = 0  # the row of history with the newest confusion counts
     probes: dict = field(default_factory=dict)  # name -> latest result
     probe_epoch: int = 0
@@ -83,7 +77,7 @@ class TrainingState:
         self.class_names = list(data["class_names"])
         return True
 
-    def accept_history(self, run: int, epoch: int, rows: list) -> bool:
+    def accept_history(self, run: int, epoch: int, rows: list[EpochRow]) -> bool:
         if run != self.run:
             return False
         confused = [i for i, row in enumerate(rows) if "confusion" in row]
@@ -173,12 +167,13 @@ class Pacer(QObject):
         self.due.emit()
 
 
-def refusal(diagram, diagnostics: list) -> tuple[Refusal, str] | None:
-    """Why ``diagram`` (with its ``diagnostics``) cannot train, or None when it can."""
+def refusal(diagnostics: list[Diagnostic],
+            problems: list[Diagnostic]) -> tuple[Refusal, str] | None:
+    """Why a diagram with these ``diagnostics`` and training ``problems`` cannot
+    train, or None when it can."""
     if any(d.is_error for d in diagnostics):
         return Refusal.ERRORS, ("The diagram has errors, so it cannot train: fix the problems "
                                 "listed in the Problems panel first.")
-    problems = training_problems(diagram, diagnostics)
     if not problems:
         return None
     codes = {r.value: r for r in Refusal}  # the refusals named as the problems' codes
@@ -200,31 +195,33 @@ class TrainingController(QObject):
         super().__init__(parent)
         self.document = document
         self.state = TrainingState()
+        self.pacer = Pacer(self)  # redraws at most once a frame
+        self.pacer.due.connect(self.progressed)
         self.process = process = TrainingProcess(self)
         process.status.connect(self._status)
         process.prepared.connect(self._prepared)
         # a result of the current run is drawn (at once at a pace the frames can
         # follow, else at the next frame); another run's is dropped
-        process.history.connect(lambda *reply: self.state.accept_history(*reply)
-                                and self.pacer.arrived(self._pace))
-        process.probes.connect(lambda *reply: self.state.accept_probes(*reply)
-                               and self.pacer.arrived(self._pace))
-        process.batch.connect(lambda *reply: self.state.accept_batch(*reply)
-                              and self.pacer.soon())
+        process.history.connect(self._history)
+        process.probes.connect(self._probes)
+        process.batch.connect(self._batch)
         process.crashed.connect(self._crashed)
         self.files = TrainingFiles(self)
-        QCoreApplication.instance().aboutToQuit.connect(self.shutdown)
+        app = QCoreApplication.instance()
+        if app is not None:  # a test may build a controller without an application
+            app.aboutToQuit.connect(self.shutdown)
         self.probes: dict = {}
-        self._signature: str | None = None  # of the network the process holds
-        self._after_prepare = None  # what to do once prepared
+        self._network: tuple[int, int] | None = None  # the document's network revision it holds
+        self._sent: TrainingSettings | None = None  # the settings the process trains with
+        self._after_prepare: Callable[[], None] | None = None  # what to do once prepared
         self._wants_run = False  # play pressed, and the run not over yet
         self._run_seq: int | None = None  # sequence number of the last run command
         self._runs = 0
-        self._pace = document.diagram.training.pace  # of the run the process trains
-        self.pacer = Pacer(self)
-        self.pacer.due.connect(self.progressed)
+        self._followed: Diagram | None = None  # the diagram whose settings it follows
+        self._settings_seen = 0  # that diagram's settings revision, as last sent on
         document.analysed.connect(self._diagram_changed)
         document.diagram_replaced.connect(self._diagram_replaced)
+        self._follow()
 
     # ------------------------------------------------------------ commands
     @property
@@ -234,6 +231,11 @@ class TrainingController(QObject):
     @property
     def running(self) -> bool:
         return self._wants_run
+
+    @property
+    def pace(self) -> float:
+        """Epochs a second of the run: the process's settings once sent, else the diagram's."""
+        return (self._sent or self.document.diagram.training).pace
 
     @property
     def current(self) -> bool:
@@ -255,9 +257,7 @@ class TrainingController(QObject):
     def _send_run(self, epochs: int | None, pace: float | None) -> None:
         if epochs is None:
             epochs = epochs_to_run(self.document.diagram.training.epochs, self.state.epoch)
-        settings = self.document.diagram.training.with_(pace=pace)  # None: its own
-        self._pace = settings.pace
-        self.process.send(Command.SETTINGS, settings=settings.to_dict())
+        self._send_settings(self.document.diagram.training.with_(pace=pace))  # None: its own
         self.state.target = self.state.epoch + epochs
         self._run_seq = self.process.send(Command.RUN, epochs=epochs)
 
@@ -282,15 +282,34 @@ class TrainingController(QObject):
         self.pause()
         self.start_run()
         if self._needs_prepare():
-            self._signature = None
+            self._network = None
             return
         self.process.send(Command.RESET, run=self.state.run)
 
-    def update_settings(self, settings) -> None:
-        """Learning rate, batch size or optimizer changed: applied between epochs."""
-        self._pace = settings.pace
+    def _follow(self) -> None:
+        """Listen to the training settings of the diagram on screen, on the model itself."""
+        if self._followed is not None:
+            self._followed.settings_changed.disconnect(self._settings_changed)
+        self._followed = diagram = self.document.diagram
+        self._settings_seen = diagram.revisions.settings
+        diagram.settings_changed.connect(self._settings_changed)
+
+    def _settings_changed(self) -> None:
+        """Learning rate, batch size, optimizer or pace changed in the diagram (its
+        title and data set announce themselves alike: the revision tells): the
+        process applies them between epochs."""
+        diagram = self.document.diagram
+        if diagram.revisions.settings == self._settings_seen:
+            return
+        self._settings_seen = diagram.revisions.settings
         if self.state.prepared and self.process.alive:
-            self.process.send(Command.SETTINGS, settings=settings.to_dict())
+            self._send_settings(diagram.training)
+
+    def _send_settings(self, settings: TrainingSettings) -> None:
+        """Send the settings unless the process trains with them already."""
+        if settings != self._sent:
+            self._sent = settings
+            self.process.send(Command.SETTINGS, settings=settings)
 
     def set_probe(self, name: str, fn: str | None, **args) -> None:
         """Ask for ``graph_engine.training.probes.PROBES[fn](trainer, **args)``
@@ -325,14 +344,14 @@ class TrainingController(QObject):
         self.pacer.now()
 
     def can_train(self) -> bool:
-        self.document.refresh()
-        why = refusal(self.document.diagram, self.document.diagnostics)
+        _, diagnostics = self.document.checked()  # fresh after any edit; not redone
+        why = refusal(diagnostics, self.document.training_problems)
         if why is not None:
             self.refused.emit(*why)
         return why is None
 
     def _needs_prepare(self) -> bool:
-        return self._signature != network_signature(self.document.diagram) or \
+        return self._network != self.document.network_revision or \
             not self.state.prepared or not self.process.alive
 
     def when_prepared(self, then) -> None:
@@ -341,22 +360,22 @@ class TrainingController(QObject):
             then()
             return
         diagram = self.document.diagram
-        self._signature = network_signature(diagram)
+        self._network = self.document.network_revision
         self._after_prepare = then
         self.start_run()
         self.state.prepared, self.state.info = False, None
         self._set_status(Status.PREPARING, "Compiling the network and loading the data…")
         self.process.send(Command.PROBES, probes=self.probes)
-        self.process.send(Command.PREPARE, diagram=dumps(diagram),
-                          settings=diagram.training.to_dict(), run=self.state.run)
+        self._sent = diagram.training
+        self.process.send(Command.PREPARE, diagram=diagram, settings=self._sent,
+                          run=self.state.run)
 
     def _diagram_changed(self) -> None:
-        if self._signature is None or \
-                network_signature(self.document.diagram) == self._signature:
+        if self._network is None or self.document.network_revision == self._network:
             return
         was_running = self.running
         self.pause()
-        self._signature = None  # the process's network is not the one on screen
+        self._network = None  # the process's network is not the one on screen
         self.state.prepared = False
         self.start_run()
         if was_running:
@@ -365,8 +384,9 @@ class TrainingController(QObject):
                               "weights.")
 
     def _diagram_replaced(self) -> None:
+        self._follow()
         self.pause()
-        self._signature = None
+        self._network = None
         self.state.prepared, self.state.info, self.state.fingerprint = False, None, ""
         self.start_run()
         self._set_status(Status.IDLE, "")
@@ -378,12 +398,24 @@ class TrainingController(QObject):
         if status == Status.FAILED:
             self._wants_run, self._after_prepare = False, None
             if reason == Reason.DIAGRAM_ERRORS:
-                self.state.prepared, self._signature = False, None
+                self.state.prepared, self._network = False, None
         if run != self.state.run and status != Status.FAILED:
             return
         self.state.diverged = reason == Reason.DIVERGED
         self._set_status(status, message)
         self.pacer.soon()
+
+    def _history(self, run: int, epoch: int, rows: list[EpochRow]) -> None:
+        if self.state.accept_history(run, epoch, rows):  # another run's is dropped
+            self.pacer.arrived(self.pace)
+
+    def _probes(self, run: int, epoch: int, results: dict) -> None:
+        if self.state.accept_probes(run, epoch, results):
+            self.pacer.arrived(self.pace)
+
+    def _batch(self, run: int, epoch: int, batch: int, batches: int, loss: float) -> None:
+        if self.state.accept_batch(run, epoch, batch, batches, loss):
+            self.pacer.soon()
 
     def _prepared(self, run: int, data: dict) -> None:
         if self.state.accept_prepared(run, data):

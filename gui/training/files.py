@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from graph_engine.model.fileio import dumps
 from graph_engine.server.protocol import Command
 
 
@@ -48,7 +47,7 @@ class TrainingFiles(QObject):
         """The process writes the model: the trained weights when it holds a run of
         the network on screen, else the seed's initial weights."""
         controller = self.controller
-        diagram = "" if controller.current else dumps(controller.document.diagram)
+        diagram = "" if controller.current else controller.document.diagram
         controller.process.send(Command.EXPORT_ONNX, path=path, diagram=diagram)
 
     def _done(self, ok: bool, message: str) -> None:

@@ -61,27 +61,36 @@ class TrainingProcess(QObject):
         return self.process is not None and \
             self.process.state() != QProcess.ProcessState.NotRunning
 
+    def _running(self) -> QProcess:
+        """The process, started if it is not running."""
+        if self.process is None or not self.alive:
+            self.start()
+        assert self.process is not None  # start() made it
+        return self.process
+
     def send(self, kind: Command, **fields) -> int:
         """Send a command; return its sequence number."""
-        if not self.alive:
-            self.start()
+        process = self._running()
         self.seq += 1
-        self.process.write(frames.encode(command(kind, self.seq, **fields)))
+        process.write(frames.encode(command(kind, self.seq, **fields)))
         return self.seq
 
     def stop(self, wait_ms: int = 3000) -> None:
-        if not self.alive:
+        process = self.process
+        if process is None or not self.alive:
             return
         self._stopping = True
-        self.process.write(frames.encode(command(Command.QUIT, self.seq + 1)))
-        self.process.closeWriteChannel()
-        if not self.process.waitForFinished(wait_ms):
-            self.process.kill()
-            self.process.waitForFinished(1000)
+        process.write(frames.encode(command(Command.QUIT, self.seq + 1)))
+        process.closeWriteChannel()
+        if not process.waitForFinished(wait_ms):
+            process.kill()
+            process.waitForFinished(1000)
 
     # ------------------------------------------------------------ reading
     def _read(self) -> None:
-        chunk = bytes(self.process.readAllStandardOutput())
+        if self.process is None:
+            return
+        chunk = bytes(self.process.readAllStandardOutput().data())
         try:
             for message in self.reader.feed(chunk):
                 self._dispatch(*read_reply(message))
@@ -91,11 +100,14 @@ class TrainingProcess(QObject):
     def _abandon(self, detail: str) -> None:
         """Out of protocol: end the process; the next command starts a new one."""
         self._stopping = True
-        self.process.kill()
+        if self.process is not None:
+            self.process.kill()
         self.crashed.emit(detail)
 
     def _read_errors(self) -> None:
-        self._errors = (self._errors + bytes(self.process.readAllStandardError()))[-4000:]
+        if self.process is not None:
+            errors = bytes(self.process.readAllStandardError().data())
+            self._errors = (self._errors + errors)[-4000:]
 
     def _dispatch(self, kind: Reply, fields: dict) -> None:
         if kind is Reply.STATUS:

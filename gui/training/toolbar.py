@@ -7,19 +7,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QStyle, QToolBar
 
+from graph_engine.model.presets import LEARNING_RATES, optimizer_label
 from graph_engine.model.settings import OPTIMIZERS, PACES, TRAINING_PARAMS
 from graph_engine.server.protocol import Status
 
 from .. import wheel
-from ..editor import commands
+from ..document import commands
+from ..document.document import Document
 from ..panels.param_widgets import ParamEditor
-
-LEARNING_RATES = ("0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",
-                  "3", "10")
-OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam",
-                   "rmsprop": "RMSprop", "adagrad": "Adagrad"}
+from ..shell import Shell
+from .controller import TrainingController
 
 
 def pace_text(pace: float) -> str:
@@ -54,15 +53,22 @@ class Counter(QLabel):
             self.setFixedSize(width, height)
 
 
+def _decimal(value: float) -> str:
+    """0.00001 as written, not 1e-05: the presets read as a student types them."""
+    return f"{value:.10f}".rstrip("0").rstrip(".")
+
+
 def _spec(name: str):
     return next(p for p in TRAINING_PARAMS if p.name == name)
 
 
 class TrainingToolbar(QToolBar):
-    def __init__(self, window, controller) -> None:
+    def __init__(self, document: Document, controller: TrainingController,
+                 shell: Shell) -> None:
+        window = shell.main_window()
         super().__init__("Training", window)
         self.setObjectName("trainingToolbar")
-        self.window, self.controller = window, controller
+        self.document, self.controller, self.shell = document, controller, shell
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         icon = window.style().standardIcon
         SP = QStyle.StandardPixmap
@@ -96,8 +102,8 @@ class TrainingToolbar(QToolBar):
         controller.status_changed.connect(self._status)
         controller.progressed.connect(self._progress)
         controller.run_changed.connect(lambda run: self._progress())
-        window.document.diagram_replaced.connect(self.show_settings)
-        self._listen()
+        document.diagram_replaced.connect(self.show_settings)
+        document.training_changed.connect(self.show_settings)
         self.show_settings()
 
     def _steady_width(self, action: QAction, other_text: str) -> None:
@@ -121,7 +127,7 @@ class TrainingToolbar(QToolBar):
         action.setStatusTip(tip)
         action.triggered.connect(lambda checked=False: slot())
         self.addAction(action)
-        self.window.addAction(action)
+        self.shell.main_window().addAction(action)  # the shortcut works wherever the focus is
         return action
 
     def _label(self, text: str, bar: QToolBar | None = None) -> None:
@@ -133,21 +139,24 @@ class TrainingToolbar(QToolBar):
         self._label("Learning rate")
         box = QComboBox()
         box.setEditable(True)
-        box.addItems(LEARNING_RATES)
-        box.setCompleter(None)  # typing "0" must not become 0.00001 by completion
+        box.addItems([_decimal(lr) for lr in LEARNING_RATES])
+        # typing "0" must not become 0.00001 by completion (None: no completer; Qt's stub
+        # omits that it takes None)
+        box.setCompleter(None)  # type: ignore[arg-type]
         box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)  # the list stays the presets
         box.setMinimumContentsLength(6)
         box.setMaximumWidth(95)
         box.setToolTip(_spec("lr").help)
-        box.lineEdit().editingFinished.connect(lambda: self._change("lr", box.currentText()))
+        line = box.lineEdit()
+        assert line is not None  # an editable box has one
+        line.editingFinished.connect(lambda: self._change("lr", box.currentText()))
         box.activated.connect(lambda i: self._change("lr", box.itemText(i)))
         self.settings_bar.addWidget(box)
         return box
 
-    def _editor(self, name: str, label: str) -> QWidget:
+    def _editor(self, name: str, label: str) -> ParamEditor:
         self._label(label)
-        editor = ParamEditor(_spec(name), getattr(self.window.document.diagram.training, name),
-                             self)
+        editor = ParamEditor(_spec(name), getattr(self.document.diagram.training, name), self)
         editor.committed.connect(self._change)
         if isinstance(editor.widget, QSpinBox):
             editor.widget.setMaximumWidth(75)
@@ -158,7 +167,7 @@ class TrainingToolbar(QToolBar):
         self._label("Optimizer")
         box = QComboBox()
         for key in OPTIMIZERS:
-            box.addItem(OPTIMIZER_NAMES[key], key)
+            box.addItem(optimizer_label(key), key)
         box.setToolTip(_spec("optimizer").help)
         box.activated.connect(lambda i: self._change("optimizer", box.itemData(i)))
         self.settings_bar.addWidget(box)
@@ -185,26 +194,13 @@ class TrainingToolbar(QToolBar):
 
     # ------------------------------------------------------------ settings
     def _change(self, name: str, value) -> None:
-        try:
-            commands.set_training(self.window.document, name, _spec(name).coerce(value))
-        except ValueError as error:  # out of bounds, or fixed by an exercise
-            self.window.tell(f"Not changed: {error}", refusal=True)
+        """A setting as the student chose or typed it: the settings record checks it."""
+        if commands.set_training(self.document, name, value) is None and \
+                self.document.refusal:  # out of bounds, or fixed by an exercise
             self.show_settings()
 
-    def _listen(self) -> None:
-        self._diagram = self.window.document.diagram
-        self._diagram.settings_changed.connect(self._settings_changed)
-
-    def _settings_changed(self) -> None:
-        self.controller.update_settings(self.window.document.diagram.training)
-        self.show_settings()
-
     def show_settings(self) -> None:
-        document = self.window.document
-        if document.diagram is not self._diagram:
-            self._diagram.settings_changed.disconnect(self._settings_changed)
-            self._listen()
-        settings = document.diagram.training
+        settings = self.document.diagram.training
         self.lr.setEditText(f"{settings.lr:g}")
         self.batch.set_value(settings.batch_size)
         self.optimizer.setCurrentIndex(max(0, self.optimizer.findData(settings.optimizer)))
@@ -220,13 +216,13 @@ class TrainingToolbar(QToolBar):
         self.step_batch.setEnabled(not running)
         if message:
             stays = status in (Status.PAUSED, Status.FAILED)  # keep the advice in view
-            self.window.statusBar().showMessage(message, 0 if stays else 10000)
+            self.shell.tell(message, 0 if stays else 10000)
         elif status == Status.RUNNING:
-            self.window.statusBar().showMessage("Training…", 3000)
+            self.shell.tell("Training…", 3000)
 
     def _progress(self) -> None:
         state = self.controller.state
-        target = state.target or self.window.document.diagram.training.epochs
+        target = state.target or self.document.diagram.training.epochs
         text = f"Epoch {state.epoch:,} / {max(target, state.epoch):,}"
         if state.batch:
             text += f" · batch {state.batch}/{state.batches}"

@@ -1,5 +1,5 @@
-"""Installs training into the main window: the controller, the toolbar, the
-Data, Output and Curves docks, and File → Save/Load Weights."""
+"""Installs training into the shell: the controller, the toolbar, the Data,
+Output and Curves docks, and File → Save/Load Weights."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QScrollArea, QToolBar
 
+from graph_engine.data.dataset import Dataset
+
 from .. import dialogs
-from ..editor.file_actions import export_picture, output_refused
+from ..document.document import Document
+from ..document.outputs import Outputs
 from ..panels.data_panel import DataPanel
 from ..plots.curves import CurvesPanel
 from ..plots.output import OutputPlot
+from ..shell import Shell
 from .controller import Drawn, Refusal, TrainingController
 from .toolbar import TrainingToolbar
 
@@ -27,42 +31,43 @@ def _scrolling(widget):
 
 
 class TrainingUI(QObject):
-    def __init__(self, window) -> None:
+    def __init__(self, document: Document, outputs: Outputs, shell: Shell) -> None:
+        window = shell.main_window()
         super().__init__(window)
-        self.window = window
-        self.controller = TrainingController(window.document, self)
-        self.toolbar = TrainingToolbar(window, self.controller)
+        self.document, self.outputs, self.shell = document, outputs, shell
+        self.controller = TrainingController(document, self)
+        self.toolbar = TrainingToolbar(document, self.controller, shell)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar.settings_bar)
         window.installEventFilter(self)
-        self.data_panel = DataPanel(window)
+        self.data_panel = DataPanel(document, window)
         self.output = OutputPlot()
         self.curves = CurvesPanel()
         self.output.export_button.clicked.connect(
-            lambda: export_picture(window, self.output.plot, "output"))
+            lambda: outputs.export_picture(self.output.plot, "output"))
         self.curves.export_button.clicked.connect(
-            lambda: export_picture(window, self.curves.plots, "training-curves"))
+            lambda: outputs.export_picture(self.curves.plots, "training-curves"))
         self.curves.pin_button.clicked.connect(self.pin_run)
-        window.add_dock("output", "Output", self.output, RIGHT)  # not a block type: a title
-        window.add_dock("data", "Data", _scrolling(self.data_panel), RIGHT)
-        window.tabifyDockWidget(window.docks["inspector"], window.docks["data"])
-        window.docks["inspector"].raise_()
-        window.add_dock("curves", "Training curves", self.curves, BOTTOM)
+        shell.add_dock("output", "Output", self.output, RIGHT)  # not a block type: a title
+        shell.add_dock("data", "Data", _scrolling(self.data_panel), RIGHT)
+        window.tabifyDockWidget(shell.dock("inspector"), shell.dock("data"))
+        shell.dock("inspector").raise_()
+        shell.add_dock("curves", "Training curves", self.curves, BOTTOM)
         self._weights_menu()
-        self._data = None
+        self._data: Dataset | None = None
         self._checked: tuple = ()  # (fingerprint, data) compared last
         self.drawn = Drawn()  # the run and output the output plot and curves show
         self.controller.set_probe("output", "boundary", resolution=100)
         self.data_panel.preview_loaded.connect(self._preview)
-        if window.document.diagram.dataset is None:
+        if document.diagram.dataset is None:
             self._preview(None)  # the panel showed its first data set before this listened
         self.controller.progressed.connect(self.update_views)
         self.controller.run_changed.connect(self.update_views)
         self.controller.refused.connect(self._refused)
         self.controller.files.file_done.connect(self._file_done)
 
-    def eventFilter(self, watched, event) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Resize:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.shell.main_window() and event.type() == QEvent.Type.Resize:
             self.fit_toolbars()
         return False
 
@@ -70,7 +75,7 @@ class TrainingUI(QObject):
         """The training settings share the first toolbar row when it is wide
         enough for all of them, else they wrap onto a second row: every control
         stays reachable, at 1280 pixels wide too."""
-        window, settings = self.window, self.toolbar.settings_bar
+        window, settings = self.shell.main_window(), self.toolbar.settings_bar
         others = [bar for bar in window.findChildren(QToolBar) if bar is not settings
                   and window.toolBarArea(bar) == Qt.ToolBarArea.TopToolBarArea
                   and not bar.isHidden()]
@@ -82,18 +87,18 @@ class TrainingUI(QObject):
             window.removeToolBarBreak(settings)
 
     def _weights_menu(self) -> None:
-        menu = self.window.file_menu
-        first = self.window.export_menu.menuAction()
-        self.save_weights = QAction("Save &Weights…", self.window)
+        menu, window = self.shell.menu("file"), self.shell.main_window()
+        first = self.shell.menu("export").menuAction()
+        self.save_weights = QAction("Save &Weights…", window)
         self.save_weights.setStatusTip("Save the trained weights as a safetensors file")
         self.save_weights.triggered.connect(self._save_weights)
-        self.load_weights = QAction("&Load Weights…", self.window)
+        self.load_weights = QAction("&Load Weights…", window)
         self.load_weights.setStatusTip("Load trained weights from a safetensors file")
         self.load_weights.triggered.connect(self._load_weights)
         menu.insertAction(first, self.save_weights)
         menu.insertAction(first, self.load_weights)
 
-    def _preview(self, data) -> None:
+    def _preview(self, data: Dataset | None) -> None:
         """The output plot shows the chosen data set's points: the editor's own
         copy, which the run's fingerprint vouches for (the data never travels)."""
         self._data = data
@@ -111,9 +116,8 @@ class TrainingUI(QObject):
             return
         self._checked = pair
         if self._data.fingerprint() != fingerprint:
-            self.window.statusBar().showMessage(
-                "The points shown differ from the data set the network trains on: choose the "
-                "data set again in the Data panel.", 15000)
+            self.shell.tell("The points shown differ from the data set the network trains on: "
+                            "choose the data set again in the Data panel.", 15000)
 
     def update_views(self) -> None:
         state = self.controller.state
@@ -128,38 +132,39 @@ class TrainingUI(QObject):
 
     def pin_run(self) -> bool:
         """Pin the curves on screen, named by the diagram and its last epoch."""
-        name = self.window.document.diagram.title or self.window.document.display_name
+        name = self.document.diagram.title or self.document.display_name
         label = f"{name} · epoch {self.controller.state.epoch} (test)"
         if not self.curves.pin(label):
-            self.window.tell("Nothing to pin yet: train the network first.", refusal=True)
+            self.shell.tell("Nothing to pin yet: train the network first.", refusal=True)
             return False
         return True
 
     def _refused(self, why: Refusal, message: str) -> None:
-        self.window.tell(message, refusal=True)
+        self.shell.tell(message, refusal=True)
         if why is Refusal.ERRORS:
-            self.window.docks["problems"].show()
-            self.window.docks["problems"].raise_()
+            self.shell.dock("problems").show()
+            self.shell.dock("problems").raise_()
 
     def _save_weights(self) -> None:
-        path = dialogs.save_path(self.window, "Save weights", "weights.safetensors",
-                                 WEIGHTS_FILTER)
+        path = dialogs.save_path(self.shell.main_window(), "Save weights",
+                                 "weights.safetensors", WEIGHTS_FILTER)
         if not path:
             return
         path = dialogs.with_suffix(path, ".safetensors")
-        if not output_refused(self.window, "Weights", path, "weights file"):
+        if not self.outputs.refused("Weights", path, "weights file"):
             self.controller.files.save_weights(path)
 
     def _load_weights(self) -> None:
-        path = dialogs.open_path(self.window, "Load weights", file_filter=WEIGHTS_FILTER)
+        path = dialogs.open_path(self.shell.main_window(), "Load weights",
+                                 file_filter=WEIGHTS_FILTER)
         if path:
             self.controller.files.load_weights(path)
 
     def _file_done(self, ok: bool, message: str) -> None:
         if ok:
-            self.window.statusBar().showMessage(message, 8000)
+            self.shell.tell(message)
         else:
-            dialogs.show_error(self.window, "File", message)
+            dialogs.show_error(self.shell.main_window(), "File", message)
 
     def shutdown(self) -> None:
         self.controller.shutdown()

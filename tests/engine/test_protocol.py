@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+import graph_engine as ge
+from graph_engine.model.fileio import dumps, loads
 from graph_engine.server.protocol import (
     Command,
     ProtocolError,
@@ -64,3 +66,13 @@ def test_one_function_decides_the_output_picture():
     assert views["circle"] is OutputView.BOUNDARY and views["reg-plane"] is OutputView.HEATMAP
     assert views["polynomial"] is OutputView.CURVE and views["digits"] is OutputView.IMAGES
     assert views["iris"] is OutputView.PROJECTION and views["wine"] is OutputView.PROJECTION
+
+
+def test_a_diagram_and_its_settings_travel_as_the_file_text_and_the_record_fields():
+    d = ge.Diagram()
+    d.add("Input", features=2)
+    d.training = d.training.with_(lr=0.1)
+    message = command(Command.PREPARE, 1, diagram=d, settings=d.training, run=3)
+    _, _, fields = read_command(message)
+    assert fields["diagram"] == dumps(d) and dumps(loads(fields["diagram"])) == dumps(d)
+    assert fields["settings"] == d.training.to_dict() and fields["run"] == 3

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QKeySequence
 
 import graph_engine as ge
-from gui.editor import commands
+from gui.document import commands
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 
@@ -61,7 +61,7 @@ def test_the_autograd_example_steps_to_z_18_and_dz_dx_12(window, panel, qtbot):
         [f"Backward {i + 1} of 3: {n}" for i, n in enumerate(reversed(names))]
     assert column(panel, "dL/d output") == ["12"]  # the input's gradient: x.grad
     assert "x.grad" in panel.view.rule.text()
-    panel.move(-1)  # back to the activation: upstream × f′(input) = downstream
+    panel.move_by(-1)  # back to the activation: upstream × f′(input) = downstream
     assert panel.view.rule.text().endswith("= 1 × f′(1) = 1 × 12 = 12")
     assert panel.view.slope.isVisible()
 
@@ -80,13 +80,13 @@ def test_each_step_selects_its_block_and_back_undoes_next(window, panel, qtbot):
     assert window.scene.selected_block_ids() == [expected.order[0]]
     assert not panel.back_button.isEnabled()
     for block_id in expected.order[1:]:
-        panel.move(1)
+        panel.move_by(1)
         assert window.scene.selected_block_ids() == [block_id]
     for block_id in reversed(expected.order):  # the loss again, first going back
-        panel.move(1)
+        panel.move_by(1)
         assert window.scene.selected_block_ids() == [block_id]
     assert panel.walk.step.phase == "backward"
-    panel.move(-1)
+    panel.move_by(-1)
     assert panel.walk.step.phase == "backward" and panel.walk.step.number == len(
         expected.order) - 1
 
@@ -95,7 +95,7 @@ def test_a_linear_layer_shows_its_weight_gradient_beside_w(window, panel, qtbot)
     open_example(window, "two-layer-net")
     trace(panel, qtbot, "0.5, -1.2", "1")
     while panel.walk.step.phase != "backward" or panel.walk.step.block["type"] != "Linear":
-        panel.move(1)
+        panel.move_by(1)
     assert not panel.view.weights.isHidden() and not panel.view.weights.pixmap().isNull()
     assert "dL/dW = dL/d output ⊗ input" in panel.view.rule.text()
 
@@ -232,18 +232,18 @@ def test_wires_show_values_forward_and_gradients_backward(window, panel, qtbot):
     first, second = t.order[0], t.order[1]
     x = t.x[0].tolist()
     assert wire_texts(window) == {(first, second): f"[{x[0]:.2g}, {x[1]:.2g}]"}
-    panel.move(1)
+    panel.move_by(1)
     shown = wire_texts(window)
     assert len(shown) == 2 and shown[(second, t.order[2])].startswith(
         f"{t.blocks[second].output.shape[1]} values, |x| ")
     while panel.walk.step.phase == "forward":
-        panel.move(1)
+        panel.move_by(1)
     loss_wire = next(w for w in d.wires if w.dst == t.order[-1])
     grad = t.blocks[t.order[-1]].grad_inputs["input"][0].tolist()
     assert wire_texts(window) == {(loss_wire.src, loss_wire.dst):
                                   f"[{grad[0]:.2g}, {grad[1]:.2g}]"}
     while not panel.walk.at_end:
-        panel.move(1)
+        panel.move_by(1)
     tags = window.backprop.wire_values.tags
     assert len(tags) == len(d.wires)
     # the gradient fades: the first wire's tag is paler than the last one's

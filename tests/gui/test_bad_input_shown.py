@@ -13,7 +13,7 @@ import graph_engine as ge
 from graph_engine.data.csv_data import read_table
 from graph_engine.model import fileio
 from gui import dialogs
-from gui.editor import commands
+from gui.document import commands
 from gui.panels.csv_dialog import CsvDialog
 
 

@@ -9,7 +9,6 @@ from PySide6.QtCore import QEvent, QPointF
 from PySide6.QtGui import QImage
 
 from gui import dialogs
-from gui.canvas.context_menu import canvas_menu
 from gui.canvas.notes import NoteItem
 
 
@@ -29,7 +28,7 @@ def _answer(monkeypatch, *texts):
 def test_add_edit_move_delete_with_undo_and_redo(window, qtbot, monkeypatch):
     diagram, scene, stack = window.document.diagram, window.scene, window.document.undo_stack
     asked = _answer(monkeypatch, "Each unit draws\none line", "Each unit draws a line")
-    menu = canvas_menu(window, QPointF(100, 300))
+    menu = window.canvas_menus.at(QPointF(100, 300))
     entry = next(a for a in menu.actions() if a.text() == "Add &Note…")
     entry.trigger()
     [note] = diagram.notes

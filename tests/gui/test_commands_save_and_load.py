@@ -27,7 +27,7 @@ import graph_engine as ge
 from graph_engine import REGISTRY
 from graph_engine.core import limits
 from graph_engine.model import fileio
-from gui.editor import commands
+from gui.document import commands
 
 app = QApplication.instance() or QApplication([])
 FOLDER = tempfile.mkdtemp(prefix="netcanvas-editor-roundtrip-")

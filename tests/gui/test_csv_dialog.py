@@ -10,7 +10,7 @@ import graph_engine as ge
 from graph_engine.data import tabular
 from graph_engine.data.csv_data import read_table
 from gui import dialogs
-from gui.editor import commands
+from gui.document import commands
 from gui.panels import csv_dialog
 from gui.panels.csv_dialog import PREVIEW_COLUMNS, CsvDialog
 

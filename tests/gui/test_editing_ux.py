@@ -9,8 +9,6 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLabel
 
 from gui import dialogs
-from gui.canvas.context_menu import canvas_menu
-from gui.editor.help_window import help_on_selection
 
 
 def entries(menu) -> list[str]:
@@ -33,7 +31,7 @@ def wire_midpoint(window, wire) -> QPointF:
 
 def test_double_click_adds_blocks_on_free_spots(window, qtbot):
     for _ in range(4):
-        window.palette.block_requested.emit("Linear")
+        window.block_palette.block_requested.emit("Linear")
     positions = [b.position for b in window.document.diagram.blocks]
     assert len(set(positions)) == 4
     for i, (x0, y0) in enumerate(positions):
@@ -45,8 +43,8 @@ def test_a_block_dropped_on_a_wire_goes_into_it(window, qtbot):
     d, ids = laid_out(window, qtbot)
     wire = next(w for w in d.wires if w.src == ids["act"])
     target = window.view.mapFromScene(wire_midpoint(window, wire))
-    item = window.palette.item_for("Dropout")
-    mime = window.palette.tree.mimeData([item])
+    item = window.block_palette.item_for("Dropout")
+    mime = window.block_palette.tree.mimeData([item])
     viewport = window.view.viewport()
     actions, buttons = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton
     mods = Qt.KeyboardModifier.NoModifier
@@ -65,21 +63,21 @@ def test_a_block_dropped_on_a_wire_goes_into_it(window, qtbot):
 def test_right_click_menus_on_a_block_a_wire_and_the_canvas(window, qtbot, monkeypatch):
     d, ids = laid_out(window, qtbot)
     block = window.scene.blocks[ids["hidden"]]
-    menu = canvas_menu(window, block.sceneBoundingRect().center())
+    menu = window.canvas_menus.at(block.sceneBoundingRect().center())
     assert {"Rename…", "Duplicate", "Delete", "Help on Linear"} <= set(entries(menu))
     monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "Hidden layer")
     next(a for a in menu.actions() if a.text() == "&Rename…").trigger()
     assert d.block(ids["hidden"]).name == "Hidden layer"
 
     wire = next(w for w in d.wires if w.src == ids["act"])
-    menu = canvas_menu(window, wire_midpoint(window, wire))
+    menu = window.canvas_menus.at(wire_midpoint(window, wire))
     assert any(e.startswith("Delete Wire") for e in entries(menu))
     insert = next(a.menu() for a in menu.actions() if a.text() == "&Insert Block")
     layers = next(a.menu() for a in insert.actions() if a.text() == "Layers")
     next(a for a in layers.actions() if a.text() == "Dropout").trigger()
     assert [b.type for b in d.blocks].count("Dropout") == 1 and wire not in d.wires
 
-    menu = canvas_menu(window, QPointF(-5000, -5000))
+    menu = window.canvas_menus.at(QPointF(-5000, -5000))
     assert {"Add Block", "Paste", "Auto Layout", "Fit to View"} <= set(entries(menu))
 
 
@@ -88,7 +86,7 @@ def test_a_wire_of_labels_offers_no_block_to_insert(window, qtbot):
     target = window.edit.add_block("Target")
     labels = d.connect(target, ids["loss"])
     qtbot.wait(20)
-    menu = canvas_menu(window, wire_midpoint(window, labels))
+    menu = window.canvas_menus.at(wire_midpoint(window, labels))
     insert = next(a for a in menu.actions() if a.text() == "&Insert Block")
     assert not insert.isEnabled() and insert.menu().isEmpty()
     window.edit.insert_block("ReLU", labels)  # as a drop on the wire would
@@ -99,12 +97,12 @@ def test_f1_on_a_selected_block_opens_its_entry_in_the_help_window(window, qtbot
     d, ids = nets.two_layer("ReLU")
     window.document.replace(d)
     window.scene.select_blocks([ids["act"]])
-    help_window = help_on_selection(window)
+    help_window = window.help_on_selection()
     assert help_window.isVisible() and help_window.page == "blocks.md"
     cursor = help_window.browser.textCursor()
     assert cursor.block().text() == "ReLU" and cursor.block().blockFormat().headingLevel()
     window.scene.select_blocks([])
-    assert help_on_selection(window).page == "guide.md"
+    assert window.help_on_selection().page == "guide.md"
     images = help_window.browser.document().toHtml().count("<img")
     assert images >= 5  # the guide's screenshots are shown, not just named
     help_window.close()

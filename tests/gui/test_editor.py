@@ -22,8 +22,8 @@ def add(window, type_name, x, y, **params):
 
 
 def test_dropping_a_palette_entry_adds_a_block(window):
-    item = window.palette.item_for("Linear")
-    mime = window.palette.tree.mimeData([item])
+    item = window.block_palette.item_for("Linear")
+    mime = window.block_palette.tree.mimeData([item])
     viewport = window.view.viewport()
     target = QPoint(300, 200)
     actions = Qt.DropAction.CopyAction
@@ -45,8 +45,8 @@ def test_dropping_a_palette_entry_adds_a_block(window):
 
 
 def test_double_click_in_palette_adds_at_view_centre(window, qtbot):
-    item = window.palette.item_for("ReLU")
-    window.palette.tree.itemDoubleClicked.emit(item, 0)
+    item = window.block_palette.item_for("ReLU")
+    window.block_palette.tree.itemDoubleClicked.emit(item, 0)
     assert [b.type for b in window.document.diagram.blocks] == ["ReLU"]
 
 

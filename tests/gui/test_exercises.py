@@ -13,7 +13,7 @@ from graph_engine.classroom import exercise as exercises
 from graph_engine.model.parts import Wire
 from gui import dialogs
 from gui.classroom.authoring import ExerciseDialog
-from gui.editor import commands
+from gui.document import commands
 
 EXERCISES = resources.EXERCISES
 

@@ -12,7 +12,7 @@ from saving_faults import full_disk, leftovers, lock, read_only_folder, unprivil
 import graph_engine as ge
 from graph_engine.model import fileio
 from gui import dialogs
-from gui.editor import commands
+from gui.document import commands
 
 
 def open_and_edit(window, path) -> dict:

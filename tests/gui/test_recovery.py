@@ -23,7 +23,7 @@ import pytest
 import graph_engine as ge
 from graph_engine.model import fileio
 from gui import dialogs
-from gui.editor import commands
+from gui.document import commands
 from gui.editor.recovery import INTERVAL_ENV, Recovery, orphans, recovery_folder
 from gui.mainwindow import MainWindow
 
@@ -172,11 +172,11 @@ def test_the_interval_is_30_seconds_unless_told_otherwise(qtbot, data_home, monk
     monkeypatch.delenv(INTERVAL_ENV, raising=False)
     win = MainWindow(restore_layout=False)
     assert win.recovery.timer.interval() == 30_000
-    assert Recovery(win, interval_ms=1234).timer.interval() == 1234
+    assert Recovery(win.document, win.files, win, interval_ms=1234).timer.interval() == 1234
     monkeypatch.setenv(INTERVAL_ENV, "250")
-    assert Recovery(win).timer.interval() == 250
+    assert Recovery(win.document, win.files, win).timer.interval() == 250
     monkeypatch.setenv(INTERVAL_ENV, "soon")
-    assert Recovery(win).timer.interval() == 30_000
+    assert Recovery(win.document, win.files, win).timer.interval() == 30_000
     win.close()
     win.deleteLater()
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel
 
 import graph_engine as ge
 from gui import dialogs
-from gui.editor import commands
+from gui.document import commands
 from gui.teaching.activation_plot import local_curve
 
 FORMULA = "where(x <= 0, 1 / (1 + alpha * exp(-x)), x)"

@@ -31,8 +31,8 @@ from graph_engine.model.fileio import to_dict
 from graph_engine.model.settings import OPTIMIZERS
 from gui.canvas.items import BlockItem, WireItem
 from gui.canvas.scene import DiagramScene
-from gui.editor import commands
-from gui.editor.document import Document
+from gui.document import commands
+from gui.document.document import Document
 
 SEQUENCES = int(os.environ.get("NETCANVAS_UNDO_SEQUENCES", "10"))
 STEPS = 200

@@ -142,7 +142,7 @@ def test_gradients_opened_after_a_run_behind_another_tab_show_every_epoch(window
     """The vanishing-gradient lesson: train deep-sigmoid with the curves in front,
     then open Gradients: all seven layers, every epoch."""
     assert window.files.open_path(str(EXAMPLES / "deep-sigmoid.json"), ask=False)
-    from gui.editor import commands
+    from gui.document import commands
 
     commands.set_training(window.document, "epochs", 8)
     window.docks["curves"].raise_()

@@ -177,7 +177,7 @@ def test_an_empty_canvas_says_how_to_start_and_the_hint_goes_with_the_first_bloc
     assert window.view._empty
     # no Input yet, counted from the start; no data set chosen either
     assert window.problem_label.text() == "1 error · 1 warning"
-    window.palette.block_requested.emit("Input")
+    window.block_palette.block_requested.emit("Input")
     qtbot.waitUntil(lambda: not window.view._empty, timeout=5000)
     window.document.undo_stack.undo()
     qtbot.waitUntil(lambda: window.view._empty, timeout=5000)

@@ -47,7 +47,7 @@ def main() -> int:
     window.activateWindow()
 
     def start() -> None:
-        palette = window.palette
+        palette = window.block_palette
         item = palette.item_for("Linear")
         palette.tree.scrollToItem(item)  # as a user scrolls to it in a short palette
         rect = palette.tree.visualItemRect(item)

@@ -32,7 +32,7 @@ def the_window():
 
 def edit() -> None:
     from graph_engine.model.fileio import to_dict
-    from gui.editor import commands
+    from gui.document import commands
 
     window = the_window()
     document = window.document

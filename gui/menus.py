@@ -1,18 +1,27 @@
-"""Menus and the main toolbar, with the platform's standard shortcuts."""
+"""The main window's menus and toolbar, with the platform's standard shortcuts.
+
+Part of the composition root: each entry is an action of a feature the
+window composed (files, edits, the view, the undo stack) or of the window
+itself (``own``: quit, layout, about, help), handed in by name.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QStyle
+from collections.abc import Callable, Mapping
 
-from . import help as guide
-from .file_actions import example_paths
-from .help_window import help_on_selection, show_help
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
+
+from .canvas.view import CanvasView
+from .editor.edit_actions import EditActions
+from .editor.file_actions import FileActions, example_paths
 
 SK = QKeySequence.StandardKey
 
 
-def _action(window, text: str, slot, shortcut=None, tip: str = "", icon=None) -> QAction:
+def _action(window: QMainWindow, text: str, slot: Callable[[], object], shortcut=None,
+            tip: str = "", icon: QStyle.StandardPixmap | None = None) -> QAction:
     action = QAction(text, window)
     if shortcut is not None:
         if isinstance(shortcut, (list, tuple)):
@@ -30,9 +39,11 @@ def _action(window, text: str, slot, shortcut=None, tip: str = "", icon=None) ->
     return action
 
 
-def build_actions(window) -> dict[str, QAction]:
-    files, edit, view = window.files, window.edit, window.view
-    stack = window.document.undo_stack
+def build_actions(window: QMainWindow, files: FileActions, edit: EditActions,
+                  view: CanvasView, stack: QUndoStack,
+                  own: Mapping[str, Callable[[], object]]) -> dict[str, QAction]:
+    """Every action of the menus by name; ``own`` holds the window's own slots:
+    reset_layout, about, guide, blocks_reference, shortcuts."""
     SP = QStyle.StandardPixmap
     actions = {
         "new": _action(window, "&New", files.new, SK.New, "Start a new diagram",
@@ -66,15 +77,14 @@ def build_actions(window) -> dict[str, QAction]:
                               "Edit the diagram's title and description"),
         "auto_layout": _action(window, "Auto &Layout", edit.auto_layout, "Ctrl+L",
                                "Arrange the blocks in layers, left to right"),
-        "reset_layout": _action(window, "&Reset Window Layout", window.reset_layout),
-        "about": _action(window, "&About NetCanvas", window.about),
-        "guide": _action(window, "NetCanvas &Guide", lambda: help_on_selection(window),
+        "reset_layout": _action(window, "&Reset Window Layout", own["reset_layout"]),
+        "about": _action(window, "&About NetCanvas", own["about"]),
+        "guide": _action(window, "NetCanvas &Guide", own["guide"],
                          SK.HelpContents, "How to build, train and inspect a network; with a "
                          "block selected, that block's entry"),
-        "blocks_reference": _action(window, "&Block Reference",
-                                    lambda: show_help(window, "blocks.md"), None,
+        "blocks_reference": _action(window, "&Block Reference", own["blocks_reference"], None,
                                     "Every block: formula, parameters, when to use it"),
-        "shortcuts": _action(window, "&Keyboard Shortcuts", lambda: guide.show_shortcuts(window),
+        "shortcuts": _action(window, "&Keyboard Shortcuts", own["shortcuts"],
                              "Ctrl+/", "Every shortcut and canvas gesture"),
     }
     undo = stack.createUndoAction(window, "&Undo")
@@ -89,51 +99,57 @@ def build_actions(window) -> dict[str, QAction]:
     return actions
 
 
-def build_menus(window, actions: dict[str, QAction]) -> None:
+def build_menus(window: QMainWindow, actions: Mapping[str, QAction],
+                files: FileActions) -> dict[str, QMenu]:
+    """The menu bar; the menus features add to, by name (file, recent, examples,
+    export, view, panels, diagram)."""
     bar = window.menuBar()
-    file_menu = bar.addMenu("&File")
+    menus: dict[str, QMenu] = {}
+    file_menu = menus["file"] = bar.addMenu("&File")
     for key in ("new", "open"):
         file_menu.addAction(actions[key])
-    window.recent_menu = file_menu.addMenu("Open &Recent")
-    window.examples_menu = file_menu.addMenu("Open &Example")
+    menus["recent"] = file_menu.addMenu("Open &Recent")
+    examples = menus["examples"] = file_menu.addMenu("Open &Example")
     for path in example_paths():
-        action = window.examples_menu.addAction(path.stem.replace("-", " ").capitalize())
+        action = examples.addAction(path.stem.replace("-", " ").capitalize())
         action.setData(str(path))
-        action.triggered.connect(lambda checked=False, p=str(path): window.files.open_example(p))
+        action.triggered.connect(lambda checked=False, p=str(path): files.open_example(p))
     file_menu.addSeparator()
     for key in ("save", "save_as"):
         file_menu.addAction(actions[key])
     file_menu.addSeparator()
-    window.export_menu = file_menu.addMenu("E&xport")
-    window.export_menu.addAction(actions["export_image"])
+    menus["export"] = file_menu.addMenu("E&xport")
+    menus["export"].addAction(actions["export_image"])
     file_menu.addSeparator()
     file_menu.addAction(actions["quit"])
-    window.file_menu = file_menu
 
     edit_menu = bar.addMenu("&Edit")
-    for key in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None,
-                "add_note", "select_all"):
-        edit_menu.addSeparator() if key is None else edit_menu.addAction(actions[key])
+    _fill(edit_menu, actions, ("undo", "redo", None, "cut", "copy", "paste", "duplicate",
+                               "delete", None, "add_note", "select_all"))
 
-    window.view_menu = bar.addMenu("&View")
+    view_menu = menus["view"] = bar.addMenu("&View")
     for key in ("zoom_in", "zoom_out", "zoom_reset", "fit"):
-        window.view_menu.addAction(actions[key])
-    window.view_menu.addSeparator()
-    window.docks_menu = window.view_menu.addMenu("&Panels")
-    window.view_menu.addAction(actions["reset_layout"])
+        view_menu.addAction(actions[key])
+    view_menu.addSeparator()
+    menus["panels"] = view_menu.addMenu("&Panels")
+    view_menu.addAction(actions["reset_layout"])
 
-    window.diagram_menu = bar.addMenu("&Diagram")
-    window.diagram_menu.addAction(actions["auto_layout"])
-    window.diagram_menu.addAction(actions["properties"])
+    menus["diagram"] = bar.addMenu("&Diagram")
+    menus["diagram"].addAction(actions["auto_layout"])
+    menus["diagram"].addAction(actions["properties"])
 
     help_menu = bar.addMenu("&Help")
-    for key in ("guide", "blocks_reference", "shortcuts", None, "about"):
-        help_menu.addSeparator() if key is None else help_menu.addAction(actions[key])
+    _fill(help_menu, actions, ("guide", "blocks_reference", "shortcuts", None, "about"))
+    return menus
 
 
-def build_toolbar(window, actions: dict[str, QAction]):
-    from PySide6.QtCore import Qt
+def _fill(menu: QMenu, actions: Mapping[str, QAction], keys: tuple[str | None, ...]) -> None:
+    """The actions named by ``keys`` in order, None for a separator."""
+    for key in keys:
+        menu.addSeparator() if key is None else menu.addAction(actions[key])
 
+
+def build_toolbar(window: QMainWindow, actions: Mapping[str, QAction]) -> QToolBar:
     toolbar = window.addToolBar("Main")
     toolbar.setObjectName("mainToolbar")
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)

@@ -6,9 +6,11 @@ values, old positions). Composite edits are one command over many blocks.
 
 A command that adds or changes something checks it when it is made, with the
 checks the Diagram itself applies (:mod:`graph_engine.model.values`,
-``Diagram.check_room``): a refused edit raises ValueError before it reaches
-the undo stack, since a ``redo`` that raises would leave a command on the
-stack that did nothing.
+``Diagram.check_room``, ``Diagram.check_params``): a refused edit raises
+ValueError before it reaches the undo stack, since a ``redo`` that raises
+would leave a command on the stack that did nothing. Commands are pushed
+only by :meth:`~gui.document.document.Document.apply`, which says why an
+edit was refused.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from PySide6.QtGui import QUndoCommand
 
 from graph_engine import REGISTRY, Diagram, Wire
 from graph_engine.model import values
+from graph_engine.model.settings import TrainingSettings
 from graph_engine.model.wiring import fits_into
+
+from .document import Document
 
 
 def _plural(count: int, word: str) -> str:
@@ -44,7 +49,13 @@ class AddBlock(QUndoCommand):
         self.name = self.diagram.block(self.block_id).name
 
     def undo(self) -> None:
-        self.diagram.remove(self.block_id)
+        self.diagram.remove(_made(self.block_id))
+
+
+def _made(item_id: str | None) -> str:
+    """The id a command's redo gave its block or note (undo comes after redo)."""
+    assert item_id is not None, "undone before it was done"
+    return item_id
 
 
 class RemoveItems(QUndoCommand):
@@ -150,7 +161,7 @@ class SetParams(QUndoCommand):
         names = ", ".join(changes)
         super().__init__(f"Set {names} of {block.name}")
         self.diagram, self.block_id = diagram, block_id
-        self.new = {k: block.spec.param(k).coerce(v) for k, v in changes.items()}
+        self.new = diagram.check_params(block_id, changes)
         self.old = {k: block.params[k] for k in changes}
 
     def redo(self) -> None:
@@ -217,7 +228,10 @@ class SetDataset(QUndoCommand):
 
 
 class SetTraining(QUndoCommand):
-    def __init__(self, diagram: Diagram, settings, text: str = "Change training settings"):
+    def __init__(self, diagram: Diagram, settings: TrainingSettings | dict,
+                 text: str = "Change training settings") -> None:
+        if isinstance(settings, dict):  # changes: the settings record checks them
+            settings = diagram.training.with_(**settings)
         diagram.locks.check_training(diagram.training, settings)
         super().__init__(text)
         self.diagram, self.new, self.old = diagram, settings, diagram.training
@@ -229,12 +243,20 @@ class SetTraining(QUndoCommand):
         self.diagram.training = self.old
 
 
-def set_training(document, name: str, value) -> None:
-    """Push one undoable change of a (checked) training setting, unless it is so already."""
+def set_training(document: Document, name: str, value) -> SetTraining | None:
+    """One undoable change of a training setting through the document's door; the
+    settings record checks (and converts) the value, once. The command, or None:
+    unchanged, or refused (the document said why)."""
     diagram = document.diagram
-    if getattr(diagram.training, name) != value:
-        settings = diagram.training.with_(**{name: value})
-        document.undo_stack.push(SetTraining(diagram, settings, f"Set {name} to {value}"))
+
+    def make() -> SetTraining | None:
+        command = SetTraining(diagram, {name: value})
+        if command.new == command.old:
+            return None
+        command.setText(f"Set {name} to {getattr(command.new, name)}")
+        return command
+
+    return document.apply(make, "Not changed")
 
 
 class InsertBlock(QUndoCommand):
@@ -261,7 +283,7 @@ class InsertBlock(QUndoCommand):
     def redo(self) -> None:
         self._index = self.diagram.disconnect(self.wire)
         self.add.redo()
-        new, wire = self.add.block_id, self.wire
+        new, wire = _made(self.add.block_id), self.wire
         self._wires = [Wire(wire.src, wire.src_port, new, self.spec.inputs[0].name),
                        Wire(new, self.spec.outputs[0].name, wire.dst, wire.dst_port)]
         for made in self._wires:
@@ -295,16 +317,17 @@ class AddNote(QUndoCommand):
 
     def __init__(self, diagram: Diagram, text: str, position) -> None:
         diagram.check_room(notes=1)
-        self.text, self.position = values.note_text(text), values.position(position)
+        # not self.text: that would hide QUndoCommand.text() from Python callers
+        self.words, self.position = values.note_text(text), values.position(position)
         super().__init__("Add note")
         self.diagram = diagram
         self.note_id: str | None = None
 
     def redo(self) -> None:
-        self.note_id = self.diagram.add_note(self.text, self.position, self.note_id)
+        self.note_id = self.diagram.add_note(self.words, self.position, self.note_id)
 
     def undo(self) -> None:
-        self.diagram.remove_note(self.note_id)
+        self.diagram.remove_note(_made(self.note_id))
 
 
 class EditNote(QUndoCommand):

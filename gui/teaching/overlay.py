@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
 from ..training.controller import Drawn
+from .hub import ProbeHub
 
 
 class RunOverlay(QObject):
@@ -25,11 +26,12 @@ class RunOverlay(QObject):
     probe_fn = ""
     probe_args: ClassVar[dict] = {}
 
-    def __init__(self, window, hub, text: str, shortcut: str, tip: str) -> None:
-        super().__init__(window)
-        self.window, self.hub = window, hub
+    def __init__(self, hub: ProbeHub, parent: QObject, text: str, shortcut: str,
+                 tip: str) -> None:
+        super().__init__(parent)
+        self.hub = hub
         self.drawn = Drawn()
-        self.action = QAction(text, window)
+        self.action = QAction(text, parent)
         self.action.setCheckable(True)
         self.action.setChecked(True)
         self.action.setShortcut(shortcut)

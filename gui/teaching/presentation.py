@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..canvas.view import CanvasView
+from ..shell import Shell
+
 HIDDEN = ("palette", "history", "inspector", "data", "code", "problems")
 TEXT_WIDGETS = (QLabel, QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QTabBar,
                 QAbstractItemView, QHeaderView, QTextEdit, QMenuBar)
@@ -30,9 +33,10 @@ OUTPUT_SHARE = 0.42  # of the window's width
 
 
 class Presentation(QObject):
-    def __init__(self, window) -> None:
+    def __init__(self, shell: Shell, view: CanvasView) -> None:
+        window = shell.main_window()
         super().__init__(window)
-        self.window = window
+        self.shell, self.view = shell, view
         self.action = QAction("&Presentation Mode", window)
         self.action.setCheckable(True)
         self.action.setShortcut("Ctrl+Shift+P")
@@ -49,13 +53,13 @@ class Presentation(QObject):
     def set_on(self, on: bool) -> None:
         if on == self.on:
             return
-        window = self.window
+        window, shell = self.shell.main_window(), self.shell
         if on:
             self._saved = (window.saveState(), _enlarge(window, FONT_POINTS))
             for name in HIDDEN:
-                window.docks[name].hide()
-            window.docks["output"].show()
-        else:
+                shell.dock(name).hide()
+            shell.dock("output").show()
+        elif self._saved is not None:
             state, fonts = self._saved
             self._saved = None
             for widget, font in fonts:
@@ -66,21 +70,21 @@ class Presentation(QObject):
         QTimer.singleShot(0, self._arrange)  # once the docks have left or come back
 
     def _arrange(self) -> None:
-        window = self.window
+        window = self.shell.main_window()
         if self.on:
-            window.resizeDocks([window.docks["output"]], [int(window.width() * OUTPUT_SHARE)],
-                               Qt.Orientation.Horizontal)
-        QTimer.singleShot(0, window.view.fit)  # once the canvas has its new size
+            window.resizeDocks([self.shell.dock("output")],
+                               [int(window.width() * OUTPUT_SHARE)], Qt.Orientation.Horizontal)
+        QTimer.singleShot(0, self.view.fit)  # once the canvas has its new size
 
 
-def _enlarge(window, points: float) -> list[tuple[QWidget, QFont]]:
+def _enlarge(window: QWidget, points: float) -> list[tuple[QWidget, QFont]]:
     """Every widget that shows text gets ``points`` (its own family and weight
     kept); returns each one's font before, to put back. With a style sheet on
     the application, fonts do not pass from a widget to its children, hence one
     by one. Containers and the application's font are left alone: a font change
     reaching a pyqtgraph view crashes it (the canvas and the plots scale their
     own text)."""
-    before = []
+    before: list[tuple[QWidget, QFont]] = []
     for widget in window.findChildren(QWidget):
         if not isinstance(widget, TEXT_WIDGETS):
             continue

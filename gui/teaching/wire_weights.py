@@ -15,6 +15,9 @@ import html
 
 import numpy as np
 
+from ..canvas.scene import DiagramScene
+from ..document.document import Document
+from .hub import ProbeHub
 from .overlay import RunOverlay
 
 PROBE = "canvas.wire_weights"
@@ -23,25 +26,26 @@ PROBE = "canvas.wire_weights"
 class WireWeights(RunOverlay):
     probe, probe_fn = PROBE, "wire_weights"
 
-    def __init__(self, window, hub) -> None:
-        super().__init__(window, hub, "&Weights on Wires", "Ctrl+Shift+W",
+    def __init__(self, hub: ProbeHub, scene: DiagramScene, document: Document) -> None:
+        self.scene, self.document = scene, document
+        super().__init__(hub, scene, "&Weights on Wires", "Ctrl+Shift+W",
                          "Colour each wire into a layer by the sign of its weights and draw "
                          "it as wide as they are large, as it trains")
-        window.document.diagram_replaced.connect(self.clear)
+        document.diagram_replaced.connect(self.clear)
 
     def clear(self) -> None:
-        for item in self.window.scene.wires.values():
+        for item in self.scene.wires.values():
             item.set_weights(None)
 
     def draw(self, result: dict) -> None:
         layers = result.get("layers", {})
-        for wire, item in self.window.scene.wires.items():
+        for wire, item in self.scene.wires.items():
             summary = layers.get(wire.dst)
             item.set_weights(None if summary is None else
                              (summary, describe(self._name(wire.dst), summary)))
 
     def _name(self, block_id: str) -> str:
-        diagram = self.window.document.diagram
+        diagram = self.document.diagram
         return diagram.block(block_id).name if block_id in diagram else block_id
 
 

@@ -19,7 +19,10 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from .. import style
-from ..teaching.heatmaps import plane_image
+from ..canvas.scene import DiagramScene
+from ..canvas.view import CanvasView
+from .heatmaps import plane_image
+from .hub import ProbeHub
 from .overlay import RunOverlay
 
 TILE, GAP = 28.0, 4.0  # scene units: a unit's map, and the room between two
@@ -67,9 +70,10 @@ class CanvasNeurons(RunOverlay):
     probe, probe_fn = PROBE, "neurons"
     probe_args: ClassVar[dict] = {"resolution": 24, "max_units": SHOWN}
 
-    def __init__(self, window, hub) -> None:
+    def __init__(self, hub: ProbeHub, scene: DiagramScene, view: CanvasView) -> None:
         self.strips: dict[str, NeuronStrip] = {}
-        super().__init__(window, hub, "&Neurons on Canvas", "Ctrl+Shift+N",
+        self.scene, self.view = scene, view
+        super().__init__(hub, scene, "&Neurons on Canvas", "Ctrl+Shift+N",
                          "Show each unit of the activation blocks as a small map of its "
                          "output over the input plane, as it trains")
 
@@ -86,17 +90,17 @@ class CanvasNeurons(RunOverlay):
                 _remove(self.strips.pop(block_id))
         added = False
         for block_id, block_maps in maps.items():
-            item = self.window.scene.blocks.get(block_id)
+            item = self.scene.blocks.get(block_id)
             if item is None:
                 continue
-            strip = self.strips.get(block_id)
-            if strip is None or strip.parentItem() is not item:
-                _remove(strip)
-                strip = self.strips[block_id] = NeuronStrip(item)
+            shown = self.strips.get(block_id)
+            if shown is None or shown.parentItem() is not item:
+                _remove(shown)
+                shown = self.strips[block_id] = NeuronStrip(item)
                 added = True
-            strip.set_maps(block_maps, result["units"][block_id])
+            shown.set_maps(block_maps, result["units"][block_id])
         if added:  # the drawing grew: a view showing all of it keeps showing all of it
-            self.window.view.refit()
+            self.view.refit()
 
 
 def _remove(strip: NeuronStrip | None) -> None:

@@ -1,0 +1,33 @@
+"""One epoch of a run's history, as the trainer records it, the training process
+sends it to the editor, the editor plots it and ``train --json`` prints it.
+
+A typed dict: a row is a plain dict (what ``ge.train(...).history`` has always
+held, and what travels as JSON), and its keys are declared once, here, so mypy
+checks every place that writes or reads one.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class _Measured(TypedDict):
+    epoch: int  # epochs trained so far (1 for the first)
+    train_loss: float  # on the whole training set, after the epoch
+    test_loss: float
+
+
+class EpochRow(_Measured, total=False):
+    train_accuracy: float  # classification only
+    test_accuracy: float
+    grad_norms: dict[str, float]  # block id -> gradient norm (teaching rows)
+    weight_norms: dict[str, float]  # block id -> weight norm (teaching rows)
+    confusion: dict[str, list[list[int]]]  # "train" / "test" -> counts (teaching rows)
+
+
+class TeachingNumbers(TypedDict, total=False):
+    """What the training process adds to some rows for the teaching views."""
+
+    grad_norms: dict[str, float]
+    weight_norms: dict[str, float]
+    confusion: dict[str, list[list[int]]]

@@ -1,0 +1,63 @@
+"""Where the editor writes files other than the diagram: pictures, code, weights,
+exercises. Every writer asks here first, so none may write over the open
+diagram's own file or the table it trains on, and each says in a dialog why
+not (a missing or read-only folder too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
+
+from graph_engine.core.files import SameFileError, check_output
+
+from .. import dialogs
+from ..images import widget_picture
+from ..shell import Shell
+from .document import Document
+
+
+class Outputs:
+    def __init__(self, document: Document, shell: Shell) -> None:
+        self.document, self.shell = document, shell
+
+    def refused(self, title: str, path: str, what: str = "file") -> bool:
+        """Before writing ``path``: if it is one of the diagram's inputs (or its
+        folder is missing or read-only), say why in a dialog and return True."""
+        parent = self.shell.main_window()
+        try:
+            check_output(path, self.document.inputs(), what)
+        except SameFileError as error:
+            dialogs.show_error(parent, title, f"{error}.\n\nNothing was written.")
+            return True
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            dialogs.show_error(parent, title, f"{path} could not be written: {reason}.")
+            return True
+        return False
+
+    def export_picture(self, widget: QWidget, name: str) -> bool:
+        """Ask where, then save what ``widget`` (a plot) shows as a PNG or SVG."""
+        return self.export_as("plot", name, lambda path: widget_picture(widget, path))
+
+    def export_as(self, what: str, name: str, write: Callable[[str], None]) -> bool:
+        """Ask where to save a picture of ``what`` (PNG or SVG, by the name chosen),
+        then ``write(path)``; a path that is an input, or a failed write, is said
+        in a dialog."""
+        parent = self.shell.main_window()
+        path = dialogs.save_path(parent, f"Export {what}", name + ".png",
+                                 "PNG image (*.png);;SVG image (*.svg)")
+        if not path:
+            return False
+        path = dialogs.with_suffix(path, ".png", ".svg")
+        if self.refused("Cannot export", path, "picture"):
+            return False
+        try:
+            write(path)
+        except OSError as error:
+            dialogs.show_error(parent, "Cannot export", f"{path} could not be written: "
+                               f"{error.strerror or error}.")
+            return False
+        self.shell.tell(f"Exported the {what} to {path}", 6000)
+        return True
