@@ -15,7 +15,7 @@ import shutil
 import sys
 from collections.abc import Callable
 
-from ..core.files import SameFileError, check_output, write_atomic
+from ..core.files import SameFileError, check_output, same_file, write_atomic
 from .exercise import Exercise
 from .exercise import load as load_exercise
 from .grader import find_files
@@ -71,8 +71,10 @@ def run(args, say: Callable[..., None]) -> int:
     finally:
         if progress is not None:
             progress.finish()
-    _write_outputs(args, exercise, results)
+    failed = _write_outputs(args, exercise, results)
     say(json_text(exercise, results) if args.json else text_table(exercise, results))
+    if failed:
+        raise GradeUsageError("; ".join(failed))
     return 0
 
 
@@ -91,8 +93,12 @@ def _data_files(exercise: Exercise) -> list[str]:
 
 
 def _check_outputs(outputs: list[str], inputs: list[str]) -> None:
-    if len(outputs) == 2 and os.path.abspath(outputs[0]) == os.path.abspath(outputs[1]):
-        raise GradeUsageError("--csv and --html name the same file: choose two names")
+    """Each output distinct from the others (also through a link) and from every
+    input, and writable: all before grading starts."""
+    for index, output in enumerate(outputs):
+        if any(same_file(output, other) for other in outputs[:index]):
+            raise GradeUsageError("--csv and --html name the same file (perhaps through a "
+                                  "link): choose two names")
     for output in outputs:
         try:
             check_output(output, inputs)
@@ -103,14 +109,19 @@ def _check_outputs(outputs: list[str], inputs: list[str]) -> None:
             raise GradeUsageError(f"cannot write {output}: {reason}") from None
 
 
-def _write_outputs(args, exercise: Exercise, results: list[FileResult]) -> None:
+def _write_outputs(args, exercise: Exercise, results: list[FileResult]) -> list[str]:
+    """Write each report on its own: one that fails loses no other. The reasons
+    for the ones that could not be written."""
+    failed = []
     for path, make in ((args.csv, csv_text), (args.html, html_text)):
         if not path:
             continue
         try:
-            write_atomic(path, make(exercise, results))
+            # a character with no UTF-8 form (none should be left) becomes an escape
+            write_atomic(path, make(exercise, results).encode("utf-8", "backslashreplace"))
         except OSError as error:
-            raise GradeUsageError(f"cannot write {path}: {error.strerror or error}") from None
+            failed.append(f"cannot write {path}: {error.strerror or error}")
+    return failed
 
 
 class Progress:
