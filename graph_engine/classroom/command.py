@@ -18,7 +18,7 @@ from collections.abc import Callable
 from ..core.files import SameFileError, check_output, same_file, write_atomic
 from .exercise import Exercise
 from .exercise import load as load_exercise
-from .grader import find_files
+from .grader import find_files, given_folders, grade_rows
 from .grading import FileResult
 from .pool import DEFAULT_MEMORY, GradingError, Pool
 from .reports import csv_text, html_text, json_text, text_table
@@ -65,7 +65,8 @@ def run(args, say: Callable[..., None]) -> int:
     pool = Pool(exercise, args.exercise, jobs, args.timeout, args.memory << 20,
                 plot=bool(args.html))
     try:
-        results = pool.run(files, progress.update if progress else None)
+        results = grade_rows(pool, exercise, files, given_folders(args.paths),
+                             progress.update if progress else None)
     except GradingError as error:
         raise GradeUsageError(str(error)) from None
     finally:

@@ -11,7 +11,9 @@ cannot hang the program or exhaust its memory.
 
 from __future__ import annotations
 
+import filecmp
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterable
@@ -143,6 +145,25 @@ def check_output(output: str | os.PathLike, inputs: Iterable[str | os.PathLike |
     OSError when it cannot be written (see :func:`check_writable`)."""
     refuse_overwrite(output, inputs, what)
     check_writable(output)
+
+
+def copy_into(source: str | os.PathLike, folder: str | os.PathLike) -> str:
+    """Copy the regular file ``source`` into ``folder`` under its own name, atomically;
+    the path of the copy. A file of that name already there is kept: if it holds
+    the same bytes it is the copy, else the copy takes the first free name
+    ``name-2.ext``, ``name-3.ext``... (nothing there is ever overwritten)."""
+    source = check_path(source)
+    if not stat.S_ISREG(os.stat(source).st_mode):
+        raise FileLimitError(f"{source} is not a regular file")
+    stem, suffix = os.path.splitext(os.path.basename(source))
+    for number in range(1, 1000):
+        name = f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}"
+        target = os.path.join(os.fspath(folder), name)
+        if not os.path.lexists(target):
+            return write_atomic(target, lambda temp: shutil.copyfile(source, temp))
+        if os.path.isfile(target) and filecmp.cmp(source, target, shallow=False):
+            return target
+    raise FileExistsError(17, f"no free name for a copy of {source} in {os.fspath(folder)}")
 
 
 # ------------------------------------------------------------------ reading

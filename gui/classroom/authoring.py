@@ -13,6 +13,7 @@ mistake is shown in the dialog and nothing is written.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
@@ -262,11 +263,16 @@ def save_as_exercise(window) -> bool:
     if output_refused(window, "Cannot save exercise", path, "exercise"):
         return False
     try:
-        exercises.save(exercise, path)
+        copied = exercises.save(exercise, path)
     except OSError as error:
         dialogs.show_error(window, "Cannot save exercise", f"{path} could not be written: "
                            f"{error.strerror or error}.")
         return False
+    if copied:  # the teacher hands out the folder: say what is in it now
+        dialogs.show_info(window, "Exercise saved", f"Saved the exercise to {path}.\n\n"
+                          f"Its data file was elsewhere, so a copy of it was saved beside "
+                          f"the exercise as {os.path.basename(copied[0])}: hand out (or move) "
+                          "the exercise and this file together.")
     window.statusBar().showMessage(f"Saved the exercise to {path}: File → Open Exercise "
                                    "opens it as a student sees it", 8000)
     return True
