@@ -300,7 +300,7 @@ def _read_check(value: object, index: int) -> Check:
     if not isinstance(value, dict):
         raise DiagramFileError(f"{where} must be a JSON object")
     kind = value.get("kind")
-    if kind not in KIND_FIELDS:
+    if not isinstance(kind, str) or kind not in KIND_FIELDS:  # a list or object is no kind
         raise DiagramFileError(f"{where}: \"kind\" must be one of {', '.join(KINDS)} "
                                f"(got {_short(kind)})")
     specs = {s.name: s for s in KIND_FIELDS[kind]}

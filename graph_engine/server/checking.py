@@ -29,8 +29,9 @@ def check(server: Server, exercise: str, diagram: str, request: int) -> None:
 
     try:
         task = exercises.loads(exercise)
-    except DiagramFileError as error:
-        result = FileResult("", 0, error=f"the exercise cannot be read: {error.reason}")
+    except Exception as error:  # noqa: BLE001 - whatever it is, the editor gets its answer
+        reason = error.reason if isinstance(error, DiagramFileError) else error_line(error)
+        result = FileResult("", 0, error=f"the exercise cannot be read: {reason}")
         server.send(Reply.CHECKED, request=request, result=result.as_dict())
         return
     try:
