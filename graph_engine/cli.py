@@ -458,12 +458,15 @@ def _numbers(text: str, option: str) -> list[float]:
 
 
 def cmd_grade(args) -> int:
-    from .classroom.command import GradeUsageError, run
+    from .classroom.command import GradeUsageError, Terminated, run
 
     try:
         return run(args, _say)
     except GradeUsageError as error:
         raise UsageError(str(error)) from None
+    except Terminated as stop:
+        _say(f"{PROG}: {stop}", sys.stderr)
+        return stop.status
 
 
 HANDLERS = {"validate": cmd_validate, "compile": cmd_compile, "train": cmd_train,

@@ -5,15 +5,20 @@ Every output is checked before any work: it may not be the exercise, one of
 the students' files or a data set they read, and its folder must be writable.
 Exit status 0 when every file got a row; 2 for an unreadable exercise or bad
 arguments (raised as :class:`GradeUsageError`, which the command line turns
-into its one-line message); 130 on Ctrl-C.
+into its one-line message); 130 on Ctrl-C. SIGTERM (a CI job cancelled) and
+SIGHUP (its terminal closed) stop grading as Ctrl-C does, every worker with
+it and no report written, and exit 128 + the signal's number (143, 129), as
+a shell reports a command a signal stopped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from ..core.files import SameFileError, check_output, same_file, write_atomic
 from .exercise import Exercise
@@ -26,12 +31,42 @@ from .reports import csv_text, html_text, json_text, text_table
 EPILOG = ("Each file is graded in its own worker process, within --timeout seconds and "
           "--memory MB; a file that cannot be read, has errors, runs out of time or memory "
           "gets a row with its reason and the points it earned. Exit status: 0 when every "
-          "file got a row; 2 an unreadable exercise or bad arguments; 130 interrupted.")
+          "file got a row; 2 an unreadable exercise or bad arguments; 130 interrupted "
+          "(Ctrl-C); 143 stopped by SIGTERM, 129 by SIGHUP (no report is written).")
 MIN_MEMORY_MB = 64
+STOPPING = ("SIGTERM", "SIGHUP")  # handled as Ctrl-C is, where the system has them
 
 
 class GradeUsageError(Exception):
     """Bad arguments, an unwritable output, or a grader that cannot start: exit status 2."""
+
+
+class Terminated(Exception):
+    """Grading stopped by a signal; ``status`` is the exit status (128 + its number)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by {signal.Signals(signum).name}; no report was written")
+        self.status = 128 + signum
+
+
+@contextlib.contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """While grading, SIGTERM and SIGHUP raise :class:`Terminated` in the main thread,
+    so the pool ends its workers on the way out, as it does on Ctrl-C."""
+    def stop(signum, _frame):
+        raise Terminated(signum)
+
+    kept = {}
+    for name in STOPPING:
+        number = getattr(signal, name, None)
+        with contextlib.suppress(ValueError):  # not the main thread: nothing to handle
+            if number is not None:
+                kept[number] = signal.signal(number, stop)
+    try:
+        yield
+    finally:
+        for number, handler in kept.items():
+            signal.signal(number, handler)
 
 
 def add_parser(sub) -> None:
@@ -65,8 +100,9 @@ def run(args, say: Callable[..., None]) -> int:
     pool = Pool(exercise, args.exercise, jobs, args.timeout, args.memory << 20,
                 plot=bool(args.html))
     try:
-        results = grade_rows(pool, exercise, files, given_folders(args.paths),
-                             progress.update if progress else None)
+        with stopped_by_signals():
+            results = grade_rows(pool, exercise, files, given_folders(args.paths),
+                                 progress.update if progress else None)
     except GradingError as error:
         raise GradeUsageError(str(error)) from None
     finally:
