@@ -151,7 +151,7 @@ class Exercise:
         """The document; with ``folder`` (where it is saved), a table file inside that
         folder is written relative to it, so the two move together."""
         start = None if self.start is None else fileio.to_dict(self.start)
-        document = {
+        document: dict = {
             "format": FORMAT, "version": VERSION, "title": self.title, "task": self.task,
             "start": start, "locked": list(self.locked), "dataset": self.dataset.to_dict(),
             "training": self.training.to_dict(),

@@ -29,11 +29,11 @@ def find_files(paths: Iterable[str | os.PathLike], exclude: Iterable[str] = ()) 
     missing one too: it gets its row), and the ``.json`` files inside each folder,
     sorted, hidden ones skipped, with the links to folders outside the folders
     given (rows that say so). ``exclude`` (the exercise itself) is left out."""
-    paths = [os.fspath(p) for p in paths]
+    given = [os.fspath(p) for p in paths]
     excluded = [os.fspath(e) for e in exclude]
-    roots = given_folders(paths)
+    roots = given_folders(given)
     found: list[str] = []
-    for path in paths:
+    for path in given:
         found += _folder(path, roots) if os.path.isdir(path) else [path]
     unique = list(dict.fromkeys(found))
     return [f for f in unique if not any(same_file(f, e) for e in excluded)]
@@ -104,10 +104,10 @@ def grade_files(exercise_path: str | os.PathLike, paths: Iterable[str | os.PathL
     if not timeout > 0:
         raise ValueError(f"the timeout must be more than 0 seconds (got {timeout})")
     exercise = load(exercise_path)
-    paths = [os.fspath(p) for p in paths]
-    files = find_files(paths, exclude=[os.fspath(exercise_path)])
+    given = [os.fspath(p) for p in paths]
+    files = find_files(given, exclude=[os.fspath(exercise_path)])
     pool = Pool(exercise, os.fspath(exercise_path), jobs, timeout, memory, plot)
-    return exercise, grade_rows(pool, exercise, files, given_folders(paths), on_result)
+    return exercise, grade_rows(pool, exercise, files, given_folders(given), on_result)
 
 
 def grade(exercise_path: str | os.PathLike, paths: Iterable[str | os.PathLike], jobs: int = 1,
