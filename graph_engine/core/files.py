@@ -160,13 +160,30 @@ def copy_into(source: str | os.PathLike, folder: str | os.PathLike) -> str:
         name = f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}"
         target = os.path.join(os.fspath(folder), name)
         if not os.path.lexists(target):
-            return write_atomic(target, lambda temp: shutil.copyfile(source, temp))
+            return write_atomic(target, lambda temp: _copy(source, temp))
         if os.path.isfile(target) and filecmp.cmp(source, target, shallow=False):
             return target
     raise FileExistsError(17, f"no free name for a copy of {source} in {os.fspath(folder)}")
 
 
+def _copy(source: str, target: str) -> None:
+    shutil.copyfile(source, target)
+
+
 # ------------------------------------------------------------------ reading
+
+def open_regular(path: str | os.PathLike):
+    """The regular file ``path`` opened for reading (binary); FileLimitError for
+    a folder, FIFO or device (opened without waiting for a writer), OSError
+    when it cannot be opened. For readers that seek (a Parquet footer)."""
+    path = check_path(path)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    kind = os.fstat(fd).st_mode
+    if not stat.S_ISREG(kind):
+        os.close(fd)
+        raise FileLimitError(f"not a regular file ({_kind(kind)})")
+    return os.fdopen(fd, "rb")
+
 
 def read_bounded(path: str | os.PathLike, limit: int) -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them.
