@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from ..core.files import SameFileError, check_output, same_file, write_atomic
 from .exercise import Exercise
 from .exercise import load as load_exercise
-from .grader import find_files, given_folders, grade_rows
+from .grader import check_limits, find_files, given_folders, grade_rows
 from .grading import FileResult
 from .pool import DEFAULT_MEMORY, GradingError, Pool
 from .reports import csv_text, html_text, json_text, text_table
@@ -33,7 +33,6 @@ EPILOG = ("Each file is graded in its own worker process, within --timeout secon
           "gets a row with its reason and the points it earned. Exit status: 0 when every "
           "file got a row; 2 an unreadable exercise or bad arguments; 130 interrupted "
           "(Ctrl-C); 143 stopped by SIGTERM, 129 by SIGHUP (no report is written).")
-MIN_MEMORY_MB = 64
 STOPPING = ("SIGTERM", "SIGHUP")  # handled as Ctrl-C is, where the system has them
 
 
@@ -116,12 +115,10 @@ def run(args, say: Callable[..., None]) -> int:
 
 
 def _check_limits(jobs: int, timeout: float, memory: int) -> None:
-    if jobs < 1:
-        raise GradeUsageError(f"--jobs must be 1 or more (got {jobs})")
-    if not timeout > 0 or timeout != timeout:
-        raise GradeUsageError(f"--timeout must be more than 0 seconds (got {timeout:g})")
-    if memory < MIN_MEMORY_MB:
-        raise GradeUsageError(f"--memory must be at least {MIN_MEMORY_MB} MB (got {memory})")
+    try:
+        check_limits(jobs, timeout, memory, dash="--")
+    except ValueError as error:
+        raise GradeUsageError(str(error)) from None
 
 
 def _data_files(exercise: Exercise) -> list[str]:

@@ -22,6 +22,24 @@ from .grading import FileResult, completed
 from .pool import DEFAULT_MEMORY, Pool
 
 DIAGRAM_SUFFIX = ".json"
+# The limits a run of the grader may be given, each bounded (a timeout of inf or 1e308
+# would overflow the wait for a worker): processes, seconds a file, MB a file.
+MAX_JOBS = 256
+MAX_TIMEOUT = 86_400.0  # a day
+MIN_MEMORY_MB, MAX_MEMORY_MB = 64, 1 << 20  # 1 TB
+
+
+def check_limits(jobs: int, timeout: float, memory_mb: int, dash: str = "") -> None:
+    """ValueError naming the first limit out of its range (``dash``: "--" to name
+    them as the command line's options)."""
+    if not 1 <= jobs <= MAX_JOBS:
+        raise ValueError(f"{dash}jobs must be 1 or more, and at most {MAX_JOBS} (got {jobs})")
+    if not 0 < timeout <= MAX_TIMEOUT:  # NaN fails both
+        raise ValueError(f"{dash}timeout must be more than 0 seconds, and at most "
+                         f"{MAX_TIMEOUT:,.0f} (a day) (got {timeout:g})")
+    if not MIN_MEMORY_MB <= memory_mb <= MAX_MEMORY_MB:
+        raise ValueError(f"{dash}memory must be at least {MIN_MEMORY_MB} MB, and at most "
+                         f"{MAX_MEMORY_MB:,} MB (got {memory_mb})")
 
 
 def find_files(paths: Iterable[str | os.PathLike], exclude: Iterable[str] = ()) -> list[str]:
@@ -96,13 +114,11 @@ def grade_files(exercise_path: str | os.PathLike, paths: Iterable[str | os.PathL
                 plot: bool = False, on_result: Callable[[FileResult], object] | None = None,
                 ) -> tuple[Exercise, list[FileResult]]:
     """The exercise and one result per file (see :func:`find_files`), in order.
-    DiagramFileError for an unreadable exercise; ValueError for bad limits."""
+    DiagramFileError for an unreadable exercise; ValueError for limits out of
+    their ranges (:func:`check_limits`; ``memory`` in bytes)."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    if jobs < 1:
-        raise ValueError(f"jobs must be 1 or more (got {jobs})")
-    if not timeout > 0:
-        raise ValueError(f"the timeout must be more than 0 seconds (got {timeout})")
+    check_limits(jobs, timeout, memory >> 20)
     exercise = load(exercise_path)
     given = [os.fspath(p) for p in paths]
     files = find_files(given, exclude=[os.fspath(exercise_path)])

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
 from ..core.files import human_size
-from ..core.text import error_line
+from ..core.text import error_line, out_of_memory
 from .exercise import Exercise
 from .grading import FileResult, completed
 
@@ -104,14 +104,14 @@ def _grade_one(conn: Connection, grade_steps, exercise: Exercise, request: dict,
     try:
         for result in grade_steps(exercise, request["file"], request["plot"], memory):
             _send(conn, {"type": "result", "result": result.to_message()})
-    except MemoryError:
-        _send(conn, {"type": "failed", "short": "out of memory",
-                     "reason": f"ran out of memory (the limit is {human_size(memory)} beyond "
-                     "the grader's own)"})
-        return False
     except Exception as error:  # noqa: BLE001 - one row, the run goes on
-        _send(conn, {"type": "failed", "short": "grading failed",
-                     "reason": f"grading failed: {error_line(error, ONE_LINE)}"})
+        if out_of_memory(error):  # MemoryError, or torch's allocator saying so
+            _send(conn, {"type": "failed", "short": "out of memory",
+                         "reason": f"ran out of memory (the limit is {human_size(memory)} "
+                         "beyond the grader's own)"})
+        else:
+            _send(conn, {"type": "failed", "short": "grading failed",
+                         "reason": f"grading failed: {error_line(error, ONE_LINE)}"})
         return False
     _send(conn, {"type": "done"})
     return True

@@ -87,3 +87,23 @@ def error_line(error: BaseException, limit: int = 300) -> str:
     lines = str(error).strip().splitlines()
     text = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+# What an allocator says when the memory it may use is spent: torch's CPU allocator
+# raises a RuntimeError with these words (and the system's ENOMEM text), not MemoryError.
+_NO_MEMORY = ("can't allocate memory", os.strerror(12).lower(), "not enough memory")
+
+
+def out_of_memory(error: BaseException) -> bool:
+    """Whether ``error`` (or what caused it) is running out of memory: a MemoryError,
+    or a library's error that says so in its allocator's words."""
+    seen: BaseException | None = error
+    for _ in range(10):  # the chain of causes, never a loop
+        if seen is None:
+            return False
+        if isinstance(seen, MemoryError) or type(seen).__name__ == "OutOfMemoryError":
+            return True
+        if isinstance(seen, RuntimeError) and any(w in str(seen).lower() for w in _NO_MEMORY):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..core.text import error_line
+from ..core.text import error_line, out_of_memory
 from .protocol import Command, Reply
 
 if TYPE_CHECKING:
@@ -40,8 +40,11 @@ def check(server: Server, exercise: str, diagram: str, request: int) -> None:
         result = completed(task, None, "", f"unreadable: {error.reason}",
                            "the diagram cannot be read")
     except Exception as error:  # noqa: BLE001 - the editor is told, the process serves on
-        result = completed(task, None, "", f"grading failed: {error_line(error)}",
-                           "grading failed")
+        if out_of_memory(error):  # torch's allocator says so with a RuntimeError
+            result = completed(task, None, "", "ran out of memory", "out of memory")
+        else:
+            result = completed(task, None, "", f"grading failed: {error_line(error)}",
+                               "grading failed")
     finally:
         dataset.cache_clear()  # kept for a class's files in a grading worker, not here
     server.send(Reply.CHECKED, request=request, result=result.as_dict())
