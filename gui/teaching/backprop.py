@@ -41,6 +41,7 @@ from graph_engine.model.diagram import Wire
 from graph_engine.model.fileio import dumps
 
 from ..canvas.wire_values import WireValues
+from ..plain_text import escape
 from ..style import text_label
 from ..tasks import run_in_background
 from ..training.controller import network_signature
@@ -151,7 +152,7 @@ class StepView(QWidget):
         slope = first_row(block["slopes"])[unit]
         self.slope_curve.setData(curve["xs"], curve["df"])
         self.slope_mark.setData([x], [slope])
-        self.slope.setTitle(f"f′ of {self.names.get(block['id'], block['id'])}, "
+        self.slope.setTitle(f"f′ of {escape(self.names.get(block['id'], block['id']))}, "
                             f"marked at unit {unit + 1}'s input")
         self.slope.setVisible(True)
 
