@@ -77,7 +77,7 @@ def text_table(exercise: Exercise, results: Sequence[FileResult]) -> str:
     top = number(exercise.max_score)
     lines = []
     for r in results:
-        reason = f"  ({r.error})" if r.error else ""
+        reason = f"  ({printable(r.error)})" if r.error else ""
         lines.append(f"{number(r.score):>6} / {top}  {file_name(r.file)}{reason}")
     return "\n".join(lines)
 
