@@ -9,7 +9,6 @@ row says "ran out of memory" whatever the allocator raised.
 from __future__ import annotations
 
 import json
-import multiprocessing
 from itertools import pairwise
 
 import pytest
@@ -17,12 +16,10 @@ import torch
 from safetensors.torch import save_file
 from test_cli import run_cli
 from test_grading_checks import solved
-from test_grading_pool import CHECKS, write_exercise
+from test_grading_pool import worker_failure, write_exercise
 
 import graph_engine as ge
 from graph_engine.build.compiler import compile as compile_diagram
-from graph_engine.classroom import exercise as ex
-from graph_engine.classroom import pool
 from graph_engine.training.trace import TraceError
 
 # ------------------------------------------------------------------ grade's options
@@ -150,10 +147,6 @@ def test_an_allocator_out_of_memory_reads_ran_out_of_memory():
         torch.empty(1 << 42)  # 16 TB: refused by the allocator
         yield
 
-    parent, child = multiprocessing.Pipe()
-    exercise = ex.loads(json.dumps({"format": "netcanvas-exercise", "version": 1, "title": "T",
-                                    "dataset": "xor", "training": {}, "checks": CHECKS}))
-    assert not pool._grade_one(child, steps, exercise, {"file": "f", "plot": False}, 1 << 30)
-    message = json.loads(parent.recv_bytes())
+    message = worker_failure(steps)
     assert message["short"] == "out of memory"
     assert message["reason"].startswith("ran out of memory (the limit is 1 GB")

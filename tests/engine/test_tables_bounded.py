@@ -16,24 +16,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from test_grading_checks import chain
+from test_tabular import fresh_cache, spec  # noqa: F401 - an autouse fixture
 
 import graph_engine as ge
 from graph_engine.data import datasets, parquet, tabular
 from graph_engine.data.datasets import DatasetError
-from graph_engine.data.spec import CsvSource, DatasetSpec
 
 ROWS = 4_000_000
-
-
-def spec(path, **source) -> DatasetSpec:
-    return DatasetSpec("csv", csv=CsvSource(str(path), **source))
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    tabular.forget_tables()
-    yield
-    tabular.forget_tables()
 
 
 @pytest.fixture
@@ -186,12 +176,8 @@ def test_a_column_with_no_values_at_all_is_a_problem_naming_it(missing, tmp_path
     with pytest.raises(DatasetError, match=r"d.csv: the column 'empty' has no values: leave "
                                            "it out of the features"):
         datasets.info(spec(path, missing=missing))
-    d = ge.Diagram()
-    x = d.add("Input", features=2)
-    o = d.add("Linear", out_features=2)
-    loss = d.add("CrossEntropyLoss")
-    d.connect(x, o)
-    d.connect(o, loss)
+    d = chain(("Input", {"features": 2}), ("Linear", {"out_features": 2}),
+              ("CrossEntropyLoss", {}))
     d.dataset = spec(path, missing=missing)
     problems = ge.validate(d)
     assert any("'empty' has no values" in p.message for p in problems if p.is_error)
