@@ -33,7 +33,8 @@ bench: $(STAMP)
 
 fuzz: $(STAMP)
 	NETCANVAS_FUZZ_EXAMPLES=10000 $(PY) -m pytest -q tests/engine/test_fuzz_files.py tests/engine/test_formula_hostile.py \
-		tests/engine/test_codegen_hostile.py tests/engine/test_saved_loads_again.py
+		tests/engine/test_codegen_hostile.py tests/engine/test_saved_loads_again.py \
+		tests/engine/test_fuzz_hand_ins.py
 	QT_QPA_PLATFORM=offscreen NETCANVAS_UNDO_SEQUENCES=200 $(PY) -m pytest -q tests/gui/test_undo_fuzz.py
 	QT_QPA_PLATFORM=offscreen NETCANVAS_FUZZ_EXAMPLES=2000 $(PY) -m pytest -q tests/gui/test_commands_save_and_load.py
 

@@ -27,7 +27,8 @@ from typing import Any
 from .core.diagnostics import DiagramError
 from .core.epochs import EpochRow
 from .core.files import SameFileError, check_output
-from .core.text import error_line, printable
+from .core.jsontext import printable_json
+from .core.text import error_line, out_of_memory, printable
 from .model.fileio import DiagramFileError, load
 from .model.settings import OPTIMIZERS
 from .model.sources import input_files
@@ -223,7 +224,8 @@ def cmd_train(args) -> int:
         raise UsageError(str(error)) from None
     except Exception as error:  # noqa: BLE001 - one readable line, never a traceback
         epochs.close()
-        _say(f"{PROG}: training failed: {error_line(error, MAX_LINE)}", sys.stderr)
+        why = "ran out of memory" if out_of_memory(error) else error_line(error, MAX_LINE)
+        _say(f"{PROG}: training failed: {why}", sys.stderr)
         return 1
     epochs.close()
     if args.save_weights:
@@ -418,7 +420,7 @@ def cmd_examples(args) -> int:
 
 def cmd_trace(args) -> int:
     from .training.trace import trace
-    from .training.trace_report import as_data, lines
+    from .training.trace_report import as_data, finite_json, lines
 
     diagram = load(args.file)
     x, y, where = _trace_sample(args, diagram)
@@ -429,7 +431,8 @@ def cmd_trace(args) -> int:
     except ValueError as error:  # the sample, the label or the weights do not fit
         raise UsageError(str(error)) from None
     if args.json:
-        _say(json.dumps({"file": args.file, "sample": where, **as_data(result, diagram)}))
+        data = finite_json(as_data(result, diagram))
+        _say(printable_json({"file": args.file, "sample": where, **data}))
     else:
         _say("\n".join(lines(result, diagram, f"{diagram.title or args.file}: {where}")))
     return 0
@@ -459,12 +462,15 @@ def _numbers(text: str, option: str) -> list[float]:
 
 
 def cmd_grade(args) -> int:
-    from .classroom.command import GradeUsageError, run
+    from .classroom.command import GradeUsageError, Terminated, run
 
     try:
         return run(args, _say)
     except GradeUsageError as error:
         raise UsageError(str(error)) from None
+    except Terminated as stop:
+        _say(f"{PROG}: {stop}", sys.stderr)
+        return stop.status
 
 
 HANDLERS = {"validate": cmd_validate, "compile": cmd_compile, "train": cmd_train,

@@ -10,7 +10,9 @@ import json
 import os
 import sys
 
-from .screenshot import MAX_EPOCHS, VIEWS
+from .screenshot import MAX_EPOCHS, VIEWS, ShotError, parse_size
+
+DEFAULT_SIZE = "1400x880"
 
 STARTUP_REPORT = "NETCANVAS_STARTUP_REPORT"
 
@@ -20,19 +22,29 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("file", nargs="?", help="a diagram to open")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="render the window with FILE loaded, save a PNG and exit")
-    parser.add_argument("--size", default="1400x880", metavar="WxH",
-                        help="window size for --screenshot (default 1400x880)")
+    parser.add_argument("--size", metavar="WxH",
+                        help=f"window size for --screenshot (default {DEFAULT_SIZE})")
     parser.add_argument("--epochs", type=int, default=0, metavar="N",
                         help="for --screenshot: train N epochs first")
     parser.add_argument("--view", default="editor", choices=VIEWS, metavar="NAME",
                         help="for --screenshot: the view in front, one of " + ", ".join(VIEWS))
     args = parser.parse_args(argv)
-    if not args.screenshot and (args.epochs or args.view != "editor"):
-        parser.error("--epochs and --view go with --screenshot OUT.png")
+    # Every option is checked here, before any window: a window that cannot take its
+    # shot would wait for ever on a machine with no screen.
+    shot = args.screenshot is not None
+    if not shot and (args.epochs or args.view != "editor" or args.size is not None):
+        parser.error("--epochs, --view and --size go with --screenshot OUT.png")
+    if shot and not args.screenshot.strip():
+        parser.error("--screenshot needs the name of the PNG file to write")
     if not 0 <= args.epochs <= MAX_EPOCHS:
         parser.error(f"--epochs must be from 0 to {MAX_EPOCHS:,}")
     if args.epochs and not args.file:
         parser.error("--epochs needs a diagram FILE to train")
+    args.size = args.size or DEFAULT_SIZE
+    try:
+        parse_size(args.size)
+    except ShotError as error:
+        parser.error(str(error))
     return args
 
 
@@ -53,9 +65,10 @@ def make_application(argv: list[str]):
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    if args.screenshot and "QT_QPA_PLATFORM" not in os.environ:
+    shot = args.screenshot is not None
+    if shot and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    if args.screenshot and not screenshot_allowed(args.file, args.screenshot):
+    if shot and not screenshot_allowed(args.file, args.screenshot):
         return 2  # no window: a dialog would wait for a click nobody can give
     from .training import cores
 
@@ -66,11 +79,11 @@ def main(argv: list[str]) -> int:
     from . import tasks
     from .mainwindow import MainWindow
 
-    window = MainWindow(restore_layout=not args.screenshot)
+    window = MainWindow(restore_layout=not shot)
     if args.file and not window.files.open_path(args.file, ask=False):
-        if args.screenshot:
+        if shot:
             return 2
-    if args.screenshot:
+    if shot:
         from . import screenshot
 
         return screenshot.take(app, window, args.screenshot, args.size, args.epochs, args.view)

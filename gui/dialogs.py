@@ -14,7 +14,7 @@ def ask_unsaved(parent: QWidget, name: str) -> str:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("Unsaved changes")
-    box.setText(f"Save the changes to {name}?")
+    show_plain_message(box, f"Save the changes to {name}?")
     box.setInformativeText("Your changes will be lost if you don't save them.")
     box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
                            | QMessageBox.StandardButton.Cancel)
@@ -69,11 +69,25 @@ def save_path(parent: QWidget, title: str = "Save diagram", suggestion: str = ""
 
 
 def show_error(parent: QWidget, title: str, text: str) -> None:
-    QMessageBox.critical(parent, title, text)
+    _message(parent, QMessageBox.Icon.Critical, title, text)
 
 
 def show_info(parent: QWidget, title: str, text: str) -> None:
-    QMessageBox.information(parent, title, text)
+    _message(parent, QMessageBox.Icon.Information, title, text)
+
+
+def _message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> None:
+    """A message box whose text is shown as written: it quotes files and names."""
+    box = QMessageBox(icon, title, "", QMessageBox.StandardButton.Ok, parent)
+    show_plain_message(box, text)
+    box.exec()
+
+
+def show_plain_message(box: QMessageBox, text: str) -> None:
+    from PySide6.QtCore import Qt
+
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
 
 
 def ask_recover(parent: QWidget, name: str, when: str) -> str:
@@ -81,7 +95,8 @@ def ask_recover(parent: QWidget, name: str, when: str) -> str:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Recover unsaved work")
-    box.setText(f"NetCanvas did not close properly. Recover the unsaved changes to {name}?")
+    show_plain_message(box, "NetCanvas did not close properly. Recover the unsaved changes "
+                       f"to {name}?")
     box.setInformativeText(f"They were saved automatically at {when}. Discard deletes them; "
                            "Not Now asks again next time.")
     recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)

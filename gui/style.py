@@ -67,12 +67,16 @@ def style_sheet() -> str:
     return path.read_text(encoding="utf-8").replace("{ICONS}", icons)
 
 
-def text_label(text: str, name: str = "helpText", selectable: bool = False):
-    """A wrapped QLabel styled by its object name (helpText, sectionTitle...)."""
+def text_label(text: str, name: str = "helpText", selectable: bool = False,
+               rich: bool = False):
+    """A wrapped QLabel styled by its object name (helpText, sectionTitle...). Its
+    text is plain, as written, unless ``rich``: NetCanvas's own markup, in which any
+    text from a file is escaped (gui/plain_text.py)."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QLabel
 
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     if name:
         label.setObjectName(name)

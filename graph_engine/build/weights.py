@@ -83,3 +83,7 @@ def check_fit(model: torch.nn.Module, tensors: dict) -> None:
         if tuple(tensors[key].shape) != tuple(value.shape):
             raise WeightsError(f"{key} has shape {tuple(tensors[key].shape)} in the file but "
                                f"{tuple(value.shape)} in the network: the layer sizes differ")
+        found = tensors[key]
+        if found.is_floating_point() and not bool(torch.isfinite(found).all()):
+            raise WeightsError(f"{key} holds infinite or NaN values: no network computes with "
+                               "them (were they saved from a run that diverged?)")

@@ -5,20 +5,25 @@ Every output is checked before any work: it may not be the exercise, one of
 the students' files or a data set they read, and its folder must be writable.
 Exit status 0 when every file got a row; 2 for an unreadable exercise or bad
 arguments (raised as :class:`GradeUsageError`, which the command line turns
-into its one-line message); 130 on Ctrl-C.
+into its one-line message); 130 on Ctrl-C. SIGTERM (a CI job cancelled) and
+SIGHUP (its terminal closed) stop grading as Ctrl-C does, every worker with
+it and no report written, and exit 128 + the signal's number (143, 129), as
+a shell reports a command a signal stopped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from ..core.files import SameFileError, check_output, write_atomic
+from ..core.files import SameFileError, check_output, same_file, write_atomic
 from .exercise import Exercise
 from .exercise import load as load_exercise
-from .grader import find_files
+from .grader import check_limits, find_files, given_folders, grade_rows
 from .grading import FileResult
 from .pool import DEFAULT_MEMORY, GradingError, Pool
 from .reports import csv_text, html_text, json_text, text_table
@@ -26,12 +31,41 @@ from .reports import csv_text, html_text, json_text, text_table
 EPILOG = ("Each file is graded in its own worker process, within --timeout seconds and "
           "--memory MB; a file that cannot be read, has errors, runs out of time or memory "
           "gets a row with its reason and the points it earned. Exit status: 0 when every "
-          "file got a row; 2 an unreadable exercise or bad arguments; 130 interrupted.")
-MIN_MEMORY_MB = 64
+          "file got a row; 2 an unreadable exercise or bad arguments; 130 interrupted "
+          "(Ctrl-C); 143 stopped by SIGTERM, 129 by SIGHUP (no report is written).")
+STOPPING = ("SIGTERM", "SIGHUP")  # handled as Ctrl-C is, where the system has them
 
 
 class GradeUsageError(Exception):
     """Bad arguments, an unwritable output, or a grader that cannot start: exit status 2."""
+
+
+class Terminated(Exception):
+    """Grading stopped by a signal; ``status`` is the exit status (128 + its number)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by {signal.Signals(signum).name}; no report was written")
+        self.status = 128 + signum
+
+
+@contextlib.contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """While grading, SIGTERM and SIGHUP raise :class:`Terminated` in the main thread,
+    so the pool ends its workers on the way out, as it does on Ctrl-C."""
+    def stop(signum, _frame):
+        raise Terminated(signum)
+
+    kept = {}
+    for name in STOPPING:
+        number = getattr(signal, name, None)
+        with contextlib.suppress(ValueError):  # not the main thread: nothing to handle
+            if number is not None:
+                kept[number] = signal.signal(number, stop)
+    try:
+        yield
+    finally:
+        for number, handler in kept.items():
+            signal.signal(number, handler)
 
 
 def add_parser(sub) -> None:
@@ -65,24 +99,26 @@ def run(args, say: Callable[..., None]) -> int:
     pool = Pool(exercise, args.exercise, jobs, args.timeout, args.memory << 20,
                 plot=bool(args.html))
     try:
-        results = pool.run(files, progress.update if progress else None)
+        with stopped_by_signals():
+            results = grade_rows(pool, exercise, files, given_folders(args.paths),
+                                 progress.update if progress else None)
     except GradingError as error:
         raise GradeUsageError(str(error)) from None
     finally:
         if progress is not None:
             progress.finish()
-    _write_outputs(args, exercise, results)
+    failed = _write_outputs(args, exercise, results)
     say(json_text(exercise, results) if args.json else text_table(exercise, results))
+    if failed:
+        raise GradeUsageError("; ".join(failed))
     return 0
 
 
 def _check_limits(jobs: int, timeout: float, memory: int) -> None:
-    if jobs < 1:
-        raise GradeUsageError(f"--jobs must be 1 or more (got {jobs})")
-    if not timeout > 0 or timeout != timeout:
-        raise GradeUsageError(f"--timeout must be more than 0 seconds (got {timeout:g})")
-    if memory < MIN_MEMORY_MB:
-        raise GradeUsageError(f"--memory must be at least {MIN_MEMORY_MB} MB (got {memory})")
+    try:
+        check_limits(jobs, timeout, memory, dash="--")
+    except ValueError as error:
+        raise GradeUsageError(str(error)) from None
 
 
 def _data_files(exercise: Exercise) -> list[str]:
@@ -91,8 +127,12 @@ def _data_files(exercise: Exercise) -> list[str]:
 
 
 def _check_outputs(outputs: list[str], inputs: list[str]) -> None:
-    if len(outputs) == 2 and os.path.abspath(outputs[0]) == os.path.abspath(outputs[1]):
-        raise GradeUsageError("--csv and --html name the same file: choose two names")
+    """Each output distinct from the others (also through a link) and from every
+    input, and writable: all before grading starts."""
+    for index, output in enumerate(outputs):
+        if any(same_file(output, other) for other in outputs[:index]):
+            raise GradeUsageError("--csv and --html name the same file (perhaps through a "
+                                  "link): choose two names")
     for output in outputs:
         try:
             check_output(output, inputs)
@@ -103,14 +143,19 @@ def _check_outputs(outputs: list[str], inputs: list[str]) -> None:
             raise GradeUsageError(f"cannot write {output}: {reason}") from None
 
 
-def _write_outputs(args, exercise: Exercise, results: list[FileResult]) -> None:
+def _write_outputs(args, exercise: Exercise, results: list[FileResult]) -> list[str]:
+    """Write each report on its own: one that fails loses no other. The reasons
+    for the ones that could not be written."""
+    failed = []
     for path, make in ((args.csv, csv_text), (args.html, html_text)):
         if not path:
             continue
         try:
-            write_atomic(path, make(exercise, results))
+            # a character with no UTF-8 form (none should be left) becomes an escape
+            write_atomic(path, make(exercise, results).encode("utf-8", "backslashreplace"))
         except OSError as error:
-            raise GradeUsageError(f"cannot write {path}: {error.strerror or error}") from None
+            failed.append(f"cannot write {path}: {error.strerror or error}")
+    return failed
 
 
 class Progress:

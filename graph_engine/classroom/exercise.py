@@ -21,7 +21,7 @@ from ..blocks.registry import REGISTRY
 from ..checks.explanations import EXPLANATIONS
 from ..checks.lints import LINTS
 from ..core import limits
-from ..core.files import check_path, write_atomic
+from ..core.files import check_path, copy_into, write_atomic
 from ..core.params import FLOAT, INT, ParamSpec
 from ..core.text import checked_id, checked_text
 from ..data.spec import DatasetSpec
@@ -147,26 +147,55 @@ class Exercise:
         diagram.locks = self.locks()
         return diagram
 
-    def to_dict(self) -> dict:
-        return {
+    def to_dict(self, folder: str | None = None) -> dict:
+        """The document; with ``folder`` (where it is saved), a table file inside that
+        folder is written relative to it, so the two move together."""
+        start = None if self.start is None else fileio.to_dict(self.start)
+        document: dict = {
             "format": FORMAT, "version": VERSION, "title": self.title, "task": self.task,
-            "start": None if self.start is None else fileio.to_dict(self.start),
-            "locked": list(self.locked), "dataset": self.dataset.to_dict(),
+            "start": start, "locked": list(self.locked), "dataset": self.dataset.to_dict(),
             "training": self.training.to_dict(),
             "checks": [check.to_dict() for check in self.checks],
         }
+        for record in (document["dataset"], start["dataset"] if start else None):
+            fileio.relative_data(record, folder)
+        return document
 
 
 # ------------------------------------------------------------------ writing
 
-def dumps(exercise: Exercise) -> str:
-    return json.dumps(exercise.to_dict(), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+def dumps(exercise: Exercise, folder: str | None = None) -> str:
+    return json.dumps(exercise.to_dict(folder), indent=2, allow_nan=False,
+                      ensure_ascii=False) + "\n"
 
 
-def save(exercise: Exercise, path: str | os.PathLike) -> None:
-    """Write atomically; on failure the old file is untouched and OSError propagates."""
+def save(exercise: Exercise, path: str | os.PathLike) -> list[str]:
+    """Write atomically, with the table file the exercise reads beside it: a table
+    elsewhere is copied into the exercise's folder first (:func:`copy_into`), so
+    the exercise and its data are handed out, moved and graded together. Returns
+    the copies made. On failure the old file is untouched and OSError propagates."""
     check(exercise)  # what is saved must load again
-    write_atomic(os.path.abspath(check_path(path)), dumps(exercise))
+    target = os.path.abspath(check_path(path))
+    folder = os.path.dirname(target)
+    exercise, copied = _data_beside(exercise, folder)
+    write_atomic(target, dumps(exercise, folder))
+    return copied
+
+
+def _data_beside(exercise: Exercise, folder: str) -> tuple[Exercise, list[str]]:
+    """``exercise`` reading its table file from inside ``folder``, copied there if
+    it lies elsewhere; and the copies made."""
+    source = exercise.dataset.csv
+    if source is None or not os.path.relpath(os.path.abspath(source.path), folder) \
+            .startswith(os.pardir):
+        return exercise, []
+    copy = copy_into(source.path, folder)
+    moved = replace(exercise.dataset, csv=replace(source, path=copy))
+    start = exercise.start
+    if start is not None and start.dataset == exercise.dataset:
+        start = fileio.loads(fileio.dumps(start))
+        start.dataset = moved
+    return replace(exercise, dataset=moved, start=start), [copy]
 
 
 def check(exercise: Exercise) -> Exercise:
@@ -180,8 +209,11 @@ def check(exercise: Exercise) -> Exercise:
 def load(path: str | os.PathLike) -> Exercise:
     """Read an exercise file; any problem raises DiagramFileError."""
     exercise = fileio.read_file(path, loads, MAX_BYTES, "the exercise")
-    dataset = fileio.anchored(exercise.dataset, os.path.dirname(os.path.abspath(path)))
-    return replace(exercise, dataset=dataset)  # a relative CSV lies beside the exercise
+    folder = os.path.dirname(os.path.abspath(path))  # a relative CSV lies beside the exercise
+    start = exercise.start
+    if start is not None and start.dataset is not None:
+        start.dataset = fileio.anchored(start.dataset, folder)
+    return replace(exercise, dataset=fileio.anchored(exercise.dataset, folder))
 
 
 def loads(raw: bytes | str) -> Exercise:
@@ -268,7 +300,7 @@ def _read_check(value: object, index: int) -> Check:
     if not isinstance(value, dict):
         raise DiagramFileError(f"{where} must be a JSON object")
     kind = value.get("kind")
-    if kind not in KIND_FIELDS:
+    if not isinstance(kind, str) or kind not in KIND_FIELDS:  # a list or object is no kind
         raise DiagramFileError(f"{where}: \"kind\" must be one of {', '.join(KINDS)} "
                                f"(got {_short(kind)})")
     specs = {s.name: s for s in KIND_FIELDS[kind]}

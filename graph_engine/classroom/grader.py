@@ -2,41 +2,111 @@
 
 The exercise is read here, in the calling process, so an unreadable one is
 refused before any worker starts; the files are graded by :mod:`.pool`.
+
+What a student hands in may hold links (an archive restores them). A link is
+followed only while it stays inside the folders given (each folder PATH, and
+the folder of each file PATH): a link that leads out of them, to the teacher's
+solution or anything else, is not graded, and its row says so. Links the
+teacher gives on the command line are the teacher's own and are followed.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from ..core.files import same_file
+from ..core.text import path_text
 from .exercise import Exercise, load
-from .grading import FileResult
+from .grading import FileResult, completed
 from .pool import DEFAULT_MEMORY, Pool
 
 DIAGRAM_SUFFIX = ".json"
+# The limits a run of the grader may be given, each bounded (a timeout of inf or 1e308
+# would overflow the wait for a worker): processes, seconds a file, MB a file.
+MAX_JOBS = 256
+MAX_TIMEOUT = 86_400.0  # a day
+MIN_MEMORY_MB, MAX_MEMORY_MB = 64, 1 << 20  # 1 TB
+
+
+def check_limits(jobs: int, timeout: float, memory_mb: int, dash: str = "") -> None:
+    """ValueError naming the first limit out of its range (``dash``: "--" to name
+    them as the command line's options)."""
+    if not 1 <= jobs <= MAX_JOBS:
+        raise ValueError(f"{dash}jobs must be 1 or more, and at most {MAX_JOBS} (got {jobs})")
+    if not 0 < timeout <= MAX_TIMEOUT:  # NaN fails both
+        raise ValueError(f"{dash}timeout must be more than 0 seconds, and at most "
+                         f"{MAX_TIMEOUT:,.0f} (a day) (got {timeout:g})")
+    if not MIN_MEMORY_MB <= memory_mb <= MAX_MEMORY_MB:
+        raise ValueError(f"{dash}memory must be at least {MIN_MEMORY_MB} MB, and at most "
+                         f"{MAX_MEMORY_MB:,} MB (got {memory_mb})")
 
 
 def find_files(paths: Iterable[str | os.PathLike], exclude: Iterable[str] = ()) -> list[str]:
     """Every file to grade: each path that is not a folder as it is given (a
     missing one too: it gets its row), and the ``.json`` files inside each folder,
-    sorted, hidden ones skipped. ``exclude`` (the exercise itself) is left out."""
+    sorted, hidden ones skipped, with the links to folders outside the folders
+    given (rows that say so). ``exclude`` (the exercise itself) is left out."""
+    given = [os.fspath(p) for p in paths]
     excluded = [os.fspath(e) for e in exclude]
+    roots = given_folders(given)
     found: list[str] = []
-    for path in paths:
-        path = os.fspath(path)
-        found += _folder(path) if os.path.isdir(path) else [path]
+    for path in given:
+        found += _folder(path, roots) if os.path.isdir(path) else [path]
     unique = list(dict.fromkeys(found))
     return [f for f in unique if not any(same_file(f, e) for e in excluded)]
 
 
-def _folder(folder: str) -> list[str]:
+def _folder(folder: str, roots: list[str]) -> list[str]:
     files = []
-    for root, dirs, names in os.walk(folder):
+    for root, dirs, names in os.walk(folder):  # links to folders are not walked into
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        files += [os.path.join(root, d) for d in dirs
+                  if os.path.islink(os.path.join(root, d)) and
+                  leaving(os.path.join(root, d), roots)]
         files += [os.path.join(root, n) for n in sorted(names)
                   if n.lower().endswith(DIAGRAM_SUFFIX) and not n.startswith(".")]
     return files
+
+
+def given_folders(paths: Iterable[str]) -> list[str]:
+    """The folders a link may lead into: each folder given and the folder of each
+    file given, as they really are (the teacher's own links resolved)."""
+    return [os.path.realpath(p if os.path.isdir(p) else os.path.dirname(os.path.abspath(p)))
+            for p in paths]
+
+
+def leaving(path: str, roots: Sequence[str]) -> str:
+    """Why ``path`` is not graded (a link that leads out of ``roots``), or ""."""
+    real = os.path.realpath(path)
+    if any(_inside(real, root) for root in roots):
+        return ""
+    return (f"not graded: a link to {path_text(real)}, outside the folders given to the "
+            "grader (a link is followed only inside them)")
+
+
+def _inside(path: str, folder: str) -> bool:
+    try:
+        return os.path.commonpath([path, folder]) == folder
+    except ValueError:  # another drive (Windows)
+        return False
+
+
+def grade_rows(pool: Pool, exercise: Exercise, files: Sequence[str], roots: Sequence[str],
+               on_result: Callable[[FileResult], object] | None = None) -> list[FileResult]:
+    """One row per file of ``files``, in order: the pool grades each, except a link
+    leading out of ``roots``, whose row says why it was not graded."""
+    refused = {f: why for f in files if (why := leaving(f, roots))}
+    graded = iter(pool.run([f for f in files if f not in refused], on_result))
+    rows = []
+    for file in files:
+        if file not in refused:
+            rows.append(next(graded))
+            continue
+        rows.append(completed(exercise, None, file, refused[file], "not graded"))
+        if on_result is not None:
+            on_result(rows[-1])
+    return rows
 
 
 def grade_files(exercise_path: str | os.PathLike, paths: Iterable[str | os.PathLike],
@@ -44,17 +114,16 @@ def grade_files(exercise_path: str | os.PathLike, paths: Iterable[str | os.PathL
                 plot: bool = False, on_result: Callable[[FileResult], object] | None = None,
                 ) -> tuple[Exercise, list[FileResult]]:
     """The exercise and one result per file (see :func:`find_files`), in order.
-    DiagramFileError for an unreadable exercise; ValueError for bad limits."""
+    DiagramFileError for an unreadable exercise; ValueError for limits out of
+    their ranges (:func:`check_limits`; ``memory`` in bytes)."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    if jobs < 1:
-        raise ValueError(f"jobs must be 1 or more (got {jobs})")
-    if not timeout > 0:
-        raise ValueError(f"the timeout must be more than 0 seconds (got {timeout})")
+    check_limits(jobs, timeout, memory >> 20)
     exercise = load(exercise_path)
-    files = find_files(paths, exclude=[os.fspath(exercise_path)])
+    given = [os.fspath(p) for p in paths]
+    files = find_files(given, exclude=[os.fspath(exercise_path)])
     pool = Pool(exercise, os.fspath(exercise_path), jobs, timeout, memory, plot)
-    return exercise, pool.run(files, on_result)
+    return exercise, grade_rows(pool, exercise, files, given_folders(given), on_result)
 
 
 def grade(exercise_path: str | os.PathLike, paths: Iterable[str | os.PathLike], jobs: int = 1,

@@ -17,6 +17,7 @@ import json
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
 from ..core.files import human_size
-from ..core.text import error_line
+from ..core.text import error_line, out_of_memory
 from .exercise import Exercise
 from .grading import FileResult, completed
 
@@ -33,6 +34,7 @@ START_SECONDS = 300.0  # a worker that is not ready by then (importing torch) is
 MAX_MESSAGE = 8 << 20  # bytes of one message from a worker
 START_FAILURES = 3  # workers in a row that die before they are ready: give up
 ONE_LINE = 300
+PARENT_CHECK = 0.5  # seconds between a worker's looks at whether the grader is still there
 
 
 class GradingError(RuntimeError):
@@ -41,9 +43,12 @@ class GradingError(RuntimeError):
 
 # ------------------------------------------------------------------ the worker
 
-def worker_main(conn: Connection, exercise_path: str, memory: int) -> None:
-    """A worker's life: start, say ready, grade each file it is sent, until the pipe closes."""
+def worker_main(conn: Connection, exercise_path: str, memory: int, parent: int = 0) -> None:
+    """A worker's life: start, say ready, grade each file it is sent, until the pipe
+    closes or ``parent`` (the grader's process id) is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if parent:
+        threading.Thread(target=_outlive_no_parent, args=(parent,), daemon=True).start()
     try:
         grade_steps, exercise = _start(exercise_path)
         _limit_memory(memory)
@@ -65,6 +70,15 @@ def worker_main(conn: Connection, exercise_path: str, memory: int) -> None:
                 return  # after a failure this process may be damaged: the parent starts another
         except OSError:  # the parent hung up (it stopped waiting for this file)
             return
+
+
+def _outlive_no_parent(parent: int) -> None:
+    """End this worker once the grader that started it is gone (killed, say, where it
+    could not end its workers itself): only the grader holds the time limit, so an
+    orphan would train on with none."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK)
+    os._exit(1)
 
 
 def _start(exercise_path: str):
@@ -90,14 +104,14 @@ def _grade_one(conn: Connection, grade_steps, exercise: Exercise, request: dict,
     try:
         for result in grade_steps(exercise, request["file"], request["plot"], memory):
             _send(conn, {"type": "result", "result": result.to_message()})
-    except MemoryError:
-        _send(conn, {"type": "failed", "short": "out of memory",
-                     "reason": f"ran out of memory (the limit is {human_size(memory)} beyond "
-                     "the grader's own)"})
-        return False
     except Exception as error:  # noqa: BLE001 - one row, the run goes on
-        _send(conn, {"type": "failed", "short": "grading failed",
-                     "reason": f"grading failed: {error_line(error, ONE_LINE)}"})
+        if out_of_memory(error):  # MemoryError, or torch's allocator saying so
+            _send(conn, {"type": "failed", "short": "out of memory",
+                         "reason": f"ran out of memory (the limit is {human_size(memory)} "
+                         "beyond the grader's own)"})
+        else:
+            _send(conn, {"type": "failed", "short": "grading failed",
+                         "reason": f"grading failed: {error_line(error, ONE_LINE)}"})
         return False
     _send(conn, {"type": "done"})
     return True
@@ -151,7 +165,7 @@ class Worker:
     def __init__(self, context, exercise_path: str, memory: int) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(target=worker_main, daemon=True,
-                                       args=(child, exercise_path, memory))
+                                       args=(child, exercise_path, memory, os.getpid()))
         self.process.start()
         child.close()
         self.born = time.monotonic()
@@ -224,6 +238,10 @@ class Pool:
                         results[job.index] = result
                         if on_result is not None:
                             on_result(result)
+        except BaseException:  # Ctrl-C, a signal: nothing more is kept, end them at once
+            for worker in workers:
+                worker.stop()
+            raise
         finally:
             for worker in workers:  # all at once: each takes a while to exit
                 worker.hang_up()

@@ -1,9 +1,13 @@
 """What grading writes: the JSON document, the CSV gradebook, the HTML report.
 
 Every text in them may come from a student's file (its name, an error that
-quotes it) or the exercise: the HTML escapes all of it, and the CSV defuses
-cells a spreadsheet would run as a formula (a leading ``=``, ``+``, ``-``,
-``@``). All three are built as text here and written atomically by the caller.
+quotes it) or the exercise. A file's name is shown by :func:`file_name`: a
+name of bytes that are not UTF-8 (any name a file system can hold) reaches
+every report, its odd bytes as escapes. The HTML escapes every text; the CSV
+writes each text cell on one line (a line break, even a quoted one, starts a
+new row in some spreadsheets) and defuses the cells a spreadsheet would run as
+a formula; the JSON is printable as it is. All three are built as text here
+and written atomically by the caller.
 """
 
 from __future__ import annotations
@@ -11,33 +15,43 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 from collections.abc import Sequence
 
+from ..core.jsontext import printable_json
+from ..core.text import path_text, printable
 from .exercise import Exercise
 from .grading import FileResult, number
 from .thumbnails import svg
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet reads as the start of a formula, ASCII and full-width;
+# spaces before it do not stop every spreadsheet, so they are looked past.
+FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def file_name(path: str) -> str:
+    """A graded file's name as the reports show it (see the module's text)."""
+    return path_text(path)
 
 
 def json_document(exercise: Exercise, results: Sequence[FileResult]) -> dict:
     """``{"exercise": TITLE, "max_score": M, "results": [...]}``, as DESIGN.md states."""
     return {"exercise": exercise.title, "max_score": number(exercise.max_score),
-            "results": [r.as_dict() for r in results]}
+            "results": [{**r.as_dict(), "file": file_name(r.file)} for r in results]}
 
 
 def json_text(exercise: Exercise, results: Sequence[FileResult]) -> str:
-    return json.dumps(json_document(exercise, results), ensure_ascii=False, allow_nan=False)
+    return printable_json(json_document(exercise, results))
 
 
 # ------------------------------------------------------------------ CSV
 
 def _cell(value: object) -> object:
-    """A value a spreadsheet shows as it is: text that looks like a formula gets a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """A value a spreadsheet shows as it is: text on one line (line breaks, tabs and
+    other controls as escapes), and a quote before text that looks like a formula."""
+    if not isinstance(value, str):
+        return value
+    text = printable(value)
+    return "'" + text if text.lstrip().startswith(FORMULA_START) else text
 
 
 def csv_text(exercise: Exercise, results: Sequence[FileResult]) -> str:
@@ -51,7 +65,7 @@ def csv_text(exercise: Exercise, results: Sequence[FileResult]) -> str:
     for result in results:
         earned = {c.id: number(c.points) for c in result.checks}
         writer.writerow([_cell(v) for v in (
-            result.file, number(result.score), number(result.max_score),
+            file_name(result.file), number(result.score), number(result.max_score),
             round(result.seconds, 3), result.error or "", *(earned.get(i, 0) for i in ids))])
     return out.getvalue()
 
@@ -63,8 +77,8 @@ def text_table(exercise: Exercise, results: Sequence[FileResult]) -> str:
     top = number(exercise.max_score)
     lines = []
     for r in results:
-        reason = f"  ({r.error})" if r.error else ""
-        lines.append(f"{number(r.score):>6} / {top}  {r.file}{reason}")
+        reason = f"  ({printable(r.error)})" if r.error else ""
+        lines.append(f"{number(r.score):>6} / {top}  {file_name(r.file)}{reason}")
     return "\n".join(lines)
 
 
@@ -80,7 +94,7 @@ td.score{font-weight:bold;text-align:right}.error{color:#c62828;font-size:90%}
 def html_text(exercise: Exercise, results: Sequence[FileResult]) -> str:
     """A page a teacher opens in a browser: one row per file with its score,
     each check's mark (its message on hover) and the output thumbnail."""
-    e = html.escape
+    e = _escaped
     heads = "".join(f'<th title="{e(c.kind)}">{e(c.id)}<br><small>{number(c.points)} '
                     f'pt</small></th>' for c in exercise.checks)
     rows = "\n".join(_html_row(exercise, r) for r in results)
@@ -94,8 +108,13 @@ def html_text(exercise: Exercise, results: Sequence[FileResult]) -> str:
             f'</thead><tbody>\n{rows}\n</tbody></table></body></html>\n')
 
 
+def _escaped(text: str) -> str:
+    """Text for the page: escaped, and controls a browser would drop shown as escapes."""
+    return html.escape(printable(text))
+
+
 def _html_row(exercise: Exercise, result: FileResult) -> str:
-    e = html.escape
+    e = _escaped
     found = {c.id: c for c in result.checks}
     marks = []
     for check in exercise.checks:
@@ -106,6 +125,6 @@ def _html_row(exercise: Exercise, result: FileResult) -> str:
         sign, kind = ("✓", "pass") if mark.passed else ("✗", "fail")
         marks.append(f'<td class="mark {kind}" title="{e(mark.message)}">{sign}</td>')
     error = f'<div class="error">{e(result.error)}</div>' if result.error else ""
-    return (f'<tr><td>{e(result.file)}{error}</td><td class="score">'
+    return (f'<tr><td>{e(file_name(result.file))}{error}</td><td class="score">'
             f'{number(result.score)}/{number(result.max_score)}</td>{"".join(marks)}'
             f'<td>{svg(result.plot)}</td></tr>')

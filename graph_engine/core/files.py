@@ -11,7 +11,9 @@ cannot hang the program or exhaust its memory.
 
 from __future__ import annotations
 
+import filecmp
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterable
@@ -145,7 +147,43 @@ def check_output(output: str | os.PathLike, inputs: Iterable[str | os.PathLike |
     check_writable(output)
 
 
+def copy_into(source: str | os.PathLike, folder: str | os.PathLike) -> str:
+    """Copy the regular file ``source`` into ``folder`` under its own name, atomically;
+    the path of the copy. A file of that name already there is kept: if it holds
+    the same bytes it is the copy, else the copy takes the first free name
+    ``name-2.ext``, ``name-3.ext``... (nothing there is ever overwritten)."""
+    source = check_path(source)
+    if not stat.S_ISREG(os.stat(source).st_mode):
+        raise FileLimitError(f"{source} is not a regular file")
+    stem, suffix = os.path.splitext(os.path.basename(source))
+    for number in range(1, 1000):
+        name = f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}"
+        target = os.path.join(os.fspath(folder), name)
+        if not os.path.lexists(target):
+            return write_atomic(target, lambda temp: _copy(source, temp))
+        if os.path.isfile(target) and filecmp.cmp(source, target, shallow=False):
+            return target
+    raise FileExistsError(17, f"no free name for a copy of {source} in {os.fspath(folder)}")
+
+
+def _copy(source: str, target: str) -> None:
+    shutil.copyfile(source, target)
+
+
 # ------------------------------------------------------------------ reading
+
+def open_regular(path: str | os.PathLike):
+    """The regular file ``path`` opened for reading (binary); FileLimitError for
+    a folder, FIFO or device (opened without waiting for a writer), OSError
+    when it cannot be opened. For readers that seek (a Parquet footer)."""
+    path = check_path(path)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    kind = os.fstat(fd).st_mode
+    if not stat.S_ISREG(kind):
+        os.close(fd)
+        raise FileLimitError(f"not a regular file ({_kind(kind)})")
+    return os.fdopen(fd, "rb")
+
 
 def read_bounded(path: str | os.PathLike, limit: int) -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them.

@@ -1,13 +1,36 @@
-"""JSON text checked before it is parsed: how deeply it nests.
+"""JSON text checked before it is parsed (how deeply it nests), and JSON
+written for a terminal.
 
 Python's json module recurses once per level, so a file or a frame of a
 million opening brackets would exhaust the stack; both readers measure the
 depth first, in linear time, and refuse what is too deep.
+
+:func:`printable_json` is the JSON the command line prints: every character
+:func:`~graph_engine.core.text.printable` would escape is written as a JSON
+``\\u`` escape instead, so the text is printable as it is and still the same
+JSON (a ``\\x85`` escape would not be JSON at all).
 """
 
 from __future__ import annotations
 
+import json
+import re
+
 import numpy as np
+
+from .text import UNPRINTABLE
+
+
+def printable_json(value: object) -> str:
+    """``value`` as one line of strict JSON (no NaN) that any terminal shows as it
+    is: the characters ``printable`` escapes can only stand inside strings, where
+    a ``\\uXXXX`` escape means the same character."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    return UNPRINTABLE.sub(_unicode_escape, text)
+
+
+def _unicode_escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def json_nesting(text: str | bytes) -> int:

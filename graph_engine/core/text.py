@@ -5,16 +5,25 @@ where it goes out.
 text, within its length, with no control characters (line ends and tabs only
 where several lines make sense) and no lone surrogates, which no file or
 terminal can encode. :func:`printable` escapes anything a terminal would
-obey instead of show, for messages that quote a file.
+obey instead of show, for messages that quote a file; :func:`quoted` quotes a
+value from a file in a message, cut to a few dozen characters; :func:`path_text`
+is a file name as text, whatever bytes the file system holds.
 """
 
 from __future__ import annotations
 
+import os
 import re
 
 # C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a reader sees
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# The line and paragraph separators: a new line to some readers (spreadsheets,
+# editors), so text meant as one line shows them as escapes too.
+_SEPARATOR = r"\u2028\u2029"
+# What printable() escapes: the controls, the separators and lone surrogates
+UNPRINTABLE = re.compile(f"[{_CONTROL.pattern[1:-1]}{_SEPARATOR}\\ud800-\\udfff]")
+QUOTED = 40  # characters of a value a message quotes
 _MULTILINE_OK = {"\n", "\r", "\t"}  # \r: Windows line ends
 
 
@@ -43,8 +52,9 @@ def checked_id(value: object, what: str, limit: int) -> str:
 
 
 def printable(text: object) -> str:
-    """``text`` with control characters, direction overrides and lone surrogates
-    shown as escapes (\\x1b, \\ud800): one line, safe to write to any terminal."""
+    """``text`` with control characters, direction overrides, line separators and
+    lone surrogates shown as escapes (\\x1b, \\ud800): one line, safe to write to
+    any terminal."""
     if not isinstance(text, str):
         text = str(text)
 
@@ -52,7 +62,24 @@ def printable(text: object) -> str:
         code = ord(match.group())
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
-    return _SURROGATE.sub(escape, _CONTROL.sub(escape, text))
+    return UNPRINTABLE.sub(escape, text)
+
+
+def quoted(value: object, limit: int = QUOTED) -> str:
+    """``value`` as a message quotes it: its repr, printable, cut to ``limit``
+    characters with an ellipsis (a cell of a megabyte is quoted by its start)."""
+    text = printable(repr(value))
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def path_text(path: object) -> str:
+    """A file name as text: bytes that are not UTF-8 (which the file system may
+    hold, and Python keeps as lone surrogates) shown as escapes (\\xff), so the
+    name can be written to any report; other characters as they are."""
+    try:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")  # type: ignore[arg-type]
+    except (UnicodeError, TypeError):  # a surrogate no byte came from; not a path
+        return printable(path)
 
 
 def error_line(error: BaseException, limit: int = 300) -> str:
@@ -60,3 +87,23 @@ def error_line(error: BaseException, limit: int = 300) -> str:
     lines = str(error).strip().splitlines()
     text = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+# What an allocator says when the memory it may use is spent: torch's CPU allocator
+# raises a RuntimeError with these words (and the system's ENOMEM text), not MemoryError.
+_NO_MEMORY = ("can't allocate memory", os.strerror(12).lower(), "not enough memory")
+
+
+def out_of_memory(error: BaseException) -> bool:
+    """Whether ``error`` (or what caused it) is running out of memory: a MemoryError,
+    or a library's error that says so in its allocator's words."""
+    seen: BaseException | None = error
+    for _ in range(10):  # the chain of causes, never a loop
+        if seen is None:
+            return False
+        if isinstance(seen, MemoryError) or type(seen).__name__ == "OutOfMemoryError":
+            return True
+        if isinstance(seen, RuntimeError) and any(w in str(seen).lower() for w in _NO_MEMORY):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

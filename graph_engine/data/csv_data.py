@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from ..core.text import quoted
 from .dataset import CLASSIFICATION, REGRESSION, Dataset, DatasetError, DatasetInfo, split
 from .spec import CsvSource, DatasetSpec
 from .tabular import NAMES, Table, file_format, file_identity, read_table
@@ -61,7 +62,8 @@ def numbers(table: Table, name: str) -> np.ndarray:
         bad = column.notna() & parsed.isna()
         if bad.any():
             row = int(bad.idxmax())
-            raise DatasetError(f"{table.where(row, name)}: {column[row]!r} is not a number")
+            raise DatasetError(f"{table.where(row, name)}: {quoted(column[row])} is not a "
+                               "number")
         column = parsed
     values = column.to_numpy()
     if values.dtype.kind in "iub":  # whole numbers and booleans: finite, within range
@@ -81,8 +83,8 @@ def _check_range(table: Table, values: np.ndarray, names: list[str]) -> None:
     row, name = int(table.frame.index[position]), names[column]
     text = table.cell_text(row, name)
     if math.isinf(values[position, column]):
-        raise DatasetError(f"{table.where(row, name)}: {text!r} is not a finite number")
-    raise DatasetError(f"{table.where(row, name)}: {text!r} is too large: training uses "
+        raise DatasetError(f"{table.where(row, name)}: {quoted(text)} is not a finite number")
+    raise DatasetError(f"{table.where(row, name)}: {quoted(text)} is too large: training uses "
                        f"32-bit numbers, within ±{FLOAT32_MAX:.3g}")
 
 
@@ -155,14 +157,15 @@ def likely_target(header: tuple[str, ...]) -> str:
 def _columns(table: Table, source: CsvSource) -> tuple[list[str], str]:
     target = source.target or table.header[-1]
     if target not in table.position:
-        raise DatasetError(f"{source.path}: no column named {target!r} for the target "
+        raise DatasetError(f"{source.path}: no column named {quoted(target)} for the target "
                            f"(columns: {_listed(table.header)})")
     features = list(source.features) or [c for c in table.header if c != target]
     for name in features:
         if name not in table.position:
-            raise DatasetError(f"{source.path}: no feature column named {name!r}")
+            raise DatasetError(f"{source.path}: no feature column named {quoted(name)}")
         if name == target:
-            raise DatasetError(f"{source.path}: {name!r} cannot be a feature and the target")
+            raise DatasetError(f"{source.path}: {quoted(name)} cannot be a feature and the "
+                               "target")
     if not features:
         raise DatasetError(f"{source.path}: choose at least one feature column")
     return features, target
@@ -170,7 +173,8 @@ def _columns(table: Table, source: CsvSource) -> tuple[list[str], str]:
 
 def _listed(names: tuple[str, ...]) -> str:
     more = len(names) - MAX_LISTED
-    return ", ".join(names[:MAX_LISTED]) + (f" and {more} more" if more > 0 else "")
+    return ", ".join(quoted(n) for n in names[:MAX_LISTED]) + \
+        (f" and {more} more" if more > 0 else "")
 
 
 # ------------------------------------------------------------------ features
@@ -241,7 +245,8 @@ def _text_column(table: Table, name: str) -> _Block:
         return _Block([name], values, missing if missing.any() else None)
     found = categories(table, name)
     if len(found) > MAX_CATEGORIES:
-        raise DatasetError(f"{table.path}: the text column {name!r} has {len(found)} distinct "
+        raise DatasetError(f"{table.path}: the text column {quoted(name)} has {len(found)} "
+                           "distinct "
                            f"values; one-hot encoding takes at most {MAX_CATEGORIES}. Leave it "
                            "out of the features, or write it as numbers.")
     column = table.column(name)
@@ -253,6 +258,20 @@ def _text_column(table: Table, name: str) -> _Block:
     values[missing] = np.nan
     return _Block([f"{name}={value}" for value in found], values,
                   missing if missing.any() else None, one_hot=name)
+
+
+def _refuse_empty(path: str, blocks: list[_Block], rows: np.ndarray) -> None:
+    """DatasetError naming a feature column with no value in any of ``rows`` (those
+    with a target): its mean would be NaN, and training would only "diverge"."""
+    for block in blocks:
+        if block.missing is None and block.values.shape[1]:
+            continue
+        empty = np.isnan(block.values[rows]).all(axis=0) if block.values.shape[1] else [True]
+        if np.any(empty):
+            name = block.one_hot or block.names[int(np.argmax(empty))]
+            raise DatasetError(f"{path}: the column {quoted(name)} has no values"
+                               f"{'' if rows.all() else ' in the rows with a target'}: "
+                               "leave it out of the features")
 
 
 def _assemble(blocks: list[_Block], keep: np.ndarray, fill: bool) -> np.ndarray:
@@ -317,6 +336,7 @@ def _prepare(source: CsvSource) -> _Prepared:
     blocks = _feature_blocks(table, features)
     target_values = None if task == CLASSIFICATION else numbers(table, target)
     no_target = table.column(target).isna().to_numpy()
+    _refuse_empty(source.path, blocks, ~no_target)
     gaps = np.zeros(table.rows, bool)
     for block in blocks:
         if block.missing is not None:
@@ -331,7 +351,8 @@ def _prepare(source: CsvSource) -> _Prepared:
     if task == CLASSIFICATION:
         y, classes = _labels(table, target, keep)
         if len(classes) < 2:
-            raise DatasetError(f"{source.path}: the target {target!r} has a single class")
+            raise DatasetError(f"{source.path}: the target {quoted(target)} has a single "
+                               "class")
     else:
         assert target_values is not None
         y, classes = target_values[keep].astype(np.float32)[:, None], []
@@ -358,7 +379,8 @@ def _note(blocks: list[_Block], no_target, gaps, keep, drop: bool) -> str:
                      "with their column's mean")
     for block in blocks:
         if block.one_hot:
-            parts.append(f"{block.one_hot!r} one-hot encoded into {len(block.names)} columns")
+            parts.append(f"{quoted(block.one_hot)} one-hot encoded into {len(block.names)} "
+                         "columns")
     return "; ".join(parts) + "." if parts else ""
 
 

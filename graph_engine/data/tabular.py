@@ -3,8 +3,11 @@
 The file is read through the bounded reader (a pipe, a device or a sparse
 file is refused unread) after a memory check: there is no fixed size cap,
 but a file whose table would not fit in the memory that is free is refused
-with a message that says how much it needs. pandas parses the bytes (pyarrow
-for Parquet); nothing is ever unpickled, and text from the file stays data.
+with a message that says how much it needs. A text file's first megabyte is
+looked at before it is read whole; a Parquet file is opened by its footer
+(:mod:`.parquet`), which says what the table takes decoded, and the budget is
+that. pandas parses the bytes (pyarrow for Parquet); nothing is ever
+unpickled, and text from the file stays data.
 A table is kept in memory, keyed by the file's path, size and modification
 time, so validating, previewing and training read it once.
 
@@ -25,8 +28,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..core.files import CHUNK, FileLimitError, check_path, human_size, read_bounded
+from ..core.files import CHUNK, FileLimitError, check_path, human_size, open_regular, read_bounded
+from ..core.text import quoted
 from .dataset import DatasetError
+from .parquet import open_parquet, read_frame
 
 SEPARATORS = {"csv": ",", "tsv": "\t"}
 EXTENSIONS = {".tsv": "tsv", ".tab": "tsv", ".parquet": "parquet", ".pq": "parquet"}
@@ -36,7 +41,7 @@ NAMES_SHORT = {",": "CSV", "\t": "TSV"}
 # the table it builds (a CSV cell of two bytes becomes eight), then the float32
 # features and their split (measured: a 109 MB MNIST-shaped CSV peaks near 1 GB).
 TEXT_FACTOR = 10
-PARQUET_FACTOR = 3  # per byte of the data uncompressed, as the file's footer says
+PARQUET_FACTOR = 3  # per byte of the table decoded, as the file's footer says
 MEMORY_SHARE = 0.7  # of the memory that is free, what one table may take
 FALLBACK_MEMORY = 4 << 30  # when the system does not say
 JOIN_COLUMNS = 4096  # above this many columns, a table's columns are joined into one block
@@ -84,7 +89,7 @@ class Table:
     def where(self, row: int, column: str) -> str:
         """"PATH: line L, column 'c'" for a text file, "PATH: row R, column 'c'" for
         Parquet; ``row`` is the data row's position (the frame's index)."""
-        return f"{self.path}: {self._place(row)}, column {column!r}"
+        return f"{self.path}: {self._place(row)}, column {quoted(column)}"
 
     def cell_text(self, row: int, column: str) -> str:
         """The cell as the file writes it (pandas parsed "1e39" to 1e+39)."""
@@ -158,22 +163,26 @@ def available_memory() -> int:
         return FALLBACK_MEMORY
 
 
-def check_memory(path: str, size: int, needed: int) -> None:
-    """DatasetError when reading needs more memory than is free."""
+def check_memory(path: str, size: int, needed: int, why: str = "") -> None:
+    """DatasetError when reading needs more memory than is free; ``why`` says where
+    the figure comes from, when the file's size alone does not."""
     free = available_memory()
     if needed > free * MEMORY_SHARE:
         raise DatasetError(
-            f"{path}: the file is {size:,} bytes; reading it needs about "
-            f"{human_size(needed)} of memory, and {human_size(free)} is free. Close other "
-            "programs, or use a smaller file (fewer rows or columns).")
+            f"{path}: the file is {size:,} bytes{f' and {why}' if why else ''}; reading it "
+            f"needs about {human_size(needed)} of memory, and {human_size(free)} is free. "
+            "Close other programs, or use a smaller file (fewer rows or columns).")
 
 
 # ------------------------------------------------------------------ reading
 
 def _read(path: str, fmt: str) -> Table:
-    raw = _read_bytes(path, fmt)
-    frame = _parse_parquet(path, raw) if fmt == "parquet" else _parse_text(path, raw, fmt)
-    del raw
+    if fmt == "parquet":
+        frame = _read_parquet(path)
+    else:
+        raw = _read_bytes(path, fmt)
+        frame = _parse_text(path, raw, fmt)
+        del raw
     if frame.shape[1] > JOIN_COLUMNS:
         # pandas parses each column into a block of its own; a deep copy joins them
         # into one block per type, after which slicing 100,000 columns takes
@@ -189,7 +198,8 @@ def _read(path: str, fmt: str) -> Table:
 
 def _read_bytes(path: str, fmt: str) -> bytes:
     size = file_identity(path)[0]
-    check_memory(path, size, size * (1 if fmt == "parquet" else TEXT_FACTOR))
+    check_memory(path, size, size * TEXT_FACTOR)
+    _check_text_start(path, fmt)
     try:
         # a regular file holds what its size says; a /proc file says 0 and holds more
         return read_bounded(path, size + CHUNK)
@@ -199,6 +209,19 @@ def _read_bytes(path: str, fmt: str) -> bytes:
         raise DatasetError(f"{path}: cannot read the file ({error.strerror or error})") from None
     except ValueError as error:  # a path no file system accepts (a NUL byte)
         raise DatasetError(f"{path!r}: {error}") from None
+
+
+def _check_text_start(path: str, fmt: str) -> None:
+    """What a file is, from its first megabyte, before it is read whole: a NUL byte
+    there (a sparse or binary file) is no text."""
+    try:
+        with open_regular(path) as stream:
+            start = stream.read(CHUNK)
+    except (OSError, ValueError):  # FileLimitError too: the whole read says why
+        return
+    if b"\0" in start:
+        raise DatasetError(f"{path}: not a readable {fmt.upper()} text file (it contains NUL "
+                           "bytes)")
 
 
 def _parse_text(path: str, raw: bytes, fmt: str) -> pd.DataFrame:
@@ -232,15 +255,20 @@ def _header(path: str, raw: bytes, sep: str) -> tuple[str, ...]:
     header = tuple(cell.strip() for cell in first[1])
     if len(header) < 2:
         raise DatasetError(f"{path}: needs at least two columns (features and a target)")
+    _check_names(path, header)
+    return header
+
+
+def _check_names(path: str, header: tuple[str, ...]) -> None:
+    """Every column named, each name once."""
     blank = [i + 1 for i, name in enumerate(header) if not name]
     if blank:
         raise DatasetError(f"{path}: column {blank[0]} of the header has no name")
     seen: set[str] = set()
     for name in header:
         if name in seen:
-            raise DatasetError(f"{path}: the column name {name!r} appears twice")
+            raise DatasetError(f"{path}: the column name {quoted(name)} appears twice")
         seen.add(name)
-    return header
 
 
 def _stripped(frame: pd.DataFrame) -> pd.DataFrame:
@@ -268,25 +296,20 @@ def _all_text(column: pd.Series) -> bool:
     return bool(column.dropna().map(type).eq(str).all())
 
 
-def _parse_parquet(path: str, raw: bytes) -> pd.DataFrame:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
+def _read_parquet(path: str) -> pd.DataFrame:
+    """The table of a Parquet file, its footer checked and its decoded size budgeted
+    before any data is read (:mod:`.parquet`)."""
+    opened = open_parquet(path)
     try:
-        stored = pq.ParquetFile(io.BytesIO(raw))
-        meta = stored.metadata
-        unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-        check_memory(path, len(raw), unpacked * PARQUET_FACTOR)
-        frame = stored.read().to_pandas()
-    except (pa.ArrowException, OSError, ValueError) as error:
-        if isinstance(error, DatasetError):
-            raise
-        raise DatasetError(f"{path}: not a readable Parquet file ({error})") from None
+        check_memory(path, opened.size, opened.decoded * PARQUET_FACTOR,
+                     f"its table takes {human_size(opened.decoded)} once decoded")
+        frame = read_frame(opened)
+    finally:
+        opened.close()
     header = tuple(str(name).strip() for name in frame.columns)
     if len(header) < 2:
         raise DatasetError(f"{path}: needs at least two columns (features and a target)")
-    if len(set(header)) != len(header):
-        raise DatasetError(f"{path}: a column name appears twice")
+    _check_names(path, header)
     frame.columns = pd.Index(header)
     return _stripped(frame.reset_index(drop=True))
 

@@ -96,13 +96,19 @@ def dumps(diagram: Diagram, folder: str | None = None) -> str:
     """The file's text; with ``folder`` (where it is saved), a CSV data set
     inside that folder is written relative to it, so the two move together."""
     document = to_dict(diagram)
-    csv = (document["dataset"] or {}).get("csv")
+    relative_data(document["dataset"], folder)
+    text = json.dumps(document, indent=2, allow_nan=False, ensure_ascii=False)
+    return _SURROGATE.sub(_escape, text) + "\n"
+
+
+def relative_data(dataset: dict | None, folder: str | None) -> None:
+    """In a document's "dataset" record (in place): a CSV path inside ``folder``
+    (where the document is saved) written relative to it."""
+    csv = (dataset or {}).get("csv") if isinstance(dataset, dict) else None
     if folder is not None and csv is not None and os.path.isabs(csv["path"]):
         relative = os.path.relpath(csv["path"], folder)
         if not relative.startswith(os.pardir):
             csv["path"] = relative.replace(os.sep, "/")
-    text = json.dumps(document, indent=2, allow_nan=False, ensure_ascii=False)
-    return _SURROGATE.sub(_escape, text) + "\n"
 
 
 # UTF-8 keeps the largest diagram small (a \u escape of a 4-byte character

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..core.text import error_line
+from ..core.text import error_line, out_of_memory
 from .protocol import Command, Reply
 
 if TYPE_CHECKING:
@@ -29,8 +29,9 @@ def check(server: Server, exercise: str, diagram: str, request: int) -> None:
 
     try:
         task = exercises.loads(exercise)
-    except DiagramFileError as error:
-        result = FileResult("", 0, error=f"the exercise cannot be read: {error.reason}")
+    except Exception as error:  # noqa: BLE001 - whatever it is, the editor gets its answer
+        reason = error.reason if isinstance(error, DiagramFileError) else error_line(error)
+        result = FileResult("", 0, error=f"the exercise cannot be read: {reason}")
         server.send(Reply.CHECKED, request=request, result=result.as_dict())
         return
     try:
@@ -39,8 +40,11 @@ def check(server: Server, exercise: str, diagram: str, request: int) -> None:
         result = completed(task, None, "", f"unreadable: {error.reason}",
                            "the diagram cannot be read")
     except Exception as error:  # noqa: BLE001 - the editor is told, the process serves on
-        result = completed(task, None, "", f"grading failed: {error_line(error)}",
-                           "grading failed")
+        if out_of_memory(error):  # torch's allocator says so with a RuntimeError
+            result = completed(task, None, "", "ran out of memory", "out of memory")
+        else:
+            result = completed(task, None, "", f"grading failed: {error_line(error)}",
+                               "grading failed")
     finally:
         dataset.cache_clear()  # kept for a class's files in a grading worker, not here
     server.send(Reply.CHECKED, request=request, result=result.as_dict())

@@ -417,10 +417,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+MAX_CORE = 1 << 16  # a core number beyond any machine's is no core
+
+
 def _core(argv: list[str]) -> int | None:
-    if len(argv) == 2 and argv[0] == "--core" and argv[1].isdigit():
-        return int(argv[1])
-    return None
+    """The core of ``--core N``; None for anything else (as documented, a bad
+    ``--core`` is ignored, whatever it holds: "²" is a digit to str.isdigit but
+    no number, and a 23-digit number fits no CPU set)."""
+    if len(argv) != 2 or argv[0] != "--core":
+        return None
+    text = argv[1]
+    if not (text.isascii() and text.isdecimal() and len(text) <= len(str(MAX_CORE))):
+        return None
+    core = int(text)
+    return core if core < MAX_CORE else None
 
 
 def _run_on(core: int | None) -> None:
@@ -430,7 +440,7 @@ def _run_on(core: int | None) -> None:
         return
     try:
         os.sched_setaffinity(0, {core})
-    except OSError:
+    except (OSError, OverflowError, ValueError):  # no such core here
         pass
 
 

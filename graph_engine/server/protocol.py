@@ -107,6 +107,13 @@ _REPLY_FIELDS: dict[Reply, dict[str, type]] = {
 }
 
 
+# Whole-number fields that have bounds, checked at the door like their types: a run of
+# 0 or -5 epochs is a malformed command, not one epoch.
+_COMMAND_BOUNDS: dict[tuple[Command, str], tuple[int, int]] = {
+    (Command.RUN, "epochs"): (1, 10**9),
+}
+
+
 def command(kind: Command, seq: int, **fields: Any) -> dict:
     """A command message; raises ProtocolError if a field is missing or mistyped.
     A diagram travels as its file's text and training settings as their record's
@@ -139,7 +146,12 @@ def read_command(message: object) -> tuple[Command, int, dict]:
     seq = message.get("seq", 0)
     if not _is(seq, int):
         raise ProtocolError("the command's sequence number must be a whole number")
-    return kind, seq, _fields(message, _COMMAND_FIELDS[kind], kind.value)
+    fields = _fields(message, _COMMAND_FIELDS[kind], kind.value)
+    for (bounded, name), (low, high) in _COMMAND_BOUNDS.items():
+        if bounded is kind and not low <= fields[name] <= high:
+            raise ProtocolError(f"{kind.value}: {name!r} must be from {low:,} to {high:,}, "
+                                f"not {fields[name]}")
+    return kind, seq, fields
 
 
 def read_reply(message: object) -> tuple[Reply, dict]:

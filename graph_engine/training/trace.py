@@ -28,6 +28,7 @@ from ..build.compiler import CompiledNet
 from ..build.compiler import compile as compile_diagram
 from ..build.weights import check_fit, load_weights
 from ..core.diagnostics import DiagramError
+from ..core.text import error_line
 from ..model.diagram import Diagram, Wire
 from .metrics import prepare_target
 
@@ -94,6 +95,9 @@ def trace(diagram: Diagram, x, y=None, weights=None, seed: int | None = None) ->
     try:
         with torch.enable_grad():
             return _Recorder(net, xs).follow(ys)
+    except RuntimeError as error:  # a loss refusing a NaN its input grew into, say
+        raise TraceError(f"this sample cannot be traced through the network: "
+                         f"{error_line(error, 200)}") from None
     finally:
         model.train(was_training)
 
@@ -141,9 +145,19 @@ def samples(x, features: int) -> torch.Tensor:
     if len(values) > MAX_SAMPLES:
         raise TraceError(f"trace follows at most {MAX_SAMPLES} samples at once, "
                          f"not {len(values)}")
-    if not np.isfinite(values).all():
-        raise TraceError("the sample holds NaN or an infinite number")
-    return torch.as_tensor(values, dtype=torch.float32)
+    return torch.as_tensor(_float32(values, "the sample"))
+
+
+def _float32(values: np.ndarray, what: str) -> np.ndarray:
+    """``values`` in the precision the network computes in, checked there: 1e39 is
+    a finite float64 but an infinite float32."""
+    with np.errstate(over="ignore"):
+        narrow = values.astype(np.float32)
+    if not np.isfinite(narrow).all():
+        raise TraceError(f"{what} holds NaN, an infinite number or one beyond 32-bit floats' "
+                         f"range (±{np.finfo(np.float32).max:.3g}), which the network "
+                         "computes in")
+    return narrow
 
 
 def labels(y, net: CompiledNet, count: int) -> torch.Tensor | None:
@@ -155,8 +169,7 @@ def labels(y, net: CompiledNet, count: int) -> torch.Tensor | None:
         values = _array(y)
     except (TypeError, ValueError):
         raise TraceError(f"a label is a number, not {_short(y)}") from None
-    if not np.isfinite(values).all():
-        raise TraceError("the label holds NaN or an infinite number")
+    values = _float32(values, "the label").astype(np.float64)
     output = net.plan.output
     outputs = (net.plan.analysis.features.get(output) if output else None) or 1
     info = net.info

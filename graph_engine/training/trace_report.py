@@ -4,10 +4,13 @@ The text is a table, block by block: forward (what each block received and
 produced), then backward in reverse order (the gradient at each block's
 output, at each of its inputs and at each of its parameters). A tensor of a
 few numbers is printed in full; a larger one by its shape and its norm.
-:func:`as_data` gives every number, for ``--json`` and for other processes.
+:func:`as_data` gives every number, for ``--json`` (through :func:`finite_json`)
+and for other processes.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import torch
@@ -108,6 +111,31 @@ def as_data(t: Trace, diagram: Diagram) -> dict:
             "order": list(t.order), "prediction": t.prediction, "blocks": blocks,
             "wires": [{"src": w.src, "src_port": w.src_port, "dst": w.dst,
                        "dst_port": w.dst_port, "key": key} for w, key in t.wires]}
+
+
+def finite_json(data: dict) -> dict:
+    """:func:`as_data`'s ``data`` as JSON can hold it: JSON has no Infinity or NaN,
+    so each infinite or NaN number (a value that grew beyond the network's 32-bit
+    floats) is null, and ``non_finite`` says how many there are."""
+    count = 0
+
+    def clean(value):
+        nonlocal count
+        if isinstance(value, float) and not math.isfinite(value):
+            count += 1
+            return None
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        return value
+
+    cleaned = clean(data)
+    if count:
+        cleaned["non_finite"] = (f"{count} value{'s' * (count != 1)} became infinite or NaN "
+                                 "in the network's 32-bit floats; JSON has neither, so each "
+                                 "is written as null")
+    return cleaned
 
 
 def add_slopes(data: dict, diagram: Diagram) -> dict:

@@ -15,6 +15,7 @@ class CanvasNote(QLabel):
         super().__init__(viewport)
         self.setObjectName("canvasNote")
         self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # messages quote names from files
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setStyleSheet("QLabel#canvasNote { background: rgba(17, 24, 39, 225); "
                            "color: white; border-radius: 8px; padding: 10px 16px; "

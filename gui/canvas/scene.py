@@ -20,6 +20,7 @@ from graph_engine.core.diagnostics import Severity, sort_key
 from .. import style
 from ..document import commands
 from ..document.document import Document
+from ..plain_text import escape
 from .items import INPUT_SIDE, OUTPUT_SIDE, BlockItem, PortItem, WireItem, wire_path
 from .mirror import DiagramMirror
 from .notes import NoteItem
@@ -231,7 +232,7 @@ def _problem_summary(problems) -> tuple[Severity | None, str]:
     if not problems:
         return None, ""
     worst = min(problems, key=sort_key).severity
-    lines = "".join(f"<li>{p.message}</li>" for p in problems)
+    lines = "".join(f"<li>{escape(p.message)}</li>" for p in problems)  # messages quote names
     return worst, f"<ul style='margin:0'>{lines}</ul>"
 
 

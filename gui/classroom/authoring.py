@@ -13,6 +13,7 @@ mistake is shown in the dialog and nothing is written.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import Any
 
@@ -264,11 +265,16 @@ def save_as_exercise(diagram: Diagram, selected: list[str], metrics: dict | None
     if outputs.refused("Cannot save exercise", path, "exercise"):
         return False
     try:
-        exercises.save(exercise, path)
+        copied = exercises.save(exercise, path)
     except OSError as error:
         dialogs.show_error(parent, "Cannot save exercise", f"{path} could not be written: "
                            f"{error.strerror or error}.")
         return False
+    if copied:  # the teacher hands out the folder: say what is in it now
+        dialogs.show_info(parent, "Exercise saved", f"Saved the exercise to {path}.\n\n"
+                          f"Its data file was elsewhere, so a copy of it was saved beside "
+                          f"the exercise as {os.path.basename(copied[0])}: hand out (or move) "
+                          "the exercise and this file together.")
     shell.tell(f"Saved the exercise to {path}: File → Open Exercise opens it as a student "
                "sees it")
     return True

@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from graph_engine.classroom.grading import number
 
+from ..plain_text import MarkdownView, tooltip
 from ..style import text_label
 
 PASSED, FAILED = "#166534", "#B91C1C"
@@ -36,9 +36,8 @@ class TaskPanel(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("taskPanel")
-        self.task = QTextBrowser()
+        self.task = MarkdownView()  # the file's Markdown: no resource is ever loaded
         self.task.setObjectName("exerciseTask")
-        self.task.setOpenExternalLinks(False)
         self.task.setMinimumHeight(60)
         self.check_button = QPushButton("Check My Work")
         self.check_button.setToolTip("Grade the diagram as the teacher's grading will "
@@ -99,7 +98,7 @@ class TaskPanel(QWidget):
             for column, item in enumerate((mark, QTableWidgetItem(str(check["id"])),
                                            QTableWidgetItem(points),
                                            QTableWidgetItem(str(check["message"])))):
-                item.setToolTip(str(check["message"]))
+                item.setToolTip(tooltip(str(check["message"])))
                 self.table.setItem(row, column, item)
         self.table.resizeRowsToContents()
         self.score.setText(f"Score {number(result['score'])} / {number(result['max_score'])}")

@@ -43,6 +43,7 @@ from graph_engine.data.spec import TASKS, CsvSource, DatasetSpec
 from graph_engine.data.tabular import NAMES, Table
 
 from .. import dialogs
+from ..plain_text import show_plain
 from ..style import text_label
 
 CSV_FILTER = ("Tables (*.csv *.tsv *.tab *.txt *.parquet *.pq);;CSV files (*.csv *.txt);;"
@@ -135,7 +136,7 @@ class CsvDialog(QDialog):
 
     def _build(self, about: str) -> None:
         form = QFormLayout()
-        form.addRow("File", QLabel(self.path))
+        form.addRow("File", show_plain(QLabel(), self.path))
         form.addRow("", text_label(about, "helpText"))
         form.addRow("Target column", self.target)
         form.addRow("Feature columns", self.features)

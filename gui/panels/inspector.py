@@ -28,8 +28,8 @@ from ..style import text_label
 from .param_widgets import ParamEditor
 
 
-def _label(text: str, name: str = "") -> QLabel:
-    return text_label(text, name, selectable=True)  # students copy formulas from here
+def _label(text: str, name: str = "", rich: bool = False) -> QLabel:
+    return text_label(text, name, selectable=True, rich=rich)  # students copy formulas here
 
 
 class Inspector(QScrollArea):
@@ -77,16 +77,15 @@ class Inspector(QScrollArea):
             return
         for text, name in ((diagram.title, "sectionTitle"), (diagram.description, "")):
             if text:
-                label = _label(text, name)
-                label.setTextFormat(Qt.TextFormat.PlainText)  # the file's words, as written
-                layout.addWidget(label)
+                layout.addWidget(_label(text, name))  # plain: the file's words, as written
         layout.addWidget(_label("Select a block to see and edit its parameters. Drag blocks "
                                 "from the palette onto the canvas, then wire an output port "
                                 "(right) to an input port (left).", "helpText"))
 
     def _fill(self, layout: QVBoxLayout, block) -> None:
         spec = block.spec
-        layout.addWidget(_label(f"<b>{spec.name}</b> · {spec.category}", "sectionTitle"))
+        layout.addWidget(_label(f"<b>{spec.name}</b> · {spec.category}", "sectionTitle",
+                                rich=True))
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         name = QLineEdit(block.name)
@@ -120,7 +119,7 @@ class Inspector(QScrollArea):
         layout.addWidget(_label("The classic mistake", "sectionTitle"))
         layout.addWidget(_label(text.mistake, "helpText"))
         for param in spec.params:
-            layout.addWidget(_label(f"<b>{param.name}</b>: {param.help}", "helpText"))
+            layout.addWidget(_label(f"<b>{param.name}</b>: {param.help}", "helpText", rich=True))
 
     def _set_param(self, name: str, value) -> None:
         if self.block_id is None:

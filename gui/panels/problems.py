@@ -24,6 +24,7 @@ from graph_engine.checks.readiness import dataset_problems
 
 from .. import style
 from ..document.document import Document
+from ..plain_text import tooltip
 
 DIAGNOSTIC_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -122,7 +123,7 @@ class ProblemsPanel(QTreeWidget):
             item.setSizeHint(3, QSize(64, ROW_HEIGHT))
             item.setIcon(0, severity_icon(diagnostic.severity))
             item.setToolTip(0, f"{diagnostic.severity} · {diagnostic.code}")
-            item.setToolTip(1, f"{diagnostic.message}\n[{diagnostic.code}]")
+            item.setToolTip(1, tooltip(f"{diagnostic.message}\n[{diagnostic.code}]"))
             item.setData(0, DIAGNOSTIC_ROLE, diagnostic)
             if explanation(diagnostic.code):
                 self._why_button(item, diagnostic)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 
 from graph_engine.data.views import OutputView, output_view
 
+from ..plain_text import escape
 from ..style import text_label
 from . import CLASS_COLOURS
 
@@ -191,8 +192,9 @@ class OutputPlot(QWidget):
                                   brush=_shared(train, pg.mkBrush), symbol="o")
         self.test_points.setData(data.x_test[:, 0], data.x_test[:, 1], brush=pg.mkBrush("w"),
                                  pen=_shared(test, lambda c: pg.mkPen(c, width=2)), symbol="o")
-        self.plot.setLabel("bottom", data.feature_names[0] if data.feature_names else "x1")
-        self.plot.setLabel("left", data.feature_names[1] if data.feature_names else "x2")
+        names = [escape(n) for n in data.feature_names[:2]]  # a table's column names
+        self.plot.setLabel("bottom", names[0] if names else "x1")
+        self.plot.setLabel("left", names[1] if len(names) > 1 else "x2")
         self._frame(data)
         self.show_message(f"{POINTS_2D} Press play: the background shows what the network "
                           "predicts.")

@@ -43,6 +43,7 @@ from graph_engine.model.fileio import dumps
 from ..canvas.scene import DiagramScene
 from ..canvas.wire_values import WireValues
 from ..document.document import Document
+from ..plain_text import escape
 from ..plots.output import OutputPlot
 from ..shell import Shell
 from ..style import text_label
@@ -154,7 +155,7 @@ class StepView(QWidget):
         slope = first_row(block["slopes"])[unit]
         self.slope_curve.setData(curve["xs"], curve["df"])
         self.slope_mark.setData([x], [slope])
-        self.slope.setTitle(f"f′ of {self.names.get(block['id'], block['id'])}, "
+        self.slope.setTitle(f"f′ of {escape(self.names.get(block['id'], block['id']))}, "
                             f"marked at unit {unit + 1}'s input")
         self.slope.setVisible(True)
 

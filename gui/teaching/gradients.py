@@ -9,8 +9,6 @@ of the run, even one that trained while it was hidden.
 
 from __future__ import annotations
 
-from html import escape
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -18,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
 from graph_engine.core.epochs import EpochRow
 
+from ..plain_text import escape
 from ..plots import CLASS_COLOURS, LINE_WIDTH
 from ..plots.grid import add_grid
 from ..plots.ranges import EpochRange, SteadyRange, show_range

@@ -8,11 +8,10 @@ and 1, which is the vanishing gradient seen from the other side.
 
 from __future__ import annotations
 
-from html import escape
-
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout
 
+from ..plain_text import escape
 from ..style import text_label
 from .hub import ProbeView, error_text
 

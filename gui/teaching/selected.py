@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
+from ..plain_text import escape
 from ..style import text_label
 
 HINT = ("Select a block on the canvas to see inside it: an activation's curve and slope, "
@@ -65,8 +65,7 @@ class SelectedBlockPanel(QScrollArea):
             column = QVBoxLayout(page)
             text = self._showable_text() if block is None else (
                 f"{escape(block.name)} has no curve, weights or units to show.")
-            label = text_label(text, "helpText")
-            label.setTextFormat(Qt.TextFormat.RichText)  # names are escaped
+            label = text_label(text, "helpText", rich=True)  # names are escaped
             label.linkActivated.connect(lambda link: self.select(link.removeprefix("block:")))
             column.addWidget(label)
             column.setAlignment(Qt.AlignmentFlag.AlignTop)

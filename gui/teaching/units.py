@@ -14,6 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
+from ..plain_text import escape
 from ..style import text_label as _label
 from .heatmaps import Tile, diverging, plane_image
 from .hub import ProbeView, error_text
@@ -36,7 +37,7 @@ class UnitMaps(ProbeView):
         self.tiles: list[Tile] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
-        layout.addWidget(_label("<b>Inside the network</b>", "sectionTitle"))
+        layout.addWidget(_label("<b>Inside the network</b>", "sectionTitle", rich=True))
         self.note = _label("")
         layout.addWidget(self.note)
         self.grid = QGridLayout()
@@ -123,6 +124,6 @@ class UnitMaps(ProbeView):
         self.image.setImage(diverging(values).transpose(1, 0, 2), levels=(0, 255))
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self.large.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
-        self.large.setTitle(f"{self._block_name()} · unit {index + 1}", size="9pt")
+        self.large.setTitle(f"{escape(self._block_name())} · unit {index + 1}", size="9pt")
         self.large.setVisible(True)
         self.caption.setText(f"Output from {values.min():.3g} to {values.max():.3g}.")

@@ -32,7 +32,7 @@ class WeightMap(ProbeView):
         self.texts: list[pg.TextItem] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
-        layout.addWidget(_label("<b>Weights</b>", "sectionTitle"))
+        layout.addWidget(_label("<b>Weights</b>", "sectionTitle", rich=True))
         self.plot = pg.PlotWidget()
         self.plot.setFixedHeight(180)
         self.plot.setMenuEnabled(False)

@@ -11,12 +11,11 @@ only while it is on, and a new run (New, Open, Reset, an edit) clears it.
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 
 from ..canvas.scene import DiagramScene
 from ..document.document import Document
+from ..plain_text import escape
 from .hub import ProbeHub
 from .overlay import RunOverlay
 
@@ -56,7 +55,7 @@ def describe(name: str, summary: dict) -> str:
     cells = "".join("<tr>" + "".join(f"<td align='right'>{v:+.2f}</td>" for v in row) +
                     ("<td>…</td>" if cols > sample.shape[1] else "") + "</tr>" for row in sample)
     more = "<tr><td>⋮</td></tr>" if rows > sample.shape[0] else ""
-    return (f"<b>{html.escape(name)}'s weights W</b> ({rows} × {cols}): what this wire's "
+    return (f"<b>{escape(name)}'s weights W</b> ({rows} × {cols}): what this wire's "
             f"values are multiplied by.<br>mean {summary['mean']:+.3g} · mean |w| "
             f"{summary['mean_abs']:.3g} · min {summary['min']:+.3g} · max "
             f"{summary['max']:+.3g}<br>Colour: the sign of the mean weight (grey when "

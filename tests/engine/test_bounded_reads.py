@@ -114,7 +114,8 @@ def test_csv_paths_that_would_hang_or_exhaust_memory_are_refused(kind, tmp_path)
     outcome = finishes(lambda: read_table(path))
     assert isinstance(outcome.get("error"), DatasetError), outcome
     message = str(outcome["error"])
-    assert {"fifo": "not a regular file (a pipe)", "/proc/self/pagemap": "limit",
+    # /proc/self/pagemap: its first megabyte holds NUL bytes, so it is no text
+    assert {"fifo": "not a regular file (a pipe)", "/proc/self/pagemap": "NUL",
             "sparse": "the file is 8,589,934,592 bytes", "nul": "NUL"}[kind] in message
 
 

@@ -116,16 +116,21 @@ def test_a_worker_caps_its_own_address_space():
     assert done.stdout.strip() == "refused", done.stderr
 
 
+def worker_failure(steps) -> dict:
+    """What a worker sends when grading one file with ``steps`` fails (1 GB limit)."""
+    parent, child = multiprocessing.Pipe()
+    exercise = ex.loads(json.dumps({"format": "netcanvas-exercise", "version": 1, "title": "T",
+                                    "dataset": "xor", "training": {}, "checks": CHECKS}))
+    assert not pool._grade_one(child, steps, exercise, {"file": "f", "plot": False}, 1 << 30)
+    return json.loads(parent.recv_bytes())
+
+
 def test_a_worker_that_runs_out_of_memory_says_so_and_stops():
     def steps(*args):
         raise MemoryError
         yield
 
-    parent, child = multiprocessing.Pipe()
-    exercise = ex.loads(json.dumps({"format": "netcanvas-exercise", "version": 1, "title": "T",
-                                    "dataset": "xor", "training": {}, "checks": CHECKS}))
-    assert not pool._grade_one(child, steps, exercise, {"file": "f", "plot": False}, 1 << 30)
-    message = json.loads(parent.recv_bytes())
+    message = worker_failure(steps)
     assert message == {"type": "failed", "short": "out of memory",
                        "reason": "ran out of memory (the limit is 1 GB beyond the grader's own)"}
 
