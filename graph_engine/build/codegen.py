@@ -18,6 +18,7 @@ from ..checks.analysis import Analysis
 from ..checks.validation import checked
 from ..core.source import docstring, identifier
 from ..model.diagram import Diagram
+from ..model.initializers import INITIALIZERS
 from .plan import Plan, Segment, make_plan
 
 INDENT = "    "
@@ -50,7 +51,8 @@ def to_python(diagram: Diagram, analysis: Analysis | None = None,
     helpers = _helper_classes(plan)
     name = class_name(diagram)
     parts = [_docstring(diagram, plan), _imports(helpers), *helpers.sources.values(),
-             _net_class(plan, name, helpers), _loss_line(plan), _main(plan, name, weights)]
+             _net_class(plan, name, helpers, diagram.training.init), _loss_line(plan),
+             _main(plan, name, weights)]
     body = "\n\n\n".join(p.rstrip("\n") for p in parts[2:] if p)
     return f"{parts[0]}\n\n{parts[1]}\n\n\n{body}\n"
 
@@ -131,12 +133,13 @@ def _module_source(plan: Plan, block_id: str, helpers: Helpers) -> str:
     return block.spec.module_code(block.params, plan.analysis.input_features(block_id) or 0)
 
 
-def _net_class(plan: Plan, name: str, helpers: Helpers) -> str:
+def _net_class(plan: Plan, name: str, helpers: Helpers, init: str) -> str:
     lines = [f"class {name}(nn.Module):", f"{INDENT}def __init__(self):",
              f"{INDENT * 2}super().__init__()"]
     for segment in plan.segments:
         if not plan.is_merge(segment):
             lines.extend(_init_lines(plan, segment, helpers))
+    lines.extend(_initialization_lines(plan, init))
     lines += ["", f"{INDENT}def forward(self, x):"]
     lines.extend(_forward_lines(plan))
     return "\n".join(lines)
@@ -149,6 +152,32 @@ def _init_lines(plan: Plan, segment: Segment, helpers: Helpers) -> list[str]:
         return [prefix + sources[0]]
     body = [f"{INDENT * 3}{s}," for s in sources]
     return [prefix + "nn.Sequential(", *body, f"{INDENT * 2})"]
+
+
+def _initialization_lines(plan: Plan, init: str) -> list[str]:
+    """The calls that set every dense layer's starting weights as the training
+    setting ``init`` says (none for PyTorch's own), from its one declaration."""
+    scheme = INITIALIZERS[init]
+    lines = []
+    for path, has_bias in _dense_layers(plan):
+        calls = [(scheme.weight, "weight"), (scheme.bias, "bias")][:2 if has_bias else 1]
+        lines += [f"{INDENT * 2}{call.source(f'{path}.{name}')}" for call, name in calls if call]
+    if not lines:
+        return []
+    return ["", f"{INDENT * 2}# the starting weights of the training setting init {init!r}",
+            *lines]
+
+
+def _dense_layers(plan: Plan) -> list[tuple[str, bool]]:
+    """(attribute path, whether it has a bias) of every dense layer, in order."""
+    found = []
+    for segment in plan.segments:
+        for index, block_id in enumerate(segment.block_ids):
+            block = plan.analysis.block(block_id)
+            if block.spec.dense:
+                item = f"[{index}]" if len(segment.block_ids) > 1 else ""
+                found.append((f"self.{segment.attr}{item}", bool(block.params.get("bias", True))))
+    return found
 
 
 def _forward_lines(plan: Plan) -> list[str]:

@@ -45,11 +45,12 @@ class Refusal(Enum):
 
 
 def network_signature(diagram) -> str:
-    """What a run depends on: blocks, parameters, wires and data set — not
-    positions or names (moving a block must not stop training)."""
+    """What a run depends on: blocks, parameters, wires, data set and the starting
+    weights (init) — not positions or names (moving a block must not stop training)."""
     data = to_dict(diagram)
     blocks = [(b["id"], b["type"], sorted(b["params"].items())) for b in data["blocks"]]
-    return json.dumps([blocks, data["wires"], data["dataset"]], sort_keys=True, default=str)
+    return json.dumps([blocks, data["wires"], data["dataset"], diagram.training.init],
+                      sort_keys=True, default=str)
 
 
 @dataclass
