@@ -56,6 +56,9 @@ class CsvSource:
     path: str
     features: tuple[str, ...] = ()  # empty: every column but the target
     target: str = ""  # empty: the last column
+    # empty: rows are split at random by the spec's train_ratio and seed; else a column of
+    # "train" / "test" says where each row goes, and the file's row order is kept
+    split: str = ""
     task: str = record_default(CSV_PARAMS, "task")
     standardize: bool = record_default(CSV_PARAMS, "standardize")
     format: str = record_default(CSV_PARAMS, "format")
@@ -66,6 +69,8 @@ class CsvSource:
             raise ValueError("a CSV data set needs a file path")
         if not isinstance(self.target, str):
             raise ValueError("the CSV target must be a column name")
+        if not isinstance(self.split, str):
+            raise ValueError("the CSV split must be a column name")
         cols = self.features
         if isinstance(cols, str) or not all(isinstance(c, str) for c in cols):
             raise ValueError("the CSV features must be a list of column names")
@@ -89,7 +94,7 @@ class DatasetSpec:
             raise ValueError(f"unknown data set {self.name!r} (known: {known})")
         if self.csv is not None and not isinstance(self.csv, CsvSource):
             raise ValueError("csv must be an object with path, features, target, task, "
-                             "standardize, format and missing")
+                             "standardize, format, missing and split")
         if (self.name == "csv") != (self.csv is not None):
             raise ValueError("a CSV data set needs its csv settings (path, columns)")
         checked_record(self, DATASET_PARAMS)
@@ -106,6 +111,8 @@ class DatasetSpec:
         if self.csv is not None:
             data["csv"] = asdict(self.csv)
             data["csv"]["features"] = list(self.csv.features)
+            if not self.csv.split:  # as files without a split column were written
+                del data["csv"]["split"]
         return data
 
 
