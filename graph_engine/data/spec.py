@@ -10,15 +10,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from ..core.params import BOOL, CHOICE, FLOAT, INT, ParamSpec, checked_record, record_default
-from .builtin import names
+from .builtin import default_samples, names
 from .dataset import INDEX_LABELS, LABEL_FORMS
 
 TASKS = ("auto", "classification", "regression")
 
 DATASET_PARAMS = (
-    ParamSpec("samples", INT, 500, "Number of points generated (ignored by the real data "
-              "sets: digits, iris, breast-cancer, wine, diabetes and files, which have a "
-              "fixed size).", minimum=10, maximum=100_000),
+    ParamSpec("samples", INT, 500, "Number of points generated: by default 500, and 1,200 "
+              "for reg-plane and reg-gauss, as TensorFlow Playground makes them (ignored by "
+              "the real data sets: digits, iris, breast-cancer, wine, diabetes and files, "
+              "which have a fixed size).", minimum=10, maximum=100_000),
     ParamSpec("noise", FLOAT, 0.0, "Noise, as TensorFlow Playground's 0–50 %: 0.1 is 10 %.",
               minimum=0.0, maximum=0.5),
     ParamSpec("train_ratio", FLOAT, 0.5, "Share of the points used for training; the rest "
@@ -81,7 +82,8 @@ class CsvSource:
 @dataclass(frozen=True)
 class DatasetSpec:
     name: str
-    samples: int = record_default(DATASET_PARAMS, "samples")
+    # None: the data set's own count (builtin.default_samples), set in __post_init__
+    samples: int = None  # type: ignore[assignment]
     noise: float = record_default(DATASET_PARAMS, "noise")
     train_ratio: float = record_default(DATASET_PARAMS, "train_ratio")
     seed: int = record_default(DATASET_PARAMS, "seed")
@@ -97,6 +99,8 @@ class DatasetSpec:
                              "standardize, format, missing and split")
         if (self.name == "csv") != (self.csv is not None):
             raise ValueError("a CSV data set needs its csv settings (path, columns)")
+        if self.samples is None:
+            object.__setattr__(self, "samples", default_samples(self.name))
         checked_record(self, DATASET_PARAMS)
 
     def with_(self, **changes) -> DatasetSpec:
