@@ -105,7 +105,8 @@ def _helper_classes(plan: Plan) -> Helpers:
     block that prints its own call (``code``, e.g. PolynomialFeatures(2, degree=3))
     shares one class, named as its type, with every block of that type."""
     a = plan.analysis
-    needed = [b for s in plan.segments for b in s.block_ids if a.block(b).spec.prelude]
+    blocks = [b for s in plan.segments for b in s.block_ids] + ([plan.loss] if plan.loss else [])
+    needed = [b for b in blocks if a.block(b).spec.prelude]
     keys = {b: (a.block(b).type, _configuration(a.block(b))) for b in needed}
     distinct = list(dict.fromkeys(keys.values()))
     helpers = Helpers()
