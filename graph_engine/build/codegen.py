@@ -209,15 +209,41 @@ def _loss_line(plan: Plan) -> str:
     return "loss_fn = " + block.spec.module_code(block.params, a.features.get(plan.loss) or 0)
 
 
+# The exported script reads its weights file with torch alone: safetensors is a JSON
+# header and the raw little-endian numbers (the byte order of every machine PyTorch
+# ships for), so a few lines do what the package would.
+READ_WEIGHTS = '''def read_safetensors(path):
+    """The tensors of a .safetensors file: an 8-byte header size, a JSON header of
+    names, dtypes, shapes and offsets, then the raw little-endian numbers."""
+    import json
+    import struct
+
+    dtypes = {"F64": torch.float64, "F32": torch.float32, "F16": torch.float16,
+              "BF16": torch.bfloat16, "I64": torch.int64, "I32": torch.int32}
+    data = path.read_bytes()
+    (size,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + size])
+    header.pop("__metadata__", None)
+    tensors = {}
+    for key, entry in header.items():
+        start, end = entry["data_offsets"]
+        raw = bytearray(data[8 + size + start:8 + size + end])
+        tensor = torch.frombuffer(raw, dtype=dtypes[entry["dtype"]]) if raw else \\
+            torch.zeros(0, dtype=dtypes[entry["dtype"]])
+        tensors[key] = tensor.reshape(entry["shape"])
+    return tensors
+'''
+
+
 def _main(plan: Plan, name: str, weights: str | None = None) -> str:
     features = plan.features or 1
     lines = ['if __name__ == "__main__":', f"{INDENT}model = {name}()"]
     if weights is not None:  # the path only ever appears as an escaped literal
-        lines[1:1] = [f"{INDENT}from pathlib import Path", "",
-                      f"{INDENT}from safetensors.torch import load_file", ""]
+        lines[1:1] = [f"{INDENT}from pathlib import Path", ""]
         lines += [f"{INDENT}# trained weights saved by NetCanvas, beside this file",
                   f"{INDENT}weights = Path(__file__).resolve().parent / {docstring(weights)}",
-                  f"{INDENT}model.load_state_dict(load_file(weights))",
+                  f"{INDENT}model.load_state_dict(read_safetensors(weights))",
                   f"{INDENT}model.eval()"]
-    return "\n".join([*lines, f"{INDENT}print(model)", f"{INDENT}x = torch.randn(4, {features})",
+    main = "\n".join([*lines, f"{INDENT}print(model)", f"{INDENT}x = torch.randn(4, {features})",
                       f"{INDENT}print(model(x).shape)"])
+    return main if weights is None else f"{READ_WEIGHTS}\n\n{main}"
