@@ -385,7 +385,7 @@ def zero_init() -> ge.Diagram:
         zeros). The four Sigmoid units then compute the same function and receive the same
         gradient, so they stay identical however long it trains: the four maps under the
         Sigmoid block look alike, and the layer can do no more than a single unit, so the
-        circle stays unsolved (below 50 % test accuracy). Set init to default or xavier in
+        circle stays unsolved (about 50 % test accuracy). Set init to default or xavier in
         the Data tab and train again: the units start different, each learns its own edge
         of the disc, and the circle is solved within 50 epochs. With Tanh or ReLU units,
         zero weights are worse still: both output 0 at 0, so no weight ever changes, only
