@@ -57,13 +57,13 @@ class CsvSource:
     path: str
     features: tuple[str, ...] = ()  # empty: every column but the target
     target: str = ""  # empty: the last column
-    # empty: rows are split at random by the spec's train_ratio and seed; else a column of
-    # "train" / "test" says where each row goes, and the file's row order is kept
-    split: str = ""
     task: str = record_default(CSV_PARAMS, "task")
     standardize: bool = record_default(CSV_PARAMS, "standardize")
     format: str = record_default(CSV_PARAMS, "format")
     missing: str = record_default(CSV_PARAMS, "missing")
+    # empty: rows are split at random by the spec's train_ratio and seed; else a column of
+    # "train" / "test" says where each row goes, and the file's row order is kept
+    split: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.path, str) or not self.path:
