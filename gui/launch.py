@@ -32,13 +32,14 @@ GENERIC_PACKAGES = {"gui": "launch", "resources": "examples"}  # name -> what Ne
 def foreign_package() -> str:
     """Why NetCanvas cannot start when ``gui`` or ``resources`` is not its own
     (found away from graph_engine, or without what NetCanvas puts in it), else ""."""
-    import importlib
-
     import graph_engine
+    import gui
+    import resources
 
     home = os.path.dirname(os.path.dirname(os.path.abspath(graph_engine.__file__)))
-    for name, member in GENERIC_PACKAGES.items():
-        module = importlib.import_module(name)
+    for module, member in ((gui, GENERIC_PACKAGES["gui"]),
+                           (resources, GENERIC_PACKAGES["resources"])):
+        name = module.__name__
         folder = os.path.dirname(os.path.abspath(getattr(module, "__file__", None) or "?"))
         if os.path.dirname(folder) != home or not hasattr(module, member):
             return (f"the package {name!r} in {folder} is not NetCanvas's: another installed "
