@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from typing import Any
 
@@ -30,6 +31,7 @@ from .core.files import SameFileError, check_output
 from .core.jsontext import printable_json
 from .core.text import error_line, out_of_memory, printable
 from .model.fileio import DiagramFileError, load
+from .model.initializers import names as initialization_names
 from .model.settings import OPTIMIZERS
 from .model.sources import input_files
 
@@ -37,6 +39,7 @@ COMMANDS = ("validate", "compile", "train", "export", "trace", "examples", "grad
 PROG = "netcanvas"
 EXIT_STATUS = ("Exit status: 0 success; 1 the diagram has errors, or training diverged or "
                "failed; 2 an unreadable file or bad arguments; 130 interrupted (Ctrl-C)")
+INITIALIZATIONS = initialization_names()
 INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
 MAX_LINE = 300  # an error quoted on one line is cut here
 
@@ -82,8 +85,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lr", type=float, metavar="X")
     p.add_argument("--batch-size", type=int, metavar="N")
     p.add_argument("--seed", type=int, metavar="N")
+    p.add_argument("--init", choices=INITIALIZATIONS, help="the starting weights of every "
+                   "Linear layer (default: the diagram's setting)")
+    p.add_argument("--init-weights", metavar="W.safetensors", help="start from these weights "
+                   "(saved by --save-weights or the editor) instead of initialising")
     p.add_argument("--save-weights", metavar="W.safetensors")
-    p.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    p.add_argument("--json", action="store_true", help="print one JSON object at the end, "
+                   "with the history: one object per epoch")
     p = sub.add_parser("export", help="export as ONNX or Python",
                        epilog="With --weights, --onnx holds the trained weights; --python "
                        "writes source that loads the weights file when run (the weights stay "
@@ -114,7 +122,8 @@ def _trace_parser(sub) -> None:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--sample", type=int, metavar="I", default=None,
                        help="sample I of the test set (default 0)")
-    which.add_argument("--x", metavar="X1,X2,...", help="the sample's features")
+    which.add_argument("--x", metavar="X1,X2,...", help="the sample's features, e.g. "
+                       "--x 0.5,-1.2 (a first value below 0 works too: --x -1.5,2)")
     p.add_argument("--y", metavar="Y", help="its label: a class index or target values")
     p.add_argument("--weights", metavar="W.safetensors", help="trained weights (default: "
                    "the initial weights of the diagram's seed)")
@@ -128,8 +137,24 @@ def _say(text: object, stream=None) -> None:
     print("\n".join(printable(line) for line in lines), file=stream or sys.stdout)
 
 
+# Options whose value may start with a minus sign: argparse reads "--x -1.5,2" as two
+# options, so such a value is joined to its option ("--x=-1.5,2") before parsing.
+SIGNED_OPTIONS = ("--x", "--y")
+_NEGATIVE = re.compile(r"-\.?\d")
+
+
+def _joined_negatives(argv: list[str]) -> list[str]:
+    joined: list[str] = []
+    for word in argv:
+        if joined and joined[-1] in SIGNED_OPTIONS and _NEGATIVE.match(word):
+            joined[-1] = f"{joined[-1]}={word}"
+        else:
+            joined.append(word)
+    return joined
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_joined_negatives(list(sys.argv[1:] if argv is None else argv)))
     try:
         return HANDLERS[args.command](args)
     except (Interrupted, KeyboardInterrupt) as error:
@@ -208,13 +233,13 @@ def cmd_train(args) -> int:
 
     diagram = load(args.file)
     if args.save_weights:  # say so before training, not after
-        _check_output(args.save_weights, args.file, diagram)
+        _check_output(args.save_weights, args.file, diagram, args.init_weights)
     total = args.epochs or diagram.training.epochs
     epochs = EpochCounter(total if sys.stderr.isatty() and not args.json else None)
     try:
         run = train(diagram, dataset=args.dataset, epochs=args.epochs, seed=args.seed,
                     optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
-                    callback=epochs.update)
+                    callback=epochs.update, init=args.init, weights=args.init_weights)
     except KeyboardInterrupt:
         epochs.close()
         raise Interrupted(epochs.count) from None
@@ -268,7 +293,7 @@ def _report(run, as_json: bool) -> None:
         "test_accuracy": last.get("test_accuracy"),
     }
     if as_json:
-        _say(json.dumps(summary))
+        _say(json.dumps({**summary, "history": [_numbers_of(row) for row in run.history]}))
         return
     parts = [f"{summary['epochs']} epochs in {summary['seconds']:.2f} s"]
     for key in ("train_loss", "test_loss"):
@@ -277,6 +302,13 @@ def _report(run, as_json: bool) -> None:
     if summary["test_accuracy"] is not None:
         parts.append(f"test accuracy {summary['test_accuracy']:.1%}")
     _say(", ".join(parts))
+
+
+def _numbers_of(row: dict) -> dict:
+    """An epoch's row as JSON: the epoch first, then its losses and metrics (the
+    entries that are numbers)."""
+    return {"epoch": row["epoch"], **{k: v for k, v in row.items()
+                                      if isinstance(v, (int, float)) and k != "epoch"}}
 
 
 class EpochCounter:

@@ -23,10 +23,40 @@ PROG = "netcanvas"
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
+# Two of NetCanvas's top-level packages have generic names; a package of the same
+# name installed into the same environment (PyPI has one called resources) writes
+# into the same folder or shadows it, so the command checks them before it starts.
+GENERIC_PACKAGES = {"gui": "launch", "resources": "examples"}  # name -> what NetCanvas has
+
+
+def foreign_package() -> str:
+    """Why NetCanvas cannot start when ``gui`` or ``resources`` is not its own
+    (found away from graph_engine, or without what NetCanvas puts in it), else ""."""
+    import graph_engine
+    import gui
+    import resources
+
+    home = os.path.dirname(os.path.dirname(os.path.abspath(graph_engine.__file__)))
+    for module, member in ((gui, GENERIC_PACKAGES["gui"]),
+                           (resources, GENERIC_PACKAGES["resources"])):
+        name = module.__name__
+        folder = os.path.dirname(os.path.abspath(getattr(module, "__file__", None) or "?"))
+        if os.path.dirname(folder) != home or not hasattr(module, member):
+            return (f"the package {name!r} in {folder} is not NetCanvas's: another installed "
+                    f"package uses the name {name!r}. Install NetCanvas into a virtual "
+                    "environment of its own (python -m venv), or remove the other package "
+                    f"and install NetCanvas again.")
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     from graph_engine.cli import COMMANDS
 
+    clash = foreign_package()
+    if clash:
+        print(f"{PROG}: {clash}", file=sys.stderr)
+        return 2
     if argv and argv[0] in ("-h", "--help"):
         print(textwrap.dedent(__doc__.split("\n\n", 1)[1]).strip())
         return 0

@@ -78,7 +78,9 @@ def facts(spec: BlockSpec) -> list[str]:
         code = spec.code(spec.defaults(), EXAMPLE_FEATURES)
         depends = code != spec.code(spec.defaults(), EXAMPLE_FEATURES + 1)
         where = f" (for {EXAMPLE_FEATURES} input features)" if depends else ""
-        lines.append(f"- PyTorch{where}: `{code}`")
+        own = " (a small `nn.Module` class of its own, written into the exported code)" \
+            if spec.prelude is not None else ""
+        lines.append(f"- PyTorch{where}: `{code}`{own}")
     elif spec.prelude is not None:
         lines.append("- PyTorch: a small `nn.Module` class, written into the exported code")
     low, high = spec.output_range

@@ -367,16 +367,32 @@ def spiral_features() -> ge.Diagram:
 def playground_default() -> ge.Diagram:
     s = Sketch("TensorFlow Playground's default, as in Playground", """
         Playground's own configuration: hidden layers of 4 and 2 Tanh units, one Tanh
-        output, and the square loss against labels −1 and +1, trained by plain SGD at
-        learning rate 0.03 in batches of 10. The data set presents the circle's two
-        classes as −1/+1 (its labels option), and the sign of the output is the predicted
-        class. PyTorch's MSELoss is mean((ŷ − y)²) while Playground's loss is ½(ŷ − y)²,
-        so the same learning rate steps twice as far here.""")
+        output, and the square loss against labels −1 and +1, trained by plain SGD in
+        batches of 10 that keep the data set's order (shuffle off), from Playground's
+        starting weights (init: playground, weights uniform in ±0.5 and biases 0.1). The
+        learning rate is 0.015 where Playground says 0.03: Playground's loss is ½(ŷ − y)²
+        and PyTorch's MSELoss is mean((ŷ − y)²), whose gradient is twice as large, so half
+        the rate takes Playground's steps. The data set presents the circle's two classes
+        as −1/+1 (its labels option), and the sign of the output is the predicted class.""")
     s.chain(mlp(2, [4, 2], "Tanh", 1, ("Tanh",), ("MSELoss",)))
-    return s.finish(ge.DatasetSpec("circle", labels="signed"), optimizer="sgd", lr=0.03,
-                    batch_size=10, epochs=100, seed=0)
+    return s.finish(ge.DatasetSpec("circle", labels="signed"), optimizer="sgd", lr=0.015,
+                    batch_size=10, epochs=100, seed=0, init="playground", shuffle=False)
 
 
+def zero_init() -> ge.Diagram:
+    s = Sketch("Zero initialisation: every hidden unit the same", """
+        Every weight and bias of this network starts at 0 (the training setting init:
+        zeros). The four Sigmoid units then compute the same function and receive the same
+        gradient, so they stay identical however long it trains: the four maps under the
+        Sigmoid block look alike, and the layer can do no more than a single unit, so the
+        circle stays unsolved (about 50 % test accuracy). Set init to default or xavier in
+        the Data tab and train again: the units start different, each learns its own edge
+        of the disc, and the circle is solved within 50 epochs. With Tanh or ReLU units,
+        zero weights are worse still: both output 0 at 0, so no weight ever changes, only
+        the last bias.""")
+    s.chain(mlp(2, [4], "Sigmoid", 2, ("CrossEntropyLoss",)))
+    return s.finish("circle", optimizer="sgd", lr=0.3, batch_size=10, epochs=100, seed=0,
+                    init="zeros")
 
 
 # In lesson order: File → Open Example lists them so (resources/examples/ORDER).
@@ -388,6 +404,7 @@ EXAMPLES_BY_NAME: dict[str, Callable[[], ge.Diagram]] = {
     "xor": xor,
     "circle": circle,
     "playground-default": playground_default,
+    "zero-init": zero_init,
     "circle-squares": circle_squares,
     "spiral": spiral,
     "spiral-features": spiral_features,

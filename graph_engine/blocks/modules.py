@@ -1,5 +1,5 @@
-"""The torch modules NetCanvas adds to PyTorch's own: Step, CustomActivation and
-PolynomialFeatures.
+"""The torch modules NetCanvas adds to PyTorch's own: Step, CustomActivation,
+PolynomialFeatures and MultiClassHingeLoss.
 
 Imported only when a diagram is compiled, so the editor starts without torch.
 """
@@ -88,3 +88,22 @@ class PolynomialFeatures(nn.Module):
     def extra_repr(self) -> str:
         return (f"{self.in_features}, degree={self.degree}, "
                 f"interaction_only={self.interaction_only}, include_bias={self.include_bias}")
+
+
+class MultiClassHingeLoss(nn.Module):
+    """The lecture's multi-class hinge (Crammer and Singer): the mean over the samples
+    of max(0, max_{j ≠ y} z_j − z_y + margin). Only the strongest wrong class counts,
+    where PyTorch's MultiMarginLoss sums over every wrong class and divides by C."""
+
+    def __init__(self, margin: float = 1.0) -> None:
+        super().__init__()
+        self.margin = margin
+
+    def forward(self, scores: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        picked = target[:, None]
+        # the correct class set to −inf can never be the strongest wrong one
+        strongest_wrong = scores.scatter(1, picked, float("-inf")).amax(dim=1)
+        return (strongest_wrong - scores.gather(1, picked)[:, 0] + self.margin).clamp(min=0).mean()
+
+    def extra_repr(self) -> str:
+        return f"margin={self.margin}"

@@ -18,6 +18,7 @@ from ..checks.analysis import Analysis
 from ..checks.validation import checked
 from ..core.source import docstring, identifier
 from ..model.diagram import Diagram
+from ..model.initializers import INITIALIZERS
 from .plan import Plan, Segment, make_plan
 
 INDENT = "    "
@@ -50,7 +51,8 @@ def to_python(diagram: Diagram, analysis: Analysis | None = None,
     helpers = _helper_classes(plan)
     name = class_name(diagram)
     parts = [_docstring(diagram, plan), _imports(helpers), *helpers.sources.values(),
-             _net_class(plan, name, helpers), _loss_line(plan), _main(plan, name, weights)]
+             _net_class(plan, name, helpers, diagram.training.init), _loss_line(plan),
+             _main(plan, name, weights)]
     body = "\n\n\n".join(p.rstrip("\n") for p in parts[2:] if p)
     return f"{parts[0]}\n\n{parts[1]}\n\n\n{body}\n"
 
@@ -103,7 +105,8 @@ def _helper_classes(plan: Plan) -> Helpers:
     block that prints its own call (``code``, e.g. PolynomialFeatures(2, degree=3))
     shares one class, named as its type, with every block of that type."""
     a = plan.analysis
-    needed = [b for s in plan.segments for b in s.block_ids if a.block(b).spec.prelude]
+    blocks = [b for s in plan.segments for b in s.block_ids] + ([plan.loss] if plan.loss else [])
+    needed = [b for b in blocks if a.block(b).spec.prelude]
     keys = {b: (a.block(b).type, _configuration(a.block(b))) for b in needed}
     distinct = list(dict.fromkeys(keys.values()))
     helpers = Helpers()
@@ -131,12 +134,13 @@ def _module_source(plan: Plan, block_id: str, helpers: Helpers) -> str:
     return block.spec.module_code(block.params, plan.analysis.input_features(block_id) or 0)
 
 
-def _net_class(plan: Plan, name: str, helpers: Helpers) -> str:
+def _net_class(plan: Plan, name: str, helpers: Helpers, init: str) -> str:
     lines = [f"class {name}(nn.Module):", f"{INDENT}def __init__(self):",
              f"{INDENT * 2}super().__init__()"]
     for segment in plan.segments:
         if not plan.is_merge(segment):
             lines.extend(_init_lines(plan, segment, helpers))
+    lines.extend(_initialization_lines(plan, init))
     lines += ["", f"{INDENT}def forward(self, x):"]
     lines.extend(_forward_lines(plan))
     return "\n".join(lines)
@@ -149,6 +153,32 @@ def _init_lines(plan: Plan, segment: Segment, helpers: Helpers) -> list[str]:
         return [prefix + sources[0]]
     body = [f"{INDENT * 3}{s}," for s in sources]
     return [prefix + "nn.Sequential(", *body, f"{INDENT * 2})"]
+
+
+def _initialization_lines(plan: Plan, init: str) -> list[str]:
+    """The calls that set every dense layer's starting weights as the training
+    setting ``init`` says (none for PyTorch's own), from its one declaration."""
+    scheme = INITIALIZERS[init]
+    lines = []
+    for path, has_bias in _dense_layers(plan):
+        calls = [(scheme.weight, "weight"), (scheme.bias, "bias")][:2 if has_bias else 1]
+        lines += [f"{INDENT * 2}{call.source(f'{path}.{name}')}" for call, name in calls if call]
+    if not lines:
+        return []
+    return ["", f"{INDENT * 2}# the starting weights of the training setting init {init!r}",
+            *lines]
+
+
+def _dense_layers(plan: Plan) -> list[tuple[str, bool]]:
+    """(attribute path, whether it has a bias) of every dense layer, in order."""
+    found = []
+    for segment in plan.segments:
+        for index, block_id in enumerate(segment.block_ids):
+            block = plan.analysis.block(block_id)
+            if block.spec.dense:
+                item = f"[{index}]" if len(segment.block_ids) > 1 else ""
+                found.append((f"self.{segment.attr}{item}", bool(block.params.get("bias", True))))
+    return found
 
 
 def _forward_lines(plan: Plan) -> list[str]:
@@ -179,15 +209,41 @@ def _loss_line(plan: Plan) -> str:
     return "loss_fn = " + block.spec.module_code(block.params, a.features.get(plan.loss) or 0)
 
 
+# The exported script reads its weights file with torch alone: safetensors is a JSON
+# header and the raw little-endian numbers (the byte order of every machine PyTorch
+# ships for), so a few lines do what the package would.
+READ_WEIGHTS = '''def read_safetensors(path):
+    """The tensors of a .safetensors file: an 8-byte header size, a JSON header of
+    names, dtypes, shapes and offsets, then the raw little-endian numbers."""
+    import json
+    import struct
+
+    dtypes = {"F64": torch.float64, "F32": torch.float32, "F16": torch.float16,
+              "BF16": torch.bfloat16, "I64": torch.int64, "I32": torch.int32}
+    data = path.read_bytes()
+    (size,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + size])
+    header.pop("__metadata__", None)
+    tensors = {}
+    for key, entry in header.items():
+        start, end = entry["data_offsets"]
+        raw = bytearray(data[8 + size + start:8 + size + end])
+        tensor = torch.frombuffer(raw, dtype=dtypes[entry["dtype"]]) if raw else \\
+            torch.zeros(0, dtype=dtypes[entry["dtype"]])
+        tensors[key] = tensor.reshape(entry["shape"])
+    return tensors
+'''
+
+
 def _main(plan: Plan, name: str, weights: str | None = None) -> str:
     features = plan.features or 1
     lines = ['if __name__ == "__main__":', f"{INDENT}model = {name}()"]
     if weights is not None:  # the path only ever appears as an escaped literal
-        lines[1:1] = [f"{INDENT}from pathlib import Path", "",
-                      f"{INDENT}from safetensors.torch import load_file", ""]
+        lines[1:1] = [f"{INDENT}from pathlib import Path", ""]
         lines += [f"{INDENT}# trained weights saved by NetCanvas, beside this file",
                   f"{INDENT}weights = Path(__file__).resolve().parent / {docstring(weights)}",
-                  f"{INDENT}model.load_state_dict(load_file(weights))",
+                  f"{INDENT}model.load_state_dict(read_safetensors(weights))",
                   f"{INDENT}model.eval()"]
-    return "\n".join([*lines, f"{INDENT}print(model)", f"{INDENT}x = torch.randn(4, {features})",
+    main = "\n".join([*lines, f"{INDENT}print(model)", f"{INDENT}x = torch.randn(4, {features})",
                       f"{INDENT}print(model(x).shape)"])
+    return main if weights is None else f"{READ_WEIGHTS}\n\n{main}"

@@ -18,6 +18,7 @@ from ..checks.analysis import Analysis
 from ..checks.validation import checked
 from ..core.diagnostics import DiagramError
 from ..model.diagram import Diagram
+from .initialize import initialize
 from .plan import Plan, make_plan
 
 
@@ -46,8 +47,9 @@ class CompiledNet:
 
 def compile(diagram: Diagram, seed: int | None = None, analysis: Analysis | None = None,  # noqa: A001 - ge.compile
             problems: list | None = None) -> CompiledNet:
-    """Build the module and criterion; raise DiagramError on any error. A caller
-    that has analysed and validated the diagram already passes both."""
+    """Build the module and criterion, its dense layers initialised as the
+    diagram's training setting ``init`` says; raise DiagramError on any error. A
+    caller that has analysed and validated the diagram already passes both."""
     analysis, problems = checked(diagram, analysis, problems)
     plan = make_plan(diagram, analysis)
     if plan.output is None:
@@ -56,6 +58,7 @@ def compile(diagram: Diagram, seed: int | None = None, analysis: Analysis | None
         torch.manual_seed(seed)
     modules = {b: _build(plan, b) for s in plan.segments if not plan.is_merge(s)
                for b in s.block_ids}
+    initialize(plan, modules, diagram.training.init)
     model = _graph_module(plan, plan.output, modules, _class_name(diagram))
     return CompiledNet(model, _build_loss(plan), plan, modules, problems)
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .dataset import CLASSIFICATION, REGRESSION, DatasetInfo
+from .dataset import CLASSIFICATION, REGRESSION, Dataset, DatasetInfo
 
 # ----------------------------------------------------------- Playground sets
 
@@ -126,39 +126,49 @@ def _digits(n: int, noise: float, rng):
     return data.data / 16.0, data.target.astype(np.int64)
 
 
-def _standardized(x: np.ndarray) -> np.ndarray:
-    """Each column shifted and scaled to mean 0 and standard deviation 1."""
-    return (x - x.mean(axis=0)) / x.std(axis=0)
-
-
 def _iris(n: int, noise: float, rng):
     from sklearn.datasets import load_iris
 
     data = load_iris()
-    return _standardized(data.data), data.target.astype(np.int64)
+    return data.data, data.target.astype(np.int64)
 
 
 def _breast_cancer(n: int, noise: float, rng):
     from sklearn.datasets import load_breast_cancer
 
     data = load_breast_cancer()
-    return _standardized(data.data), data.target.astype(np.int64)
+    return data.data, data.target.astype(np.int64)
 
 
 def _wine(n: int, noise: float, rng):
     from sklearn.datasets import load_wine
 
     data = load_wine()
-    return _standardized(data.data), data.target.astype(np.int64)
+    return data.data, data.target.astype(np.int64)
 
 
 def _diabetes(n: int, noise: float, rng):
     from sklearn.datasets import load_diabetes
 
-    # the target (disease progression, 25-346) standardised too: in its own units the
-    # squared errors start near 30,000 and Playground's learning rate diverges at once
     data = load_diabetes(scaled=False)
-    return _standardized(data.data), _standardized(data.target[:, None])
+    return data.data, data.target[:, None]
+
+
+def standardized(data: Dataset, target: bool = False) -> Dataset:
+    """``data`` with each feature column (and with ``target`` each target column)
+    shifted and scaled to mean 0 and standard deviation 1 by the statistics of the
+    training rows alone, as a textbook does: the test rows must not shape what the
+    network trains on."""
+    def scale(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        mean, std = train.mean(axis=0, dtype=np.float64), train.std(axis=0, dtype=np.float64)
+        std[std == 0] = 1.0
+        return (train - mean) / std, (test - mean) / std
+
+    x_train, x_test = scale(data.x_train, data.x_test)
+    y_train, y_test = scale(data.y_train, data.y_test) if target else (data.y_train, data.y_test)
+    kinds = data.x_train.dtype, data.y_train.dtype
+    return replace(data, x_train=x_train.astype(kinds[0]), x_test=x_test.astype(kinds[0]),
+                   y_train=y_train.astype(kinds[1]), y_test=y_test.astype(kinds[1]))
 
 
 # The column names scikit-learn gives, written out so that describing a data set
@@ -180,6 +190,10 @@ class _Entry:
     bounds: tuple[float, float, float, float] | None = (-6.0, 6.0, -6.0, 6.0)
     class_names: tuple[str, ...] = ()
     feature_names: tuple[str, ...] = ("x1", "x2")
+    # standardised after the split (:func:`standardized`): "" not at all, "x" the features,
+    # "xy" the target too
+    standardize: str = ""
+    samples: int = 500  # generated when the spec does not say (Playground's counts)
 
 
 def _entry(name, task, features, make, description, classes=0, **extra) -> _Entry:
@@ -198,8 +212,11 @@ CATALOGUE: dict[str, _Entry] = {e.info.name: e for e in (
            3),
     _entry("blobs-binary", _C, 2, _blobs_binary, "The three clusters of blobs, labelled "
            "binary: class 0 is the first cluster, class 1 the other two.", 2),
-    _entry("reg-plane", _R, 2, _reg_plane, "A tilted plane: the target is (x1 + x2) / 10."),
-    _entry("reg-gauss", _R, 2, _reg_gauss, "Six Gaussian bumps of alternating sign."),
+    # Playground generates 1,200 points for its regression sets, 500 for the others
+    _entry("reg-plane", _R, 2, _reg_plane, "A tilted plane: the target is (x1 + x2) / 10.",
+           samples=1200),
+    _entry("reg-gauss", _R, 2, _reg_gauss, "Six Gaussian bumps of alternating sign.",
+           samples=1200),
     _entry("polynomial", _R, 1, _polynomial, "f(x) = 4x² + 2x + 1 on [−1.5, 1.5].",
            bounds=(-1.5, 1.5, -2.0, 15.0), feature_names=("x",)),
     _entry("sine", _R, 1, _sine, "f(x) = sin(2x) on [−π, π].",
@@ -209,20 +226,22 @@ CATALOGUE: dict[str, _Entry] = {e.info.name: e for e in (
            class_names=tuple("0123456789"),
            feature_names=tuple(f"pixel{i}" for i in range(64))),
     _entry("iris", _C, 4, _iris, "Fisher's iris flowers: 4 measurements, 3 species "
-           "(150 samples, standardised).", 3, bounds=None,
+           "(150 samples, standardised).", 3, bounds=None, standardize="x",
            class_names=("setosa", "versicolor", "virginica"),
            feature_names=("sepal length", "sepal width", "petal length", "petal width")),
     _entry("breast-cancer", _C, 30, _breast_cancer, "Wisconsin breast cancer: 30 measurements "
            "of cell nuclei, malignant or benign (569 samples, standardised, scikit-learn).", 2,
-           bounds=None, class_names=("malignant", "benign"),
+           bounds=None, class_names=("malignant", "benign"), standardize="x",
            feature_names=BREAST_CANCER_FEATURES),
     _entry("wine", _C, 13, _wine, "Wines from three cultivars: 13 chemical measurements "
-           "(178 samples, standardised, scikit-learn).", 3, bounds=None,
+           "(178 samples, standardised, scikit-learn).", 3, bounds=None, standardize="x",
            class_names=("cultivar 1", "cultivar 2", "cultivar 3"),
            feature_names=WINE_FEATURES),
     _entry("diabetes", _R, 10, _diabetes, "Diabetes progression one year on from age, sex, "
            "BMI, blood pressure and six blood serum values (442 patients, scikit-learn); "
-           "features and target standardised.", bounds=None,
+           # the target (disease progression, 25-346) standardised too: in its own units the
+           # squared errors start near 30,000 and Playground's learning rate diverges at once
+           "features and target standardised.", bounds=None, standardize="xy",
            feature_names=("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")),
 )}
 
@@ -230,3 +249,9 @@ CATALOGUE: dict[str, _Entry] = {e.info.name: e for e in (
 def names() -> list[str]:
     """The built-in data sets; "csv" (a file of your own) is accepted too."""
     return list(CATALOGUE)
+
+
+def default_samples(name: str) -> int:
+    """The points data set ``name`` generates unless told otherwise."""
+    entry = CATALOGUE.get(name)
+    return entry.samples if entry is not None else _Entry.samples

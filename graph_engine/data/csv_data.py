@@ -159,13 +159,20 @@ def _columns(table: Table, source: CsvSource) -> tuple[list[str], str]:
     if target not in table.position:
         raise DatasetError(f"{source.path}: no column named {quoted(target)} for the target "
                            f"(columns: {_listed(table.header)})")
-    features = list(source.features) or [c for c in table.header if c != target]
+    if source.split and source.split not in table.position:
+        raise DatasetError(f"{source.path}: no column named {quoted(source.split)} for the split "
+                           f"(columns: {_listed(table.header)})")
+    if source.split == target:
+        raise DatasetError(f"{source.path}: {quoted(target)} cannot be the target and the split")
+    features = list(source.features) or [c for c in table.header
+                                         if c not in (target, source.split)]
     for name in features:
         if name not in table.position:
             raise DatasetError(f"{source.path}: no feature column named {quoted(name)}")
-        if name == target:
+        if name in (target, source.split):
+            role = "target" if name == target else "split"
             raise DatasetError(f"{source.path}: {quoted(name)} cannot be a feature and the "
-                               "target")
+                               f"{role}")
     if not features:
         raise DatasetError(f"{source.path}: choose at least one feature column")
     return features, target
@@ -315,6 +322,26 @@ def _class_key(name: str):
         return (1, 0.0, name)
 
 
+# ------------------------------------------------------------------ split column
+
+SPLIT_PARTS = ("train", "test")
+
+
+def _split_column(table: Table, name: str) -> np.ndarray:
+    """True where the split column says "train" (any case), False for "test";
+    DatasetError naming the line of any other value, a missing one included."""
+    column = table.column(name)
+    text = column.astype(str).str.strip().str.lower()
+    known = text.isin(SPLIT_PARTS) & column.notna()
+    if not known.all():
+        row = int((~known).idxmax())  # the frame's index: the data row's position
+        cell = column[row]
+        shown = "an empty cell" if pd.isna(cell) else repr(table.cell_text(row, name))
+        raise DatasetError(f"{table.where(row, name)}: {shown} is neither train nor test "
+                           "(the split column says where each row goes)")
+    return (text == "train").to_numpy()
+
+
 # ------------------------------------------------------------------ preparing
 
 @dataclass(frozen=True)
@@ -327,6 +354,7 @@ class _Prepared:
     y: np.ndarray  # class indices (int64, N), or target values (float32, (N, 1))
     classes: list[str]  # the class names in label order; empty for regression
     info: DatasetInfo
+    training_rows: np.ndarray | None = None  # bool (N,): the split column's "train"; None: none
 
 
 def _prepare(source: CsvSource) -> _Prepared:
@@ -335,6 +363,7 @@ def _prepare(source: CsvSource) -> _Prepared:
     task = guess_task(table, target) if source.task == "auto" else source.task
     blocks = _feature_blocks(table, features)
     target_values = None if task == CLASSIFICATION else numbers(table, target)
+    training_rows = _split_column(table, source.split) if source.split else None
     no_target = table.column(target).isna().to_numpy()
     _refuse_empty(source.path, blocks, ~no_target)
     gaps = np.zeros(table.rows, bool)
@@ -362,7 +391,8 @@ def _prepare(source: CsvSource) -> _Prepared:
     info = DatasetInfo("csv", task, len(names), len(classes), 1,
                        f"{NAMES[fmt].capitalize()} file {os.path.basename(source.path)}.",
                        note)
-    return _Prepared(names, task, x, y, classes, info)
+    return _Prepared(names, task, x, y, classes, info,
+                     None if training_rows is None else training_rows[keep])
 
 
 def _note(blocks: list[_Block], no_target, gaps, keep, drop: bool) -> str:
@@ -417,11 +447,26 @@ def load_csv(spec: DatasetSpec) -> Dataset:
     if source is None:  # DatasetSpec refuses the name "csv" without its settings
         raise DatasetError("a CSV data set needs its csv settings (path, columns)")
     read = _prepared(source)
-    data = split(read.info, read.x, read.y, spec.seed, spec.train_ratio, read.features,
-                 read.classes)
+    if read.training_rows is None:
+        data = split(read.info, read.x, read.y, spec.seed, spec.train_ratio, read.features,
+                     read.classes)
+    else:
+        data = _split_as_marked(source.path, read)
     if source.standardize:
         _standardize(data)
     return data
+
+
+def _split_as_marked(path: str, read: _Prepared) -> Dataset:
+    """Training and test rows as the split column marks them, each in the file's order."""
+    train = read.training_rows
+    assert train is not None
+    for part, rows in (("train", train), ("test", ~train)):
+        if not rows.any():
+            raise DatasetError(f"{path}: no row of the split column is {part!r}: both the "
+                               "training and the test set need rows")
+    return Dataset(read.info, read.x[train], read.y[train], read.x[~train], read.y[~train],
+                   tuple(read.features), tuple(read.classes))
 
 
 def _standardize(data: Dataset) -> None:

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .builtin import CATALOGUE, names
+from .builtin import CATALOGUE, names, standardized
 from .dataset import (
     CLASSIFICATION,
     REGRESSION,
@@ -63,5 +63,6 @@ def load(spec) -> Dataset:
     x = np.asarray(x, dtype=np.float32)
     y = np.asarray(y, dtype=np.int64 if entry.info.is_classification else np.float32)
     classes = entry.class_names or tuple(str(i) for i in range(entry.info.classes))
-    return split(labelled(entry.info, spec), x, y, spec.seed, spec.train_ratio,
+    data = split(labelled(entry.info, spec), x, y, spec.seed, spec.train_ratio,
                  entry.feature_names, classes, entry.bounds)
+    return standardized(data, entry.standardize == "xy") if entry.standardize else data

@@ -10,15 +10,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from ..core.params import BOOL, CHOICE, FLOAT, INT, ParamSpec, checked_record, record_default
-from .builtin import names
+from .builtin import default_samples, names
 from .dataset import INDEX_LABELS, LABEL_FORMS
 
 TASKS = ("auto", "classification", "regression")
 
 DATASET_PARAMS = (
-    ParamSpec("samples", INT, 500, "Number of points generated (ignored by the real data "
-              "sets: digits, iris, breast-cancer, wine, diabetes and files, which have a "
-              "fixed size).", minimum=10, maximum=100_000),
+    ParamSpec("samples", INT, 500, "Number of points generated: by default 500, and 1,200 "
+              "for reg-plane and reg-gauss, as TensorFlow Playground makes them (ignored by "
+              "the real data sets: digits, iris, breast-cancer, wine, diabetes and files, "
+              "which have a fixed size).", minimum=10, maximum=100_000),
     ParamSpec("noise", FLOAT, 0.0, "Noise, as TensorFlow Playground's 0–50 %: 0.1 is 10 %.",
               minimum=0.0, maximum=0.5),
     ParamSpec("train_ratio", FLOAT, 0.5, "Share of the points used for training; the rest "
@@ -60,12 +61,17 @@ class CsvSource:
     standardize: bool = record_default(CSV_PARAMS, "standardize")
     format: str = record_default(CSV_PARAMS, "format")
     missing: str = record_default(CSV_PARAMS, "missing")
+    # empty: rows are split at random by the spec's train_ratio and seed; else a column of
+    # "train" / "test" says where each row goes, and the file's row order is kept
+    split: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.path, str) or not self.path:
             raise ValueError("a CSV data set needs a file path")
         if not isinstance(self.target, str):
             raise ValueError("the CSV target must be a column name")
+        if not isinstance(self.split, str):
+            raise ValueError("the CSV split must be a column name")
         cols = self.features
         if isinstance(cols, str) or not all(isinstance(c, str) for c in cols):
             raise ValueError("the CSV features must be a list of column names")
@@ -76,7 +82,8 @@ class CsvSource:
 @dataclass(frozen=True)
 class DatasetSpec:
     name: str
-    samples: int = record_default(DATASET_PARAMS, "samples")
+    # None: the data set's own count (builtin.default_samples), set in __post_init__
+    samples: int = None  # type: ignore[assignment]
     noise: float = record_default(DATASET_PARAMS, "noise")
     train_ratio: float = record_default(DATASET_PARAMS, "train_ratio")
     seed: int = record_default(DATASET_PARAMS, "seed")
@@ -89,9 +96,11 @@ class DatasetSpec:
             raise ValueError(f"unknown data set {self.name!r} (known: {known})")
         if self.csv is not None and not isinstance(self.csv, CsvSource):
             raise ValueError("csv must be an object with path, features, target, task, "
-                             "standardize, format and missing")
+                             "standardize, format, missing and split")
         if (self.name == "csv") != (self.csv is not None):
             raise ValueError("a CSV data set needs its csv settings (path, columns)")
+        if self.samples is None:
+            object.__setattr__(self, "samples", default_samples(self.name))
         checked_record(self, DATASET_PARAMS)
 
     def with_(self, **changes) -> DatasetSpec:
@@ -106,6 +115,8 @@ class DatasetSpec:
         if self.csv is not None:
             data["csv"] = asdict(self.csv)
             data["csv"]["features"] = list(self.csv.features)
+            if not self.csv.split:  # as files without a split column were written
+                del data["csv"]["split"]
         return data
 
 

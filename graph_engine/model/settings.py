@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
-from ..core.params import CHOICE, FLOAT, INT, ParamSpec, checked_record, record_default
+from ..core.params import BOOL, CHOICE, FLOAT, INT, ParamSpec, checked_record, record_default
+from . import initializers
 
 OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop", "adagrad")
 
@@ -29,7 +30,15 @@ TRAINING_PARAMS = (
     ParamSpec("pace", FLOAT, 10.0, "Epochs per second in the editor, so the eye can follow "
               "the boundary and the curves; 0 trains as fast as possible. Headless training "
               "ignores it.", minimum=0.0, maximum=1000.0),
+    ParamSpec("init", CHOICE, initializers.DEFAULT, "The starting weights of every Linear "
+              "layer. " + initializers.describe(), choices=initializers.names()),
+    ParamSpec("shuffle", BOOL, True, "Reshuffle the training samples each epoch; off, the "
+              "batches follow the data set's order every epoch, as TensorFlow Playground "
+              "trains."),
 )
+
+# Written to a file only when changed, so files from before they existed stay as they were.
+OPTIONAL = {"init": initializers.DEFAULT, "shuffle": True}
 
 # The paces the toolbar offers, in epochs per second (0: as fast as possible).
 PACES = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 0.0)
@@ -45,6 +54,8 @@ class TrainingSettings:
     l2: float = record_default(TRAINING_PARAMS, "l2")
     seed: int = record_default(TRAINING_PARAMS, "seed")
     pace: float = record_default(TRAINING_PARAMS, "pace")
+    init: str = record_default(TRAINING_PARAMS, "init")
+    shuffle: bool = record_default(TRAINING_PARAMS, "shuffle")
 
     def __post_init__(self) -> None:
         checked_record(self, TRAINING_PARAMS)
@@ -53,4 +64,9 @@ class TrainingSettings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """As in the file: ``init`` and ``shuffle`` only when not the default."""
+        data = asdict(self)
+        for name, default in OPTIONAL.items():
+            if data[name] == default:
+                del data[name]
+        return data

@@ -28,6 +28,7 @@ from ..model.diagram import Diagram
 from ..model.settings import TrainingSettings
 from . import fastpath
 from .metrics import accuracy, predicted_classes, prepare_target, probabilities
+from .trace import load_into
 
 # Optimizer name -> (torch class name, extra keyword arguments)
 OPTIMIZERS = {
@@ -134,7 +135,8 @@ class Trainer:
         self._open_epoch, self.batch = None, 0
 
     def update_settings(self, settings: TrainingSettings) -> None:
-        """Change learning rate, optimizer or batch size between epochs."""
+        """Change learning rate, optimizer, batch size or shuffling between epochs
+        (``init`` applies when the network is built for a run)."""
         old, self.settings = self.settings, settings
         if (old.optimizer, old.lr) != (settings.optimizer, settings.lr):
             if old.optimizer == settings.optimizer:
@@ -145,7 +147,7 @@ class Trainer:
 
     # ------------------------------------------------------------ training
     def run_epoch(self) -> EpochRow:
-        """The rest of the epoch under way (all of a new one) in shuffled batches;
+        """The rest of the epoch under way (all of a new one) in mini-batches;
         return its metrics. Raises TrainingDiverged (weights restored) if the loss
         or the weights blow up."""
         xs, ys = self._batches()
@@ -179,7 +181,7 @@ class Trainer:
         return -(-self._used(len(self.tensors.x_train)) // self.settings.batch_size)
 
     def _used(self, n: int) -> int:
-        """How many of ``n`` shuffled samples an epoch steps on: all but a last
+        """How many of ``n`` samples an epoch steps on: all but a last
         batch too small for a block (BatchNorm needs two samples)."""
         short = n % self.settings.batch_size
         return n - short if 0 < short < self._min_batch and n > short else n
@@ -227,15 +229,25 @@ class Trainer:
             self._good = {k: v.clone() for k, v in self.model.state_dict().items()}
 
     def _batches(self) -> tuple[tuple, tuple]:
-        """The shuffled mini-batches (inputs, targets) of the epoch under way."""
+        """The mini-batches (inputs, targets) of the epoch under way, in
+        :meth:`sample_order`."""
         if self._open_epoch is None:
             x, y = self.tensors.x_train, self.tensors.y_train
-            order = torch.randperm(len(x), generator=self.generator)
-            x, y = x[order], y[order]
+            order = self.sample_order(len(x))
+            if order is not None:
+                x, y = x[order], y[order]
             stop, size = self._used(len(x)), self.settings.batch_size
             self._open_epoch = (x[:stop].split(size), y[:stop].split(size))
             self.batch = 0
         return self._open_epoch
+
+    def sample_order(self, count: int) -> torch.Tensor | None:
+        """The order of the ``count`` training samples in the next epoch, decided
+        here alone for every path: a new permutation each epoch, or None (with
+        ``shuffle`` off) for the data set's own order every epoch, as Playground."""
+        if not self.settings.shuffle:
+            return None
+        return torch.randperm(count, generator=self.generator)
 
     def _steps(self, xs: tuple, ys: tuple) -> None:
         fast = self._fast
@@ -398,13 +410,20 @@ def train(diagram: Diagram, dataset=None, epochs: int | None = None, seed: int |
           optimizer: str | None = None, lr: float | None = None,
           batch_size: int | None = None, l1: float | None = None, l2: float | None = None,
           callback: Callable[[EpochRow], object] | None = None,
-          track_gradients: bool = False) -> Run:
+          track_gradients: bool = False, init: str | None = None,
+          shuffle: bool | None = None, weights=None) -> Run:
     """Train ``diagram`` headless. Any omitted setting is the diagram's own,
-    else the default. Raises DiagramError for a diagram with errors."""
+    else the default. ``weights``: None to start from the weights ``init`` gives,
+    or a path to a safetensors file (or a state_dict) of this network to start
+    from. Raises DiagramError for a diagram with errors, WeightsError for weights
+    of another network."""
     torch.set_num_threads(1)
     work, settings = resolve(diagram, dataset, epochs=epochs, seed=seed, optimizer=optimizer,
-                             lr=lr, batch_size=batch_size, l1=l1, l2=l2)
+                             lr=lr, batch_size=batch_size, l1=l1, l2=l2, init=init,
+                             shuffle=shuffle)
     net = compile_diagram(work, seed=settings.seed)
+    if weights is not None:
+        load_into(net.model, weights)
     data = datasets_mod.load(work.dataset)
     trainer = Trainer(net, data, settings, track_gradients=track_gradients)
     stopped = diverged = None

@@ -28,7 +28,7 @@ from graph_engine.server.protocol import Command
 
 from .. import dialogs
 from ..canvas.scene import DiagramScene
-from ..document.document import Document
+from ..document.document import Document, NetworkRevision
 from ..document.outputs import Outputs
 from ..editor.file_actions import FileActions
 from ..files import remember_path, remembered_paths
@@ -50,7 +50,7 @@ class ExerciseSession(QObject):
         self.exercise: Exercise | None = None
         self.request = 0  # the number of the last Check My Work
         self.busy = False
-        self._graded: tuple[int, int] | None = None  # the network revision last checked
+        self._graded: NetworkRevision | None = None  # the network revision last checked
         self._pending: Exercise | None = None  # for the diagram about to open
         self.panel = TaskPanel()
         self.dock = shell.add_dock("exercise", "Exercise", self.panel,

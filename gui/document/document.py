@@ -26,6 +26,9 @@ from graph_engine.model.sources import input_files
 
 C = TypeVar("C", bound=QUndoCommand)
 
+# (the diagram shown, its network revision, its init): what a run of it depends on
+NetworkRevision = tuple[int, int, str]
+
 
 class Document(QObject):
     diagram_replaced = Signal()  # a new Diagram object (New, Open)
@@ -78,11 +81,11 @@ class Document(QObject):
 
     # ------------------------------------------------------------ state
     @property
-    def network_revision(self) -> tuple[int, int]:
+    def network_revision(self) -> NetworkRevision:
         """Changes whenever a run of the diagram on screen would be of another network
-        (another diagram shown, an edit of blocks, parameters, wires or data set); a
-        move, a rename or a note keeps it."""
-        return self._generation, self.diagram.revisions.network
+        (another diagram shown, an edit of blocks, parameters, wires or data set, or
+        other starting weights); a move, a rename or a note keeps it."""
+        return self._generation, self.diagram.revisions.network, self.diagram.training.init
 
     @property
     def modified(self) -> bool:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidg
 
 from graph_engine.blocks.registry import Role
 from graph_engine.data import datasets
+from graph_engine.data.builtin import default_samples
 from graph_engine.data.spec import DATASET_PARAMS, DatasetSpec
 from graph_engine.model.settings import TRAINING_PARAMS
 
@@ -166,6 +167,8 @@ class DataPanel(QWidget):
         else:
             current = self.document.diagram.dataset
             keep = {k: getattr(current, k) for k in self.editors} if current else {}
+            if current and current.samples == default_samples(current.name):
+                del keep["samples"]  # the old set's own count: the new one takes its own
             spec = DatasetSpec(name, **keep)
         self.apply(spec)
 

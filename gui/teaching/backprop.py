@@ -42,7 +42,7 @@ from graph_engine.model.fileio import dumps
 
 from ..canvas.scene import DiagramScene
 from ..canvas.wire_values import WireValues
-from ..document.document import Document
+from ..document.document import Document, NetworkRevision
 from ..plain_text import escape
 from ..plots.output import OutputPlot
 from ..shell import Shell
@@ -195,7 +195,7 @@ class BackpropPanel(ProbeView):
         self.walk: Walk | None = None
         self.traced: Sample | None = None  # the sample of the walk
         self.busy = False
-        self.started: tuple[int, int] = (-1, -1)  # the network the background work began on
+        self.started: NetworkRevision = (-1, -1, "")  # the network the background work began on
         self._build()
         hub.controller.run_changed.connect(lambda _run: self._forget_weights())
 

@@ -27,7 +27,7 @@ from graph_engine.model.diagram import Diagram
 from graph_engine.model.settings import TrainingSettings
 from graph_engine.server.protocol import Command, Reason, Status
 
-from ..document.document import Document
+from ..document.document import Document, NetworkRevision
 from .files import TrainingFiles
 from .process import TrainingProcess
 
@@ -211,7 +211,7 @@ class TrainingController(QObject):
         if app is not None:  # a test may build a controller without an application
             app.aboutToQuit.connect(self.shutdown)
         self.probes: dict = {}
-        self._network: tuple[int, int] | None = None  # the document's network revision it holds
+        self._network: NetworkRevision | None = None  # the network revision it holds
         self._sent: TrainingSettings | None = None  # the settings the process trains with
         self._after_prepare: Callable[[], None] | None = None  # what to do once prepared
         self._wants_run = False  # play pressed, and the run not over yet
@@ -304,6 +304,7 @@ class TrainingController(QObject):
         self._settings_seen = diagram.revisions.settings
         if self.state.prepared and self.process.alive:
             self._send_settings(diagram.training)
+        self._diagram_changed()  # a new init is a new network to train
 
     def _send_settings(self, settings: TrainingSettings) -> None:
         """Send the settings unless the process trains with them already."""

@@ -46,6 +46,7 @@ EXPECTED: dict[str, set[str]] = {
     "circle-squares": set(),
     "spiral-features": set(),
     "playground-default": set(),
+    "zero-init": set(),
 }
 
 TRACE_ONLY = ("autograd",)  # no weights and no loss: an example to trace, not to train
@@ -163,6 +164,16 @@ def test_file_format_doc_shows_the_perceptron_as_saved(tmp_path):
 @pytest.mark.parametrize("name", ["xor-no-hidden", "stacked-linear"])
 def test_linear_models_stay_near_chance(name):
     assert final(ge.train(example(name)))["test_accuracy"] < 0.7
+
+
+def test_zero_init_keeps_the_hidden_units_alike_and_another_init_solves_it():
+    d = example("zero-init")
+    assert d.training.init == "zeros"
+    stuck = ge.train(d)
+    hidden = next(m for m in stuck.model.modules() if isinstance(m, torch.nn.Linear))
+    assert torch.equal(hidden.weight, hidden.weight[:1].expand_as(hidden.weight))
+    assert final(stuck)["test_accuracy"] < 0.5
+    assert ge.train(d, epochs=50, init="default").history[-1]["test_accuracy"] >= 0.95
 
 
 def test_softmax_before_cross_entropy_trains_worse_than_the_fix():

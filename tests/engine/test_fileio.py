@@ -250,7 +250,8 @@ BAD_DOCUMENTS = {
                             "\"training\": epochs must satisfy"),
     "unknown training setting": (set_in(["training", "momentum"], 0.9),
                                  '"training" has an unknown key "momentum" (allowed: '
-                                 'batch_size, epochs, l1, l2, lr, optimizer, pace, seed)'),
+                                 'batch_size, epochs, init, l1, l2, lr, optimizer, pace, seed, '
+                                 'shuffle)'),
     "empty dataset": (set_in(["dataset"], {}), '"dataset" lacks the key "name"'),
     "dataset names one setting wrong": (set_in(["dataset", "nosie"], 0.1),
                                         '"dataset" has an unknown key "nosie" (allowed: csv, '
@@ -262,7 +263,7 @@ BAD_DOCUMENTS = {
     "csv unknown key": (set_in(["dataset"], {"name": "csv", "csv": {"path": "d.csv",
                                                                     "columns": ["a"]}}),
                         '"dataset": "csv" has an unknown key "columns" (allowed: features, '
-                        'format, missing, path, standardize, target, task)'),
+                        'format, missing, path, split, standardize, target, task)'),
     "csv not an object": (set_in(["dataset"], {"name": "csv", "csv": "d.csv"}),
                           '"dataset": "csv" must be a JSON object'),
     "csv path with a newline": (set_in(["dataset"], {"name": "csv", "csv": {"path": "d\n.csv"}}),

@@ -2,6 +2,8 @@
 
 from ...core.params import CHOICE, FLOAT, ParamSpec
 from ..registry import (
+    REGISTRY,
+    BlockSpec,
     Category,
     LossSpec,
     LossTarget,
@@ -11,7 +13,7 @@ from ..registry import (
     Role,
     Teaching,
 )
-from .common import simple_module
+from .common import kwargs_source, simple_module, torch_defaults
 
 _PORTS = (
     PortSpec("input", help="The network's prediction."),
@@ -21,9 +23,31 @@ _PORTS = (
 
 
 def loss(name: str, target: LossTarget, prediction: Prediction, teaching: Teaching, params=(),
-         applies: str = ""):
+         applies: str = "", source: str = ""):
+    """A loss block. ``source``: where PyTorch has no such criterion, the class the
+    exported code defines, named as the block (the compiler uses :mod:`..modules`'s)."""
+    spec = LossSpec(target, prediction, applies)
+    if source:
+        return _own_criterion(name, teaching, params, spec, source)
     return simple_module(name, Category.LOSSES, Role.LOSS, teaching, params, inputs=_PORTS,
-                         outputs=(), loss=LossSpec(target, prediction, applies))
+                         outputs=(), loss=spec)
+
+
+def _own_criterion(name: str, teaching: Teaching, params, spec: LossSpec, source: str):
+    defaults, order = torch_defaults(params), [p.name for p in params]
+
+    def build(values: dict, features: int):
+        from .. import modules
+
+        return getattr(modules, name)(**values)
+
+    def code(values: dict, features: int) -> str:
+        return f"{name}({kwargs_source(values, defaults, order)})"
+
+    return REGISTRY.register(BlockSpec(
+        name=name, category=Category.LOSSES, role=Role.LOSS, teaching=teaching,
+        params=tuple(params), inputs=_PORTS, outputs=(), build=build, code=code,
+        prelude=lambda values, class_name: source, loss=spec))
 
 
 loss("MSELoss", LossTarget.REGRESSION, Prediction.VALUE, Teaching(
@@ -47,7 +71,8 @@ loss("HuberLoss", LossTarget.REGRESSION, Prediction.VALUE, params=(
     ParamSpec("delta", FLOAT, 1.0, "Errors smaller than delta are squared, larger ones "
               "count linearly.", minimum=1e-6, maximum=1e6),
 ), teaching=Teaching(
-    formula="Huber = ½e² if |e| < delta else delta · (|e| − ½ delta), e = ŷ − y",
+    formula="Huber = mean(h(ŷ − y)), h(e) = ½e² if |e| < delta else "
+            "delta · (|e| − ½ delta)",
     summary="Squared error near zero, absolute error far away.",
     use="Regression that should be smooth near the fit but robust to outliers.",
     mistake="A delta much larger than the errors: it is then just MSE/2.",
@@ -57,7 +82,8 @@ loss("CrossEntropyLoss", LossTarget.CLASS_INDEX, Prediction.LOGITS, params=(
     ParamSpec("label_smoothing", FLOAT, 0.0, "Share of the target probability spread "
               "over all classes.", minimum=0.0, maximum=1.0, exclusive_max=True),
 ), teaching=Teaching(
-    formula="CE = −mean(log softmax(z)[y])",
+    formula="CE = −mean((1 − s) · log softmax(z)[y] + s · mean_k log softmax(z)[k]), "
+            "s = label_smoothing",
     summary="The classification loss; takes raw scores (logits).",
     use="Multi-class classification: the last Linear layer has one output per class and "
         "feeds this loss directly.",
@@ -73,14 +99,15 @@ loss("NLLLoss", LossTarget.CLASS_INDEX, Prediction.LOG_PROBABILITIES, Teaching(
 ))
 
 loss("BCELoss", LossTarget.BINARY, Prediction.BINARY_PROBABILITY, Teaching(
-    formula="BCE = −mean(y log p + (1 − y) log(1 − p))",
+    formula="BCE = −mean(y log p + (1 − y) log(1 − p)), each log at least −100",
     summary="Binary cross-entropy on probabilities in (0, 1).",
     use="Binary classification with one output unit followed by Sigmoid.",
     mistake="Feeding it a value that is not a probability (no Sigmoid before it).",
 ))
 
 loss("BCEWithLogitsLoss", LossTarget.BINARY, Prediction.BINARY_LOGIT, Teaching(
-    formula="BCEWithLogits(z, y) = BCE(sigmoid(z), y), computed stably",
+    formula="BCEWithLogits = −mean(y log σ(z) + (1 − y) log(1 − σ(z))), computed "
+            "stably from z",
     summary="Binary cross-entropy on a raw score (logit).",
     use="Binary classification with one output unit and no Sigmoid: more stable than "
         "Sigmoid + BCELoss.",
@@ -93,8 +120,40 @@ loss("MultiMarginLoss", LossTarget.CLASS_INDEX, Prediction.LOGITS, params=(
     ParamSpec("margin", FLOAT, 1.0, "How far the correct class's score must lead the "
               "others.", minimum=0.0, maximum=100.0),
 ), teaching=Teaching(
-    formula="hinge = mean over j ≠ y of max(0, margin − z_y + z_j)",
-    summary="The multi-class hinge loss of support vector machines.",
-    use="Classification when you care about a margin, not probabilities.",
+    formula="MultiMargin = mean over samples of (1/C) · Σ_{j ≠ y} max(0, margin − z_y + z_j)^p, "
+            "C = the number of classes",
+    summary="The multi-class hinge loss of Weston and Watkins, as PyTorch computes it: every "
+            "wrong class that comes within the margin adds to the loss.",
+    use="Classification when you care about a margin, not probabilities. The sum is divided "
+        "by C, all classes counted, so with 4 classes it is ¾ of the mean over the wrong "
+        "ones. For the lecture's hinge (only the strongest wrong class counts) use "
+        "MultiClassHingeLoss.",
     mistake="Reading its outputs as probabilities: they are scores.",
+))
+
+_HINGE_SOURCE = '''class MultiClassHingeLoss(nn.Module):
+    """Multi-class hinge: mean over samples of max(0, max_{j != y} z_j - z_y + margin)."""
+
+    def __init__(self, margin=1.0):
+        super().__init__()
+        self.margin = margin
+
+    def forward(self, scores, target):
+        correct = scores.gather(1, target[:, None])
+        wrong = scores.scatter(1, target[:, None], float("-inf"))
+        return (wrong.amax(dim=1, keepdim=True) - correct + self.margin).clamp(min=0).mean()
+'''
+
+loss("MultiClassHingeLoss", LossTarget.CLASS_INDEX, Prediction.LOGITS, params=(
+    ParamSpec("margin", FLOAT, 1.0, "How far the correct class's score must lead the "
+              "strongest wrong class for a loss of zero.", minimum=0.0, maximum=100.0),
+), source=_HINGE_SOURCE, teaching=Teaching(
+    formula="hinge = mean over samples of max(0, max_{j ≠ y} z_j − z_y + margin)",
+    summary="The lecture's multi-class hinge (Crammer and Singer): only the strongest wrong "
+            "class counts.",
+    use="To reproduce the lecture: scores [0.7, 0.15] with class 1 correct give "
+        "0.7 − 0.15 + 1 = 1.55. Zero once the correct score leads every other by the "
+        "margin. PyTorch has no such criterion; the exported code defines it.",
+    mistake="Expecting MultiMarginLoss's numbers: that one sums over every wrong class and "
+            "divides by the number of classes.",
 ))
