@@ -26,6 +26,7 @@ from ..data.datasets import Dataset
 from ..model.diagram import Diagram
 from ..model.settings import TrainingSettings
 from . import fastpath
+from .fastpath import loading, whole_epoch
 from .metrics import accuracy, predicted_classes, prepare_target, probabilities
 
 # Optimizer name -> (torch class name, extra keyword arguments)
@@ -91,7 +92,7 @@ class Trainer:
     """One training run of ``net`` on ``data`` with ``settings``."""
 
     def __init__(self, net: CompiledNet, data: Dataset, settings: TrainingSettings,
-                 track_gradients: bool = True, fast: bool = True) -> None:
+                 track_gradients: bool = True, fast: bool = True, kernel: bool = True) -> None:
         if net.loss_fn is None:
             raise ValueError("the diagram has no loss, so it cannot train: add a loss block")
         self.net, self.data, self.settings = net, data, settings
@@ -107,6 +108,10 @@ class Trainer:
         self._weights = [p for p in self._params if p.dim() >= 2]
         # None: always the eager loop (``fast=False`` asks for it, for comparisons)
         self._fast = fastpath.build(self.model, self.loss_fn) if fast else None
+        # the whole-epoch kernel for the chains it covers; None: the fast path's steps
+        self._kernel = whole_epoch.build(net, self._fast, self.tensors) \
+            if self._fast is not None and kernel else None
+        self.use_kernel = True  # the training process turns it off at a set pace
         self.reset()
 
     # ------------------------------------------------------------ state
@@ -119,6 +124,7 @@ class Trainer:
         self.history: list[dict] = []
         self._good = copy.deepcopy(self.model.state_dict())
         self._open_epoch: tuple[tuple, tuple] | None = None  # batches of the epoch under way
+        self._order: torch.Tensor | None = None  # its samples' order, once drawn
         self.outputs: dict[str, torch.Tensor] = {}  # the last evaluation's, by set
         self.batch = 0  # how many of them are done
         self.batch_loss = math.nan  # of the last batch stepped alone, before its step
@@ -130,7 +136,7 @@ class Trainer:
         self.optimizer = make_optimizer(self.settings, self.model.parameters())
         self.epoch, self.history = 0, []
         self._good = copy.deepcopy(self.model.state_dict())
-        self._open_epoch, self.batch = None, 0
+        self._open_epoch, self._order, self.batch = None, None, 0
 
     def update_settings(self, settings: TrainingSettings) -> None:
         """Change learning rate, optimizer or batch size between epochs."""
@@ -147,6 +153,8 @@ class Trainer:
         """The rest of the epoch under way (all of a new one) in shuffled batches;
         return its metrics. Raises TrainingDiverged (weights restored) if the loss
         or the weights blow up."""
+        if self._kernel_ran():
+            return self._end_epoch()
         xs, ys = self._batches()
         with torch.enable_grad():
             self._train_mode()
@@ -166,7 +174,7 @@ class Trainer:
         self.batch_loss = float(loss.detach())
         self.batch += 1
         if not math.isfinite(self.batch_loss) or not self._weights_finite():
-            self._open_epoch, self.batch = None, 0
+            self._open_epoch, self._order, self.batch = None, None, 0
             self._diverged("loss" if not math.isfinite(self.batch_loss) else "weights")
         return self._end_epoch() if self.batch == len(xs) else None
 
@@ -184,7 +192,7 @@ class Trainer:
         return n - short if 0 < short < self._min_batch and n > short else n
 
     def _end_epoch(self) -> dict:
-        self._open_epoch, self.batch = None, 0
+        self._open_epoch, self._order, self.batch = None, None, 0
         metrics = self.evaluate()
         if not math.isfinite(metrics["train_loss"]):
             self._diverged("loss")
@@ -228,13 +236,19 @@ class Trainer:
     def _batches(self) -> tuple[tuple, tuple]:
         """The shuffled mini-batches (inputs, targets) of the epoch under way."""
         if self._open_epoch is None:
-            x, y = self.tensors.x_train, self.tensors.y_train
-            order = torch.randperm(len(x), generator=self.generator)
-            x, y = x[order], y[order]
-            stop, size = self._used(len(x)), self.settings.batch_size
-            self._open_epoch = (x[:stop].split(size), y[:stop].split(size))
+            order, size = self._epoch_order(), self.settings.batch_size
+            x, y = self.tensors.x_train[order], self.tensors.y_train[order]
+            self._open_epoch = (x.split(size), y.split(size))
             self.batch = 0
         return self._open_epoch
+
+    def _epoch_order(self) -> torch.Tensor:
+        """The order of the samples the epoch under way steps on, drawn when it
+        starts (the whole-epoch kernel needs no batches cut out)."""
+        if self._order is None:
+            n = len(self.tensors.x_train)
+            self._order = torch.randperm(n, generator=self.generator)[:self._used(n)]
+        return self._order
 
     def _steps(self, xs: tuple, ys: tuple) -> None:
         fast = self._fast
@@ -255,12 +269,38 @@ class Trainer:
         self.optimizer.step()
         return loss
 
+    def _kernel_ran(self) -> bool:
+        """The whole-epoch kernel ran the rest of the epoch under way (when it is
+        allowed, loaded, and covers the optimizer's settings)."""
+        kernel, s = self._kernel, self.settings
+        if kernel is None or not self.use_kernel:
+            return False
+        order = self._epoch_order()[self.batch * s.batch_size:]
+        return kernel.run(self.optimizer, order, s.batch_size, s.l1, s.l2)
+
+    def wait_for_kernel(self) -> None:
+        """Wait until the whole-epoch kernel is loaded, if it covers this network:
+        a headless run then takes it from its first epoch, so its numbers do not
+        depend on how soon the kernel loaded."""
+        if self._kernel is not None:
+            loading.wait()
+
     def _fast_applies(self) -> bool:
         """The fast path runs this epoch (same numbers, no autograd) unless a
         penalty or a setting it does not cover asks for the eager loop."""
         settings = self.settings
         return self._fast is not None and not (settings.l1 or settings.l2) and \
             self._fast.applies(self.optimizer)
+
+    def _outputs(self, part: str, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, float]:
+        """The model's output on a whole set and its loss: by the whole-epoch
+        kernel when it may run, else by torch."""
+        if self._kernel is not None and self.use_kernel:
+            done = self._kernel.evaluate(part)
+            if done is not None:
+                return done
+        out = self._output(x)
+        return out, float(self.loss_fn(out, y))
 
     def _output(self, x: torch.Tensor) -> torch.Tensor:
         return self._fast.forward(x) if self._fast is not None else self.model(x)
@@ -286,9 +326,8 @@ class Trainer:
         with torch.no_grad():
             for part, x, y, labels in (("train", t.x_train, t.y_train, self.data.y_train),
                                        ("test", t.x_test, t.y_test, self.data.y_test)):
-                out = self._output(x)
+                out, metrics[f"{part}_loss"] = self._outputs(part, x, y)
                 self.outputs[part] = out
-                metrics[f"{part}_loss"] = float(self.loss_fn(out, y))
                 if self.data.info.is_classification:
                     metrics[f"{part}_accuracy"] = accuracy(out, labels, self.net.loss_spec,
                                                            self.data.info.signed)
@@ -399,6 +438,7 @@ def train(diagram: Diagram, dataset=None, epochs: int | None = None, seed: int |
     net = compile_diagram(work, seed=settings.seed)
     data = datasets_mod.load(work.dataset)
     trainer = Trainer(net, data, settings, track_gradients=track_gradients)
+    trainer.wait_for_kernel()
     stopped = diverged = None
     start = time.perf_counter()
     try:
