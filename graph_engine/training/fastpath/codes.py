@@ -25,16 +25,18 @@ ACTIVATIONS = {
     Function.SILU: SILU, Function.GELU: GELU, Function.GELU_TANH: GELU_TANH,
 }
 
-CROSS_ENTROPY, NLL, BCE, BCE_WITH_LOGITS, SQUARED_ERROR, HUBER = range(6)
+CROSS_ENTROPY, BCE, BCE_WITH_LOGITS, SQUARED_ERROR, HUBER = range(5)
 
+# NLLLoss is left out: it reads log-probabilities, which only a LogSoftmax (a row-wise
+# layer, not a chain the kernel runs) makes.
 LOSSES = {
-    Function.CROSS_ENTROPY: CROSS_ENTROPY, Function.NLL: NLL, Function.BCE: BCE,
+    Function.CROSS_ENTROPY: CROSS_ENTROPY, Function.BCE: BCE,
     Function.BCE_WITH_LOGITS: BCE_WITH_LOGITS, Function.SQUARED_ERROR: SQUARED_ERROR,
     Function.HUBER: HUBER,
 }
 
 # Losses whose target is a class index (the others read float targets).
-CLASS_TARGETS = frozenset({CROSS_ENTROPY, NLL})
+CLASS_TARGETS = frozenset({CROSS_ENTROPY})
 
 SGD, MOMENTUM, ADAM, RMSPROP, ADAGRAD = range(5)
 

@@ -24,9 +24,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, types
+from numba import carray, njit, types
 from numba.core.dispatcher import Dispatcher
-from numba.typed import List
+from numba.extending import intrinsic
 
 from . import codes as op
 
@@ -39,19 +39,17 @@ GELU_BETA = F32(0.3989422804014327)  # M_2_SQRTPI * M_SQRT1_2 * 0.5
 GELU_TANH_BETA = F32(0.7978845608028654)  # M_SQRT2 * M_2_SQRTPI * 0.5
 GELU_KAPPA = F32(0.044715)
 
-ARRAYS = types.ListType(types.float32[:, ::1])
-# train_epoch(program, args, widths, first, params, weight_at, bias_at, state1, state2,
-#             optimizer, hyper, step, loss, loss_arg, x, yi, yv, order, batch) -> step
+# train_epoch(program, args, widths, first, addresses, optimizer, hyper, step, loss,
+#             loss_arg, x, yi, yv, order, batch) -> step
 SIGNATURE = types.float64(
     types.int64[:, ::1], types.float32[:, ::1], types.int64[::1], types.int64,
-    ARRAYS, types.int64[::1], types.int64[::1], ARRAYS, ARRAYS,
-    types.int64, types.float64[::1], types.float64, types.int64, types.float32,
-    types.float32[:, ::1], types.int64[::1], types.float32[:, ::1], types.int64[::1],
-    types.int64)
-# evaluate(program, args, widths, params, weight_at, bias_at, loss, loss_arg, x, yi, yv, out)
+    types.int64[:, ::1], types.int64, types.float64[::1], types.float64, types.int64,
+    types.float32, types.float32[:, ::1], types.int64[::1], types.float32[:, ::1],
+    types.int64[::1], types.int64)
+# evaluate(program, args, widths, addresses, loss, loss_arg, x, yi, yv, out) -> mean loss
 EVALUATE = types.float64(
-    types.int64[:, ::1], types.float32[:, ::1], types.int64[::1], ARRAYS, types.int64[::1],
-    types.int64[::1], types.int64, types.float32, types.float32[:, ::1], types.int64[::1],
+    types.int64[:, ::1], types.float32[:, ::1], types.int64[::1], types.int64[:, ::1],
+    types.int64, types.float32, types.float32[:, ::1], types.int64[::1],
     types.float32[:, ::1], types.float32[:, ::1])
 FINGERPRINT = types.int64()
 
@@ -230,9 +228,6 @@ def loss_gradient(loss, delta, acts, last, columns, yi, yv, order, start, rows, 
             for c in range(columns):  # log_softmax_backward: at - softmax · (sum of at)
                 at = weight if c == yi[sample] else ZERO
                 g[0, r, c] = at - g[0, r, c] / total * weight
-        elif loss == op.NLL:
-            for c in range(columns):
-                g[0, r, c] = -ONE / F32(rows) if c == yi[sample] else ZERO
         else:
             for c in range(columns):
                 g[0, r, c] = _value_gradient(loss, delta, acts[last, r, c], yv[sample, c], numel)
@@ -266,12 +261,10 @@ def loss_value(loss, delta, out, yi, yv, rows):
             for c in range(columns):
                 s += math.exp(out[r, c] - top)
             total -= out[r, yi[r]] - top - math.log(s)
-        elif loss == op.NLL:
-            total -= out[r, yi[r]]
         else:
             for c in range(columns):
                 total += _value_loss(loss, delta, out[r, c], yv[r, c])
-    per = rows if loss == op.CROSS_ENTROPY or loss == op.NLL else rows * columns
+    per = rows if loss == op.CROSS_ENTROPY else rows * columns
     return total / per
 
 
@@ -341,55 +334,69 @@ def update(optimizer, hyper, step, p, m, v, grads):
 
 
 # ---------------------------------------------------------------- entry points
+@intrinsic
+def _pointer(typingctx, address):
+    """The float32 data at ``address`` (an int64 from ``Tensor.data_ptr``)."""
+    def codegen(context, builder, signature, args):
+        return builder.inttoptr(args[0], context.get_value_type(signature.return_type))
+    return types.CPointer(types.float32)(address), codegen
+
+
+# The tensors' memory arrives as addresses, one row each for the parameters and
+# the optimizer's two state tensors, one column each for layer l's weight (2 l)
+# and bias (2 l + 1); 0 where there is none. (A numba typed list of arrays
+# would do, but building one from Python compiles its methods at run time.)
 @njit(**KERNEL)
-def _offsets(params, weight_at, bias_at):
+def _offsets(program, widths, addresses):
     """Where each layer's weight and bias start in the flat layout; the last
     entry is its size."""
-    offsets = np.zeros(2 * weight_at.shape[0] + 1, np.int64)
+    offsets = np.zeros(addresses.shape[1] + 1, np.int64)
     at = 0
-    for layer in range(weight_at.shape[0]):
-        offsets[2 * layer] = at
-        at += params[weight_at[layer]].size
-        offsets[2 * layer + 1] = at
-        if bias_at[layer] >= 0:
-            at += params[bias_at[layer]].size
+    for k in range(program.shape[0]):
+        if program[k, 0] == op.LINEAR:
+            layer = program[k, 1]
+            offsets[2 * layer] = at
+            at += widths[k] * widths[k + 1]
+            offsets[2 * layer + 1] = at
+            if addresses[0, 2 * layer + 1] != 0:
+                at += widths[k + 1]
     offsets[-1] = at
     return offsets
 
 
 @njit(**KERNEL)
-def _move(arrays, weight_at, bias_at, offsets, flat, into_flat):
-    """Copy ``arrays`` (in the order of ``params``) into the flat layout, or back."""
-    for part in range(2 * weight_at.shape[0] if len(arrays) > 0 else 0):
-        index = weight_at[part // 2] if part % 2 == 0 else bias_at[part // 2]
-        at = offsets[part]
-        if index >= 0:
-            item = arrays[index].reshape(-1)
-            if into_flat:
-                flat[at:at + item.size] = item
-            else:
-                item[:] = flat[at:at + item.size]
+def _move(addresses, row, offsets, flat, into_flat):
+    """Copy the tensors of one row of ``addresses`` into the flat layout, or back."""
+    for part in range(addresses.shape[1]):
+        if addresses[row, part] == 0:
+            continue
+        at, size = offsets[part], offsets[part + 1] - offsets[part]
+        tensor = carray(_pointer(addresses[row, part]), size)
+        if into_flat:
+            flat[at:at + size] = tensor
+        else:
+            tensor[:] = flat[at:at + size]
 
 
 @njit(**KERNEL)
-def _flat(arrays, weight_at, bias_at, offsets):
+def _flat(addresses, row, offsets):
     flat = np.zeros(offsets[-1], F32)
-    _move(arrays, weight_at, bias_at, offsets, flat, True)
+    _move(addresses, row, offsets, flat, True)
     return flat
 
 
 @njit(SIGNATURE, **KERNEL)
-def train_epoch(program, args, widths, first, params, weight_at, bias_at, state1, state2,
-                optimizer, hyper, step, loss, loss_arg, x, yi, yv, order, batch):
+def train_epoch(program, args, widths, first, addresses, optimizer, hyper, step, loss, loss_arg,
+                x, yi, yv, order, batch):
     """One optimizer step per batch of ``batch`` samples taken from ``x`` in
     the order ``order`` (the last batch may be shorter); returns the step count."""
     widest, last = widths.max(), program.shape[0]
     acts = np.zeros((last + 1, batch, widest), F32)
     g = np.zeros((2, batch, widest), F32)
-    offsets = _offsets(params, weight_at, bias_at)
-    flat = _flat(params, weight_at, bias_at, offsets)
-    m, v = _flat(state1, weight_at, bias_at, offsets), _flat(state2, weight_at, bias_at, offsets)
-    grads, biased = np.zeros(offsets[-1], F32), bias_at >= 0
+    offsets = _offsets(program, widths, addresses)
+    flat, m, v = _flat(addresses, 0, offsets), _flat(addresses, 1, offsets), \
+        _flat(addresses, 2, offsets)
+    grads, biased = np.zeros(offsets[-1], F32), addresses[0, 1::2] != 0
     l1, l2 = F32(hyper[op.L1]), F32(hyper[op.L2])
     for start in range(0, order.shape[0], batch):
         rows = min(batch, order.shape[0] - start)
@@ -400,36 +407,31 @@ def train_epoch(program, args, widths, first, params, weight_at, bias_at, state1
         loss_gradient(loss, loss_arg, acts, last, widths[last], yi, yv, order, start, rows, g)
         backward(program, args, widths, first, flat, offsets, biased, acts, rows, g, grads)
         if l1 != ZERO or l2 != ZERO:
-            for layer in range(weight_at.shape[0]):
+            for layer in range(biased.shape[0]):
                 penalise(flat, grads, offsets[2 * layer],
                          offsets[2 * layer + 1] - offsets[2 * layer], l1, l2)
         step += 1.0
         update(optimizer, hyper, step, flat, m, v, grads)
         hyper[op.FIRST] = 0.0
-    _move(params, weight_at, bias_at, offsets, flat, False)
-    _move(state1, weight_at, bias_at, offsets, m, False)
-    _move(state2, weight_at, bias_at, offsets, v, False)
+    _move(addresses, 0, offsets, flat, False)
+    _move(addresses, 1, offsets, m, False)
+    _move(addresses, 2, offsets, v, False)
     return step
 
 
 @njit(EVALUATE, **KERNEL)
-def evaluate(program, args, widths, params, weight_at, bias_at, loss, loss_arg, x, yi, yv, out):
+def evaluate(program, args, widths, addresses, loss, loss_arg, x, yi, yv, out):
     """The chain's output on every row of ``x`` into ``out``; returns the mean loss."""
     rows, chunk, last = x.shape[0], 64, program.shape[0]
     acts = np.zeros((last + 1, chunk, widths.max()), F32)
-    offsets = _offsets(params, weight_at, bias_at)
-    flat = _flat(params, weight_at, bias_at, offsets)
+    offsets = _offsets(program, widths, addresses)
+    flat = _flat(addresses, 0, offsets)
     for start in range(0, rows, chunk):
         n = min(chunk, rows - start)
         acts[0, :n, :widths[0]] = x[start:start + n]
-        forward(program, args, widths, flat, offsets, bias_at >= 0, acts, n)
+        forward(program, args, widths, flat, offsets, addresses[0, 1::2] != 0, acts, n)
         out[start:start + n] = acts[last, :n, :widths[last]]
     return loss_value(loss, loss_arg, out, yi, yv, rows)
-
-
-def new_list() -> List:
-    """An empty typed list of the arrays the kernel takes (parameters, state)."""
-    return List.empty_list(types.float32[:, ::1])
 
 
 @njit(FINGERPRINT, **KERNEL)

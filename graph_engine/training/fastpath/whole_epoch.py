@@ -93,7 +93,9 @@ class WholeEpoch:
                      "test": _arrays(tensors.x_test, tensors.y_test, classes)}
         self.x, self.yi, self.yv = self.sets["train"]
         self.hyper = np.zeros(codes.HYPER, np.float64)
-        self._lists: tuple | None = None  # (kernel, key, params, state1, state2)
+        self._tensors: list = []  # the tensors whose addresses ``_table`` holds
+        self._table = np.zeros((3, 0), np.int64)
+        self.runs = 0  # epochs (or rests of one) it ran
 
     def run(self, optimizer: torch.optim.Optimizer, order: Tensor, batch_size: int,
             l1: float, l2: float) -> bool:
@@ -105,17 +107,17 @@ class WholeEpoch:
         update = self.fast._update
         if len(order) == 0:
             return True
-        params, state1, state2 = self._arrays(kernel, optimizer, update)
+        addresses = self._addresses(optimizer, update)
         p = self.program
         self._settings(update.group, l1, l2)
-        step = getattr(update, "step", 0.0)
         step = kernel.train_epoch(
-            p.rows, p.args, p.widths, p.first, params, self.weight_at, self.bias_at, state1,
-            state2, OPTIMIZERS[type(update)], self.hyper, step, p.loss, p.loss_arg, self.x,
-            self.yi, self.yv, order.numpy(), batch_size)
+            p.rows, p.args, p.widths, p.first, addresses, OPTIMIZERS[type(update)], self.hyper,
+            getattr(update, "step", 0.0), p.loss, p.loss_arg, self.x, self.yi, self.yv,
+            order.numpy(), batch_size)
         if isinstance(update, Stepped):
             update.step = step
             update.end()
+        self.runs += 1
         return True
 
     def evaluate(self, part: str) -> tuple[Tensor, float] | None:
@@ -126,13 +128,9 @@ class WholeEpoch:
             return None
         x, yi, yv = self.sets[part]
         p = self.program
-        params = self._lists[2] if self._lists is not None and self._lists[0] is kernel else \
-            _lists(kernel, self.fast.params())
-        if self._lists is None:
-            self._layers(self.fast.params())
         out = np.empty((len(x), int(p.widths[-1])), np.float32)
-        loss = kernel.evaluate(p.rows, p.args, p.widths, params, self.weight_at, self.bias_at,
-                               p.loss, p.loss_arg, x, yi, yv, out)
+        loss = kernel.evaluate(p.rows, p.args, p.widths, self._addresses(), p.loss, p.loss_arg,
+                               x, yi, yv, out)
         return torch.from_numpy(out), loss
 
     def _settings(self, group: dict, l1: float, l2: float) -> None:
@@ -144,42 +142,32 @@ class WholeEpoch:
         h[codes.EPS], h[codes.ALPHA] = group.get("eps", 0.0), group.get("alpha", 0.0)
         h[codes.LR_DECAY] = group.get("lr_decay", 0.0)
 
-    def _arrays(self, kernel, optimizer, update) -> tuple:
-        """Typed lists of numpy views of the parameters and the optimizer's
-        state, kept while the same tensors hold them (building them costs more
-        than an epoch)."""
-        params = self.fast.params()
-        states = [optimizer.state[p] for p in params]
-        keys = KEYS.get(type(update), ())
+    def _addresses(self, optimizer=None, update=None) -> np.ndarray:
+        """Where the parameters and the optimizer's state tensors keep their
+        numbers (``Tensor.data_ptr``), as the kernel reads them; the tensors
+        themselves are kept here, so the addresses stay valid."""
+        rows = [self._pairs(self.fast.params())]
         if isinstance(update, Momentum):
             self.hyper[codes.FIRST] = float(update.buffers is None)
             if update.buffers is None:  # the first step sets them to the gradients
-                for p, state in zip(params, states, strict=True):
-                    state["momentum_buffer"] = torch.zeros_like(p)
-        tensors = [[s[k] for s in states] for k in keys]
-        key = (optimizer, [id(t) for ts in tensors for t in ts])
-        if self._lists is None or self._lists[0] is not kernel or self._lists[1] != key:
-            views = [_lists(kernel, ts) for ts in tensors]
-            empty = _lists(kernel, [])
-            self._lists = (kernel, key, _lists(kernel, params), *[*views, empty, empty][:2])
-            self._layers(params)
-        return self._lists[2:]
+                for p in self.fast.params():
+                    optimizer.state[p]["momentum_buffer"] = torch.zeros_like(p)
+        for key in KEYS.get(type(update), ()):
+            rows.append(self._pairs([optimizer.state[p][key] for p in self.fast.params()]))
+        rows += [[None] * len(rows[0])] * (3 - len(rows))
+        tensors = [t for row in rows for t in row]
+        if len(tensors) != len(self._tensors) or \
+                any(a is not b for a, b in zip(tensors, self._tensors, strict=True)):
+            self._tensors = tensors
+            self._table = np.array([[t.data_ptr() if t is not None else 0 for t in row]
+                                    for row in rows], np.int64)
+        return self._table
 
-    def _layers(self, params: list[Tensor]) -> None:
-        """Where each Linear layer's weight and bias are in ``params``."""
-        index = {id(p): i for i, p in enumerate(params)}
-        layers = self.fast.linears
-        self.weight_at = np.array([index[id(m.weight)] for m in layers], np.int64)
-        self.bias_at = np.array([index[id(m.bias)] if m.bias is not None else -1
-                                 for m in layers], np.int64)
-
-
-def _lists(kernel, tensors: list[Tensor]):
-    """A numba typed list of 2-D float32 views of ``tensors`` (a bias as one row)."""
-    typed = kernel.new_list()
-    for t in tensors:
-        typed.append(t.detach().numpy().reshape(-1 if t.dim() > 1 else 1, t.shape[-1]))
-    return typed
+    def _pairs(self, tensors: list[Tensor]) -> list[Tensor | None]:
+        """``tensors`` (in the order of ``params()``) as (weight, bias) per layer."""
+        found = dict(zip([id(p) for p in self.fast.params()], tensors, strict=True))
+        return [found.get(id(p)) if p is not None else None
+                for m in self.fast.linears for p in (m.weight, m.bias)]
 
 
 def _arrays(x: Tensor, y: Tensor, classes: bool) -> tuple:
