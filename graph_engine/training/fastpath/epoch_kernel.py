@@ -22,6 +22,7 @@ thread, so nothing waits for the compiler.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from numba import carray, njit, types
@@ -53,7 +54,7 @@ EVALUATE = types.float64(
     types.float32[:, ::1], types.float32[:, ::1])
 FINGERPRINT = types.int64()
 
-KERNEL = {"cache": True, "nogil": True, "error_model": "numpy"}
+KERNEL: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "numpy"}
 
 
 # ---------------------------------------------------------------- activations
@@ -371,7 +372,7 @@ def _move(addresses, row, offsets, flat, into_flat):
         if addresses[row, part] == 0:
             continue
         at, size = offsets[part], offsets[part + 1] - offsets[part]
-        tensor = carray(_pointer(addresses[row, part]), size)
+        tensor = carray(_pointer(addresses[row, part]), size)  # type: ignore[call-arg]
         if into_flat:
             flat[at:at + size] = tensor
         else:
@@ -446,8 +447,8 @@ def check() -> None:
         return
     for function in globals().values():
         if isinstance(function, Dispatcher):
-            function._cache.flush()
-            function._reset_overloads()
+            function._cache.flush()  # type: ignore[attr-defined]
+            function._reset_overloads()  # type: ignore[attr-defined]
     for function, signature in ((fingerprint, FINGERPRINT), (train_epoch, SIGNATURE),
                                 (evaluate, EVALUATE)):
         function.compile(signature)

@@ -60,20 +60,18 @@ def build(net, fast, tensors) -> WholeEpoch | None:
 
 def program(net, modules: list[nn.Module], features: int) -> Program | None:
     """The kernel's program for the chain ``modules`` of ``net``, or None."""
-    analysis, blocks = net.plan.analysis, {id(m): b for b, m in net.modules.items()}
-    rows, args, widths = [], [], [features]
+    blocks = {id(m): b for b, m in net.modules.items()}
+    rows: list[tuple[int, int]] = []
+    args: list[tuple[float, ...]] = []
+    widths = [features]
     for module in modules:
-        block = analysis.block(blocks[id(module)]) if id(module) in blocks else None
-        found = block.spec.function(block.params) if block is not None else None
-        if found is None or (found[0] != Function.DENSE and found[0] not in codes.ACTIVATIONS):
+        row = _row(net, blocks.get(id(module)), sum(r[0] == codes.LINEAR for r in rows))
+        if row is None:
             return None
-        function, values = found
-        dense = function == Function.DENSE
-        rows.append((codes.LINEAR, sum(r[0] == codes.LINEAR for r in rows)) if dense
-                    else (codes.ACTIVATIONS[function], 0))
-        args.append((*values, 0.0, 0.0)[:2])
-        widths.append(module.out_features if dense else widths[-1])
-    loss = analysis.block(net.plan.loss)
+        rows.append(row[0])
+        args.append(row[1])
+        widths.append(net.plan.analysis.features[blocks[id(module)]])
+    loss = net.plan.analysis.block(net.plan.loss)
     found = loss.spec.function(loss.params)
     if found is None or found[0] not in codes.LOSSES:
         return None
@@ -81,6 +79,22 @@ def program(net, modules: list[nn.Module], features: int) -> Program | None:
     return Program(np.array(rows, np.int64), np.array(args, np.float32),
                    np.array(widths, np.int64), first, codes.LOSSES[found[0]],
                    (*found[1], 0.0)[0])
+
+
+def _row(net, block_id: str | None, layers: int) -> tuple[tuple[int, int], tuple] | None:
+    """A block's program row (its code, and its index if it is the chain's
+    ``layers``-th Linear layer) and its two arguments, from what the catalogue
+    says it computes; None if the kernel does not compute that."""
+    block = net.plan.analysis.block(block_id) if block_id is not None else None
+    found = block.spec.function(block.params) if block is not None else None
+    if found is None:
+        return None
+    function, values = found
+    arguments = (*values, 0.0, 0.0)[:2]
+    if function == Function.DENSE:
+        return (codes.LINEAR, layers), arguments
+    code = codes.ACTIVATIONS.get(function)
+    return ((code, 0), arguments) if code is not None else None
 
 
 class WholeEpoch:
