@@ -16,10 +16,10 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from itertools import pairwise
 
 import pytest
 import torch
+from nets import chain
 
 import graph_engine as ge
 from graph_engine.blocks.registry import REGISTRY, Function, Role
@@ -44,15 +44,6 @@ LOSSES = [([("Linear", {"out_features": 2})], "CrossEntropyLoss", CIRCLE),
           ([("Linear", {"out_features": 1})], "HuberLoss", REGRESSION)]
 LEARNING_RATES = {"sgd": 0.05, "momentum": 0.01, "adam": 0.005, "rmsprop": 0.002,
                   "adagrad": 0.005}
-
-
-def chain(blocks, loss: str, dataset) -> ge.Diagram:
-    d = ge.Diagram()
-    ids = [d.add("Input", features=2), *(d.add(t, **kw) for t, kw in blocks), d.add(loss)]
-    for src, dst in pairwise(ids):
-        d.connect(src, dst)
-    d.dataset = dataset
-    return d
 
 
 def trainer(d: ge.Diagram, settings: TrainingSettings, kernel: bool = True) -> Trainer:

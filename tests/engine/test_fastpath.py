@@ -9,8 +9,7 @@ same ATen kernels autograd calls, so any difference is a bug.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
+import nets
 import pytest
 import torch
 
@@ -25,12 +24,7 @@ REGRESSION = DatasetSpec("reg-plane", samples=120)
 
 
 def chain(blocks, loss="CrossEntropyLoss", dataset=CIRCLE) -> ge.Diagram:
-    d = ge.Diagram()
-    ids = [d.add("Input", features=2), *(d.add(t, **kw) for t, kw in blocks), d.add(loss)]
-    for src, dst in pairwise(ids):
-        d.connect(src, dst)
-    d.dataset = dataset
-    return d
+    return nets.chain(blocks, loss, dataset)
 
 
 def mlp(activation="Tanh", hidden=(6, 4), out=2, **params) -> list:
