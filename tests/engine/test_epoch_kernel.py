@@ -20,11 +20,13 @@ import threading
 import pytest
 import torch
 from nets import chain
+from worker import Worker
 
 import graph_engine as ge
 from graph_engine.blocks.registry import REGISTRY, Function, Role
 from graph_engine.data import datasets
 from graph_engine.data.spec import DatasetSpec
+from graph_engine.model.fileio import dumps
 from graph_engine.model.settings import TrainingSettings
 from graph_engine.training.fastpath import codes, epoch_kernel, loading, whole_epoch
 from graph_engine.training.trainer import Trainer
@@ -177,3 +179,17 @@ def test_the_kernel_computes_every_activation_the_catalogue_declares():
               if spec.is_loss and spec.computes is not None}
     # NLLLoss reads log-probabilities, which a row-wise LogSoftmax makes: not a chain it runs
     assert losses - {Function.NLL} == set(codes.LOSSES)
+
+
+@pytest.mark.parametrize(("pace", "kernel"), [(0.0, True), (50.0, False)])
+def test_the_training_process_uses_the_kernel_as_fast_as_possible_only(pace, kernel):
+    d, settings = case(1)
+    settings = settings.with_(pace=pace)
+    worker = Worker()
+    worker.command(cmd="prepare", diagram=dumps(d), settings=settings.to_dict(), run=1)
+    worker.command(cmd="run", epochs=3)
+    worker.train()
+    trainer = worker.server.trainer
+    assert trainer.epoch == 3 and trainer._kernel.runs == (3 if kernel else 0)
+    worker.command(cmd="settings", settings=settings.with_(pace=50.0 - pace).to_dict())
+    assert trainer.use_kernel is not kernel
