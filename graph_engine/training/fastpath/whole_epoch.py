@@ -107,8 +107,7 @@ class WholeEpoch:
                      "test": _arrays(tensors.x_test, tensors.y_test, classes)}
         self.x, self.yi, self.yv = self.sets["train"]
         self.hyper = np.zeros(codes.HYPER, np.float64)
-        self._tensors: list = []  # the tensors whose addresses ``_table`` holds
-        self._table = np.zeros((3, 0), np.int64)
+        self._tables: dict[tuple, np.ndarray] = {}  # address tables by their addresses
         self.runs = 0  # epochs (or rests of one) it ran
 
     def run(self, optimizer: torch.optim.Optimizer, order: Tensor, batch_size: int,
@@ -158,8 +157,8 @@ class WholeEpoch:
 
     def _addresses(self, optimizer=None, update=None) -> np.ndarray:
         """Where the parameters and the optimizer's state tensors keep their
-        numbers (``Tensor.data_ptr``), as the kernel reads them; the tensors
-        themselves are kept here, so the addresses stay valid."""
+        numbers (``Tensor.data_ptr``), as the kernel reads them during the call
+        (the model and the optimizer hold the tensors meanwhile)."""
         rows = [self._pairs(self.fast.params())]
         if isinstance(update, Momentum):
             self.hyper[codes.FIRST] = float(update.buffers is None)
@@ -169,13 +168,14 @@ class WholeEpoch:
         for key in KEYS.get(type(update), ()):
             rows.append(self._pairs([optimizer.state[p][key] for p in self.fast.params()]))
         rows += [[None] * len(rows[0])] * (3 - len(rows))
-        tensors = [t for row in rows for t in row]
-        if len(tensors) != len(self._tensors) or \
-                any(a is not b for a, b in zip(tensors, self._tensors, strict=True)):
-            self._tensors = tensors
-            self._table = np.array([[t.data_ptr() if t is not None else 0 for t in row]
-                                    for row in rows], np.int64)
-        return self._table
+        # read afresh at every call (a tensor given new memory moves), built once
+        where = tuple(t.data_ptr() if t is not None else 0 for row in rows for t in row)
+        table = self._tables.get(where)
+        if table is None:
+            if len(self._tables) > 8:  # a new optimizer each reset: keep a few
+                self._tables.clear()
+            table = self._tables[where] = np.array(where, np.int64).reshape(3, -1)
+        return table
 
     def _pairs(self, tensors: list[Tensor]) -> list[Tensor | None]:
         """``tensors`` (in the order of ``params()``) as (weight, bias) per layer."""
