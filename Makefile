@@ -24,7 +24,10 @@ lint: $(STAMP)
 
 # Two workers share the cores; the tests that measure the event loop's delays run
 # alone afterwards, so another worker's load cannot make them fail.
+# The training kernel compiles once into numba's cache (about 10 s after it changed), here
+# rather than in each worker at once.
 test: lint
+	$(PY) -c "from graph_engine.training.fastpath import loading; loading.wait()"
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 -m "not timing"
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m timing
 

@@ -46,7 +46,7 @@ def groups(quick: bool) -> dict:
     return {
         "1": lambda: [training.compiled_vs_hand_written(10),
                       training.compiled_vs_hand_written(256, samples=5000)],
-        "2": training.headless_vs_eager,
+        "2": lambda: [*training.headless_vs_eager(), *training.kernel_load()],
         "3": gui_training.figures,
         "4": lambda: [*diagrams.figures(), *editor.editor_figures()],
         "5": startup.figures,
@@ -113,7 +113,7 @@ def row(f: Figure) -> str:
 def _value(f: Figure) -> str:
     if f.unit == "x":
         return f"{f.value:.2f}×"
-    if f.unit in ("ms", "Hz"):
+    if f.unit in ("ms", "Hz", "s"):
         return f"{f.value:.1f} {f.unit}"
     return f"{f.value:.2f} {f.unit}"
 

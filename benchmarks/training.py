@@ -11,6 +11,12 @@ and the test set, read back as Python floats).
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from itertools import pairwise
 
 import torch
@@ -19,10 +25,13 @@ from torch import nn
 import graph_engine as ge
 from graph_engine.data import datasets
 from graph_engine.data.spec import DatasetSpec
+from graph_engine.training.fastpath import loading
 from graph_engine.training.trainer import Trainer, to_tensors
 
 from .common import Figure, interleaved, median, median_ratio
 from .networks import PLAYGROUND, chain_diagram
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def hand_written(widths, activation: str, seed: int) -> nn.Sequential:
@@ -104,31 +113,40 @@ def compiled_vs_hand_written(batch_size: int, samples: int = 500, rounds: int = 
 
 
 def headless_vs_eager(rounds: int = 100, epochs: int = 2, samples: int = 500) -> list[Figure]:
-    """Figure 2: Trainer.run_epoch (fast path) on the Playground default
-    against the plain eager loop with the same per-epoch evaluation; the
-    Trainer without its fast path is shown for comparison."""
+    """Figure 2: Trainer.run_epoch (the whole-epoch kernel) on the Playground
+    default against the plain eager loop with the same per-epoch evaluation;
+    the Trainer on its fast path alone, and without it, for comparison."""
     torch.set_num_threads(1)
     p = PLAYGROUND
     dataset = p["dataset"].with_(samples=samples)
     settings = p["settings"]
     _, net, data, tensors = _setup(p["widths"], p["activation"], dataset, settings)
-    eager_net = ge.compile(chain_diagram(p["widths"], p["activation"], dataset), seed=0)
-    fast = Trainer(net, data, settings, track_gradients=False)
-    eager = Trainer(eager_net, data, settings, track_gradients=False, fast=False)
+
+    def trainer(**paths) -> Trainer:
+        fresh = ge.compile(chain_diagram(p["widths"], p["activation"], dataset), seed=0)
+        return Trainer(fresh, data, settings, track_gradients=False, **paths)
+
+    kernel, fast = Trainer(net, data, settings, track_gradients=False), trainer(kernel=False)
+    eager = trainer(fast=False)
     plain = PlainLoop(hand_written(p["widths"], p["activation"], 0), tensors, data.y_train,
                       settings.batch_size, settings.lr, 0, True)
-    if fast._fast is None:
-        raise RuntimeError("the fast path does not apply to the Playground network")
-    times = interleaved({"plain": plain.epoch, "trainer": _trainer_epoch(fast),
+    if kernel._kernel is None or loading.wait() is None:
+        raise RuntimeError("the whole-epoch kernel does not run the Playground network")
+    times = interleaved({"plain": plain.epoch, "trainer": _trainer_epoch(kernel),
+                         "fast path": _trainer_epoch(fast),
                          "eager trainer": _trainer_epoch(eager)}, rounds, epochs)
     per_s = {k: 1 / median(v) for k, v in times.items()}
     reference = f"plain eager loop {per_s['plain']:.0f} epochs/s"
     return [
         Figure("2.headless-vs-eager", "headless training vs plain eager loop (Playground default)",
-               median_ratio(times["plain"], times["trainer"]), "x", goal=2.6,
+               median_ratio(times["plain"], times["trainer"]), "x", goal=20,
                reference=f"{reference}, NetCanvas {per_s['trainer']:.0f} epochs/s",
-               note="Trainer.run_epoch with the fast path; both include the full-set "
-                    "evaluation every epoch"),
+               note="Trainer.run_epoch with the whole-epoch kernel; both include the "
+                    "full-set evaluation every epoch"),
+        Figure("2.fast-path-vs-eager", "the same Trainer on its fast path alone",
+               median_ratio(times["plain"], times["fast path"]), "x", goal=2.6,
+               reference=f"{reference}, fast path {per_s['fast path']:.0f} epochs/s",
+               note="the path before the kernel loads, and for what it does not cover"),
         Figure("2.eager-trainer-vs-eager", "the same Trainer without its fast path",
                median_ratio(times["plain"], times["eager trainer"]), "x",
                reference=f"{reference}, eager Trainer {per_s['eager trainer']:.0f} epochs/s",
@@ -160,9 +178,44 @@ def headless_epochs_per_second(seconds: float = 1.0, samples: int = 500) -> floa
     return (trainer.epoch - 1) / (time.perf_counter() - start)
 
 
+_LOAD = """
+import json, time
+start = time.perf_counter()
+from graph_engine.training.fastpath import loading
+ready = loading.wait() is not None
+print(json.dumps({"seconds": time.perf_counter() - start, "ready": ready}))
+"""
+
+
+def kernel_load(rounds: int = 3) -> list[Figure]:
+    """Figure 2: what a process pays for the whole-epoch kernel, on a thread
+    beside its training: the first compile (an empty numba cache) and later
+    loads from the cache; a fresh interpreter each (wall time, imports of
+    numba and the kernel included, torch not)."""
+    cold, warm = [], []
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        for _ in range(rounds):
+            shutil.rmtree(cache, ignore_errors=True)
+            cold.append(_load_seconds(env))
+            warm.append(_load_seconds(env))
+    return [Figure("2.kernel-first-compile", "the kernel's first compile, on a thread",
+                   median(cold), "s", reference=f"loaded from numba's cache: "
+                   f"{median(warm):.2f} s", note="training runs on the fast path meanwhile")]
+
+
+def _load_seconds(env: dict) -> float:
+    out = subprocess.run([sys.executable, "-c", _LOAD], env=env, capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if not result["ready"]:
+        raise RuntimeError("the whole-epoch kernel did not load: " + out.stderr[-500:])
+    return result["seconds"]
+
+
 def figures(quick: bool = False) -> list[Figure]:
     if quick:
         return [compiled_vs_hand_written(10, samples=40, rounds=1, epochs=1),
                 *headless_vs_eager(rounds=1, epochs=1, samples=40)]
     return [compiled_vs_hand_written(10), compiled_vs_hand_written(256, samples=5000),
-            *headless_vs_eager()]
+            *headless_vs_eager(), *kernel_load()]

@@ -24,3 +24,13 @@ def two_layer(activation: str = "ReLU", dataset=None, hidden: int = 8,
     if dataset is not None:
         d.dataset = dataset
     return d, ids
+
+
+def chain(blocks, loss: str, dataset) -> ge.Diagram:
+    """Input(2) -> the (type, params) ``blocks`` in a row -> ``loss``, on ``dataset``."""
+    d = ge.Diagram()
+    ids = [d.add("Input", features=2), *(d.add(t, **kw) for t, kw in blocks), d.add(loss)]
+    for src, dst in pairwise(ids):
+        d.connect(src, dst)
+    d.dataset = dataset
+    return d

@@ -88,6 +88,33 @@ class Prediction(StrEnum):
     VALUE = "value"
 
 
+class Function(StrEnum):
+    """What a block computes, named for code that computes it itself instead of
+    calling its torch module (the whole-epoch training kernel)."""
+
+    DENSE = "dense"  # x Wᵀ + b
+    RELU = "relu"
+    LEAKY_RELU = "leaky-relu"  # argument: the negative slope
+    TANH = "tanh"
+    SIGMOID = "sigmoid"
+    ELU = "elu"  # argument: alpha
+    SOFTPLUS = "softplus"  # arguments: beta, threshold
+    SILU = "silu"
+    GELU = "gelu"
+    GELU_TANH = "gelu-tanh"  # GELU's tanh approximation
+    CROSS_ENTROPY = "cross-entropy"  # of logits and a class index
+    NLL = "nll"  # of log-probabilities and a class index
+    BCE = "bce"  # of a probability and a 0/1 target
+    BCE_WITH_LOGITS = "bce-with-logits"
+    SQUARED_ERROR = "squared-error"
+    HUBER = "huber"  # argument: delta
+
+
+# A block's parameters -> the function it computes and that function's numeric
+# arguments, or None when these parameters ask for something else.
+Computes = Callable[[dict], "tuple[Function, tuple[float, ...]] | None"]
+
+
 class ShapeError(ValueError):
     """A shape rule refusing its inputs; the message says why."""
 
@@ -159,6 +186,7 @@ class BlockSpec:
     # (params, class name) -> source of a helper class the exported code needs
     prelude: Callable[[dict, str], str] | None = None
     min_batch: int = 1  # samples a training batch needs (statistics over the batch: 2)
+    computes: Computes | None = None  # what it computes, for code that does it itself
 
     def param(self, name: str) -> ParamSpec:
         for spec in self.params:
@@ -211,6 +239,11 @@ class BlockSpec:
     def helper_code(self, params: dict, class_name: str) -> str:
         """The source of the helper class the exported code needs (``prelude``)."""
         return _declared(self.prelude, self.name, "helper class")(params, class_name)
+
+    def function(self, params: dict) -> tuple[Function, tuple[float, ...]] | None:
+        """The function a block of this type with ``params`` computes, and its
+        arguments (``computes``); None if it is not declared."""
+        return self.computes(params) if self.computes is not None else None
 
     @property
     def is_loss(self) -> bool:

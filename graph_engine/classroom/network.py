@@ -100,6 +100,7 @@ def _run(exercise: Exercise, facts: Facts, plot: bool, memory: int | None) -> Ou
     if not kinds & TRAINED and not plot:
         return Outcome(parameters)
     trainer = Trainer(net, dataset(exercise.dataset), settings, track_gradients=False)
+    trainer.wait_for_kernel()  # every file trains on the same path, whenever it is graded
     try:
         trainer.train(settings.epochs)
     except TrainingDiverged as error:

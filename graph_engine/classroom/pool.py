@@ -83,12 +83,14 @@ def _outlive_no_parent(parent: int) -> None:
 
 def _start(exercise_path: str):
     """Import what grading needs once, so no file's time limit pays for it: torch,
-    and torch._dynamo, which the optimizers import on their first step (1-3 s)."""
+    torch._dynamo, which the optimizers import on their first step (1-3 s), and
+    the whole-epoch training kernel."""
     import torch
     import torch._dynamo
 
     from ..build import compiler  # noqa: F401
     from ..training import probes, trainer  # noqa: F401
+    from ..training.fastpath import loading
     from .exercise import load
     from .grading import grade_steps
     from .network import NetworkCache, dataset
@@ -96,6 +98,7 @@ def _start(exercise_path: str):
     torch.set_num_threads(1)
     exercise = load(exercise_path)
     dataset(exercise.dataset)
+    loading.wait()  # the training kernel (numba's cache, or a first compile)
     return functools.partial(grade_steps, cache=NetworkCache()), exercise
 
 

@@ -143,6 +143,7 @@ class Server:
             raise Refused(Reason.BAD_REQUEST, "Choose a data set in the Data panel first.")
         data = datasets.load(work.dataset)
         self.trainer = Trainer(net, data, training, track_gradients=False)
+        self.trainer.use_kernel = training.pace <= 0  # the kernel, as fast as possible only
         self.send(Reply.PREPARED, run=run, data=describe_data(data))
         self.run_probes()
         self.status(Status.READY)
@@ -187,7 +188,9 @@ class Server:
 
     def cmd_settings(self, settings: dict) -> None:
         if self.trainer is not None:
-            self.trainer.update_settings(_settings(settings))
+            training = _settings(settings)
+            self.trainer.update_settings(training)
+            self.trainer.use_kernel = training.pace <= 0
 
     def cmd_probes(self, probes: dict) -> None:
         self.probes = dict(probes)
@@ -388,7 +391,10 @@ def _warm_up() -> None:
     import sklearn.datasets  # noqa: F401
     import torch
 
+    from ..training.fastpath import loading
+
     torch.set_num_threads(1)
+    loading.start()  # the whole-epoch kernel, in the background: nothing waits for it
 
 
 def main(argv: list[str] | None = None) -> int:

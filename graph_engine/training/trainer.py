@@ -27,6 +27,7 @@ from ..data.datasets import Dataset
 from ..model.diagram import Diagram
 from ..model.settings import TrainingSettings
 from . import fastpath
+from .fastpath import loading, whole_epoch
 from .metrics import accuracy, predicted_classes, prepare_target, probabilities
 from .trace import load_into
 
@@ -93,7 +94,7 @@ class Trainer:
     """One training run of ``net`` on ``data`` with ``settings``."""
 
     def __init__(self, net: CompiledNet, data: Dataset, settings: TrainingSettings,
-                 track_gradients: bool = True, fast: bool = True) -> None:
+                 track_gradients: bool = True, fast: bool = True, kernel: bool = True) -> None:
         if net.loss_fn is None:
             raise ValueError("the diagram has no loss, so it cannot train: add a loss block")
         self.net, self.data, self.settings = net, data, settings
@@ -109,6 +110,10 @@ class Trainer:
         self._weights = [p for p in self._params if p.dim() >= 2]
         # None: always the eager loop (``fast=False`` asks for it, for comparisons)
         self._fast = fastpath.build(self.model, self.loss_fn) if fast else None
+        # the whole-epoch kernel for the chains it covers; None: the fast path's steps
+        self._kernel = whole_epoch.build(net, self._fast, self.tensors) \
+            if self._fast is not None and kernel else None
+        self.use_kernel = True  # the training process turns it off at a set pace
         self.reset()
 
     # ------------------------------------------------------------ state
@@ -121,6 +126,7 @@ class Trainer:
         self.history: list[EpochRow] = []
         self._good = copy.deepcopy(self.model.state_dict())
         self._open_epoch: tuple[tuple, tuple] | None = None  # batches of the epoch under way
+        self._order: torch.Tensor | None = None  # its samples' order, once drawn
         self.outputs: dict[str, torch.Tensor] = {}  # the last evaluation's, by set
         self.batch = 0  # how many of them are done
         self.batch_loss = math.nan  # of the last batch stepped alone, before its step
@@ -132,7 +138,7 @@ class Trainer:
         self.optimizer = make_optimizer(self.settings, self.model.parameters())
         self.epoch, self.history = 0, []
         self._good = copy.deepcopy(self.model.state_dict())
-        self._open_epoch, self.batch = None, 0
+        self._open_epoch, self._order, self.batch = None, None, 0
 
     def update_settings(self, settings: TrainingSettings) -> None:
         """Change learning rate, optimizer, batch size or shuffling between epochs
@@ -150,6 +156,8 @@ class Trainer:
         """The rest of the epoch under way (all of a new one) in mini-batches;
         return its metrics. Raises TrainingDiverged (weights restored) if the loss
         or the weights blow up."""
+        if self._kernel_ran():
+            return self._end_epoch()
         xs, ys = self._batches()
         with torch.enable_grad():
             self._train_mode()
@@ -169,7 +177,7 @@ class Trainer:
         self.batch_loss = float(loss.detach())
         self.batch += 1
         if not math.isfinite(self.batch_loss) or not self._weights_finite():
-            self._open_epoch, self.batch = None, 0
+            self._open_epoch, self._order, self.batch = None, None, 0
             self._diverged("loss" if not math.isfinite(self.batch_loss) else "weights")
         return self._end_epoch() if self.batch == len(xs) else None
 
@@ -187,7 +195,7 @@ class Trainer:
         return n - short if 0 < short < self._min_batch and n > short else n
 
     def _end_epoch(self) -> EpochRow:
-        self._open_epoch, self.batch = None, 0
+        self._open_epoch, self._order, self.batch = None, None, 0
         metrics = self.evaluate()
         if not math.isfinite(metrics["train_loss"]):
             self._diverged("loss")
@@ -232,14 +240,20 @@ class Trainer:
         """The mini-batches (inputs, targets) of the epoch under way, in
         :meth:`sample_order`."""
         if self._open_epoch is None:
-            x, y = self.tensors.x_train, self.tensors.y_train
-            order = self.sample_order(len(x))
-            if order is not None:
-                x, y = x[order], y[order]
-            stop, size = self._used(len(x)), self.settings.batch_size
-            self._open_epoch = (x[:stop].split(size), y[:stop].split(size))
+            order, size = self._epoch_order(), self.settings.batch_size
+            x, y = self.tensors.x_train[order], self.tensors.y_train[order]
+            self._open_epoch = (x.split(size), y.split(size))
             self.batch = 0
         return self._open_epoch
+
+    def _epoch_order(self) -> torch.Tensor:
+        """The order of the samples the epoch under way steps on, drawn when it
+        starts (the whole-epoch kernel needs no batches cut out)."""
+        if self._order is None:
+            n = len(self.tensors.x_train)
+            order = self.sample_order(n)
+            self._order = (torch.arange(n) if order is None else order)[:self._used(n)]
+        return self._order
 
     def sample_order(self, count: int) -> torch.Tensor | None:
         """The order of the ``count`` training samples in the next epoch, decided
@@ -268,12 +282,38 @@ class Trainer:
         self.optimizer.step()
         return loss
 
+    def _kernel_ran(self) -> bool:
+        """The whole-epoch kernel ran the rest of the epoch under way (when it is
+        allowed, loaded, and covers the optimizer's settings)."""
+        kernel, s = self._kernel, self.settings
+        if kernel is None or not self.use_kernel:
+            return False
+        order = self._epoch_order()[self.batch * s.batch_size:]
+        return kernel.run(self.optimizer, order, s.batch_size, s.l1, s.l2)
+
+    def wait_for_kernel(self) -> None:
+        """Wait until the whole-epoch kernel is loaded, if it covers this network:
+        a headless run then takes it from its first epoch, so its numbers do not
+        depend on how soon the kernel loaded."""
+        if self._kernel is not None:
+            loading.wait()
+
     def _fast_applies(self) -> bool:
         """The fast path runs this epoch (same numbers, no autograd) unless a
         penalty or a setting it does not cover asks for the eager loop."""
         settings = self.settings
         return self._fast is not None and not (settings.l1 or settings.l2) and \
             self._fast.applies(self.optimizer)
+
+    def _outputs(self, part: str, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, float]:
+        """The model's output on a whole set and its loss: by the whole-epoch
+        kernel when it may run, else by torch."""
+        if self._kernel is not None and self.use_kernel:
+            done = self._kernel.evaluate(part)
+            if done is not None:
+                return done
+        out = self._output(x)
+        return out, float(self.loss_fn(out, y))
 
     def _output(self, x: torch.Tensor) -> torch.Tensor:
         return self._fast.forward(x) if self._fast is not None else self.model(x)
@@ -311,12 +351,11 @@ class Trainer:
     def _measure(self, part: str, x: torch.Tensor, y: torch.Tensor,
                  labels) -> tuple[float, float | None]:
         """The loss on one set and, for classification, the accuracy."""
-        out = self._output(x)
+        out, loss = self._outputs(part, x, y)
         self.outputs[part] = out
         if not self.data.info.is_classification:
-            return float(self.loss_fn(out, y)), None
-        return float(self.loss_fn(out, y)), accuracy(out, labels, self.net.loss_spec,
-                                                      self.data.info.signed)
+            return loss, None
+        return loss, accuracy(out, labels, self.net.loss_spec, self.data.info.signed)
 
     def gradient_norms(self, samples: int | None = None) -> dict[str, float]:
         """Block id -> norm of the loss gradient over that block's parameters, on
@@ -426,6 +465,7 @@ def train(diagram: Diagram, dataset=None, epochs: int | None = None, seed: int |
         load_into(net.model, weights)
     data = datasets_mod.load(work.dataset)
     trainer = Trainer(net, data, settings, track_gradients=track_gradients)
+    trainer.wait_for_kernel()
     stopped = diverged = None
     start = time.perf_counter()
     try:

@@ -133,6 +133,7 @@ def test_the_command_line_exits_1_and_saves_only_good_weights(tmp_path, capsys):
 def test_nan_weights_stop_the_fast_path_too(monkeypatch):
     """A NaN that reaches a weight inside the fast path's steps stops training at once."""
     run = trainer(relu_net())
+    run.use_kernel = False  # the fast path's own steps, not the whole-epoch kernel's
     assert run._fast_applies()  # this network trains on the fast path
     run.run_epoch()
     good = snapshot(run.model)

@@ -1,7 +1,16 @@
 """Elementwise activations, from ReLU to a student's own formula."""
 
 from ...core.params import CHOICE, FLOAT, FORMULA, INT, ParamSpec
-from ..registry import REGISTRY, BlockSpec, Category, OutputKind, Role, ShapeError, Teaching
+from ..registry import (
+    REGISTRY,
+    BlockSpec,
+    Category,
+    Function,
+    OutputKind,
+    Role,
+    ShapeError,
+    Teaching,
+)
 from .common import call_source, kwargs_source, nn_class, simple_module
 
 
@@ -10,7 +19,8 @@ def activation(name: str, teaching: Teaching, params=(), **extra) -> BlockSpec:
     return simple_module(name, Category.ACTIVATIONS, Role.ACTIVATION, teaching, params, **extra)
 
 
-activation("ReLU", output_range=(0.0, None), teaching=Teaching(
+activation("ReLU", output_range=(0.0, None), computes=lambda p: (Function.RELU, ()),
+           teaching=Teaching(
     formula="ReLU(x) = max(0, x)",
     summary="Keeps positive values, zeroes negative ones.",
     use="The default choice for hidden layers: cheap, and its gradient is 1 for every "
@@ -22,7 +32,7 @@ activation("ReLU", output_range=(0.0, None), teaching=Teaching(
 activation("LeakyReLU", params=(
     ParamSpec("negative_slope", FLOAT, 0.01, "Slope for negative inputs.",
               minimum=0.0, maximum=1.0, key=True, unit=" slope"),
-), teaching=Teaching(
+), computes=lambda p: (Function.LEAKY_RELU, (p["negative_slope"],)), teaching=Teaching(
     formula="LeakyReLU(x) = x if x > 0 else negative_slope · x",
     summary="ReLU with a small slope for negative inputs.",
     use="When ReLU units die: the small slope keeps a gradient flowing for negative "
@@ -71,7 +81,8 @@ REGISTRY.register(BlockSpec(
 activation("ELU", params=(
     ParamSpec("alpha", FLOAT, 1.0, "Value the output approaches for very negative inputs "
               "(as −alpha).", minimum=0.0, maximum=10.0),
-), output_range=(None, None), teaching=Teaching(
+), output_range=(None, None), computes=lambda p: (Function.ELU, (p["alpha"],)),
+    teaching=Teaching(
     formula="ELU(x) = x if x > 0 else alpha · (exp(x) − 1)",
     summary="Smooth for negative inputs, linear for positive ones.",
     use="An alternative to ReLU whose mean output is closer to zero, which can speed "
@@ -82,14 +93,15 @@ activation("ELU", params=(
 activation("GELU", params=(
     ParamSpec("approximate", CHOICE, "none", "'tanh' uses a faster approximation.",
               choices=("none", "tanh")),
-), teaching=Teaching(
+), computes=lambda p: (Function.GELU_TANH if p["approximate"] == "tanh" else Function.GELU, ()),
+    teaching=Teaching(
     formula="GELU(x) = x · Φ(x), Φ the standard normal CDF",
     summary="A smooth ReLU that weights inputs by how likely they are positive.",
     use="The usual activation in transformers; works well in MLPs too.",
     mistake="Thinking it is monotone: it dips slightly below zero for negative inputs.",
 ))
 
-activation("SiLU", teaching=Teaching(
+activation("SiLU", computes=lambda p: (Function.SILU, ()), teaching=Teaching(
     formula="SiLU(x) = x · sigmoid(x)",
     summary="The 'swish' activation: x gated by its own sigmoid.",
     use="A smooth alternative to ReLU that often trains a little better in deep nets.",
@@ -101,7 +113,8 @@ activation("Softplus", params=(
               minimum=0.01, maximum=100.0),
     ParamSpec("threshold", FLOAT, 20.0, "Above beta · x > threshold the output is x, for "
               "numerical stability.", minimum=1.0, maximum=100.0),
-), output_range=(0.0, None), teaching=Teaching(
+), output_range=(0.0, None), computes=lambda p: (Function.SOFTPLUS, (p["beta"], p["threshold"])),
+    teaching=Teaching(
     formula="Softplus(x) = (1/beta) · log(1 + exp(beta · x))",
     summary="A smooth ReLU that is always positive.",
     use="When you need a positive output with a gradient everywhere, e.g. a predicted "
@@ -110,7 +123,8 @@ activation("Softplus", params=(
 ))
 
 activation("Sigmoid", saturating=True, output_range=(0.0, 1.0),
-           produces=OutputKind.PROBABILITY, teaching=Teaching(
+           produces=OutputKind.PROBABILITY, computes=lambda p: (Function.SIGMOID, ()),
+           teaching=Teaching(
     formula="σ(x) = 1 / (1 + exp(−x))",
     summary="Squashes any number into (0, 1).",
     use="At the output of a binary classifier, before BCELoss, so the output reads as a "
@@ -119,7 +133,8 @@ activation("Sigmoid", saturating=True, output_range=(0.0, 1.0),
             "shrink layer by layer (vanishing gradients).",
 ))
 
-activation("Tanh", saturating=True, output_range=(-1.0, 1.0), teaching=Teaching(
+activation("Tanh", saturating=True, output_range=(-1.0, 1.0),
+           computes=lambda p: (Function.TANH, ()), teaching=Teaching(
     formula="tanh(x) = (exp(x) − exp(−x)) / (exp(x) + exp(−x))",
     summary="Squashes any number into (−1, 1), centred at zero.",
     use="Hidden layers of small networks (TensorFlow Playground's default); zero-centred, "

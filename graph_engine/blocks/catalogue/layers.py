@@ -4,7 +4,7 @@ PolynomialFeatures."""
 from math import comb
 
 from ...core.params import BOOL, FLOAT, INT, ParamSpec
-from ..registry import REGISTRY, BlockSpec, Category, Role, ShapeError, Teaching
+from ..registry import REGISTRY, BlockSpec, Category, Function, Role, ShapeError, Teaching
 from .common import call_source, kwargs_source, nn_class, simple_module
 
 _BIAS = ParamSpec("bias", BOOL, True, "Learn an additive bias b as well as the weights W.")
@@ -37,6 +37,7 @@ REGISTRY.register(BlockSpec(
     code=_linear_code,
     param_count=lambda p, f: f * p["out_features"] + (p["out_features"] if p["bias"] else 0),
     dense=True,
+    computes=lambda p: (Function.DENSE, ()),
     teaching=Teaching(
         formula="y = x Wᵀ + b",
         summary="A fully connected layer: every output is a weighted sum of every input.",

@@ -5,6 +5,7 @@ from ..registry import (
     REGISTRY,
     BlockSpec,
     Category,
+    Function,
     LossSpec,
     LossTarget,
     PortKind,
@@ -23,14 +24,15 @@ _PORTS = (
 
 
 def loss(name: str, target: LossTarget, prediction: Prediction, teaching: Teaching, params=(),
-         applies: str = "", source: str = ""):
+         applies: str = "", source: str = "", computes=None):
     """A loss block. ``source``: where PyTorch has no such criterion, the class the
-    exported code defines, named as the block (the compiler uses :mod:`..modules`'s)."""
+    exported code defines, named as the block (the compiler uses :mod:`..modules`'s).
+    ``computes``: what the whole-epoch kernel computes for it, if it can."""
     spec = LossSpec(target, prediction, applies)
     if source:
         return _own_criterion(name, teaching, params, spec, source)
     return simple_module(name, Category.LOSSES, Role.LOSS, teaching, params, inputs=_PORTS,
-                         outputs=(), loss=spec)
+                         outputs=(), loss=spec, computes=computes)
 
 
 def _own_criterion(name: str, teaching: Teaching, params, spec: LossSpec, source: str):
@@ -57,7 +59,7 @@ loss("MSELoss", LossTarget.REGRESSION, Prediction.VALUE, Teaching(
         "activation.",
     mistake="Using it for classification: it works on one-hot targets, but the gradients "
             "vanish when a sigmoid or softmax output is confidently wrong.",
-))
+), computes=lambda p: (Function.SQUARED_ERROR, ()))
 
 loss("L1Loss", LossTarget.REGRESSION, Prediction.VALUE, Teaching(
     formula="L1 = mean(|ŷ − y|)",
@@ -76,7 +78,7 @@ loss("HuberLoss", LossTarget.REGRESSION, Prediction.VALUE, params=(
     summary="Squared error near zero, absolute error far away.",
     use="Regression that should be smooth near the fit but robust to outliers.",
     mistake="A delta much larger than the errors: it is then just MSE/2.",
-))
+), computes=lambda p: (Function.HUBER, (p["delta"],)))
 
 loss("CrossEntropyLoss", LossTarget.CLASS_INDEX, Prediction.LOGITS, params=(
     ParamSpec("label_smoothing", FLOAT, 0.0, "Share of the target probability spread "
@@ -89,21 +91,22 @@ loss("CrossEntropyLoss", LossTarget.CLASS_INDEX, Prediction.LOGITS, params=(
         "feeds this loss directly.",
     mistake="A Softmax before it: CrossEntropyLoss applies log-softmax itself, so the "
             "probabilities get squashed twice.",
-), applies="log-softmax")
+), applies="log-softmax",
+    computes=lambda p: (Function.CROSS_ENTROPY, ()) if p["label_smoothing"] == 0 else None)
 
 loss("NLLLoss", LossTarget.CLASS_INDEX, Prediction.LOG_PROBABILITIES, Teaching(
     formula="NLL = −mean(z[y]), z = log-probabilities",
     summary="Negative log-likelihood of log-probabilities.",
     use="After LogSoftmax; the pair equals CrossEntropyLoss.",
     mistake="Feeding it raw scores or probabilities instead of log-probabilities.",
-))
+), computes=lambda p: (Function.NLL, ()))
 
 loss("BCELoss", LossTarget.BINARY, Prediction.BINARY_PROBABILITY, Teaching(
     formula="BCE = −mean(y log p + (1 − y) log(1 − p)), each log at least −100",
     summary="Binary cross-entropy on probabilities in (0, 1).",
     use="Binary classification with one output unit followed by Sigmoid.",
     mistake="Feeding it a value that is not a probability (no Sigmoid before it).",
-))
+), computes=lambda p: (Function.BCE, ()))
 
 loss("BCEWithLogitsLoss", LossTarget.BINARY, Prediction.BINARY_LOGIT, Teaching(
     formula="BCEWithLogits = −mean(y log σ(z) + (1 − y) log(1 − σ(z))), computed "
@@ -112,7 +115,7 @@ loss("BCEWithLogitsLoss", LossTarget.BINARY, Prediction.BINARY_LOGIT, Teaching(
     use="Binary classification with one output unit and no Sigmoid: more stable than "
         "Sigmoid + BCELoss.",
     mistake="A Sigmoid before it: the sigmoid is then applied twice.",
-), applies="the sigmoid")
+), applies="the sigmoid", computes=lambda p: (Function.BCE_WITH_LOGITS, ()))
 
 loss("MultiMarginLoss", LossTarget.CLASS_INDEX, Prediction.LOGITS, params=(
     ParamSpec("p", CHOICE, 1, "1 for the hinge loss, 2 for the squared hinge.",
