@@ -26,7 +26,7 @@ def test_json_has_one_history_row_per_epoch_equal_to_the_run(net_file):
     run = ge.train(ge.load(net_file), epochs=3, seed=4)
     assert history == [{key: row[key] for key in history[0]} for row in run.history]
     assert [row["epoch"] for row in history] == [1, 2, 3]
-    assert list(history[0]) == ["epoch", "train_loss", "train_accuracy", "test_loss",
+    assert list(history[0]) == ["epoch", "train_loss", "test_loss", "train_accuracy",
                                 "test_accuracy"]
 
 
