@@ -39,7 +39,7 @@ EXPECTED: dict[str, set[str]] = {
     "circle": set(),
     "residual": set(),
     "custom-activation": set(),
-    "autograd": {"no-loss"},
+    "autograd": set(),
     "digits": set(),
     "regression-gauss": set(),
     "polynomial-features": set(),

@@ -348,6 +348,20 @@ def test_one_mistake_one_warning():
     assert "no-nonlinearity" in codes and "stacked-linear" not in codes
 
 
+@case("activation-before-cross-entropy")
+def _relu_cross_entropy(tmp_path):
+    d = ge.Diagram()
+    *_, relu, loss = line(d, "Input", lin(2), "ReLU", "CrossEntropyLoss")
+    return Case(d, "warning", (relu, loss), (relu, loss), "cannot be negative")
+
+
+@case("activation-before-cross-entropy/sigmoid")
+def _sigmoid_cross_entropy(tmp_path):
+    d = ge.Diagram()
+    *_, sigmoid, loss = line(d, "Input", lin(2), "Sigmoid", "CrossEntropyLoss")
+    return Case(d, "warning", (sigmoid, loss), (sigmoid, loss), "squeezed into (0, 1)")
+
+
 @case("sigmoid-before-bce-with-logits")
 def _sigmoid_bce_logits(tmp_path):
     d = ge.Diagram()
@@ -381,7 +395,7 @@ def _bounded(tmp_path):
 def _bounded_relu(tmp_path):
     d = ge.Diagram()
     *_, relu, loss = line(d, "Input", lin(1), "ReLU", "HuberLoss")
-    d.dataset = "polynomial"
+    d.dataset = "sine"  # targets below zero: polynomial's are all above it, a ReLU reaches them
     d.set_params(d.blocks[0].id, features=1)
     return Case(d, "warning", (relu, loss), (relu, loss), "below zero")
 
