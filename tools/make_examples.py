@@ -159,8 +159,12 @@ XOR = ge.DatasetSpec("xor", samples=200)
 def xor_no_hidden() -> ge.Diagram:
     s = Sketch("XOR without a hidden layer", """
         A linear classifier on XOR: opposite corners share a class, and no straight line
-        separates them. Press play: the loss stays near log 2 and the accuracy hovers around
-        chance, whatever the learning rate. This is the famous limit of the single-layer
+        separates them. Press play: the loss falls from where the random starting line put
+        it (confidently wrong about some corners) to about log 2 ≈ 0.69, what a coin toss
+        scores, and stays there; the accuracy wanders around chance, well short of the 75 %
+        a line could get by cutting off one corner. On XOR's symmetric corners the best a
+        line can do for the cross-entropy is no line at all: every weight near zero, the
+        same 50 % for every point. This is the famous limit of the single-layer
         perceptron; the XOR example adds the hidden layer that fixes it.""")
     s.chain([("Input", {"features": 2}), linear(2), ("CrossEntropyLoss",)])
     return s.finish(XOR, optimizer="adam", lr=0.003, batch_size=10, epochs=20, seed=0, pace=1.0)
