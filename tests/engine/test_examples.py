@@ -40,6 +40,7 @@ EXPECTED: dict[str, set[str]] = {
     "residual": set(),
     "custom-activation": set(),
     "autograd": set(),
+    "backprop-sgd": set(),
     "digits": set(),
     "regression-gauss": set(),
     "polynomial-features": set(),
