@@ -141,13 +141,15 @@ class OutputPlot(QWidget):
         for widget in (self.show_test, self.discrete):
             options.addWidget(widget)
         options.addStretch(1)
-        options.addWidget(self.export_button)
+        below = QHBoxLayout()  # Export beside the note: the dock stays narrow on a laptop
+        below.addWidget(self.note, 1)
+        below.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.preview_note)
         layout.addWidget(self.plot, 1)
         layout.addLayout(options)
-        layout.addWidget(self.note)
+        layout.addLayout(below)
         self._data = None
         self._result: dict | None = None  # the picture drawn
         self._run_result: dict | None = None  # the run's last picture, shown after a preview
@@ -158,6 +160,10 @@ class OutputPlot(QWidget):
 
     def show_message(self, text: str) -> None:
         self.note.setText(text)
+
+    def picture(self) -> QWidget:
+        """What Export saves: the plot, without the controls under it."""
+        return self.plot
 
     def set_data(self, data) -> None:
         """Overlay the data set's points (train filled, test hollow)."""
