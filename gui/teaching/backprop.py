@@ -24,6 +24,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -70,6 +71,7 @@ from .hub import ProbeHub, ProbeView
 
 MAX_ROWS = 64  # units listed; a wider layer lists its first ones
 TABLE_ROWS = 12  # rows the table shows before it scrolls
+SLOPE_WIDTH = 340  # the activation's slope curve, wide
 HINT = ("Pick a test sample by its number and press Trace, or click a point in the Output "
         "plot (a click between points traces those features).")
 
@@ -95,7 +97,7 @@ class StepView(QWidget):
         self.weights = QLabel()
         self.weights.setObjectName("weightMaps")
         self.slope = pg.PlotWidget()
-        self.slope.setFixedHeight(150)
+        self.slope.setFixedSize(SLOPE_WIDTH, 150)
         self.slope.setMenuEnabled(False)
         self.slope.setMouseEnabled(x=False, y=False)
         self.slope.setLabel("bottom", "input")
@@ -106,15 +108,28 @@ class StepView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.title, self.rule):  # the rule above the fold, always read
             layout.addWidget(widget)
-        beside = QHBoxLayout()  # the units' table, and the block's picture beside it
-        beside.addWidget(self.table, 1, Qt.AlignmentFlag.AlignTop)
+        # the units' table, and the block's picture beside it (below it in a narrow dock)
+        self.beside = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.beside.addWidget(self.table, 1, Qt.AlignmentFlag.AlignTop)
         pictures = QVBoxLayout()
         for widget in (self.weights, self.slope):
-            pictures.addWidget(widget, 0, Qt.AlignmentFlag.AlignTop)
+            pictures.addWidget(widget, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         pictures.addStretch(1)
-        beside.addLayout(pictures)
-        layout.addLayout(beside, 1)
+        self.beside.addLayout(pictures)
+        layout.addLayout(self.beside, 1)
         self.show_walk(None)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """The picture beside the table where the dock is wide enough for both."""
+        picture = self.weights.pixmap().width() if self.weights.isVisibleTo(self) else \
+            SLOPE_WIDTH if self.slope.isVisibleTo(self) else 0
+        wide = self.width() >= self.table.minimumWidth() + picture + 12
+        self.beside.setDirection(QBoxLayout.Direction.LeftToRight if wide else
+                                 QBoxLayout.Direction.TopToBottom)
 
     def show_walk(self, walk: Walk | None, names: dict[str, str] | None = None) -> None:
         self.walk, self.names, self.unit = walk, names or {}, 0
@@ -150,6 +165,10 @@ class StepView(QWidget):
                 self.table.setItem(r, c, item)
         self.table.setVerticalHeaderLabels(row_labels(step, min(len(rows), MAX_ROWS)))
         self.table.resizeColumnsToContents()
+        self.table.setMinimumWidth(  # every column seen: the picture beside it takes the rest
+            self.table.verticalHeader().sizeHint().width() + 4 +
+            self.table.verticalScrollBar().sizeHint().width() +
+            sum(self.table.columnWidth(c) for c in range(len(columns))))
         shown = min(len(rows), TABLE_ROWS)  # as tall as its rows: the picture beside it
         header = self.table.horizontalHeader().sizeHint().height()
         scroll = self.table.horizontalScrollBar().sizeHint().height()  # if it needs one
@@ -167,6 +186,7 @@ class StepView(QWidget):
         elif step.phase == BACKWARD and step.block["param_grads"].get("weight") is not None \
                 and np.asarray(step.block["params"]["weight"]).ndim == 2:
             self._show_weights(step.block)
+        self._arrange()
 
     def _mark_slope(self, block: dict, unit: int) -> None:
         curve = block["curve"]
@@ -268,6 +288,10 @@ class BackpropPanel(ProbeView):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.pages)
         rows.addWidget(scroll, 1)
+
+    def shows_nothing(self) -> bool:
+        """No sample traced and no step applied: only the controls to start."""
+        return self.walk is None and not self.steps
 
     # ------------------------------------------------------------ weights
     def show_result(self, result) -> None:
