@@ -165,7 +165,7 @@ class FileActions(QObject):
     def export_image(self) -> None:
         name = Path(self.document.path or _suggested_name(self.document.diagram)).stem
         scene = self.view.scene()
-        self.outputs.export_as("canvas", name, lambda path: export_scene(scene, path))
+        self.outputs.export_as("canvas", name, lambda path, _: export_scene(scene, path))
 
 
 def _suggested_name(diagram: Diagram) -> str:
