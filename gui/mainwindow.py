@@ -183,6 +183,8 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._default_state is None:  # dock sizes apply only once laid out
             self._default_state = QByteArray()
+            if self._restore:  # the editor: its frame, known now, inside the screen too
+                screen.keep_on_screen(self)
             QTimer.singleShot(0, self._first_layout)
 
     def _first_layout(self) -> None:
@@ -206,7 +208,9 @@ class MainWindow(QMainWindow):
         self.resizeDocks([d["palette"], d["inspector"]], list(sizes.palette),
                          Qt.Orientation.Vertical)
         self.resizeDocks([d["selected"]], [sizes.bottom], Qt.Orientation.Vertical)
-        self.resizeDocks([d["selected"], d["curves"]], [int(width * 0.54), int(width * 0.46)],
+        share = sizes.selected
+        self.resizeDocks([d["selected"], d["curves"]], [int(width * share),
+                                                        int(width * (1 - share))],
                          Qt.Orientation.Horizontal)
 
     def _make_status_bar(self) -> None:

@@ -88,6 +88,7 @@ class DockSizes:
     output: int  # the output plot, wide
     bottom: int  # the selected block's views and the plots below, high
     palette: tuple[int, int]  # the palette above the inspector, and the inspector, high
+    selected: float  # the selected block's share of the bottom row (the plots' tabs beside)
 
 
 def dock_sizes(width: int, height: int) -> DockSizes:
@@ -98,7 +99,8 @@ def dock_sizes(width: int, height: int) -> DockSizes:
     side = LAPTOP_SIDE if small else SIDE
     output = max(300, min(int(width * OUTPUT_SHARE), width - side - CANVAS.width()))
     bottom = max(190, min(BOTTOM, height - CHROME - CANVAS.height()))
-    return DockSizes(side, output, bottom, LAPTOP_PALETTE if small else PALETTE)
+    return DockSizes(side, output, bottom, LAPTOP_PALETTE if small else PALETTE,
+                     0.5 if small else 0.54)  # on a laptop, room for all the plots' tabs
 
 
 def hide_stale_tab_bars(window: QMainWindow) -> None:

@@ -72,6 +72,7 @@ from .hub import ProbeHub, ProbeView
 MAX_ROWS = 64  # units listed; a wider layer lists its first ones
 TABLE_ROWS = 12  # rows the table shows before it scrolls
 SLOPE_WIDTH = 340  # the activation's slope curve, wide
+STEP_ROOM, STEP_SHARE = 360, 0.4  # the dock's height when it comes to the front, at most
 HINT = ("Pick a test sample by its number and press Trace, or click a point in the Output "
         "plot (a click between points traces those features).")
 
@@ -510,6 +511,7 @@ class BackpropUI:
     def __init__(self, hub: ProbeHub, document: Document, scene: DiagramScene,
                  output: OutputPlot, shell: Shell) -> None:
         self.document, self.scene, self.output = document, scene, output
+        self.window = shell.main_window()
         self.panel = BackpropPanel(hub, document)
         self.dock = dock = shell.add_dock("backprop", "Backprop", self.panel,
                                           Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -560,8 +562,17 @@ class BackpropUI:
     def _dock_visibility(self, visible: bool) -> None:
         if visible:
             self.show_wires()
+            self._make_room()
         elif self.dock.isHidden():  # closed, not only behind another tab
             self.show_wires()
+
+    def _make_room(self) -> None:
+        """Brought to the front in a short dock (a laptop's screen), the tab grows once to
+        show a step's table under its controls; the canvas gives the room, and the
+        buttons stay put while the student steps."""
+        room = min(STEP_ROOM, int(self.window.height() * STEP_SHARE))
+        if not self.dock.isFloating() and self.dock.height() < room:
+            self.window.resizeDocks([self.dock], [room], Qt.Orientation.Vertical)
 
     def _plot_clicked(self, x: float, y: float) -> None:
         if self.dock.isHidden() or self.panel.busy:
