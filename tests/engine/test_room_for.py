@@ -3,6 +3,8 @@ the row move aside, as the rest of a line moves for a word typed into it."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import graph_engine as ge
 from graph_engine.model.layout import BLOCK, COLUMN, room_for
 
@@ -30,11 +32,11 @@ def test_between_two_neighbours_the_rest_of_the_row_moves_right():
     assert len(shifts) == 1 and shifts.pop() > 0  # all by the same amount: spacing kept
     assert clear_of(d, at, moved)
     placed = sorted([*(moved.get(b.id, b.position)[0] for b in d.blocks), at[0]])
-    assert all(b - a >= BLOCK[0] for a, b in zip(placed, placed[1:], strict=False))
+    assert all(b - a >= BLOCK[0] for a, b in pairwise(placed))
 
 
 def test_a_free_spot_moves_nothing_and_other_rows_stay():
-    d, ids = row_of_blocks()
+    d, _ids = row_of_blocks()
     other = d.add("Target")
     d.move(other, 2 * COLUMN, 400.0)
     at, moved = room_for(d, (10 * COLUMN, 0.0))

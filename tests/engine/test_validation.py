@@ -348,18 +348,17 @@ def test_one_mistake_one_warning():
     assert "no-nonlinearity" in codes and "stacked-linear" not in codes
 
 
-@case("activation-before-cross-entropy")
-def _relu_cross_entropy(tmp_path):
-    d = ge.Diagram()
-    *_, relu, loss = line(d, "Input", lin(2), "ReLU", "CrossEntropyLoss")
-    return Case(d, "warning", (relu, loss), (relu, loss), "cannot be negative")
+def _before_cross_entropy(activation: str, words: str):
+    def build(tmp_path):
+        d = ge.Diagram()
+        *_, bounded, loss = line(d, "Input", lin(2), activation, "CrossEntropyLoss")
+        return Case(d, "warning", (bounded, loss), (bounded, loss), words)
+    return build
 
 
-@case("activation-before-cross-entropy/sigmoid")
-def _sigmoid_cross_entropy(tmp_path):
-    d = ge.Diagram()
-    *_, sigmoid, loss = line(d, "Input", lin(2), "Sigmoid", "CrossEntropyLoss")
-    return Case(d, "warning", (sigmoid, loss), (sigmoid, loss), "squeezed into (0, 1)")
+case("activation-before-cross-entropy")(_before_cross_entropy("ReLU", "cannot be negative"))
+case("activation-before-cross-entropy/sigmoid")(
+    _before_cross_entropy("Sigmoid", "squeezed into (0, 1)"))
 
 
 @case("sigmoid-before-bce-with-logits")

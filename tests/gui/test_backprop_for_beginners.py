@@ -6,12 +6,10 @@ at once, and the weight plot's axes fit the layer before any weights arrive."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
-from guihelpers import step
+from guihelpers import open_example, step
 
 import graph_engine as ge
 from graph_engine.build.weights import load_weights
@@ -19,20 +17,7 @@ from graph_engine.training.probes import Grid
 from graph_engine.training.trace import dataset_sample
 from gui.teaching.weights import WeightMap
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 torch.set_num_threads(1)
-
-
-@pytest.fixture
-def panel(window, qtbot):
-    window.docks["backprop"].show()
-    window.docks["backprop"].raise_()
-    return window.backprop.panel
-
-
-def open_example(window, name: str) -> ge.Diagram:
-    assert window.files.open_path(str(EXAMPLES / f"{name}.json"), ask=False)
-    return window.document.diagram
 
 
 def trace(panel, qtbot) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from guihelpers import step
+from guihelpers import open_example, step
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractSpinBox
@@ -32,12 +32,6 @@ from gui.plots.presenting import SCALE
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "resources" / "examples").glob("*.json"))
 DRIVER = ROOT / "tests" / "gui" / "drivers" / "screen_fit.py"
-
-
-def open_example(window, name: str) -> ge.Diagram:
-    assert window.files.open_path(str(ROOT / "resources" / "examples" / f"{name}.json"),
-                                  ask=False)
-    return window.document.diagram
 
 
 def laptop(window, qtbot) -> None:
