@@ -124,7 +124,8 @@ def _trace_parser(sub) -> None:
                        help="sample I of the test set (default 0)")
     which.add_argument("--x", metavar="X1,X2,...", help="the sample's features, e.g. "
                        "--x 0.5,-1.2 (a first value below 0 works too: --x -1.5,2)")
-    p.add_argument("--y", metavar="Y", help="its label: a class index or target values")
+    p.add_argument("--y", metavar="Y", help="its label: a class index (-1 or 1 with signed "
+                   "labels) or target values")
     p.add_argument("--weights", metavar="W.safetensors", help="trained weights (default: "
                    "the initial weights of the diagram's seed)")
     p.add_argument("--json", action="store_true", help="print one JSON object")

@@ -62,9 +62,13 @@ def with_suffix(path: str, *suffixes: str) -> str:
 
 
 def save_path(parent: QWidget, title: str = "Save diagram", suggestion: str = "",
-              file_filter: str = DIAGRAM_FILTER) -> str:
-    path, _ = QFileDialog.getSaveFileName(parent, title, _in_start_folder(suggestion),
-                                          file_filter)
+              file_filter: str = DIAGRAM_FILTER, chosen: list[str] | None = None) -> str:
+    """Where to save; ``chosen``, when given, gets the file type picked (a filter of
+    ``file_filter``)."""
+    path, picked = QFileDialog.getSaveFileName(parent, title, _in_start_folder(suggestion),
+                                               file_filter)
+    if chosen is not None and path:
+        chosen.append(picked)
     return _remember(path)
 
 

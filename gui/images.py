@@ -57,10 +57,10 @@ def save_png(image: QImage | QPixmap, path: str) -> None:
     write_atomic(path, png_bytes(image))
 
 
-def widget_picture(widget, path: str) -> None:
-    """Write what ``widget`` shows as a PNG, or as an SVG (by ``path``'s suffix);
-    atomically, OSError on failure. The SVG is drawn through QSvgGenerator,
-    since pyqtgraph's own SVG exporter fails with this Qt."""
+def widget_picture(widget, path: str, scale: float = 1.0) -> None:
+    """Write what ``widget`` shows as a PNG ``scale`` times its size on screen, or as
+    an SVG (by ``path``'s suffix); atomically, OSError on failure. The SVG is drawn
+    through QSvgGenerator, since pyqtgraph's own SVG exporter fails with this Qt."""
     if path.lower().endswith(".svg"):
         size = widget.size()
         data = svg_bytes(size, QRectF(0, 0, size.width(), size.height()),
@@ -68,4 +68,21 @@ def widget_picture(widget, path: str) -> None:
                          lambda painter: QWidget.render(widget, painter, QPoint(0, 0)))
         write_atomic(path, data)
     else:
-        save_png(widget.grab(), path)
+        save_png(rendered(widget, scale), path)
+
+
+def rendered(widget, scale: float) -> QImage:
+    """``widget`` drawn ``scale`` times larger than on screen: plots, text and lines
+    drawn again at that size, not an enlarged screenshot."""
+    size = widget.size()
+    image = QImage(QSize(round(size.width() * scale), round(size.height() * scale)),
+                   QImage.Format.Format_ARGB32)
+    image.setDevicePixelRatio(scale)
+    image.fill(widget.palette().window().color())
+    painter = QPainter(image)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing
+                           | QPainter.RenderHint.TextAntialiasing)
+    QWidget.render(widget, painter, QPoint(0, 0))
+    painter.end()
+    image.setDevicePixelRatio(1.0)  # the file's pixels are the picture's
+    return image

@@ -18,7 +18,7 @@ diagram logic: files and edits live in :mod:`~gui.editor.file_actions` and
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QTabBar,
     QUndoView,
     QWidget,
 )
 
+from . import screen
 from .canvas.note import CanvasNote
 from .canvas.scene import DiagramScene
 from .canvas.view import CanvasView
@@ -55,6 +55,7 @@ from .training.ui import TrainingUI
 LEFT, BOTTOM = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
 # Saved window layouts of another version are not restored: the docks have changed.
 LAYOUT_VERSION = 2
+PREFERRED = QSize(1400, 880)  # the window's size where the screen has room for it
 
 
 class MainWindow(QMainWindow):
@@ -78,7 +79,7 @@ class MainWindow(QMainWindow):
         self._make_status_bar()
         self._make_features()
         self._connect()
-        self.resize(1400, 880)
+        screen.fit_window(self, PREFERRED)  # a laptop's 1280×800 gets all of its room
         self._default_state: QByteArray | None = None
         self._restore = restore_layout
         self.update_recent_menu()
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         # one sample stepped forward and back
         self.backprop = BackpropUI(self.teaching.hub, document, scene, self.training.output,
                                    self)
+        self.teaching.pictures.watch(self.backprop.dock, "backprop")  # right-click → Export
         # a task, its locks, Check My Work
         self.exercises = ExerciseSession(document, self.files, scene, controller,
                                          self.outputs, self)
@@ -181,39 +183,34 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._default_state is None:  # dock sizes apply only once laid out
             self._default_state = QByteArray()
+            if self._restore:  # the editor: its frame, known now, inside the screen too
+                screen.keep_on_screen(self)
             QTimer.singleShot(0, self._first_layout)
 
     def _first_layout(self) -> None:
         self._hide_stale_tab_bars()
         self._default_sizes()
         self._default_state = self.saveState()
-        if self._restore:
+        if self._restore:  # the editor (a screenshot or a test keeps the size it asked for)
             self._restore_layout()
 
     def _hide_stale_tab_bars(self) -> None:
-        """Tabifying docks before the window is shown leaves Qt's earlier tab bars
-        of each group (e.g. "Inspector | Data" before "Code" joined it) visible
-        on top of other docks. The bar in use is the newest of its group."""
-        kept: list[set[str]] = []
-        bars = [b for b in self.findChildren(QTabBar) if b.parentWidget() is self]
-        for bar in reversed(bars):  # newest first
-            bar.setElideMode(Qt.TextElideMode.ElideNone)  # whole names, scrolled if need be
-            bar.setUsesScrollButtons(True)
-            tabs = {bar.tabText(i) for i in range(bar.count())}
-            if any(tabs <= group for group in kept):
-                bar.hide()
-            else:
-                kept.append(tabs)
+        screen.hide_stale_tab_bars(self)
 
     def _default_sizes(self) -> None:
         """The canvas and the output plot get the most room, then the selected
-        block's views (seen whole at 1400×880), then the panels."""
+        block's views (seen whole at 1400×880), then the panels; on a laptop's
+        screen, the canvas first (:func:`gui.screen.dock_sizes`)."""
         d, width = self.docks, self.width()
-        self.resizeDocks([d["palette"], d["output"]], [205, int(width * 0.31)],
+        sizes = screen.dock_sizes(width, self.height())
+        self.resizeDocks([d["palette"], d["output"]], [sizes.side, sizes.output],
                          Qt.Orientation.Horizontal)
-        self.resizeDocks([d["palette"], d["inspector"]], [250, 240], Qt.Orientation.Vertical)
-        self.resizeDocks([d["selected"]], [310], Qt.Orientation.Vertical)
-        self.resizeDocks([d["selected"], d["curves"]], [int(width * 0.54), int(width * 0.46)],
+        self.resizeDocks([d["palette"], d["inspector"]], list(sizes.palette),
+                         Qt.Orientation.Vertical)
+        self.resizeDocks([d["selected"]], [sizes.bottom], Qt.Orientation.Vertical)
+        share = sizes.selected
+        self.resizeDocks([d["selected"], d["curves"]], [int(width * share),
+                                                        int(width * (1 - share))],
                          Qt.Orientation.Horizontal)
 
     def _make_status_bar(self) -> None:
@@ -294,10 +291,14 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         settings = QSettings()
         geometry, state = settings.value("window/geometry"), settings.value("window/state")
+        saved = settings.value("window/size")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        screen.keep_on_screen(self)  # saved on a larger screen, or on one since unplugged
         if isinstance(state, QByteArray):  # refused when saved by another layout version
             self.restoreState(state, LAYOUT_VERSION)
+        if isinstance(saved, QSize) and saved.boundedTo(self.size()) != saved:
+            QTimer.singleShot(0, self._default_sizes)  # docks from a larger window: refitted
         self.docks["palette"].raise_()  # a new session starts with the blocks in front
         self.exercises.settle_dock()
 
@@ -307,6 +308,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             dock.show()
         self.exercises.settle_dock()
+        QTimer.singleShot(0, self._default_sizes)  # sized for the window as it is now
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.files.maybe_save():
@@ -315,6 +317,7 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        settings.setValue("window/size", self.size())  # the size its docks were sized for
         self.training.shutdown()
         self.recovery.finish()  # a clean exit leaves nothing to recover
         event.accept()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
 
 from .canvas.view import CanvasView
 from .editor.edit_actions import EditActions
-from .editor.file_actions import FileActions, example_paths
+from .editor.file_actions import FileActions, example_paths, example_title
 
 SK = QKeySequence.StandardKey
 
@@ -111,7 +111,9 @@ def build_menus(window: QMainWindow, actions: Mapping[str, QAction],
     menus["recent"] = file_menu.addMenu("Open &Recent")
     examples = menus["examples"] = file_menu.addMenu("Open &Example")
     for path in example_paths():
-        action = examples.addAction(path.stem.replace("-", " ").capitalize())
+        title, about = example_title(path)
+        action = examples.addAction(title.replace("&", "&&"))  # a title's "&" is no shortcut
+        action.setStatusTip(about)
         action.setData(str(path))
         action.triggered.connect(lambda checked=False, p=str(path): files.open_example(p))
     file_menu.addSeparator()

@@ -159,8 +159,12 @@ XOR = ge.DatasetSpec("xor", samples=200)
 def xor_no_hidden() -> ge.Diagram:
     s = Sketch("XOR without a hidden layer", """
         A linear classifier on XOR: opposite corners share a class, and no straight line
-        separates them. Press play: the loss stays near log 2 and the accuracy hovers around
-        chance, whatever the learning rate. This is the famous limit of the single-layer
+        separates them. Press play: the loss falls from where the random starting line put
+        it (confidently wrong about some corners) to about log 2 ≈ 0.69, what a coin toss
+        scores, and stays there; the accuracy wanders around chance, well short of the 75 %
+        a line could get by cutting off one corner. On XOR's symmetric corners the best a
+        line can do for the cross-entropy is no line at all: every weight near zero, the
+        same 50 % for every point. This is the famous limit of the single-layer
         perceptron; the XOR example adds the hidden layer that fixes it.""")
     s.chain([("Input", {"features": 2}), linear(2), ("CrossEntropyLoss",)])
     return s.finish(XOR, optimizer="adam", lr=0.003, batch_size=10, epochs=20, seed=0, pace=1.0)
@@ -295,6 +299,20 @@ def autograd() -> ge.Diagram:
     return s.finish("polynomial", seed=0)
 
 
+def backprop_sgd() -> ge.Diagram:
+    s = Sketch("Backprop, one step at a time", """
+        A network small enough to follow by hand: two inputs, three hidden ReLU units and
+        two scores into CrossEntropyLoss, trained by plain SGD at learning rate 0.1. Open
+        the Backprop tab (beside Selected block), press Trace and step with Next (F10):
+        forward, each block's values; backward from the loss, whose gradient is
+        softmax(z) − one-hot(y), through each ReLU (upstream × f′) and each Linear layer
+        (dL/dW beside W). Then press Apply one step: with plain SGD every weight moves by
+        Δw = −lr · dL/dw, and the Output plot previews the network after the step; Undo
+        step brings the run's picture back.""")
+    s.chain(mlp(2, [3], "ReLU", 2, ("CrossEntropyLoss",)))
+    return s.finish("gauss", optimizer="sgd", lr=0.1, batch_size=10, epochs=20, seed=0)
+
+
 def digits() -> ge.Diagram:
     s = Sketch("Hand-written digits", """
         An MLP on 8×8 images of digits: 64 pixel features, 32 hidden ReLU units and 10
@@ -419,6 +437,7 @@ EXAMPLES_BY_NAME: dict[str, Callable[[], ge.Diagram]] = {
     "residual": residual,
     "custom-activation": custom_activation,
     "autograd": autograd,
+    "backprop-sgd": backprop_sgd,
     "digits": digits,
 }
 ORDER = EXAMPLES / "ORDER"

@@ -77,6 +77,20 @@ want probabilities to read, apply softmax to the output after training.
 The same holds for MultiMarginLoss (the hinge loss): it asks the correct class's
 score to lead the others by a margin. Probabilities lie between 0 and 1, so a
 margin of 1 can never be met and the loss never settles.""",
+    "activation-before-cross-entropy": """**CrossEntropyLoss wants scores that can be any number.**
+
+It turns the scores z into probabilities itself, with softmax: p_k = e^(z_k) / Σ e^(z_j).
+To be sure of the right class, its score must lie far above the others, so the other
+scores must be free to fall far below it.
+
+After a ReLU no score can be negative, and a unit whose input is negative outputs
+exactly 0 with slope 0: its class's score sticks at 0 and no gradient passes back
+through it. A Sigmoid squeezes every score into (0, 1): with two classes the right one
+can never get more than e / (e + 1) ≈ 0.73 of the probability, so the loss cannot fall
+below about 0.31 however long the network trains (a Tanh, in (−1, 1): 0.88 and 0.13).
+
+The last layer of a classifier is a Linear layer, wired straight into the loss; the
+activations belong between the hidden layers.""",
     "stacked-linear": """**Two linear layers are one linear layer.**
 
 A Linear layer computes W·x + b. Two in a row compute W₂(W₁x + b₁) + b₂ =

@@ -53,6 +53,28 @@ def softmax_before_cross_entropy(a: Analysis):
                              (feeder.id, loss.id))
 
 
+def activation_before_cross_entropy(a: Analysis):
+    """A bounded activation (ReLU, Sigmoid, Tanh...) right before a loss that applies
+    the softmax itself: the scores it receives cannot take every value."""
+    for feeder, loss, spec in _fed_losses(a, Prediction.LOGITS):
+        low, high = feeder.spec.output_range
+        if not spec.applies or feeder.spec.produces in NORMALISED or (low, high) == (None, None):
+            continue  # a softmax before it has a warning of its own
+        yield Diagnostic(WARNING, "activation-before-cross-entropy", f"{feeder.name} feeds "
+                         f"{loss.name}, so the class scores {_scores_text(low, high)}, but "
+                         f"{loss.type} expects raw logits (any real number): it applies "
+                         f"{spec.applies} itself. Delete {feeder.name} and wire the last "
+                         f"Linear layer straight into {loss.name}.", (feeder.id, loss.id))
+
+
+def _scores_text(low, high) -> str:
+    if high is None:
+        return "cannot be negative" if low == 0 else f"cannot be below {low:g}"
+    if low is None:
+        return f"cannot be above {high:g}"
+    return f"are squeezed into ({low:g}, {high:g})"
+
+
 def _why_raw(feeder: Block, loss: LossSpec) -> str:
     applies = loss.applies
     if applies:
@@ -115,11 +137,27 @@ def bounded_regression_output(a: Analysis):
         low, high = feeder.spec.output_range
         if low is None and high is None:
             continue
+        from ..data.datasets import target_range  # as analysis: data only when named
+
+        targets = target_range(a.diagram.dataset)
+        if targets is not None and _reaches(low, high, targets):
+            continue  # a Tanh output on targets in (−1, 1) can predict every one
         yield Diagnostic(WARNING, "bounded-regression-output", f"{feeder.name} is the last "
                          f"block before {loss.name}, so the network {_range_text(low, high)}, "
-                         f"but {a.info.name}'s targets are real numbers. Remove "
+                         f"but {a.info.name}'s targets {_targets_text(targets)}. Remove "
                          f"{feeder.name}: a regression network usually ends with a Linear "
                          "layer.", (feeder.id, loss.id))
+
+
+def _reaches(low, high, targets: tuple[float, float]) -> bool:
+    """Every target lies within the output's range (its bounds approached, if not met)."""
+    return (low is None or targets[0] >= low) and (high is None or targets[1] <= high)
+
+
+def _targets_text(targets: tuple[float, float] | None) -> str:
+    if targets is None:
+        return "are real numbers"
+    return f"go from {targets[0]:.3g} to {targets[1]:.3g}"
 
 
 def _range_text(low, high) -> str:
@@ -200,10 +238,10 @@ def deep_saturating_stack(a: Analysis):
 
 
 LINTS: tuple[Lint, ...] = tuple(Lint(f.__name__.replace("_", "-"), f) for f in (
-    softmax_before_cross_entropy, stacked_linear, sigmoid_before_bce_with_logits,
-    bce_without_sigmoid, nll_without_log_softmax, bounded_regression_output,
-    mse_on_classification, softmax_dim, no_nonlinearity, step_activation,
-    deep_saturating_stack,
+    softmax_before_cross_entropy, activation_before_cross_entropy, stacked_linear,
+    sigmoid_before_bce_with_logits, bce_without_sigmoid, nll_without_log_softmax,
+    bounded_regression_output, mse_on_classification, softmax_dim, no_nonlinearity,
+    step_activation, deep_saturating_stack,
 ))
 
 

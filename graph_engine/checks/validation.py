@@ -74,7 +74,7 @@ def _inputs_wired(a: Analysis, block) -> bool:
 
 def check_losses(a: Analysis):
     losses = a.blocks_with_role(Role.LOSS)
-    if not losses and a.diagram.blocks:
+    if not losses and _learns(a):
         yield Diagnostic(WARNING, "no-loss", "The diagram has no loss, so it cannot train: "
                          "add one from the Losses group (e.g. CrossEntropyLoss for "
                          "classification, MSELoss for regression) and wire the network's "
@@ -88,6 +88,13 @@ def check_losses(a: Analysis):
         yield Diagnostic(ERROR, "several-outputs", f"{names(a, [b.id for b in outputs])} all "
                          "mark the prediction; keep one Output block.",
                          tuple(b.id for b in outputs))
+
+
+def _learns(a: Analysis) -> bool:
+    """The network has weights a loss could train (the autograd example, a formula
+    and no weights, is there to be traced: no loss is no mistake there)."""
+    return any(block.spec.param_count(block.params, a.input_features(block.id) or 1)
+               for block in a.diagram.blocks)
 
 
 def check_dead_ends(a: Analysis):
@@ -195,8 +202,10 @@ def _loss_against_data(a: Analysis, block: Block, loss: LossSpec):
                          f"{info.classes} outputs.", (block.id,))
     elif loss.target != LossTarget.BINARY and features is not None and features != info.outputs:
         what = "classes" if info.is_classification else "target values"
+        # −1/+1 labels are read by a squared loss alone (label-form refuses the others)
         signed = (", or set the data set's labels to 'signed' (−1/+1) for one output"
-                  if features == 1 and info.classes == 2 else "")
+                  if features == 1 and info.classes == 2 and loss.target == LossTarget.REGRESSION
+                  else "")
         yield Diagnostic(ERROR, "shape-mismatch", f"{block.name} receives {features} "
                          f"output(s) per sample but {info.name} has {info.outputs} {what}: "
                          f"set the last layer's out_features to {info.outputs}{signed}.",

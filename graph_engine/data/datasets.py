@@ -24,7 +24,8 @@ from .dataset import (
 from .spec import DatasetSpec, as_dataset_spec
 
 __all__ = ["CATALOGUE", "CLASSIFICATION", "REGRESSION", "Dataset", "DatasetError",
-           "DatasetInfo", "DatasetSpec", "info", "labelled", "load", "names", "split"]
+           "DatasetInfo", "DatasetSpec", "info", "labelled", "load", "names", "split",
+           "target_range"]
 
 
 def info(spec) -> DatasetInfo:
@@ -47,6 +48,20 @@ def labelled(found: DatasetInfo, spec: DatasetSpec) -> DatasetInfo:
         raise DatasetError(f"−1/+1 labels are for two classes, but {found.name} has {what}: "
                            "set labels to 'index'")
     return replace(found, labels=spec.labels)
+
+
+def target_range(spec) -> tuple[float, float] | None:
+    """The smallest and the largest regression target of the data set, training and
+    test rows alike; None for a classification set or one that cannot be loaded
+    (validation says why elsewhere)."""
+    try:
+        data = load(spec)
+    except (DatasetError, OSError, ValueError):
+        return None
+    if data.info.is_classification or not data.y_train.size + data.y_test.size:
+        return None
+    targets = data.y_all
+    return float(targets.min()), float(targets.max())
 
 
 def load(spec) -> Dataset:

@@ -10,6 +10,8 @@ window of the given aspect ratio at the largest zoom.
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 
 from ..blocks.registry import Role
@@ -123,3 +125,24 @@ def free_position(diagram: Diagram, near: tuple[float, float], step: float = 20.
             return min(spots, key=lambda c: ((c[0] - near[0]) ** 2 + (c[1] - near[1]) ** 2,
                                              c[1], c[0]))
     return x0, y0
+
+
+def room_for(diagram: Diagram, at: tuple[float, float], step: float = 20.0,
+             size: tuple[float, float] = BLOCK) -> tuple[tuple[float, float],
+                                                         dict[str, tuple[float, float]]]:
+    """Where a block put into a wire at ``at`` goes, and where its neighbours move so
+    it lands on none: as a word typed into a line of text, it goes after a block it
+    would cover from the left (the wire's source), and the blocks after it in its
+    row (the wire's target and what follows) move right by as much as it needs,
+    on the ``step`` grid. Blocks in other rows stay."""
+    width, height = size[0] + step, size[1] + step
+    row = [b for b in diagram.blocks if abs(b.position[1] - at[1]) < height]
+    x = max([at[0], *(b.position[0] + width for b in row
+                      if b.position[0] <= at[0] < b.position[0] + width)])
+    x = math.ceil(x / step) * step
+    after = [b for b in row if b.position[0] > at[0] or b.position[0] >= x]
+    covered = [b.position[0] for b in after if b.position[0] < x + width]
+    if not covered:
+        return (x, at[1]), {}
+    shift = math.ceil((x + width - min(covered)) / step) * step
+    return (x, at[1]), {b.id: (b.position[0] + shift, b.position[1]) for b in after}

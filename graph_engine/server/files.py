@@ -50,8 +50,11 @@ class FileCommands:
             return
         server.running, server.run = False, run
         trainer.loaded_weights()
-        server.run_probes()
+        # the editor starts the new run on this reply: the probes after it are of that
+        # run, so every view draws the loaded network at once (sent before, they were
+        # dropped as another run's, and the views stayed empty until the next step)
         server.send(Reply.FILE, ok=True, message=f"Loaded the weights from {path}")
+        server.run_probes()
         server.status(Status.READY)
 
     def export_onnx(self, path: str, diagram: str) -> None:

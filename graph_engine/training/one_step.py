@@ -115,6 +115,24 @@ def one_step(diagram: Diagram, x, y, weights=None, settings: TrainingSettings | 
     return OneStep(float(loss.detach()), after, params, state, settings, len(xs))
 
 
+def picture(diagram: Diagram, weights, resolution: int = 100) -> dict | None:
+    """What the Output plot draws for ``diagram`` with ``weights`` (a state_dict, a
+    .safetensors path, or None for the seed's initial ones): the probe the training
+    process runs on its run (:func:`~.probes.boundary`), here on the weights after a
+    step the Backprop dock applied. None for a data set with no picture."""
+    from ..data import datasets
+    from .probes import boundary
+    from .trainer import Trainer
+
+    if diagram.dataset is None:
+        raise TraceError("the diagram has no data set to draw the network's output over")
+    net = compiled(diagram, diagram.training.seed)
+    trainer = Trainer(net, datasets.load(diagram.dataset), diagram.training,
+                      track_gradients=False, fast=False, kernel=False)
+    load_into(trainer.model, weights)
+    return boundary(trainer, resolution)
+
+
 def _named_params(net) -> list[tuple[str, str, str, torch.Tensor]]:
     """(block id, parameter name, state_dict key, parameter) for every parameter."""
     keys = {id(p): key for key, p in net.model.named_parameters()}

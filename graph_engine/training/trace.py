@@ -78,13 +78,14 @@ class Trace:
 def trace(diagram: Diagram, x, y=None, weights=None, seed: int | None = None) -> Trace:
     """Follow ``x`` (one sample, or an (N, F) array) through ``diagram`` and back.
 
-    ``y``: the label(s) in the data set's form (a class index, or target values),
-    or None; without it (or without a loss block) L is the sum of the network's
-    output. ``weights``: None for the initial weights of ``seed`` (default: the
-    diagram's training seed, where training starts), a state_dict of the compiled
-    module, or the path of a .safetensors file NetCanvas saved. Raises
-    TraceDiagramError (a DiagramError and a ValueError) for a diagram with errors,
-    TraceError (a ValueError) for a sample, label or weights that do not fit."""
+    ``y``: the label(s) in the data set's form (a class index, −1 or +1 for a data
+    set with signed labels, or target values), or None; without it (or without a
+    loss block) L is the sum of the network's output. ``weights``: None for the
+    initial weights of ``seed`` (default: the diagram's training seed, where
+    training starts), a state_dict of the compiled module, or the path of a
+    .safetensors file NetCanvas saved. Raises TraceDiagramError (a DiagramError
+    and a ValueError) for a diagram with errors, TraceError (a ValueError) for a
+    sample, label or weights that do not fit."""
     net = compiled(diagram, diagram.training.seed if seed is None else seed)
     load_into(net.model, weights)
     xs = samples(x, net.plan.features or 0)
@@ -173,19 +174,20 @@ def labels(y, net: CompiledNet, count: int) -> torch.Tensor | None:
     output = net.plan.output
     outputs = (net.plan.analysis.features.get(output) if output else None) or 1
     info = net.info
+    signed = info is not None and info.signed
     classification = info.is_classification if info is not None else \
         spec.target != LossTarget.REGRESSION
     if classification:
         classes = info.classes if info is not None else \
             (2 if spec.target == LossTarget.BINARY else outputs)
-        values = _class_labels(values.reshape(-1), count, classes)
+        values = _class_labels(values.reshape(-1), count, classes, signed)
     else:
         if values.size != count * outputs:
             raise TraceError(f"the network predicts {outputs} value(s) per sample, so "
                              f"{count} sample(s) need {count * outputs} target value(s), "
                              f"not {values.size}")
         values = values.reshape(count, outputs)
-    return prepare_target(values, spec, classification, outputs)
+    return prepare_target(values, spec, classification, outputs, signed)
 
 
 def dataset_sample(diagram: Diagram, index: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -204,9 +206,18 @@ def dataset_sample(diagram: Diagram, index: int = 0) -> tuple[np.ndarray, np.nda
     return data.x_test[index], data.y_test[index]
 
 
-def _class_labels(values: np.ndarray, count: int, classes: int) -> np.ndarray:
+def _class_labels(values: np.ndarray, count: int, classes: int,
+                  signed: bool = False) -> np.ndarray:
+    """Class indices; with ``signed`` labels, −1 and +1 (the data set's form) or the
+    class indices 0 and 1 (what ``dataset_sample`` gives), −1 read as class 0."""
     if values.size != count:
         raise TraceError(f"{count} sample(s) need {count} class label(s), not {values.size}")
+    if signed:
+        bad = values[~np.isin(values, (-1.0, 0.0, 1.0))]
+        if bad.size:
+            raise TraceError(f"a label of this data set is −1 or +1 (or its class index, 0 "
+                             f"or 1), not {bad[0]:g}")
+        return (values > 0).astype(np.int64)
     bad = values[(values != np.round(values)) | (values < 0) | (values >= classes)]
     if bad.size:
         raise TraceError(f"a class label is a whole number from 0 to {classes - 1}, "

@@ -260,9 +260,11 @@ def set_training(document: Document, name: str, value) -> SetTraining | None:
 
 
 class InsertBlock(QUndoCommand):
-    """A new block put into a wire: source → new block → target, one step."""
+    """A new block put into a wire: source → new block → target, one step; the
+    blocks in its way moved aside (``moves``: block id -> new position) in it too."""
 
-    def __init__(self, diagram: Diagram, type_name: str, wire: Wire, position) -> None:
+    def __init__(self, diagram: Diagram, type_name: str, wire: Wire, position,
+                 moves: dict | None = None) -> None:
         diagram.check_room(blocks=1, wires=1)
         diagram.locks.check_remove(_names(diagram), [], [wire])
         spec = REGISTRY.get(type_name)
@@ -270,6 +272,8 @@ class InsertBlock(QUndoCommand):
             raise ValueError(f"a {type_name} block cannot go into this wire: it needs one "
                              "input and an output of the kinds the wire joins")
         self.add = AddBlock(diagram, type_name, position)
+        self.aside = MoveBlocks(diagram, {b: (diagram.block(b).position, p)
+                                          for b, p in (moves or {}).items()})
         super().__init__(f"Insert {type_name} between {diagram.block(wire.src).name} and "
                          f"{diagram.block(wire.dst).name}")
         self.diagram, self.wire, self.spec = diagram, wire, spec
@@ -281,6 +285,7 @@ class InsertBlock(QUndoCommand):
         return self.add.block_id
 
     def redo(self) -> None:
+        self.aside.redo()
         self._index = self.diagram.disconnect(self.wire)
         self.add.redo()
         new, wire = _made(self.add.block_id), self.wire
@@ -294,6 +299,7 @@ class InsertBlock(QUndoCommand):
             self.diagram.disconnect(made)
         self.add.undo()
         self.diagram.insert_wire(self.wire, self._index)
+        self.aside.undo()
 
 
 class SetProperties(QUndoCommand):

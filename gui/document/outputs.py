@@ -17,6 +17,11 @@ from ..images import widget_picture
 from ..shell import Shell
 from .document import Document
 
+PICTURES = "PNG image (*.png);;SVG image (*.svg)"
+SLIDE_PNG, SCREEN_PNG = "PNG image, 2× for slides (*.png)", "PNG image, screen size (*.png)"
+PLOT_PICTURES = f"{SLIDE_PNG};;{SCREEN_PNG};;SVG image (*.svg)"  # the first is the default
+SLIDE_SCALE = 2.0  # a plot exported for a slide: twice its pixels on screen
+
 
 class Outputs:
     def __init__(self, document: Document, shell: Shell) -> None:
@@ -38,23 +43,27 @@ class Outputs:
         return False
 
     def export_picture(self, widget: QWidget, name: str) -> bool:
-        """Ask where, then save what ``widget`` (a plot) shows as a PNG or SVG."""
-        return self.export_as("plot", name, lambda path: widget_picture(widget, path))
+        """Ask where, then save what ``widget`` (a plot) shows as a PNG (twice its size
+        on screen unless screen size is picked) or an SVG."""
+        return self.export_as("plot", name, lambda path, picked: widget_picture(
+            widget, path, 1.0 if picked == SCREEN_PNG else SLIDE_SCALE), PLOT_PICTURES)
 
-    def export_as(self, what: str, name: str, write: Callable[[str], None]) -> bool:
+    def export_as(self, what: str, name: str, write: Callable[[str, str], None],
+                  file_filter: str = PICTURES) -> bool:
         """Ask where to save a picture of ``what`` (PNG or SVG, by the name chosen),
-        then ``write(path)``; a path that is an input, or a failed write, is said
-        in a dialog."""
+        then ``write(path, file type picked)``; a path that is an input, or a failed
+        write, is said in a dialog."""
         parent = self.shell.main_window()
-        path = dialogs.save_path(parent, f"Export {what}", name + ".png",
-                                 "PNG image (*.png);;SVG image (*.svg)")
+        picked: list[str] = []
+        path = dialogs.save_path(parent, f"Export {what}", name + ".png", file_filter,
+                                 chosen=picked)
         if not path:
             return False
         path = dialogs.with_suffix(path, ".png", ".svg")
         if self.refused("Cannot export", path, "picture"):
             return False
         try:
-            write(path)
+            write(path, picked[0] if picked else "")
         except OSError as error:
             dialogs.show_error(parent, "Cannot export", f"{path} could not be written: "
                                f"{error.strerror or error}.")

@@ -17,7 +17,7 @@ from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QApplication
 
 from graph_engine import REGISTRY
-from graph_engine.model.layout import free_position, layered_positions
+from graph_engine.model.layout import free_position, layered_positions, room_for
 
 from .. import dialogs
 from ..canvas.items import snapped
@@ -72,16 +72,18 @@ class EditActions(QObject):
         return self.add_block(type_name, position)
 
     def insert_block(self, type_name: str, wire, position: QPointF | None = None) -> str:
-        """A new block into ``wire``, placed where it was dropped or between its ends."""
+        """A new block into ``wire``, placed where it was dropped or between its ends;
+        the blocks it would land on move aside (:func:`room_for`), in the same step."""
         diagram = self.document.diagram
         if position is None:
             (x0, y0), (x1, y1) = diagram.block(wire.src).position, diagram.block(wire.dst).position
-            position = QPointF((x0 + x1) / 2, (y0 + y1) / 2 + BLOCK_HEIGHT)
+            position = QPointF((x0 + x1) / 2, (y0 + y1) / 2)
         else:
             position = position - QPointF(BLOCK_WIDTH / 2, BLOCK_HEIGHT / 2)
         position = snapped(position)
-        command = self.attempt(lambda: commands.InsertBlock(diagram, type_name, wire,
-                                                            (position.x(), position.y())))
+        at, moves = room_for(diagram, (position.x(), position.y()))
+        command = self.attempt(lambda: commands.InsertBlock(diagram, type_name, wire, at,
+                                                            moves))
         if command is None:
             return ""
         block_id = command.block_id or ""

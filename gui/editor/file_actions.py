@@ -37,6 +37,16 @@ def example_paths() -> list[Path]:
     return resources.examples()
 
 
+def example_title(path: Path) -> tuple[str, str]:
+    """An example's title and the first sentence of its description, as File → Open
+    Example lists it; a file that cannot be read is listed by its name."""
+    try:
+        diagram = load(path)
+    except DiagramFileError:
+        return path.stem.replace("-", " ").capitalize(), ""
+    return diagram.title or path.stem, diagram.description.split(". ")[0]
+
+
 class FileActions(QObject):
     opening = Signal(object)  # a Diagram read from a file, before it is shown (may be adjusted)
     opened = Signal(bool)  # a file or example (True) was opened and is shown
@@ -155,7 +165,7 @@ class FileActions(QObject):
     def export_image(self) -> None:
         name = Path(self.document.path or _suggested_name(self.document.diagram)).stem
         scene = self.view.scene()
-        self.outputs.export_as("canvas", name, lambda path: export_scene(scene, path))
+        self.outputs.export_as("canvas", name, lambda path, _: export_scene(scene, path))
 
 
 def _suggested_name(diagram: Diagram) -> str:

@@ -27,6 +27,9 @@ from ..document.document import Document
 from ..style import text_label
 from .param_widgets import ParamEditor
 
+MIN_WIDTH = 180  # the inspector's column on a laptop's screen
+FIELD_WIDTH = 80  # a field's least width: a number and a spin box's arrows
+
 
 def _label(text: str, name: str = "", rich: bool = False) -> QLabel:
     return text_label(text, name, selectable=True, rich=rich)  # students copy formulas here
@@ -43,7 +46,9 @@ class Inspector(QScrollArea):
         self.editors: dict[str, ParamEditor] = {}
         self._about: tuple[str, str] = ("", "")  # the title and description shown
         self.setWidgetResizable(True)
-        self.setMinimumWidth(200)
+        self.setMinimumWidth(MIN_WIDTH)
+        # the page is as wide as the dock: a field never hides its arrows off to the right
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         document.diagram_replaced.connect(lambda: self.show_block(None))
         document.analysed.connect(self._refresh_values)
         document.block_changed.connect(self._block_changed)
@@ -88,6 +93,7 @@ class Inspector(QScrollArea):
                                 rich=True))
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: field below
         name = QLineEdit(block.name)
         name.setObjectName("blockName")
         name.setMaxLength(MAX_NAME)
@@ -99,6 +105,7 @@ class Inspector(QScrollArea):
             editor.committed.connect(self._set_param)
             editor.error_changed.connect(self.error.setText)
             self.editors[param.name] = editor
+            editor.widget.setMinimumWidth(FIELD_WIDTH)  # not the width of 2147483647
             form.addRow(param.name, editor.widget)
         layout.addLayout(form)
         if block.id in self.document.diagram.locks.blocks:  # an exercise fixed it

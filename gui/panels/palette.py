@@ -2,12 +2,14 @@
 
 Entries come from the registry (never a hand-written list). Dragging an
 entry carries its type name as :data:`gui.mime.BLOCK_MIME`; double-clicking asks for
-the block at the centre of the view.
+the block at the centre of the view. Typing in the filter selects the first block
+that matches (Up and Down pick another) and Enter adds it, at a free spot near the
+view's centre, as a double-click would.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QDrag, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
@@ -70,6 +72,8 @@ class Palette(QWidget):
         self.filter.setPlaceholderText("Filter blocks…")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.apply_filter)
+        self.filter.returnPressed.connect(self._add_chosen)
+        self.filter.installEventFilter(self)  # Up and Down move through the matches
         self.tree = PaletteTree()
         self.tree.itemDoubleClicked.connect(self._double_clicked)
         layout = QVBoxLayout(self)
@@ -121,6 +125,40 @@ class Palette(QWidget):
                 item.setHidden(not match)
                 shown += match
             group.setHidden(shown == 0)
+        current = self.tree.currentItem()
+        if needle and (current is None or current.isHidden() or not current.data(0, TYPE_ROLE)):
+            self._choose(0)  # the first match, for Enter
+
+    def shown_items(self) -> list[QTreeWidgetItem]:
+        """The block entries the filter shows, in palette order."""
+        return [item for group, items in self._groups() if not group.isHidden()
+                for item in items if not item.isHidden()]
+
+    def _choose(self, step: int) -> None:
+        """Select the shown entry ``step`` places after the current one (0: the first)."""
+        shown = self.shown_items()
+        if not shown:
+            return
+        current = self.tree.currentItem()
+        index = shown.index(current) + step if step and current in shown else 0
+        item = shown[max(0, min(index, len(shown) - 1))]
+        self.tree.setCurrentItem(item)
+        self.tree.scrollToItem(item)
+
+    def _add_chosen(self) -> None:
+        item = self.tree.currentItem()
+        if item is None or item.isHidden() or not item.data(0, TYPE_ROLE):
+            self._choose(0)
+            item = self.tree.currentItem()
+        if item is not None and not item.isHidden() and item.data(0, TYPE_ROLE):
+            self.block_requested.emit(item.data(0, TYPE_ROLE))
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.filter and event.type() == QEvent.Type.KeyPress and \
+                event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self._choose(1 if event.key() == Qt.Key.Key_Down else -1)
+            return True
+        return super().eventFilter(watched, event)
 
     def _double_clicked(self, item: QTreeWidgetItem, column: int) -> None:
         type_name = item.data(0, TYPE_ROLE)

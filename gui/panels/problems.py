@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from graph_engine.checks.explanations import explanation
-from graph_engine.checks.readiness import dataset_problems
+from graph_engine.checks.readiness import listed_problems
 
 from .. import style
 from ..document.document import Document
@@ -150,9 +150,11 @@ class ProblemsPanel(QTreeWidget):
         box.open()
 
     def all(self) -> list:
-        """The diagram's problems, what stops it training, then the training lints."""
-        return [*self.document.diagnostics, *dataset_problems(self.document.diagram),
-                *self.extra]
+        """The diagram's problems and what stops it training (errors first), then
+        the training lints."""
+        document = self.document
+        return [*listed_problems(document.diagram, document.diagnostics,
+                                 document.training_problems), *self.extra]
 
     def counts(self) -> dict[str, int]:
         found: dict[str, int] = {}

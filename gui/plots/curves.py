@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 
 from graph_engine.core.epochs import EpochRow
 
+from ..plain_text import escape
+from ..style import text_label
 from . import LINE_WIDTH, TEST_COLOUR, TRAIN_COLOUR
 from .grid import add_grid
 from .ranges import EpochRange, SteadyRange, show_range
@@ -30,8 +32,9 @@ class CurvePlot(pg.PlotWidget):
         self.getAxis("left").enableAutoSIPrefix(False)
         self.setMouseEnabled(x=False, y=False)
         self.setMenuEnabled(False)
-        # Loss falls and accuracy rises: keep each legend out of its curves' way.
-        self.addLegend(offset=(-10, 5) if metric == "loss" else (-10, -40))
+        # Loss falls and accuracy rises: keep each legend out of its curves' way, in
+        # a corner, whole however small the plot (pinned runs are named below them).
+        self.addLegend(offset=(-10, 5) if metric == "loss" else (-10, -5))
         item = self.getPlotItem()
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
@@ -53,11 +56,12 @@ class CurvePlot(pg.PlotWidget):
         self.train.setData(epochs, train)
         self.test.setData(epochs, test)
 
-    def add_pinned(self, epochs: np.ndarray, values: np.ndarray, label: str,
+    def add_pinned(self, epochs: np.ndarray, values: np.ndarray,
                    colour: str) -> pg.PlotDataItem:
-        """A pinned run's test curve: faded and dashed, named in the legend."""
-        pen = pg.mkPen(QColor(colour).lighter(130), width=LINE_WIDTH, style=Qt.PenStyle.DashLine)
-        return self.plot(np.array(epochs), np.array(values), pen=pen, name=label)
+        """A pinned run's test curve: faded and dashed (named under the plots, where a
+        long name wraps instead of being clipped at the plot's edge)."""
+        pen = pg.mkPen(pinned_colour(colour), width=LINE_WIDTH, style=Qt.PenStyle.DashLine)
+        return self.plot(np.array(epochs), np.array(values), pen=pen)
 
     def clear_data(self) -> None:
         self.set_data(np.zeros(0), np.zeros(0), np.zeros(0))
@@ -82,6 +86,10 @@ class CurvePlot(pg.PlotWidget):
         self.readout.setVisible(True)
 
 PIN_COLOURS = ("#6B7280", "#A855F7", "#0D9488", "#CA8A04")  # one per pinned run
+
+
+def pinned_colour(colour: str) -> QColor:
+    return QColor(colour).lighter(130)
 
 
 # Each column of the curves, read from a row by its declared field; a row without
@@ -140,11 +148,17 @@ class CurvesPanel(QWidget):
         self.log_scale.setToolTip("Show the loss on a logarithmic axis: small changes late in "
                                   "training become visible")
         self.log_scale.toggled.connect(self._log_scale)
-        self.plots = QWidget()  # the two plots side by side: what Export saves
-        row = QHBoxLayout(self.plots)
-        row.setContentsMargins(0, 0, 0, 0)
+        self.plots = QWidget()  # the two plots side by side, the pins below: what Export saves
+        column = QVBoxLayout(self.plots)
+        column.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
         row.addWidget(self.loss, 1)
         row.addWidget(self.accuracy, 1)
+        column.addLayout(row, 1)
+        self.pinned = text_label("", "helpText", rich=True)  # the pinned runs' names
+        self.pinned.setObjectName("pinnedRuns")
+        self.pinned.hide()
+        column.addWidget(self.pinned)
         self.export_button = QPushButton("Export…")
         self.export_button.setToolTip("Save the curves as a PNG or SVG picture")
         self.pin_button = QPushButton("Pin Run")
@@ -167,17 +181,21 @@ class CurvesPanel(QWidget):
         self._loss_range = SteadyRange()
         self._set_x_range(0)  # the axes a run starts with, before any run
 
+    def picture(self) -> QWidget:
+        """What Export saves: the two plots and the pinned runs' names."""
+        return self.plots
+
     def pin(self, label: str) -> bool:
         """Keep the curves shown now, labelled, under the runs that follow."""
         s = self.series
         if not s.size:
             return False
         colour = PIN_COLOURS[len(self.pins) % len(PIN_COLOURS)]
-        items = [self.loss.add_pinned(s["epoch"], s["test_loss"], label, colour)]
+        items = [self.loss.add_pinned(s["epoch"], s["test_loss"], colour)]
         if self.accuracy.isVisible() and np.isfinite(s["test_accuracy"]).any():
-            items.append(self.accuracy.add_pinned(s["epoch"], s["test_accuracy"], label,
-                                                  colour))
+            items.append(self.accuracy.add_pinned(s["epoch"], s["test_accuracy"], colour))
         self.pins.append((label, items))
+        self._name_pins()
         return True
 
     def clear_pins(self) -> None:
@@ -186,6 +204,15 @@ class CurvesPanel(QWidget):
                 plot = self.loss if item in self.loss.getPlotItem().items else self.accuracy
                 plot.removeItem(item)
         self.pins = []
+        self._name_pins()
+
+    def _name_pins(self) -> None:
+        """Each pinned run's name beside a dash of its colour, wrapping as it needs."""
+        names = [f'<span style="color:{pinned_colour(PIN_COLOURS[i % len(PIN_COLOURS)]).name()}'
+                 f'">┄┄┄</span>&nbsp;{escape(label)}' for i, (label, _) in
+                 enumerate(self.pins)]
+        self.pinned.setText("Pinned: " + " &nbsp; ".join(names))
+        self.pinned.setVisible(bool(names))
 
     def clear(self) -> None:
         """Nothing of the run drawn (pinned runs stay), the axes as before any run."""

@@ -124,6 +124,9 @@ class OutputPlot(QWidget):
         for item in (self.image, self.test_points, self.curve, self.train_points, self.picked):
             self.plot.addItem(item)
         self.note = text_label("", "helpText")
+        # says the picture is a preview (a step applied in the Backprop dock), not the run
+        self.preview_note = text_label("", "previewNote")
+        self.preview_note.hide()
         self.show_test = QCheckBox("Show test data")
         self.show_test.setChecked(True)
         self.show_test.setToolTip("Show the test points (rings) as well as the training points")
@@ -131,21 +134,25 @@ class OutputPlot(QWidget):
         self.discrete = QCheckBox("Discretize output")
         self.discrete.setToolTip("Colour only the predicted class (or the sign of the "
                                  "value), without shading by how sure the network is")
-        self.discrete.toggled.connect(lambda on: self.show_output(self._result))
+        self.discrete.toggled.connect(lambda on: self._draw(self._result))
         self.export_button = QPushButton("Export…")
         self.export_button.setToolTip("Save this plot as a PNG or SVG picture")
         options = QHBoxLayout()
         for widget in (self.show_test, self.discrete):
             options.addWidget(widget)
         options.addStretch(1)
-        options.addWidget(self.export_button)
+        below = QHBoxLayout()  # Export beside the note: the dock stays narrow on a laptop
+        below.addWidget(self.note, 1)
+        below.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.preview_note)
         layout.addWidget(self.plot, 1)
         layout.addLayout(options)
-        layout.addWidget(self.note)
+        layout.addLayout(below)
         self._data = None
-        self._result: dict | None = None
+        self._result: dict | None = None  # the picture drawn
+        self._run_result: dict | None = None  # the run's last picture, shown after a preview
         self._bounds: tuple | None = None  # the plane (or mosaic) the image covers
         self._kind: str | None = None  # of the result drawn last
         self.labels: list[pg.TextItem] = []  # the predicted label over each test image
@@ -153,6 +160,10 @@ class OutputPlot(QWidget):
 
     def show_message(self, text: str) -> None:
         self.note.setText(text)
+
+    def picture(self) -> QWidget:
+        """What Export saves: the plot, without the controls under it."""
+        return self.plot
 
     def set_data(self, data) -> None:
         """Overlay the data set's points (train filled, test hollow)."""
@@ -218,6 +229,30 @@ class OutputPlot(QWidget):
                           "network's prediction.")
 
     def show_output(self, result: dict | None) -> None:
+        """The run's picture; while a preview is shown, kept for when it ends (a
+        probe sent again for another view is still the run's, not a step's)."""
+        self._run_result = result
+        if not self.previewing:
+            self._draw(result)
+
+    @property
+    def previewing(self) -> bool:
+        return not self.preview_note.isHidden()
+
+    def show_preview(self, result: dict | None, note: str) -> None:
+        """Draw ``result`` in place of the run's picture, marked by ``note`` until
+        :meth:`end_preview`."""
+        self.preview_note.setText(note)
+        self.preview_note.show()
+        self._draw(result)
+
+    def end_preview(self) -> None:
+        """The run's picture again."""
+        if self.previewing:
+            self.preview_note.hide()
+            self._draw(self._run_result)
+
+    def _draw(self, result: dict | None) -> None:
         self._result = result
         discrete = self.discrete.isChecked()
         kind = result.get("kind") if result and "error" not in result else None

@@ -24,11 +24,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QStackedWidget,
     QTableWidget,
@@ -51,20 +54,25 @@ from ..tasks import run_in_background
 from .backprop_steps import (
     BACKWARD,
     FORWARD,
+    UNSHADED,
     Sample,
     Walk,
     chain_rule,
     first_row,
+    row_labels,
     strongest,
     unit_rows,
     wire_text,
     wire_values,
 )
-from .backprop_update import UpdateView, WeightSteps, apply_step
-from .heatmaps import cell_colour, heatmap
+from .backprop_update import StepPreview, UpdateView, WeightSteps, apply_step
+from .heatmaps import cell_colour, matrix_picture
 from .hub import ProbeHub, ProbeView
 
 MAX_ROWS = 64  # units listed; a wider layer lists its first ones
+TABLE_ROWS = 12  # rows the table shows before it scrolls
+SLOPE_WIDTH = 340  # the activation's slope curve, wide
+STEP_ROOM, STEP_SHARE = 360, 0.4  # the dock's height when it comes to the front, at most
 HINT = ("Pick a test sample by its number and press Trace, or click a point in the Output "
         "plot (a click between points traces those features).")
 
@@ -82,7 +90,6 @@ class StepView(QWidget):
         self.table = QTableWidget(0, 0)
         self.table.setObjectName("backpropTable")
         self.table.verticalHeader().setDefaultSectionSize(20)
-        self.table.setMinimumHeight(110)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.currentCellChanged.connect(lambda row, *_: self.select_unit(row))
@@ -91,7 +98,7 @@ class StepView(QWidget):
         self.weights = QLabel()
         self.weights.setObjectName("weightMaps")
         self.slope = pg.PlotWidget()
-        self.slope.setFixedHeight(150)
+        self.slope.setFixedSize(SLOPE_WIDTH, 150)
         self.slope.setMenuEnabled(False)
         self.slope.setMouseEnabled(x=False, y=False)
         self.slope.setLabel("bottom", "input")
@@ -100,9 +107,30 @@ class StepView(QWidget):
                                           symbolBrush="#DC2626")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.title, self.table, self.rule, self.weights, self.slope):
+        for widget in (self.title, self.rule):  # the rule above the fold, always read
             layout.addWidget(widget)
+        # the units' table, and the block's picture beside it (below it in a narrow dock)
+        self.beside = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.beside.addWidget(self.table, 1, Qt.AlignmentFlag.AlignTop)
+        pictures = QVBoxLayout()
+        for widget in (self.weights, self.slope):
+            pictures.addWidget(widget, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        pictures.addStretch(1)
+        self.beside.addLayout(pictures)
+        layout.addLayout(self.beside, 1)
         self.show_walk(None)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """The picture beside the table where the dock is wide enough for both."""
+        picture = self.weights.pixmap().width() if self.weights.isVisibleTo(self) else \
+            SLOPE_WIDTH if self.slope.isVisibleTo(self) else 0
+        wide = self.width() >= self.table.minimumWidth() + picture + 12
+        self.beside.setDirection(QBoxLayout.Direction.LeftToRight if wide else
+                                 QBoxLayout.Direction.TopToBottom)
 
     def show_walk(self, walk: Walk | None, names: dict[str, str] | None = None) -> None:
         self.walk, self.names, self.unit = walk, names or {}, 0
@@ -133,9 +161,20 @@ class StepView(QWidget):
         for r, row in enumerate(rows[:MAX_ROWS]):
             for c, value in enumerate(row):
                 item = QTableWidgetItem(f"{value:.4g}")
-                if columns[c] != "× f′(input)":  # a slope is a factor, not a value
+                if columns[c] not in UNSHADED:  # a slope is a factor, a label no value
                     item.setBackground(cell_colour(value, scale))
                 self.table.setItem(r, c, item)
+        self.table.setVerticalHeaderLabels(row_labels(step, min(len(rows), MAX_ROWS)))
+        self.table.resizeColumnsToContents()
+        self.table.setMinimumWidth(  # every column seen: the picture beside it takes the rest
+            self.table.verticalHeader().sizeHint().width() + 4 +
+            self.table.verticalScrollBar().sizeHint().width() +
+            sum(self.table.columnWidth(c) for c in range(len(columns))))
+        shown = min(len(rows), TABLE_ROWS)  # as tall as its rows: the picture beside it
+        header = self.table.horizontalHeader().sizeHint().height()
+        scroll = self.table.horizontalScrollBar().sizeHint().height()  # if it needs one
+        self.table.setFixedHeight(header + scroll + 4 +
+                                  shown * self.table.verticalHeader().defaultSectionSize())
 
     def select_unit(self, row: int) -> None:
         if self.walk is None or row < 0:
@@ -148,6 +187,7 @@ class StepView(QWidget):
         elif step.phase == BACKWARD and step.block["param_grads"].get("weight") is not None \
                 and np.asarray(step.block["params"]["weight"]).ndim == 2:
             self._show_weights(step.block)
+        self._arrange()
 
     def _mark_slope(self, block: dict, unit: int) -> None:
         curve = block["curve"]
@@ -162,13 +202,15 @@ class StepView(QWidget):
     def _show_weights(self, block: dict) -> None:
         weight = np.asarray(block["params"]["weight"], dtype=np.float64)
         grad = np.asarray(block["param_grads"]["weight"], dtype=np.float64)
-        left, right = heatmap(weight), heatmap(grad)
-        canvas = QPixmap(left.width() + right.width() + 12, max(left.height(),
+        shape = "×".join(map(str, weight.shape))
+        left = matrix_picture(weight, title=f"W ({shape})")
+        right = matrix_picture(grad, title="dL/dW")
+        canvas = QPixmap(left.width() + right.width() + 16, max(left.height(),
                                                                 right.height()))
         canvas.fill(QColor("white"))
         painter = QPainter(canvas)
         painter.drawPixmap(0, 0, left)
-        painter.drawPixmap(left.width() + 12, 0, right)
+        painter.drawPixmap(left.width() + 16, 0, right)
         painter.end()
         self.weights.setPixmap(canvas)
         self.weights.setToolTip("Left: W (unit × input). Right: dL/dW, the gradient at the "
@@ -184,6 +226,7 @@ class BackpropPanel(ProbeView):
 
     step_changed = Signal(str)  # the id of the block the step is at
     cleared = Signal()  # no trace any more
+    stepped = Signal(object)  # the last step applied here (its data), or None: no step
 
     def __init__(self, hub, document, parent=None) -> None:
         super().__init__(hub, "backprop.weights", "state_dict", parent)
@@ -238,7 +281,18 @@ class BackpropPanel(ProbeView):
                 line.addWidget(widget)
             rows.addLayout(line)
         rows.addWidget(self.status)
-        rows.addWidget(self.pages, 1)
+        # The steps scroll: a tall one (a slope plot, two matrices) never grows the dock,
+        # so the window stays on the screen and Next and Back stay under the mouse.
+        scroll = QScrollArea()
+        scroll.setObjectName("backpropSteps")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.pages)
+        rows.addWidget(scroll, 1)
+
+    def shows_nothing(self) -> bool:
+        """No sample traced and no step applied: only the controls to start."""
+        return self.walk is None and not self.steps
 
     # ------------------------------------------------------------ weights
     def show_result(self, result) -> None:
@@ -246,14 +300,19 @@ class BackpropPanel(ProbeView):
             return
         if self.hub.controller.current:
             if result["epoch"] != self.weights_epoch:  # the run moved on: its weights win
-                self.steps.clear()
+                self._drop_steps()
             self.weights, self.weights_epoch = result["weights"], result["epoch"]
             self._buttons()
 
     def _forget_weights(self) -> None:
         self.weights, self.weights_epoch = None, 0
-        self.steps.clear()
+        self._drop_steps()
         self._buttons()
+
+    def _drop_steps(self) -> None:
+        if self.steps:
+            self.steps.clear()
+            self.stepped.emit(None)
 
     def current_weights(self) -> dict | None:
         """What Trace and Apply one step start from: the dock's own weights after
@@ -350,7 +409,7 @@ class BackpropPanel(ProbeView):
     def clear(self) -> None:
         """Forget the trace (the network changed): no steps, no walk."""
         self.walk, self.traced = None, None
-        self.steps.clear()
+        self._drop_steps()
         self.view.show_walk(None)
         self.pages.setCurrentWidget(self.view)
         self.status.setText(HINT)
@@ -375,15 +434,18 @@ class BackpropPanel(ProbeView):
             return
         self.busy = False
         self.steps.push(data)
+        self.stepped.emit(data)
         self.update_view_.show_step(data, len(self.steps))
         self.pages.setCurrentWidget(self.update_view_)
-        self.status.setText("Step applied. Trace again to follow the sample through the "
-                            "new weights; Undo step puts the old ones back.")
+        self.status.setText("Step applied: the Output plot previews the network after it. "
+                            "Trace again to follow the sample through the new weights; Undo "
+                            "step puts the old ones back.")
         self._buttons()
 
     def undo_step(self) -> None:
         if self.busy or self.steps.undo() is None:
             return
+        self.stepped.emit(self.steps.applied[-1] if self.steps else None)
         if self.steps.applied:
             self.update_view_.show_step(self.steps.applied[-1], len(self.steps))
         else:
@@ -449,6 +511,7 @@ class BackpropUI:
     def __init__(self, hub: ProbeHub, document: Document, scene: DiagramScene,
                  output: OutputPlot, shell: Shell) -> None:
         self.document, self.scene, self.output = document, scene, output
+        self.window = shell.main_window()
         self.panel = BackpropPanel(hub, document)
         self.dock = dock = shell.add_dock("backprop", "Backprop", self.panel,
                                           Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -456,6 +519,7 @@ class BackpropUI:
         # through one sample is a look at the network, not at the run.
         shell.main_window().tabifyDockWidget(shell.dock("selected"), dock)
         shell.dock("selected").raise_()
+        self.preview = StepPreview(self.panel, output, document)  # the Output plot after a step
         self.wire_values = WireValues(scene)
         self.traced = document.network_revision  # the network traced
         self.panel.step_changed.connect(self._step)
@@ -498,8 +562,17 @@ class BackpropUI:
     def _dock_visibility(self, visible: bool) -> None:
         if visible:
             self.show_wires()
+            self._make_room()
         elif self.dock.isHidden():  # closed, not only behind another tab
             self.show_wires()
+
+    def _make_room(self) -> None:
+        """Brought to the front in a short dock (a laptop's screen), the tab grows once to
+        show a step's table under its controls; the canvas gives the room, and the
+        buttons stay put while the student steps."""
+        room = min(STEP_ROOM, int(self.window.height() * STEP_SHARE))
+        if not self.dock.isFloating() and self.dock.height() < room:
+            self.window.resizeDocks([self.dock], [room], Qt.Orientation.Vertical)
 
     def _plot_clicked(self, x: float, y: float) -> None:
         if self.dock.isHidden() or self.panel.busy:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graph_engine.blocks.registry import REGISTRY, Role
+from graph_engine.blocks.registry import REGISTRY, Function, Role
 
 FORWARD, BACKWARD = "forward", "backward"
 
@@ -44,7 +44,13 @@ def compute(diagram_text: str, sample: Sample, weights: dict | None) -> dict:
 
     diagram = loads(diagram_text)
     x, y = sample_xy(diagram, sample, dataset_sample)
-    return add_slopes(as_data(trace(diagram, x, y, weights=weights), diagram), diagram)
+    data = add_slopes(as_data(trace(diagram, x, y, weights=weights), diagram), diagram)
+    for block in data["blocks"]:  # what each loss computes, as the catalogue says
+        spec = REGISTRY.get(block["type"])
+        found = spec.computes(diagram.block(block["id"]).params) \
+            if spec.role == Role.LOSS and spec.computes is not None else None
+        block["computes"] = found[0].value if found else ""
+    return data
 
 
 def sample_xy(diagram, sample: Sample, dataset_sample) -> tuple:
@@ -124,6 +130,8 @@ def unit_rows(step: Step) -> tuple[list[str], list[list[float]]]:
             if received.size == output.size:
                 return ["input", "output"], [list(r) for r in zip(received, output, strict=True)]
         return ["output"], [[v] for v in output]
+    if block.get("computes") in LOSS_ROWS and block["grad_inputs"]:
+        return LOSS_ROWS[block["computes"]](block)
     upstream = first_row(block["grad"])
     if "slopes" in block:  # elementwise: upstream × f′(input) = downstream
         slopes = first_row(block["slopes"])
@@ -133,12 +141,82 @@ def unit_rows(step: Step) -> tuple[list[str], list[list[float]]]:
     return ["dL/d output"], [[v] for v in upstream]
 
 
+# ------------------------------------------------------------ the loss's own gradient
+def _loss_values(block: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The prediction the loss received, its target and dL/d prediction (first sample)."""
+    port = next(k for k in block["inputs"] if k in block["grad_inputs"])
+    target: object = next((v for k, v in block["inputs"].items()
+                           if k not in block["grad_inputs"]), [])
+    return (first_row(block["inputs"][port]), first_row(target),
+            first_row(block["grad_inputs"][port]))
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def _cross_entropy_rows(block: dict) -> tuple[list[str], list[list[float]]]:
+    z, target, grad = _loss_values(block)
+    one_hot = np.eye(z.size)[int(target[0])]
+    rows = zip(z, softmax(z), one_hot, grad, strict=True)
+    return ["score z", "softmax(z)", "one-hot y", "= dL/dz"], [list(r) for r in rows]
+
+
+def _squared_error_rows(block: dict) -> tuple[list[str], list[list[float]]]:
+    prediction, target, grad = _loss_values(block)
+    rows = zip(prediction, target, grad, strict=True)
+    return ["prediction ŷ", "target y", "= dL/dŷ"], [list(r) for r in rows]
+
+
+def _logit_rows(block: dict) -> tuple[list[str], list[list[float]]]:
+    z, target, grad = _loss_values(block)
+    rows = zip(z, 1 / (1 + np.exp(-z)), target, grad, strict=True)
+    return ["score z", "σ(z)", "label y", "= dL/dz"], [list(r) for r in rows]
+
+
+# Columns of a step's table that are no value of the pass: a slope is a factor, the
+# loss's inputs and labels stand beside the gradient they make (shaded alone).
+UNSHADED = ("× f′(input)", "score z", "softmax(z)", "one-hot y", "prediction ŷ", "target y",
+            "σ(z)", "label y")
+
+
+# The loss's step backward, by what the loss computes: the gradient it sends back
+# beside the numbers it is made of (softmax − one-hot, 2(ŷ − y)/n, σ(z) − y).
+LOSS_ROWS = {Function.CROSS_ENTROPY.value: _cross_entropy_rows,
+             Function.SQUARED_ERROR.value: _squared_error_rows,
+             Function.BCE_WITH_LOGITS.value: _logit_rows}
+
+
+def row_labels(step: Step, count: int) -> list[str]:
+    """The table's rows: the classes, as the labels number them, at a loss that
+    reads class indices; else the units, from 1."""
+    if step.phase == BACKWARD and step.block.get("computes") == Function.CROSS_ENTROPY.value:
+        return [f"class {k}" for k in range(count)]
+    return [str(k + 1) for k in range(count)]
+
+
+def loss_rule(block: dict, unit: int) -> str:
+    """The loss's gradient at ``unit`` of its input, with its numbers."""
+    _columns, rows = LOSS_ROWS[block["computes"]](block)
+    row = rows[unit]
+    if block["computes"] == Function.CROSS_ENTROPY.value:
+        return (f"class {unit}: dL/dz = softmax(z) − one-hot(y) = {row[1]:.4g} − "
+                f"{row[2]:g} = {row[3]:.4g} (one sample; a batch of N divides it by N)")
+    if block["computes"] == Function.SQUARED_ERROR.value:
+        return (f"output {unit + 1}: dL/dŷ = 2(ŷ − y) / n = 2 × ({row[0]:.4g} − {row[1]:.4g})"
+                f" / {len(rows)} = {row[2]:.4g}, n = {len(rows)} number(s) averaged")
+    return f"dL/dz = σ(z) − y = {row[1]:.4g} − {row[2]:g} = {row[3]:.4g} (one sample)"
+
+
 def chain_rule(step: Step, unit: int, names: dict[str, str]) -> str:
     """The chain rule at the selected unit, with its numbers (plain text)."""
     block = step.block
     spec = REGISTRY.get(block["type"])
     if step.phase == FORWARD:
         return f"{spec.name}: {spec.teaching.formula}"
+    if block.get("computes") in LOSS_ROWS and block["grad_inputs"]:
+        return loss_rule(block, unit)
     if "slopes" in block:
         x = first_row(next(iter(block["inputs"].values())))[unit]
         up, slope = first_row(block["grad"])[unit], first_row(block["slopes"])[unit]

@@ -4,10 +4,11 @@
 optimizer step of the diagram's training settings on the sample (a batch of
 one), from the weights the trace used (``graph_engine.training.one_step``).
 :class:`UpdateView` shows the loss before and after and, for each parameter
-tensor, its change Δw: a table with each tensor's norm and a heatmap of the
-selected one. :class:`WeightSteps` keeps the Backprop dock's own copy of the
-weights after each step, so "Undo step" puts back exactly the weights before.
-The run on screen is never changed: the training process keeps its own.
+tensor, its change Δw: a table with each tensor's norm and the selected one's
+matrix. :class:`StepPreview` draws the network after the step in the Output
+plot. :class:`WeightSteps` keeps the Backprop dock's own copy of the weights
+after each step, so "Undo step" puts back exactly the weights before. The run
+on screen is never changed: the training process keeps its own.
 """
 
 from __future__ import annotations
@@ -22,11 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from graph_engine.model.fileio import dumps
 from graph_engine.model.presets import optimizer_label
 
+from ..document.document import Document
+from ..plots.output import OutputPlot
 from ..style import text_label
+from ..tasks import run_in_background
 from .backprop_steps import Sample, sample_xy
-from .heatmaps import heatmap
+from .heatmaps import matrix_picture
 
 UNCHANGED_RUN = ("The run on screen is not changed: the step applies to this dock's copy "
                  "of the weights, which Trace now uses.")
@@ -45,6 +50,61 @@ def apply_step(diagram_text: str, sample: Sample, weights: dict | None) -> dict:
     diagram = loads(diagram_text)
     x, y = sample_xy(diagram, sample, dataset_sample)
     return as_data(one_step(diagram, x, y, weights=weights), diagram)
+
+
+def step_picture(diagram_text: str, weights: dict) -> dict | None:
+    """What the Output plot draws for the network with ``weights`` (those after the
+    dock's steps), computed as the training process computes the run's picture."""
+    from .activation_plot import _IMPORTING  # first imports of torch take turns
+
+    with _IMPORTING:
+        from graph_engine.model.fileio import loads
+        from graph_engine.training.one_step import picture
+
+    return picture(loads(diagram_text), weights)
+
+
+class StepPreview:
+    """The Output plot previews the network after the Backprop dock's last step,
+    marked as a preview; with no step left (Undo step, the run moving on, an
+    edit), the run's picture comes back. Each step's picture is computed once, in
+    the background, and kept with the step for Undo step to show again."""
+
+    def __init__(self, panel, output: OutputPlot, document: Document) -> None:
+        self.panel, self.output, self.document = panel, output, document
+        panel.stepped.connect(self.show)
+
+    def show(self, step: dict | None) -> None:
+        if step is None:
+            self.output.end_preview()
+        elif "picture" in step:
+            self._draw(step)
+        else:
+            text, started = dumps(self.document.diagram), self.document.network_revision
+            run_in_background(lambda: step_picture(text, step["weights"]),
+                              lambda found: self._computed(step, found, started),
+                              self._failed, owner=self.panel)
+
+    def _computed(self, step: dict, found: dict | None, started) -> None:
+        step["picture"] = found
+        applied = self.panel.steps.applied
+        if started == self.document.network_revision and applied and applied[-1] is step:
+            self._draw(step)  # still the last step, of the network on screen
+
+    def _draw(self, step: dict) -> None:
+        if step["picture"] is None:  # a data set with nothing to draw
+            self.output.end_preview()
+            return
+        count = len(self.panel.steps)
+        self.output.show_preview(step["picture"], PREVIEW.format(
+            count=count, steps="step" if count == 1 else "steps"))
+
+    def _failed(self, message: str) -> None:
+        self.panel.status.setText(f"The Output plot cannot show the step: {message}")
+
+
+PREVIEW = ("Preview: the network after {count} {steps} in the Backprop tab, not the run. "
+           "Undo step brings the run back.")
 
 
 class WeightSteps:
@@ -141,8 +201,7 @@ class UpdateView(QWidget):
             return
         p = self.data["params"][row]
         delta, grad = np.asarray(p["delta"]), np.asarray(p["grad"])
-        self.picture.setPixmap(heatmap(delta.reshape(delta.shape[0], -1) if delta.ndim
-                                       else delta.reshape(1, 1)))
+        self.picture.setPixmap(matrix_picture(delta, title=f"Δ{p['name']}"))
         self.caption.setText(f"Δw of {p['block_name']} {p['name']} (a row per unit; blue "
                              f"up, orange down), {_example(p, delta, grad, self.data)}")
 

@@ -30,18 +30,55 @@ def cell_colour(value: float, scale: float) -> QColor:
     return QColor(int(rgb[0]), int(rgb[1]), int(rgb[2]))
 
 
-HEATMAP = 120  # pixels of a small matrix heatmap's longer side
+MATRIX_SIDE = 300  # pixels a matrix picture spans at most: a large layer's cells shrink
+CELL = (52, 24)  # the largest cell, wide and high: room for a number such as -0.42
+NUMBERED = (34, 14)  # a cell at least this wide and high prints its number
+TITLE = 18  # pixels above the cells for the matrix's name
 
 
-def heatmap(values: np.ndarray, scale: float | None = None) -> QPixmap:
-    """A matrix (rows, cols) as a picture, each cell a square of a few pixels."""
+def matrix_picture(values: np.ndarray, scale: float | None = None, title: str = "") -> QPixmap:
+    """A matrix (rows, cols), a row per unit, as a picture to read: each cell as
+    wide and high as the picture's bounds allow (never a strip a few pixels wide),
+    coloured by its value, with its number when the cell has room; ``title`` above."""
     values = np.asarray(values, dtype=np.float64)
-    rgb = np.ascontiguousarray(diverging(values.reshape(values.shape[0], -1) if values.ndim
-                                         else values.reshape(1, 1), scale))
-    height, width = rgb.shape[:2]
-    image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
-    factor = max(1, HEATMAP // max(width, height))
-    return QPixmap.fromImage(image).scaled(width * factor, height * factor)
+    matrix = values.reshape(values.shape[0], -1) if values.ndim else values.reshape(1, 1)
+    rows, cols = matrix.shape
+    rgb = diverging(matrix, scale)
+    width = int(np.clip(MATRIX_SIDE // max(cols, 1), 3, CELL[0]))
+    height = int(np.clip(MATRIX_SIDE // max(rows, 1), 3, CELL[1]))
+    top = TITLE if title else 0
+    pixmap = QPixmap(max(cols * width, 8 * len(title)) + 1, rows * height + top + 1)
+    pixmap.fill(QColor("white"))
+    painter = QPainter(pixmap)
+    font = painter.font()
+    font.setPixelSize(11)
+    painter.setFont(font)
+    if title:
+        painter.setPen(QColor("#1F2933"))
+        painter.drawText(QRectF(0, 0, pixmap.width(), top), Qt.AlignmentFlag.AlignLeft, title)
+    numbered = width >= NUMBERED[0] and height >= NUMBERED[1]
+    for r in range(rows):
+        for c in range(cols):
+            cell = QRectF(c * width, top + r * height, width, height)
+            painter.fillRect(cell, QColor(*(int(v) for v in rgb[r, c])))
+            if numbered:
+                painter.setPen(QColor("#111827"))
+                painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, short(matrix[r, c]))
+    if width >= 8 and height >= 8:  # the grid, where cells are large enough to tell apart
+        painter.setPen(QPen(QColor("#D1D5DB"), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for r in range(rows):
+            for c in range(cols):
+                painter.drawRect(QRectF(c * width, top + r * height, width, height))
+    painter.end()
+    return pixmap
+
+
+def short(value: float) -> str:
+    """A number in a few characters: -0.42, 0.0031 as 3.1e-03, 0 as 0."""
+    if value == 0 or 0.01 <= abs(value) < 100:
+        return f"{value:.2f}".rstrip("0").rstrip(".") if value else "0"
+    return f"{value:.1e}"
 
 
 def plane_image(values: np.ndarray, scale: float | None = None) -> QImage:

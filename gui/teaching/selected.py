@@ -48,6 +48,10 @@ class SelectedBlockPanel(QScrollArea):
         document.analysed.connect(self._refresh)
         self.show_block(None)
 
+    def shows_nothing(self) -> bool:
+        """No block selected: the page only says how to pick one."""
+        return self.block_id is None
+
     def show_selection(self, block_ids: list[str]) -> None:
         self.show_block(block_ids[0] if len(block_ids) == 1 else None)
 

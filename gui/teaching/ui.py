@@ -36,7 +36,7 @@ from .presentation import Presentation
 from .selected import Section, SelectedBlockPanel
 from .training_lints import TrainingLints
 from .units import UnitMaps
-from .weights import WeightMap
+from .weights import WeightMap, layer_shape
 from .wire_weights import WireWeights
 
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
@@ -107,7 +107,7 @@ class TeachingUI(QObject):
             Section(lambda document, block: block.spec.role == Role.ACTIVATION,
                     lambda document, block: ActivationPlot(hub, document, block)),
             Section(lambda document, block: block.spec.dense,
-                    lambda document, block: WeightMap(hub, block)),
+                    lambda document, block: WeightMap(hub, block, layer_shape(document, block))),
             Section(lambda document, block: block.spec.role in UNIT_ROLES and
                     has_input_plane(document), lambda document, block: UnitMaps(hub, block)),
         ]

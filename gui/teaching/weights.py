@@ -18,15 +18,29 @@ from .hub import ProbeView, error_text
 
 MAX_LABELLED = 64  # cells; beyond this the numbers would not be readable
 MAX_LABELLED_ROWS = 10  # units: more, and each row is too thin for its numbers
+MAX_LABELLED_COLUMNS = 7  # columns, the bias's included: more, and the numbers overlap
 GAP = 0.4  # between W and the bias column, in cells
 
 
+def layer_shape(document, block) -> tuple[int, int, bool] | None:
+    """(units, inputs, has a bias) of a dense layer's weights, as the analysis
+    and the registry know them before any weights exist; None while unknown."""
+    a = document.analysis
+    rows = a.features.get(block.id) if a is not None else None
+    cols = a.input_features(block.id) if a is not None else None
+    if not rows or not cols:
+        return None
+    return rows, cols, block.spec.param_count(block.params, cols) > rows * cols
+
+
 class WeightMap(ProbeView):
-    def __init__(self, hub, block, parent=None) -> None:
+    def __init__(self, hub, block, shape: tuple[int, int, bool] | None = None,
+                 parent=None) -> None:
         super().__init__(hub, "inspector.weights", "weights", parent, block_id=block.id)
         self.setObjectName("weightMap")
         self.setMinimumWidth(280)
         self.block_id = block.id
+        self.shape = shape  # the layer's size: the axes fit it before the weights arrive
         self.weight: np.ndarray | None = None
         self.bias: np.ndarray | None = None
         self.texts: list[pg.TextItem] = []
@@ -54,6 +68,8 @@ class WeightMap(ProbeView):
             self.image.clear()
             self.bias_image.clear()
             self._numbers(np.zeros((0, 0)), None)
+            if self.shape is not None:
+                self._frame(*self.shape)
             self.caption.setText("Press Step or Play to see the weights; they update "
                                  "while the network trains.")
             return
@@ -77,14 +93,19 @@ class WeightMap(ProbeView):
                                      levels=(0, 255))
             self.bias_image.setRect(QRectF(cols + GAP, 0, 1, rows))
         self.bias_image.setVisible(bias is not None)
-        self._ticks(rows, cols, bias is not None)
+        self.shape = (rows, cols, bias is not None)
+        self._frame(*self.shape)
         self._numbers(weight, bias)
-        width = cols + (1 + GAP if bias is not None else 0)
-        self.plot.setRange(xRange=(0, width), yRange=(0, rows), padding=0.02)
         self.caption.setText(f"W is {rows} × {cols}: row i holds the weights unit i gives "
                              "each input" + (", and the last column is the bias b" if bias
                                              is not None else "") +
                              f". Colour scale ±{scale:.3g}.")
+
+    def _frame(self, rows: int, cols: int, has_bias: bool) -> None:
+        """Axes for a layer of ``rows`` units and ``cols`` inputs: every cell in view."""
+        self._ticks(rows, cols, has_bias)
+        width = cols + (1 + GAP if has_bias else 0)
+        self.plot.setRange(xRange=(0, width), yRange=(0, rows), padding=0.02)
 
     def _ticks(self, rows: int, cols: int, has_bias: bool) -> None:
         step_x, step_y = max(1, cols // 12), max(1, rows // 12)
@@ -100,7 +121,9 @@ class WeightMap(ProbeView):
         cells = [(c + 0.5, r + 0.5, weight[r, c]) for r in range(rows) for c in range(cols)]
         if bias is not None:
             cells += [(cols + GAP + 0.5, r + 0.5, bias[r]) for r in range(rows)]
-        if len(cells) > MAX_LABELLED or rows > MAX_LABELLED_ROWS:
+        columns = cols + (1 if bias is not None else 0)
+        if len(cells) > MAX_LABELLED or rows > MAX_LABELLED_ROWS or \
+                columns > MAX_LABELLED_COLUMNS:
             cells = []
         if len(cells) != len(self.texts):  # reuse the items while training: same count
             for text in self.texts:

@@ -42,6 +42,8 @@ class Refusal(Enum):
     ERRORS = "errors"  # the diagram has errors: the Problems panel lists them
     NO_DATASET = "no-dataset"
     NO_LOSS = "no-loss"
+    EMPTY = "empty-diagram"  # nothing drawn yet
+    NOTHING_TO_TRAIN = "nothing-to-train"  # no weights and no loss: a network to trace
     EDITED = "edited"  # the network changed while it trained
     CRASHED = "crashed"  # the training process ended unasked
 
@@ -171,6 +173,8 @@ def refusal(diagnostics: list[Diagnostic],
             problems: list[Diagnostic]) -> tuple[Refusal, str] | None:
     """Why a diagram with these ``diagnostics`` and training ``problems`` cannot
     train, or None when it can."""
+    if problems and problems[0].code == Refusal.EMPTY.value:  # no errors to fix: say so
+        return Refusal.EMPTY, problems[0].message
     if any(d.is_error for d in diagnostics):
         return Refusal.ERRORS, ("The diagram has errors, so it cannot train: fix the problems "
                                 "listed in the Problems panel first.")

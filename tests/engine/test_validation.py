@@ -348,6 +348,19 @@ def test_one_mistake_one_warning():
     assert "no-nonlinearity" in codes and "stacked-linear" not in codes
 
 
+def _before_cross_entropy(activation: str, words: str):
+    def build(tmp_path):
+        d = ge.Diagram()
+        *_, bounded, loss = line(d, "Input", lin(2), activation, "CrossEntropyLoss")
+        return Case(d, "warning", (bounded, loss), (bounded, loss), words)
+    return build
+
+
+case("activation-before-cross-entropy")(_before_cross_entropy("ReLU", "cannot be negative"))
+case("activation-before-cross-entropy/sigmoid")(
+    _before_cross_entropy("Sigmoid", "squeezed into (0, 1)"))
+
+
 @case("sigmoid-before-bce-with-logits")
 def _sigmoid_bce_logits(tmp_path):
     d = ge.Diagram()
@@ -381,7 +394,7 @@ def _bounded(tmp_path):
 def _bounded_relu(tmp_path):
     d = ge.Diagram()
     *_, relu, loss = line(d, "Input", lin(1), "ReLU", "HuberLoss")
-    d.dataset = "polynomial"
+    d.dataset = "sine"  # targets below zero: polynomial's are all above it, a ReLU reaches them
     d.set_params(d.blocks[0].id, features=1)
     return Case(d, "warning", (relu, loss), (relu, loss), "below zero")
 

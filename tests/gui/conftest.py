@@ -61,3 +61,11 @@ def errors(monkeypatch):
     monkeypatch.setattr(dialogs, "show_error", lambda parent, title, text: shown.append(
         (title, text)))
     return shown
+
+
+@pytest.fixture
+def panel(window):
+    """The Backprop tab's panel, its dock in front."""
+    window.docks["backprop"].show()
+    window.docks["backprop"].raise_()
+    return window.backprop.panel

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
@@ -55,3 +57,12 @@ def step(window, qtbot, epochs: int = 2) -> None:
     for n in range(epochs):
         window.training.toolbar.step.trigger()
         qtbot.waitUntil(lambda n=n: controller.state.epoch == start + n + 1, timeout=30000)
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+
+
+def open_example(window, name: str):
+    """Open the shipped example ``name`` as File → Open would; its Diagram."""
+    assert window.files.open_path(str(EXAMPLES / f"{name}.json"), ask=False)
+    return window.document.diagram

@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
-from guihelpers import click, mouse_drag
+from guihelpers import click, mouse_drag, open_example
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QKeySequence
 
 import graph_engine as ge
 from gui.document import commands
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
-
-
-@pytest.fixture
-def panel(window, qtbot):
-    window.docks["backprop"].show()
-    window.docks["backprop"].raise_()
-    return window.backprop.panel
-
-
-def open_example(window, name: str) -> ge.Diagram:
-    assert window.files.open_path(str(EXAMPLES / f"{name}.json"), ask=False)
-    return window.document.diagram
 
 
 def trace(panel, qtbot, features: str | None = None, label: str = "") -> None:

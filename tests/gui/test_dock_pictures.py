@@ -64,8 +64,8 @@ def test_the_weight_map_of_the_selected_block_exports_as_png_and_svg(window, qtb
         assert action.text() == "Export Picture…"
         action.trigger()
         assert path.exists() and path.stat().st_size > 1000
-    image = QImage(str(tmp_path / "weights.png"))
-    assert (image.width(), image.height()) == (weights.width(), weights.height())
+    image = QImage(str(tmp_path / "weights.png"))  # twice the size on screen: for a slide
+    assert (image.width(), image.height()) == (2 * weights.width(), 2 * weights.height())
     assert len({image.pixel(x, y) for x in range(0, image.width(), 5)
                 for y in range(0, image.height(), 5)}) > 20  # the map, not a blank
     assert "<svg" in (tmp_path / "weights.svg").read_text(encoding="utf-8")[:2000]

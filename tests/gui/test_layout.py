@@ -19,8 +19,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 
 @pytest.fixture
 def lesson(qtbot):
-    """The main window as it first opens: 1400×880, its default layout."""
+    """The main window as it first opens on a screen with room for it: 1400×880,
+    its default layout."""
     window = MainWindow(restore_layout=False)
+    window.resize(1400, 880)  # the test platform's screen is smaller (800×800)
     window.show()
     qtbot.waitExposed(window)
     qtbot.waitUntil(lambda: window._default_state not in (None, b""), timeout=3000)

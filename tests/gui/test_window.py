@@ -175,8 +175,8 @@ def test_help_opens_the_guide_and_the_block_reference_inside_the_app(window):
 def test_an_empty_canvas_says_how_to_start_and_the_hint_goes_with_the_first_block(window,
                                                                                    qtbot):
     assert window.view._empty
-    # no Input yet, counted from the start; no data set chosen either
-    assert window.problem_label.text() == "1 error · 1 warning"
+    # an empty canvas is a start, not a mistake: one hint, nothing red
+    assert window.problem_label.text() == "1 hint"
     window.block_palette.block_requested.emit("Input")
     qtbot.waitUntil(lambda: not window.view._empty, timeout=5000)
     window.document.undo_stack.undo()
