@@ -38,14 +38,19 @@ def document() -> dict:
             {"id": "no-sigmoid", "kind": "forbids-block", "type": "Sigmoid"},
             {"id": "shape", "kind": "output-shape", "features": 2},
             {"id": "locked", "kind": "locked-unchanged", "points": 2},
+            {"id": "f1", "kind": "test-f1", "min": 0.8, "given": True},
         ],
     }
 
 
+REGRESSION_KINDS = {"test-r2", "test-rmse"}
+
+
 def test_every_check_kind_is_read():
     exercise = ex.loads(json.dumps(document()))
-    assert {c.kind for c in exercise.checks} == set(ex.KINDS)
-    assert exercise.max_score == 1 + 1 + 3 + 0.5 + 1 + 1 + 1 + 1 + 1 + 2
+    assert {c.kind for c in exercise.checks} == set(ex.KINDS.names()) - REGRESSION_KINDS
+    assert exercise.max_score == 1 + 1 + 3 + 0.5 + 1 + 1 + 1 + 1 + 1 + 2 + 1
+    assert [c.id for c in exercise.checks if c.given] == ["f1"]
     assert exercise.locked == ("input1",)
     assert exercise.locked_blocks() == {"input1": ("Input", {"features": 2})}
     checks = {c.id: c for c in exercise.checks}
@@ -53,6 +58,31 @@ def test_every_check_kind_is_read():
     assert checks["small"].hint == "fewer units"
     assert exercise.dataset == ge.DatasetSpec("xor", samples=200)
     assert exercise.training == ge.TrainingSettings(optimizer="adam", lr=0.01, epochs=5, seed=3)
+
+
+def test_the_regression_kinds_are_read_for_a_regression_data_set():
+    document = {"format": "netcanvas-exercise", "version": 1, "title": "Fit",
+                "dataset": "polynomial", "training": {},
+                "checks": [{"id": "r2", "kind": "test-r2", "min": 0.9},
+                           {"id": "rmse", "kind": "test-rmse", "max": 0.5, "hidden": True}]}
+    exercise = ex.loads(json.dumps(document))
+    assert [(c.kind, c.min, c.max) for c in exercise.checks] == \
+        [("test-r2", 0.9, None), ("test-rmse", None, 0.5)]
+    assert ex.loads(ex.dumps(exercise)).to_dict() == exercise.to_dict()
+
+
+@pytest.mark.parametrize(("dataset", "kind", "field", "message"), [
+    ("polynomial", "test-accuracy", "min", "test-accuracy needs a classification data set"),
+    ("polynomial", "test-f1", "min", "test-f1 needs a classification data set"),
+    ("xor", "test-r2", "min", "test-r2 needs a regression data set"),
+    ("xor", "test-rmse", "max", "test-rmse needs a regression data set"),
+])
+def test_a_check_that_cannot_apply_to_the_data_set_is_refused(dataset, kind, field, message):
+    document = {"format": "netcanvas-exercise", "version": 1, "title": "T",
+                "dataset": dataset, "training": {},
+                "checks": [{"id": "c", "kind": kind, field: 0.5}]}
+    with pytest.raises(ge.DiagramFileError, match=message):
+        ex.loads(json.dumps(document))
 
 
 def test_what_is_saved_loads_back_the_same(tmp_path):
@@ -206,8 +236,14 @@ def test_the_documented_example_parses_and_uses_every_check_kind():
     text = (ROOT / "docs" / "exercise-format.md").read_text(encoding="utf-8")
     example = text.split("## A complete example", 1)[1].split("```json\n", 1)[1]
     exercise = ex.loads(example.split("\n```", 1)[0])
-    assert exercise.title == "Solve XOR" and exercise.locked == ("input1", "loss")
-    assert {c.kind for c in exercise.checks} == set(ex.KINDS)
+    assert exercise.title == "Solve XOR" and exercise.locked == ("xor-input", "xor-loss")
+    assert {c.kind for c in exercise.checks} == set(ex.KINDS.names()) - REGRESSION_KINDS
+
+
+def test_the_documentation_describes_every_check_kind():
+    text = (ROOT / "docs" / "exercise-format.md").read_text(encoding="utf-8")
+    for kind in ex.KINDS:
+        assert f"| `{kind.name}` |" in text, kind.name
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "resources" / "exercises").glob("*.json")),
