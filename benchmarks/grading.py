@@ -53,8 +53,8 @@ MIX = {"correct": 118, "wrong": 50, "broken": 21, "hostile": 11}
 def _answer(exercise: ex.Exercise, width: int, activation: str | None) -> ge.Diagram:
     """The start diagram with Linear(width) and ``activation`` (None: none) inserted."""
     d = fileio.loads(fileio.dumps(exercise.start))  # type: ignore[arg-type]
-    d.disconnect(next(w for w in d.wires if w.src == "input1"))
-    ids = ["input1", d.add("Linear", out_features=width)]
+    d.disconnect(next(w for w in d.wires if w.src == "xor-input"))
+    ids = ["xor-input", d.add("Linear", out_features=width)]
     if activation is not None:
         ids.append(d.add(activation))
     for src, dst in pairwise([*ids, "linear1"]):
@@ -64,8 +64,8 @@ def _answer(exercise: ex.Exercise, width: int, activation: str | None) -> ge.Dia
 
 def _wide(exercise: ex.Exercise, layers: int, width: int) -> ge.Diagram:
     d = fileio.loads(fileio.dumps(exercise.start))  # type: ignore[arg-type]
-    d.disconnect(next(w for w in d.wires if w.src == "input1"))
-    ids = ["input1"]
+    d.disconnect(next(w for w in d.wires if w.src == "xor-input"))
+    ids = ["xor-input"]
     for _ in range(layers):
         ids += [d.add("Linear", out_features=width), d.add("ReLU")]
     for src, dst in pairwise([*ids, "linear1"]):
@@ -83,12 +83,12 @@ def _wrong(exercise: ex.Exercise, rng: random.Random) -> ge.Diagram:
         return _answer(exercise, 1, "ReLU")
     d = _answer(exercise, rng.choice(WIDTHS), rng.choice(ACTIVATIONS))
     if kind == "locked":
-        d.set_params("crossentropyloss1", label_smoothing=0.2)
+        d.set_params("xor-loss", label_smoothing=0.2)
         return d
-    d.disconnect(next(w for w in d.wires if w.dst == "crossentropyloss1"))
+    d.disconnect(next(w for w in d.wires if w.dst == "xor-loss"))
     softmax = d.add("Softmax", dim=1)
     d.connect("linear1", softmax)
-    d.connect(softmax, "crossentropyloss1")
+    d.connect(softmax, "xor-loss")
     return d
 
 
@@ -103,7 +103,7 @@ def _broken(exercise: ex.Exercise, rng: random.Random, path: str) -> None:
     elif kind == "type":
         text = text.replace('"type": "Linear"', '"type": "Dense"', 1)
     elif kind == "features":
-        d.set_params("input1", features=3)
+        d.set_params("xor-input", features=3)
         text = fileio.dumps(d)
     else:
         d.add("Linear", out_features=4)  # wired to nothing: an error
