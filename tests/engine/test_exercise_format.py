@@ -252,3 +252,32 @@ def test_every_shipped_exercise_loads_and_is_written_as_netcanvas_writes(path):
     exercise = ex.load(path)
     assert ex.dumps(exercise) == path.read_text(encoding="utf-8")
     assert exercise.start is not None and not any(p.is_error for p in ge.validate(exercise.start))
+
+
+def test_accuracy_on_a_regression_table_is_refused_when_the_exercise_is_read(tmp_path):
+    """A table whose target is continuous is regression, as the built-in sets are:
+    test accuracy on it would give every student 0."""
+    rows = "".join(f"{i / 10},{(i * 7919) % 101 / 7:.3f}\n" for i in range(60))
+    (tmp_path / "t.csv").write_text("x,y\n" + rows)
+    document = {"format": "netcanvas-exercise", "version": 1, "title": "T",
+                "dataset": {"name": "csv", "csv": {"path": "t.csv", "target": "y"}},
+                "training": {}, "checks": [{"id": "acc", "kind": "test-accuracy", "min": 0.9}]}
+    (tmp_path / "ex.json").write_text(json.dumps(document))
+    with pytest.raises(ge.DiagramFileError, match=r"test-accuracy needs a classification data "
+                                                  r"set.*use test-r2, test-rmse or test-loss"):
+        ex.load(tmp_path / "ex.json")
+    document["checks"] = [{"id": "fit", "kind": "test-r2", "min": 0.5}]
+    (tmp_path / "ex.json").write_text(json.dumps(document))
+    assert ex.load(tmp_path / "ex.json").checks[0].kind == "test-r2"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "resources" / "examples").glob("*.json")),
+                         ids=lambda p: p.stem)
+def test_max_parameters_counts_what_the_compiled_network_has(path):
+    from graph_engine.build.plan import parameter_count
+    from graph_engine.checks.analysis import analyze
+
+    diagram = ge.load(path)
+    net = ge.compile(diagram)
+    compiled = sum(p.numel() for p in net.model.parameters() if p.requires_grad)
+    assert parameter_count(analyze(diagram)) == compiled

@@ -238,3 +238,12 @@ def test_an_unreadable_exercise_or_no_files_exit_2(tmp_path):
     (tmp_path / "empty").mkdir()
     done = run_cli("grade", exercise, tmp_path / "empty")
     assert done.returncode == 2 and "no diagram files to grade" in done.stderr
+
+
+def test_a_grading_failure_row_names_no_exception_type():
+    def steps(*args):
+        raise ValueError("the layer's weights could not be read")
+        yield
+
+    message = worker_failure(steps)
+    assert message["reason"] == "grading failed: the layer's weights could not be read"
