@@ -246,7 +246,7 @@ def _dataset_option(args, diagram):
                              "--dataset path/to/table.csv")
         return name
     if not os.path.isfile(name):
-        raise UsageError(f"--dataset {name}: no built-in data set and no table file of that "
+        raise UsageError(f"--dataset {name}: unknown data set, and no table file of that "
                          f"name (built-in: {', '.join(names())}; or a CSV, TSV or Parquet "
                          "file with --target COLUMN)")
     kept = diagram.dataset  # its split (train_ratio, seed) stays
