@@ -34,8 +34,8 @@ from .exercise import Exercise
 from .kinds import KINDS, Facts, Need
 from .network import NetworkCache, fingerprint, run_network
 
-FREE_NOTE = ("no points yet: the untouched start passes this check too, so it counts once "
-             "the answer also earns a check the start fails")
+FREE_NOTE = ("no points: the untouched start passes this too; it counts alongside a check "
+             "the start fails")
 
 
 def number(value: float) -> float:
