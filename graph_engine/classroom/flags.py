@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..model.diagram import Diagram
+from .network import fingerprint
 
 if TYPE_CHECKING:
     from .exercise import Exercise
@@ -55,8 +56,6 @@ def _counted(names: Sequence[str]) -> str:
 def own_flags(exercise: Exercise, diagram: Diagram, start_network: str) -> list[str]:
     """What one answer shows by itself; ``start_network``: the fingerprint of the
     untouched start's network (:func:`~.grading.start_network`)."""
-    from .network import fingerprint
-
     flags = []
     if diagram.exercise and diagram.exercise != exercise.title:
         flags.append(f"answers another exercise: the file names \u201c{diagram.exercise}\u201d,"
