@@ -144,26 +144,6 @@ def _measured(check: Check, facts: Facts, key: str, label: str, percent: bool = 
     return passed, text + _bar(check, "≥" if at_least else "≤", bound, percent)
 
 
-def _test_accuracy(check: Check, facts: Facts, exercise: Exercise) -> Verdict:
-    return _measured(check, facts, "test_accuracy", "test accuracy", percent=True)
-
-
-def _test_loss(check: Check, facts: Facts, exercise: Exercise) -> Verdict:
-    return _measured(check, facts, "test_loss", "test loss")
-
-
-def _test_f1(check: Check, facts: Facts, exercise: Exercise) -> Verdict:
-    return _measured(check, facts, "test_f1", "test macro F1")
-
-
-def _test_r2(check: Check, facts: Facts, exercise: Exercise) -> Verdict:
-    return _measured(check, facts, "test_r2", "test R²")
-
-
-def _test_rmse(check: Check, facts: Facts, exercise: Exercise) -> Verdict:
-    return _measured(check, facts, "test_rmse", "test RMSE")
-
-
 # ------------------------------------------------------------------ suggestions
 
 def _reached(situation: Situation, key: str) -> float | None:
@@ -241,8 +221,27 @@ BLOCK_TYPE = NameField(TYPE_FIELD, "A block type, as the block reference names i
                        REGISTRY.names, _block_type)
 WARNING_CODE = NameField(CODE_FIELD, "A warning's code, as validation gives it.",
                          warning_codes, _warning_code)
-LEAST_SHARE = "Least {}, 0–1."
 STEPS = "after training with the exercise's settings"
+
+
+def _trained_figure(name: str, label: str, passes: str, key: str, shown: str,
+                    bound: tuple[str, float, float, float], task: str | None = None,
+                    percent: bool = False) -> CheckKind:
+    """A kind that holds a figure of the trained network (``key`` of its metrics,
+    ``shown`` in messages) to a ``min`` or a ``max``: ``bound`` is (that field, its
+    default, its lowest and highest value)."""
+    field, default, low, high = bound
+    least = field == "min"
+
+    def judge(check: Check, facts: Facts, exercise: Exercise) -> Verdict:
+        return _measured(check, facts, key, shown, percent)
+
+    help_text = f"{'Least' if least else 'Largest'} {shown}, from {low:g} to {high:g}."
+    return CheckKind(name, label, passes, judge,
+                     fields=(ParamSpec(field, FLOAT, default, help_text, minimum=low,
+                                       maximum=high),),
+                     required=frozenset({field}), need=Need.TRAINING, task=task,
+                     suggest=_at_least(key, default, low) if least else _at_most(key, default))
 
 KINDS.register(CheckKind(
     "valid", "The diagram has no errors",
@@ -252,43 +251,27 @@ KINDS.register(CheckKind(
     "the diagram has no errors and no diagnostic with this code.", _no_warning,
     names=(WARNING_CODE,), required=frozenset({CODE_FIELD}), need=Need.NETWORK,
     suggest=lambda s: {CODE_FIELD: s.code or warning_codes()[0]}))
-KINDS.register(CheckKind(
-    "test-accuracy", "Test accuracy at least",
-    f"the test accuracy {STEPS} is at least `min`.", _test_accuracy,
-    fields=(ParamSpec("min", FLOAT, 0.9, LEAST_SHARE.format("test accuracy"), minimum=0.0,
-                      maximum=1.0),),
-    required=frozenset({"min"}), need=Need.TRAINING, task=CLASSIFICATION,
-    suggest=_at_least("test_accuracy", 0.9)))
-KINDS.register(CheckKind(
+KINDS.register(_trained_figure(
+    "test-accuracy", "Test accuracy at least", f"the test accuracy {STEPS} is at least `min`.",
+    "test_accuracy", "test accuracy", ("min", 0.9, 0.0, 1.0), CLASSIFICATION, percent=True))
+KINDS.register(_trained_figure(
     "test-f1", "Test macro F1 at least",
     f"the macro-averaged F1 score on the test set {STEPS} (the mean over the classes of "
     "each class's F1, the harmonic mean of its precision and recall) is at least `min`.",
-    _test_f1,
-    fields=(ParamSpec("min", FLOAT, 0.8, LEAST_SHARE.format("test macro F1"), minimum=0.0,
-                      maximum=1.0),),
-    required=frozenset({"min"}), need=Need.TRAINING, task=CLASSIFICATION,
-    suggest=_at_least("test_f1", 0.8)))
-KINDS.register(CheckKind(
+    "test_f1", "test macro F1", ("min", 0.8, 0.0, 1.0), CLASSIFICATION))
+KINDS.register(_trained_figure(
     "test-loss", "Test loss at most",
     f"the test loss {STEPS} is at most `max` (on a table's standardised target for "
-    "regression).", _test_loss,
-    fields=(ParamSpec("max", FLOAT, 0.1, "Largest test loss.", minimum=0.0, maximum=1e12),),
-    required=frozenset({"max"}), need=Need.TRAINING, suggest=_at_most("test_loss", 0.1)))
-KINDS.register(CheckKind(
+    "regression).", "test_loss", "test loss", ("max", 0.1, 0.0, 1e12)))
+KINDS.register(_trained_figure(
     "test-r2", "Test R² at least",
     f"the coefficient of determination R² on the test set {STEPS} (1 a perfect fit, 0 no "
-    "better than predicting the mean) is at least `min`.", _test_r2,
-    fields=(ParamSpec("min", FLOAT, 0.9, "Least test R², −1–1.", minimum=-1.0, maximum=1.0),),
-    required=frozenset({"min"}), need=Need.TRAINING, task=REGRESSION,
-    suggest=_at_least("test_r2", 0.9, low=-1.0)))
-KINDS.register(CheckKind(
+    "better than predicting the mean) is at least `min`.", "test_r2", "test R²",
+    ("min", 0.9, -1.0, 1.0), REGRESSION))
+KINDS.register(_trained_figure(
     "test-rmse", "Test RMSE at most",
     f"the root-mean-square error on the test set {STEPS}, in the target's own units, is at "
-    "most `max`.", _test_rmse,
-    fields=(ParamSpec("max", FLOAT, 1.0, "Largest test RMSE, in the target's units.",
-                      minimum=0.0, maximum=1e30),),
-    required=frozenset({"max"}), need=Need.TRAINING, task=REGRESSION,
-    suggest=_at_most("test_rmse", 1.0)))
+    "most `max`.", "test_rmse", "test RMSE", ("max", 1.0, 0.0, 1e30), REGRESSION))
 KINDS.register(CheckKind(
     "max-parameters", "At most this many parameters",
     "the network has at most `max` trainable parameters.", _max_parameters,
