@@ -6,8 +6,6 @@ import os
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from graph_engine.core.files import safe_file_name
-
 DIAGRAM_FILTER = "NetCanvas diagrams (*.json);;All files (*)"
 
 
@@ -65,11 +63,6 @@ def with_suffix(path: str, *suffixes: str) -> str:
 
 def save_path(parent: QWidget, title: str = "Save diagram", suggestion: str = "",
               file_filter: str = DIAGRAM_FILTER) -> str:
-    """Where to save; ``suggestion``'s file name (made from a title) is offered with no
-    character a file system refuses (Windows: a colon, a question mark...)."""
-    if suggestion:
-        folder, name = os.path.split(suggestion)
-        suggestion = os.path.join(folder, safe_file_name(name)) if name else suggestion
     path, _ = QFileDialog.getSaveFileName(parent, title, _in_start_folder(suggestion),
                                           file_filter)
     return _remember(path)

@@ -47,6 +47,7 @@ from graph_engine.classroom.authoring import (
 )
 from graph_engine.classroom.exercise import KINDS, MAX_HINT, Check
 from graph_engine.classroom.kinds import Need
+from graph_engine.core.files import safe_file_name
 from graph_engine.core.limits import MAX_TITLE
 from graph_engine.model.diagram import Diagram
 from graph_engine.model.fileio import DiagramFileError
@@ -275,8 +276,9 @@ def save_as_exercise(diagram: Diagram, selected: list[str], metrics: dict | None
     if not dialogs.run_dialog(dialog) or dialog.result_exercise is None:
         return False
     exercise = dialog.result_exercise
-    stem = "-".join(exercise.title.lower().split()) or "exercise"  # save_path makes it safe
-    path = dialogs.save_path(parent, "Save exercise", f"{stem}-exercise.json", EXERCISE_FILTER)
+    stem = "-".join(exercise.title.lower().split()) or "exercise"
+    suggestion = safe_file_name(f"{stem}-exercise.json")  # no ":" or "?": Windows refuses them
+    path = dialogs.save_path(parent, "Save exercise", suggestion, EXERCISE_FILTER)
     if not path:
         return False
     path = dialogs.with_suffix(path, ".json")

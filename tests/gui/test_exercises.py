@@ -224,3 +224,24 @@ def test_a_bad_exercise_is_explained_in_the_dialog_and_nothing_is_written(window
     assert dialog.result_exercise is None
     assert "empty starting canvas cannot have locked blocks" in dialog.error.text()
     dialog.deleteLater()
+
+
+def test_the_suggested_exercise_file_name_is_one_windows_takes(window, qtbot, xor,
+                                                               monkeypatch):
+    offered = []
+
+    def fill(dialog: ExerciseDialog) -> bool:
+        dialog.title.setText("Lesson 3: XOR?")
+        dialog.accept()
+        return dialog.result_exercise is not None
+
+    monkeypatch.setattr(dialogs, "run_dialog", fill)
+    monkeypatch.setattr(dialogs, "save_path",
+                        lambda parent, title, suggestion, *a: offered.append(suggestion) or "")
+    window.exercises.save_action.trigger()
+    (suggestion,) = offered
+    assert suggestion == "lesson-3--xor--exercise.json"
+    from gui.editor.file_actions import _suggested_name
+
+    xor.title = "Week 2: a *first* net?"  # Save As of an untitled diagram: the same rule
+    assert _suggested_name(xor) == "week-2--a--first--net-.json"
