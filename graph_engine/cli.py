@@ -233,6 +233,9 @@ def _write(writer, what, path: str) -> None:
         raise UsageError(_cannot_write(path, error)) from None
 
 
+TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".parquet", ".pq", ".txt")
+
+
 def _dataset_option(args, diagram):
     """What --dataset (and --target) name: None (the diagram's own), a built-in
     name, or a table file's spec; UsageError for a name that is neither."""
@@ -246,9 +249,9 @@ def _dataset_option(args, diagram):
                              "--dataset path/to/table.csv")
         return name
     if not os.path.isfile(name):
-        raise UsageError(f"--dataset {name}: unknown data set, and no table file of that "
-                         f"name (built-in: {', '.join(names())}; or a CSV, TSV or Parquet "
-                         "file with --target COLUMN)")
+        if args.target is not None or os.sep in name or name.lower().endswith(TABLE_SUFFIXES):
+            raise UsageError(f"--dataset {name}: no such table file")
+        return name  # an unknown name: training refuses it, listing the known ones
     kept = diagram.dataset  # its split (train_ratio, seed) stays
     source = CsvSource(os.path.abspath(name), target=args.target or "")
     return DatasetSpec("csv", csv=source) if kept is None else \

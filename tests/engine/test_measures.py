@@ -129,7 +129,7 @@ def test_target_without_a_table_and_an_unknown_table_are_usage_errors(tmp_path, 
     assert main(["train", str(tmp_path / "xor.json"), "--target", "y"]) == 2
     assert "--target names a column of a table file" in capsys.readouterr().err
     assert main(["train", str(tmp_path / "xor.json"), "--dataset", "nope.csv"]) == 2
-    assert "unknown data set, and no table file of that name" in capsys.readouterr().err
+    assert "--dataset nope.csv: no such table file" in capsys.readouterr().err
 
 
 def test_exercises_lists_the_shipped_exercises_with_their_paths(capsys):
