@@ -53,8 +53,8 @@ MIX = {"correct": 118, "wrong": 50, "broken": 21, "hostile": 11}
 def _answer(exercise: ex.Exercise, width: int, activation: str | None) -> ge.Diagram:
     """The start diagram with Linear(width) and ``activation`` (None: none) inserted."""
     d = fileio.loads(fileio.dumps(exercise.start))  # type: ignore[arg-type]
-    d.disconnect(next(w for w in d.wires if w.src == "input1"))
-    ids = ["input1", d.add("Linear", out_features=width)]
+    d.disconnect(next(w for w in d.wires if w.src == "xor-input"))
+    ids = ["xor-input", d.add("Linear", out_features=width)]
     if activation is not None:
         ids.append(d.add(activation))
     for src, dst in pairwise([*ids, "linear1"]):
@@ -64,8 +64,8 @@ def _answer(exercise: ex.Exercise, width: int, activation: str | None) -> ge.Dia
 
 def _wide(exercise: ex.Exercise, layers: int, width: int) -> ge.Diagram:
     d = fileio.loads(fileio.dumps(exercise.start))  # type: ignore[arg-type]
-    d.disconnect(next(w for w in d.wires if w.src == "input1"))
-    ids = ["input1"]
+    d.disconnect(next(w for w in d.wires if w.src == "xor-input"))
+    ids = ["xor-input"]
     for _ in range(layers):
         ids += [d.add("Linear", out_features=width), d.add("ReLU")]
     for src, dst in pairwise([*ids, "linear1"]):
@@ -83,12 +83,12 @@ def _wrong(exercise: ex.Exercise, rng: random.Random) -> ge.Diagram:
         return _answer(exercise, 1, "ReLU")
     d = _answer(exercise, rng.choice(WIDTHS), rng.choice(ACTIVATIONS))
     if kind == "locked":
-        d.set_params("crossentropyloss1", label_smoothing=0.2)
+        d.set_params("xor-loss", label_smoothing=0.2)
         return d
-    d.disconnect(next(w for w in d.wires if w.dst == "crossentropyloss1"))
+    d.disconnect(next(w for w in d.wires if w.dst == "xor-loss"))
     softmax = d.add("Softmax", dim=1)
     d.connect("linear1", softmax)
-    d.connect(softmax, "crossentropyloss1")
+    d.connect(softmax, "xor-loss")
     return d
 
 
@@ -103,7 +103,7 @@ def _broken(exercise: ex.Exercise, rng: random.Random, path: str) -> None:
     elif kind == "type":
         text = text.replace('"type": "Linear"', '"type": "Dense"', 1)
     elif kind == "features":
-        d.set_params("input1", features=3)
+        d.set_params("xor-input", features=3)
         text = fileio.dumps(d)
     else:
         d.add("Linear", out_features=4)  # wired to nothing: an error
@@ -202,11 +202,11 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def run_grade(exercise: str, folder: str, jobs: int) -> tuple[float, int, dict]:
+def run_grade(exercise: str, folder: str, jobs: int, *more: str) -> tuple[float, int, dict]:
     """Seconds, peak memory (bytes) and the JSON of ``python main.py grade``."""
     command = [sys.executable, os.path.join(ROOT, "main.py"), "grade", exercise, folder,
                "--jobs", str(jobs), "--timeout", f"{TIMEOUT:g}", "--memory", str(MEMORY_MB),
-               "--json"]
+               "--json", *more]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                cwd=ROOT, text=True)
@@ -264,8 +264,55 @@ def figures(count: int = 200, sample: int = 10, quick: bool = False) -> list[Fig
         runs = {2: run_grade(exercise, students, 2)}
         loop += run_loop([os.path.join(students, n) for n in picked[half:]], epochs)
         runs[1] = run_grade(exercise, students, 1)
+        feedback = os.path.join(tmp, "feedback")
+        with_feedback = run_grade(exercise, students, 2, "--feedback", feedback)
+        extra = flags_and_feedback(exercise, students, feedback)
     loop_total = sum(loop) / len(loop) * count
-    return _report(count, kinds, picked, loop, loop_total, runs, distinct)
+    return [*_report(count, kinds, picked, loop, loop_total, runs, distinct),
+            *_extra_figures(runs[2][0], with_feedback[0], extra)]
+
+
+def flags_and_feedback(exercise_path: str, folder: str, out: str) -> tuple[float, float]:
+    """Seconds this process takes for the flags (each file read and fingerprinted,
+    its own flags, the copies among all) and for writing every feedback file
+    again, beside the grading they come with."""
+    from graph_engine.classroom import flags
+    from graph_engine.classroom.feedback import Feedback
+    from graph_engine.classroom.grader import prepare
+    from graph_engine.classroom.grading import FileResult, _read_with_digest, start_network
+    from graph_engine.classroom.reports import file_name
+    from graph_engine.model.fileio import read_file
+
+    grading = prepare(exercise_path, [folder], 1, 60.0, 1024)
+    start = time.perf_counter()
+    results, network = [], start_network(grading.exercise)
+    for path in grading.files:
+        result = FileResult(path, grading.exercise.max_score)
+        try:
+            diagram, result.digest = read_file(path, _read_with_digest)
+        except ge.DiagramFileError:
+            results.append(result)
+            continue
+        result.flags = flags.own_flags(grading.exercise, diagram, network)
+        result.network = flags.fingerprint(diagram)
+        results.append(result)
+    flags.find_copies(results, network, file_name)
+    flagged = time.perf_counter() - start
+    start = time.perf_counter()
+    Feedback(out, grading).write(results)
+    return flagged, time.perf_counter() - start
+
+
+def _extra_figures(plain: float, with_feedback: float, extra: tuple[float, float]) -> list:
+    flagged, written = extra
+    return [
+        Figure("8.flags-feedback-share", "8. flags and feedback, share of grade --jobs 2",
+               (flagged + written) / plain * 100, "%", goal=10.0, higher_is_better=False,
+               reference=f"grade --jobs 2 {plain:.1f} s; in this process: the flags "
+               f"{flagged * 1000:.0f} ms, the feedback files {written * 1000:.0f} ms",
+               note=f"grade --jobs 2 --feedback DIR took {with_feedback:.1f} s "
+               f"({(with_feedback / plain - 1) * 100:+.1f} % on the wall clock)"),
+    ]
 
 
 def distinct_networks(folder: str) -> tuple[int, int]:

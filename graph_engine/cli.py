@@ -35,7 +35,7 @@ from .model.initializers import names as initialization_names
 from .model.settings import OPTIMIZERS
 from .model.sources import input_files
 
-COMMANDS = ("validate", "compile", "train", "export", "trace", "examples", "grade")
+COMMANDS = ("validate", "compile", "train", "export", "trace", "examples", "exercises", "grade")
 PROG = "netcanvas"
 EXIT_STATUS = ("Exit status: 0 success; 1 the diagram has errors, or training diverged or "
                "failed; 2 an unreadable file or bad arguments; 130 interrupted (Ctrl-C)")
@@ -79,7 +79,10 @@ def _parser() -> argparse.ArgumentParser:
                        "training failed: ...', and exits 1. Ctrl-C stops training, saves "
                        "nothing and exits 130. " + EXIT_STATUS)
     p.add_argument("file")
-    p.add_argument("--dataset", metavar="NAME")
+    p.add_argument("--dataset", metavar="NAME", help="a built-in data set's name, or a table "
+                   "file (CSV, TSV or Parquet) with --target")
+    p.add_argument("--target", metavar="COLUMN", help="the table's target column (default: "
+                   "its last column)")
     p.add_argument("--epochs", type=int, metavar="N")
     p.add_argument("--optimizer", choices=OPTIMIZERS)
     p.add_argument("--lr", type=float, metavar="X")
@@ -105,6 +108,8 @@ def _parser() -> argparse.ArgumentParser:
     group.add_argument("--python", metavar="OUT.py")
     _trace_parser(sub)
     p = sub.add_parser("examples", help="list the example diagrams that come with NetCanvas")
+    p.add_argument("--paths", action="store_true", help="print only their paths, one a line")
+    p = sub.add_parser("exercises", help="list the exercises that come with NetCanvas")
     p.add_argument("--paths", action="store_true", help="print only their paths, one a line")
     from .classroom.command import add_parser as add_grade_parser
 
@@ -229,16 +234,43 @@ def _write(writer, what, path: str) -> None:
         raise UsageError(_cannot_write(path, error)) from None
 
 
+TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".parquet", ".pq", ".txt")
+
+
+def _dataset_option(args, diagram):
+    """What --dataset (and --target) name: None (the diagram's own), a built-in
+    name, or a table file's spec; UsageError for a name that is neither."""
+    from .data.builtin import names
+    from .data.spec import CsvSource, DatasetSpec
+
+    name = args.dataset
+    if name is None or name in names():
+        if args.target is not None:
+            raise UsageError("--target names a column of a table file: give the table with "
+                             "--dataset path/to/table.csv")
+        return name
+    if not os.path.isfile(name):
+        if args.target is not None or os.sep in name or name.lower().endswith(TABLE_SUFFIXES):
+            raise UsageError(f"--dataset {name}: no such table file")
+        return name  # an unknown name: training refuses it, listing the known ones
+    kept = diagram.dataset  # its split (train_ratio, seed) stays
+    source = CsvSource(os.path.abspath(name), target=args.target or "")
+    return DatasetSpec("csv", csv=source) if kept is None else \
+        DatasetSpec("csv", train_ratio=kept.train_ratio, seed=kept.seed, csv=source)
+
+
 def cmd_train(args) -> int:
     from .training.trainer import train
 
     diagram = load(args.file)
+    dataset = _dataset_option(args, diagram)
+    table = dataset.csv.path if dataset is not None and not isinstance(dataset, str) else None
     if args.save_weights:  # say so before training, not after
-        _check_output(args.save_weights, args.file, diagram, args.init_weights)
+        _check_output(args.save_weights, args.file, diagram, args.init_weights, table)
     total = args.epochs or diagram.training.epochs
     epochs = EpochCounter(total if sys.stderr.isatty() and not args.json else None)
     try:
-        run = train(diagram, dataset=args.dataset, epochs=args.epochs, seed=args.seed,
+        run = train(diagram, dataset=dataset, epochs=args.epochs, seed=args.seed,
                     optimizer=args.optimizer, lr=args.lr, batch_size=args.batch_size,
                     callback=epochs.update, init=args.init, weights=args.init_weights)
     except KeyboardInterrupt:
@@ -292,17 +324,35 @@ def _report(run, as_json: bool) -> None:
         "train_loss": last.get("train_loss"),
         "test_loss": last.get("test_loss"),
         "test_accuracy": last.get("test_accuracy"),
+        **{key: last[key] for key in ("test_rmse", "test_r2") if key in last},
     }
     if as_json:
-        _say(json.dumps({**summary, "history": [_numbers_of(row) for row in run.history]}))
+        _say(json.dumps({**summary, **_measures_of(run),
+                         "history": [_numbers_of(row) for row in run.history]}))
         return
     parts = [f"{summary['epochs']} epochs in {summary['seconds']:.2f} s"]
-    for key in ("train_loss", "test_loss"):
-        if summary[key] is not None:
-            parts.append(f"{key.replace('_', ' ')} {summary[key]:.4f}")
+    for key in ("train_loss", "test_loss", "test_rmse", "test_r2"):
+        if summary.get(key) is not None:
+            parts.append(f"{key.replace('_', ' ').replace('r2', 'R²')} {summary[key]:.4g}")
     if summary["test_accuracy"] is not None:
         parts.append(f"test accuracy {summary['test_accuracy']:.1%}")
     _say(", ".join(parts))
+
+
+def _measures_of(run) -> dict:
+    """For classification, the test set's precision, recall and F1 per class
+    (``per_class``); for a standardised target, its mean and deviation (``target``),
+    the scale the RMSE is told in."""
+    from .training.measures import class_measures
+
+    found: dict = {}
+    measures = class_measures(run.trainer, "test") if run.trainer is not None else None
+    if measures is not None:
+        found["per_class"] = {"set": "test", **measures.to_dict()}
+    if run.dataset.target_scale is not None:
+        mean, std = run.dataset.target_scale
+        found["target"] = {"mean": list(mean), "std": list(std)}
+    return found
 
 
 def _numbers_of(row: dict) -> dict:
@@ -435,19 +485,33 @@ def cmd_examples(args) -> int:
     """The shipped examples: name and title (or paths alone, for scripts)."""
     import resources
 
-    paths = resources.examples()
-    if args.paths:
+    return _list_shipped(resources.examples(), load, args.paths, "examples",
+                         resources.EXAMPLES)
+
+
+def cmd_exercises(args) -> int:
+    """The shipped exercises: name and title (or paths alone), as examples lists."""
+    import resources
+
+    from .classroom.exercise import load as load_exercise
+
+    return _list_shipped(resources.exercises(), load_exercise, args.paths, "exercises",
+                         resources.EXERCISES)
+
+
+def _list_shipped(paths, read, only_paths: bool, what: str, folder) -> int:
+    if only_paths:
         for path in paths:
             _say(path)
         return 0
     width = max((len(p.stem) for p in paths), default=0)
     for path in paths:
         try:
-            title = load(path).title
+            title = read(path).title
         except DiagramFileError as error:  # a broken install: say so, list the rest
             title = f"(cannot be read: {error})"
-        _say(f"{path.stem:<{width}}  {title}")
-    _say(f"{len(paths)} examples in {resources.EXAMPLES}")
+        _say(f"{path.stem:<{width}}  {title}  ({path})")
+    _say(f"{len(paths)} {what} in {folder}")
     return 0
 
 
@@ -508,4 +572,4 @@ def cmd_grade(args) -> int:
 
 HANDLERS = {"validate": cmd_validate, "compile": cmd_compile, "train": cmd_train,
             "export": cmd_export, "trace": cmd_trace, "examples": cmd_examples,
-            "grade": cmd_grade}
+            "exercises": cmd_exercises, "grade": cmd_grade}

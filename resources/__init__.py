@@ -35,6 +35,11 @@ def examples(folder: Path = EXAMPLES) -> list[Path]:
     return sorted(folder.glob("*.json"), key=lambda p: (rank.get(p.stem, len(rank)), p.stem))
 
 
+def exercises(folder: Path = EXERCISES) -> list[Path]:
+    """The exercises, by name."""
+    return sorted(folder.glob("*.json"), key=lambda p: p.stem)
+
+
 def docs() -> Path:
     """The folder of the guide and the block reference: inside this package in
     an installed wheel, beside it in a source checkout."""

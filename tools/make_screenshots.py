@@ -225,7 +225,7 @@ def exercise_student(app, out: Path) -> None:
     window.resizeDocks([window.exercises.dock], [330], _vertical())
     window.exercises.check()
     _wait(app, lambda: not window.exercises.busy, 120)
-    window.scene.select_blocks(["input1"])
+    window.scene.select_blocks(["xor-input"])
     window.actions_by_name["delete"].trigger()
     window.statusBar().clearMessage()
     _save(app, window, out)
@@ -251,6 +251,87 @@ def exercise_teacher(app, out: Path) -> None:
     dialog.close()
     dialog.deleteLater()
     _close(app, window)
+
+
+def _class_folder(folder: Path) -> Path:
+    """A small class's hand-ins for the XOR exercise: answers of several widths, a copy,
+    the untouched start, the example handed in, another exercise's answer, a broken file."""
+    import shutil
+
+    import graph_engine as ge
+    from graph_engine.classroom import exercise as exercises
+
+    exercise = exercises.load(ROOT / "resources" / "exercises" / "xor-hidden-layer.json")
+    answers = folder / "class"
+    answers.mkdir()
+    for name, units, activation in (("ada", 8, "ReLU"), ("ben", 2, "Tanh"),
+                                    ("chen", 4, "Identity"), ("dora", 16, "Tanh")):
+        diagram = exercise.student_diagram()
+        diagram.disconnect(next(w for w in diagram.wires if w.src == "xor-input"))
+        hidden, act = diagram.add("Linear", out_features=units), diagram.add(activation)
+        for src, dst in (("xor-input", hidden), (hidden, act), (act, "linear1")):
+            diagram.connect(src, dst)
+        ge.save(diagram, answers / f"{name}.json")
+    shutil.copy(answers / "ada.json", answers / "eli.json")
+    ge.save(exercise.student_diagram(), answers / "fay.json")
+    shutil.copy(EXAMPLES / "xor.json", answers / "gus.json")
+    (answers / "hal.json").write_text('{"format": "netcanvas-diagram", "blocks": [')
+    return answers
+
+
+def grading_report(app, out: Path) -> None:
+    """The HTML report of ``grade --html`` on a small class, drawn by Qt's rich text
+    (QTextDocument: no browser needed; each inline SVG thumbnail drawn by QtSvg)."""
+    import tempfile
+
+    from graph_engine.classroom.grader import prepare
+    from graph_engine.classroom.reports import html_text
+
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as folder:
+        _class_folder(Path(folder))
+        os.chdir(folder)  # graded as "grade EXERCISE class/": the names as a teacher sees them
+        try:
+            grading = prepare(ROOT / "resources" / "exercises" / "xor-hidden-layer.json",
+                              ["class"], 2, 60.0, 1024)
+            results = grading.grade(2, 60.0, 1 << 30, plot=True)
+        finally:
+            os.chdir(here)
+        page = html_text(grading.exercise, results, grading.free)
+    _render_html(page, out, width=1400)
+
+
+def _render_html(page: str, out: Path, width: int) -> None:
+    import re
+
+    from PySide6.QtCore import QByteArray, QRectF, QUrl
+    from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
+    from PySide6.QtSvg import QSvgRenderer
+
+    from graph_engine.core.files import write_atomic
+    from gui.images import png_bytes
+
+    document = QTextDocument()
+    thumbnails = re.findall(r"<svg .*?</svg>", page, flags=re.S)
+    for index, svg in enumerate(thumbnails):
+        image = QImage(96, 96, QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        QSvgRenderer(QByteArray(svg.encode("utf-8"))).render(painter, QRectF(0, 0, 96, 96))
+        painter.end()
+        document.addResource(QTextDocument.ResourceType.ImageResource,
+                             QUrl(f"thumb:{index}"), image)
+        page = page.replace(svg, f'<img src="thumb:{index}" width="96" height="96">', 1)
+    page = page.replace("<table", '<table border="1" cellspacing="0" cellpadding="4"')
+    document.setHtml(page)
+    document.setTextWidth(width)
+    size = document.size().toSize()
+    image = QImage(size.width(), size.height(), QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    document.drawContents(painter)
+    painter.end()
+    write_atomic(out, png_bytes(image))
 
 
 TABLE = ("age,smoker,weight,height,blood pressure,risk\n"
@@ -329,6 +410,7 @@ WINDOW_SHOTS: dict[str, Callable] = {
     "help-window": help_window,
     "exercise-student": exercise_student,
     "exercise-teacher": exercise_teacher,
+    "grading-report": grading_report,
 }
 SHOTS = [*COMMAND_SHOTS, *WINDOW_SHOTS]
 

@@ -56,6 +56,13 @@ def make_plan(diagram: Diagram, analysis: Analysis | None = None) -> Plan:
     return plan
 
 
+def parameter_count(analysis: Analysis) -> int:
+    """The trainable parameters of the module the diagram compiles to, counted
+    from the analysis alone (no torch): the blocks the model computes."""
+    blocks = _model_blocks(analysis, model_output(analysis))
+    return sum(analysis.param_count(block_id) for block_id in blocks)
+
+
 def _model_blocks(a: Analysis, output: str | None) -> list[str]:
     """The blocks the model computes: the output and all it depends on."""
     if output is None:

@@ -1,8 +1,10 @@
 """``python main.py grade EXERCISE PATH... [--jobs N] [--timeout S] [--csv OUT.csv]
-[--json] [--html OUT.html] [--memory MB]``: the grade command of :mod:`graph_engine.cli`.
+[--json] [--html OUT.html] [--feedback DIR] [--memory MB]``: the grade command of
+:mod:`graph_engine.cli`, set up by :func:`~.grader.prepare` as ``ge.grade`` is.
 
 Every output is checked before any work: it may not be the exercise, one of
 the students' files or a data set they read, and its folder must be writable.
+A PATH that does not exist is a usage error naming it.
 Exit status 0 when every file got a row; 2 for an unreadable exercise or bad
 arguments (raised as :class:`GradeUsageError`, which the command line turns
 into its one-line message); 130 on Ctrl-C. SIGTERM (a CI job cancelled) and
@@ -21,11 +23,11 @@ import sys
 from collections.abc import Callable, Iterator
 
 from ..core.files import SameFileError, check_output, same_file, write_atomic
-from .exercise import Exercise
-from .exercise import load as load_exercise
-from .grader import check_limits, find_files, given_folders, grade_rows
+from ..model.fileio import DiagramFileError
+from .feedback import Feedback, FeedbackError
+from .grader import Grading, prepare
 from .grading import FileResult
-from .pool import DEFAULT_MEMORY, GradingError, Pool
+from .pool import DEFAULT_MEMORY, GradingError
 from .reports import csv_text, html_text, json_text, text_table
 
 EPILOG = ("Each file is graded in its own worker process, within --timeout seconds and "
@@ -82,48 +84,49 @@ def add_parser(sub) -> None:
                    help=f"memory each file may use (default {DEFAULT_MEMORY >> 20})")
     p.add_argument("--csv", metavar="OUT.csv", help="write the gradebook as CSV")
     p.add_argument("--html", metavar="OUT.html", help="write a report to open in a browser")
+    p.add_argument("--feedback", metavar="DIR", help="write one Markdown file per student "
+                   "into DIR: the score, each check and its message, the flags, the output "
+                   "thumbnail (no hidden threshold)")
     p.add_argument("--json", action="store_true",
                    help="print the results as one JSON object instead of a table")
 
 
 def run(args, say: Callable[..., None]) -> int:
     jobs = (os.cpu_count() or 1) if args.jobs is None else args.jobs
-    _check_limits(jobs, args.timeout, args.memory)
-    exercise = load_exercise(args.exercise)  # DiagramFileError: exit status 2
-    files = find_files(args.paths, exclude=[args.exercise])
-    if not files:
-        raise GradeUsageError("no diagram files to grade (a folder is searched for *.json)")
+    try:
+        grading = prepare(args.exercise, args.paths, jobs, args.timeout, args.memory, "--")
+    except DiagramFileError:
+        raise  # an unreadable exercise: the command line says so, exit status 2
+    except ValueError as error:
+        raise GradeUsageError(str(error)) from None
     outputs = [o for o in (args.csv, args.html) if o]
-    _check_outputs(outputs, [args.exercise, *files, *_data_files(exercise)])
-    progress = Progress(sys.stderr, len(files)) if sys.stderr.isatty() else None
-    pool = Pool(exercise, args.exercise, jobs, args.timeout, args.memory << 20,
-                plot=bool(args.html))
+    _check_outputs(outputs, grading.inputs())
+    try:
+        feedback = Feedback(args.feedback, grading) if args.feedback else None
+    except FeedbackError as error:
+        raise GradeUsageError(str(error)) from None
+    progress = Progress(sys.stderr, len(grading.files)) if sys.stderr.isatty() else None
     try:
         with stopped_by_signals():
-            results = grade_rows(pool, exercise, files, given_folders(args.paths),
-                                 progress.update if progress else None)
+            results = grading.grade(jobs, args.timeout, args.memory << 20,
+                                    plot=bool(args.html or args.feedback),
+                                    on_result=progress.update if progress else None)
     except GradingError as error:
         raise GradeUsageError(str(error)) from None
     finally:
         if progress is not None:
             progress.finish()
-    failed = _write_outputs(args, exercise, results)
-    say(json_text(exercise, results) if args.json else text_table(exercise, results))
+    failed = _write_outputs(args, grading, results)
+    if feedback is not None:
+        failed += feedback.write(results)
+    say(json_text(grading.exercise, results, grading.free) if args.json else
+        text_table(grading.exercise, results))
+    if grading.free >= {c.id for c in grading.exercise.checks}:
+        say("netcanvas: the untouched start passes every check of this exercise, so only "
+            "checks marked given can score: see docs/exercise-format.md", sys.stderr)
     if failed:
         raise GradeUsageError("; ".join(failed))
     return 0
-
-
-def _check_limits(jobs: int, timeout: float, memory: int) -> None:
-    try:
-        check_limits(jobs, timeout, memory, dash="--")
-    except ValueError as error:
-        raise GradeUsageError(str(error)) from None
-
-
-def _data_files(exercise: Exercise) -> list[str]:
-    csv = exercise.dataset.csv
-    return [csv.path] if csv is not None else []
 
 
 def _check_outputs(outputs: list[str], inputs: list[str]) -> None:
@@ -134,16 +137,21 @@ def _check_outputs(outputs: list[str], inputs: list[str]) -> None:
             raise GradeUsageError("--csv and --html name the same file (perhaps through a "
                                   "link): choose two names")
     for output in outputs:
-        try:
-            check_output(output, inputs)
-        except SameFileError as error:
-            raise GradeUsageError(str(error)) from None
-        except (OSError, ValueError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-            raise GradeUsageError(f"cannot write {output}: {reason}") from None
+        check_writable(output, inputs)
 
 
-def _write_outputs(args, exercise: Exercise, results: list[FileResult]) -> list[str]:
+def check_writable(output: str, inputs: list[str]) -> None:
+    """GradeUsageError if ``output`` is one of ``inputs`` or cannot be written."""
+    try:
+        check_output(output, inputs)
+    except SameFileError as error:
+        raise GradeUsageError(str(error)) from None
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise GradeUsageError(f"cannot write {output}: {reason}") from None
+
+
+def _write_outputs(args, grading: Grading, results: list[FileResult]) -> list[str]:
     """Write each report on its own: one that fails loses no other. The reasons
     for the ones that could not be written."""
     failed = []
@@ -152,7 +160,8 @@ def _write_outputs(args, exercise: Exercise, results: list[FileResult]) -> list[
             continue
         try:
             # a character with no UTF-8 form (none should be left) becomes an escape
-            write_atomic(path, make(exercise, results).encode("utf-8", "backslashreplace"))
+            text = make(grading.exercise, results, grading.free)
+            write_atomic(path, text.encode("utf-8", "backslashreplace"))
         except OSError as error:
             failed.append(f"cannot write {path}: {error.strerror or error}")
     return failed

@@ -11,18 +11,14 @@ holds nothing a diagram file could not. Whatever :func:`save` writes,
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 from dataclasses import dataclass, field, replace
 from typing import cast
 
-from ..blocks.registry import REGISTRY
-from ..checks.explanations import EXPLANATIONS
-from ..checks.lints import LINTS
 from ..core import limits
 from ..core.files import check_path, copy_into, write_atomic
-from ..core.params import FLOAT, INT, ParamSpec
+from ..core.params import FLOAT, ParamSpec
 from ..core.text import checked_id, checked_text
 from ..data.spec import DatasetSpec
 from ..model import fileio, values
@@ -30,6 +26,11 @@ from ..model.diagram import Diagram
 from ..model.fileio import DiagramFileError, read_checked, read_keys, read_list
 from ..model.locks import Locks
 from ..model.settings import TrainingSettings
+from .checks import short, warning_codes
+from .kinds import KINDS, Check
+
+__all__ = ["FORMAT", "KINDS", "VERSION", "Check", "Exercise", "check", "dumps", "load", "loads",
+           "save", "warning_codes"]
 
 FORMAT = "netcanvas-exercise"
 VERSION = 1
@@ -42,66 +43,7 @@ MAX_POINTS = 1000.0
 TOP_KEYS = {"format", "version", "title", "task", "start", "locked", "dataset", "training",
             "checks"}
 REQUIRED = {"format", "version", "title", "dataset", "training", "checks"}
-COMMON_KEYS = {"id", "kind", "points", "hidden", "hint"}
-
-# Each check kind's own fields, declared as parameters (bounds, help), and the
-# ones a check of that kind must give. "type" and "code" are checked apart:
-# a block type against the registry, a warning code against the known codes.
-TYPE_FIELD, CODE_FIELD = "type", "code"
-KIND_FIELDS: dict[str, tuple[ParamSpec, ...]] = {
-    "valid": (),
-    "no-warning": (),
-    "test-accuracy": (ParamSpec("min", FLOAT, 0.9, "Least test accuracy, 0–1.",
-                                minimum=0.0, maximum=1.0),),
-    "test-loss": (ParamSpec("max", FLOAT, 0.1, "Largest test loss.", minimum=0.0,
-                            maximum=1e12),),
-    "max-parameters": (ParamSpec("max", INT, 100, "Most trainable parameters.", minimum=0,
-                                 maximum=10**12),),
-    "uses-block": (ParamSpec("min", INT, 1, "Fewest blocks of the type.", minimum=1,
-                             maximum=limits.MAX_BLOCKS),),
-    "forbids-block": (),
-    "output-shape": (ParamSpec("features", INT, 1, "Output features of the network.",
-                               minimum=1, maximum=10**9),),
-    "locked-unchanged": (),
-}
-KIND_TEXT = {"no-warning": {CODE_FIELD}, "uses-block": {TYPE_FIELD},
-             "forbids-block": {TYPE_FIELD}}
-REQUIRED_FIELDS = {"no-warning": {CODE_FIELD}, "test-accuracy": {"min"}, "test-loss": {"max"},
-                   "max-parameters": {"max"}, "uses-block": {TYPE_FIELD},
-                   "forbids-block": {TYPE_FIELD}, "output-shape": {"features"}}
-KINDS = tuple(KIND_FIELDS)
-
-
-def warning_codes() -> list[str]:
-    """The diagnostic codes a no-warning check may name."""
-    return sorted({*EXPLANATIONS, *(lint.code for lint in LINTS)})
-
-
-@dataclass(frozen=True)
-class Check:
-    """One graded check; the fields its kind does not use stay None."""
-
-    id: str
-    kind: str
-    points: float = 1
-    hidden: bool = False  # hide the threshold in messages to students
-    hint: str = ""  # shown when the check fails
-    code: str | None = None
-    type: str | None = None
-    min: float | None = None
-    max: float | None = None
-    features: int | None = None
-
-    def to_dict(self) -> dict:
-        data: dict = {"id": self.id, "kind": self.kind, "points": self.points}
-        for name in (CODE_FIELD, TYPE_FIELD, *(s.name for s in KIND_FIELDS[self.kind])):
-            if getattr(self, name) is not None:
-                data[name] = getattr(self, name)
-        if self.hidden:
-            data["hidden"] = True
-        if self.hint:
-            data["hint"] = self.hint
-        return data
+COMMON_KEYS = {"id", "kind", "points", "hidden", "given", "hint"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -213,7 +155,10 @@ def load(path: str | os.PathLike) -> Exercise:
     start = exercise.start
     if start is not None and start.dataset is not None:
         start.dataset = fileio.anchored(start.dataset, folder)
-    return replace(exercise, dataset=fileio.anchored(exercise.dataset, folder))
+    exercise = replace(exercise, dataset=fileio.anchored(exercise.dataset, folder))
+    if exercise.dataset.csv is not None:
+        refuse_unfit(exercise)
+    return exercise
 
 
 def loads(raw: bytes | str) -> Exercise:
@@ -234,22 +179,27 @@ def loads(raw: bytes | str) -> Exercise:
     _refuse_twice([c.id for c in exercise.checks], "check id")
     if not exercise.checks:
         raise DiagramFileError("\"checks\" is empty: an exercise needs at least one check")
-    _refuse_accuracy_on_regression(exercise)
+    if exercise.dataset.csv is None:  # a table is read where its path means something: load
+        refuse_unfit(exercise)
     return exercise
 
 
-def _refuse_accuracy_on_regression(exercise: Exercise) -> None:
-    spec = exercise.dataset
-    if spec.csv is not None:  # what a CSV file holds is known when it is read, at grading
-        return
-    from ..data.datasets import info
+def refuse_unfit(exercise: Exercise) -> None:
+    """DiagramFileError for a check whose kind does not fit the exercise's data set
+    (test accuracy on a regression set): a check that cannot apply would give every
+    student 0. A table file is read to know what it holds."""
+    from ..data.datasets import DatasetError, info
 
-    if info(spec).is_classification:
-        return
+    try:
+        found = info(exercise.dataset)
+    except (DatasetError, ValueError) as error:
+        raise DiagramFileError(f"the exercise's data set cannot be read: {error}") from None
     for item in exercise.checks:
-        if item.kind == "test-accuracy":
-            raise DiagramFileError(f"check {item.id!r}: test-accuracy needs a classification "
-                                   f"data set, but {spec.name} is regression: use test-loss")
+        unfit = KINDS.get(item.kind).unfit(found)
+        if unfit:
+            hint = " (use test-r2, test-rmse or test-loss)" if not found.is_classification \
+                else " (use test-accuracy, test-f1 or test-loss)"
+            raise DiagramFileError(f"check {item.id!r}: {unfit}{hint}")
 
 
 def _title(value: object) -> str:
@@ -299,34 +249,20 @@ def _read_check(value: object, index: int) -> Check:
     where = f"check {index + 1}"
     if not isinstance(value, dict):
         raise DiagramFileError(f"{where} must be a JSON object")
-    kind = value.get("kind")
-    if not isinstance(kind, str) or kind not in KIND_FIELDS:  # a list or object is no kind
-        raise DiagramFileError(f"{where}: \"kind\" must be one of {', '.join(KINDS)} "
-                               f"(got {_short(kind)})")
-    specs = {s.name: s for s in KIND_FIELDS[kind]}
-    allowed = COMMON_KEYS | specs.keys() | KIND_TEXT.get(kind, set())
-    read_keys(value, allowed, {"id", "kind"} | REQUIRED_FIELDS.get(kind, set()), where)
+    if value.get("kind") not in KINDS:  # a list or an object is no kind either
+        raise DiagramFileError(f"{where}: \"kind\" must be one of {', '.join(KINDS.names())} "
+                               f"(got {short(value.get('kind'))})")
+    kind = KINDS.get(value["kind"])
+    read_keys(value, COMMON_KEYS | set(kind.field_names()), {"id", "kind", *kind.required},
+              where)
     check_id = read_checked(checked_id, value["id"], f"{where}: \"id\"", limits.MAX_ID)
     try:
-        return Check(check_id, kind, points=_points(value.get("points", 1)),
-                     hidden=_flag(value.get("hidden", False)),
+        return Check(check_id, kind.name, points=_points(value.get("points", 1)),
+                     hidden=_flag(value, "hidden"), given=_flag(value, "given"),
                      hint=checked_text(value.get("hint", ""), "the hint", MAX_HINT, True),
-                     **_kind_fields(kind, value))
+                     **kind.read(value))
     except ValueError as error:
         raise DiagramFileError(f"check {check_id!r}: {error}") from None
-
-
-def _kind_fields(kind: str, value: dict) -> dict:
-    """The fields of ``kind`` the check gives, checked; ValueError otherwise."""
-    found = {spec.name: spec.coerce(value[spec.name]) for spec in KIND_FIELDS[kind]
-             if spec.name in value}
-    if TYPE_FIELD in value:
-        found[TYPE_FIELD] = _block_type(value[TYPE_FIELD])
-    if CODE_FIELD in value:
-        found[CODE_FIELD] = _warning_code(value[CODE_FIELD])
-    if kind == "uses-block":
-        found.setdefault("min", 1)
-    return found
 
 
 POINTS = ParamSpec("points", FLOAT, 1.0, "Points the check is worth.", minimum=0.0,
@@ -338,31 +274,8 @@ def _points(value: object) -> float:
     return int(number) if float(number).is_integer() else number
 
 
-def _flag(value: object) -> bool:
+def _flag(check: dict, name: str) -> bool:
+    value = check.get(name, False)
     if not isinstance(value, bool):
-        raise ValueError(f"\"hidden\" must be true or false (got {_short(value)})")
+        raise ValueError(f"\"{name}\" must be true or false (got {short(value)})")
     return value
-
-
-def _block_type(value: object) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"\"type\" must be a block type's name (got {_short(value)})")
-    return REGISTRY.get(value).name  # an unknown one: the registry suggests a close name
-
-
-def _warning_code(value: object) -> str:
-    codes = warning_codes()
-    if isinstance(value, str) and value in codes:
-        return value
-    close = difflib.get_close_matches(value, codes, n=1) if isinstance(value, str) else []
-    hint = f"; did you mean {close[0]!r}?" if close else " (docs/exercise-format.md lists them)"
-    raise ValueError(f"\"code\": unknown warning code {_short(value)}{hint}")
-
-
-def _short(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False) if _plain(value) else type(value).__name__
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
-def _plain(value: object) -> bool:
-    return value is None or isinstance(value, (str, int, float, bool))

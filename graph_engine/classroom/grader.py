@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from ..core.files import same_file
 from ..core.text import path_text
 from .exercise import Exercise, load
-from .grading import FileResult, completed
+from .flags import find_copies
+from .grading import FileResult, completed, start_network
 from .pool import DEFAULT_MEMORY, Pool
+from .reports import file_name
 
 DIAGRAM_SUFFIX = ".json"
 # The limits a run of the grader may be given, each bounded (a timeout of inf or 1e308
@@ -43,12 +46,16 @@ def check_limits(jobs: int, timeout: float, memory_mb: int, dash: str = "") -> N
 
 
 def find_files(paths: Iterable[str | os.PathLike], exclude: Iterable[str] = ()) -> list[str]:
-    """Every file to grade: each path that is not a folder as it is given (a
-    missing one too: it gets its row), and the ``.json`` files inside each folder,
-    sorted, hidden ones skipped, with the links to folders outside the folders
-    given (rows that say so). ``exclude`` (the exercise itself) is left out."""
+    """Every file to grade: each path that is not a folder as it is given, and the
+    ``.json`` files inside each folder, sorted, hidden ones skipped, with the links
+    to folders outside the folders given (rows that say so). ``exclude`` (the
+    exercise itself) is left out. A path that does not exist is a ValueError
+    naming it: a typo is the teacher's, not a student's row."""
     given = [os.fspath(p) for p in paths]
     excluded = [os.fspath(e) for e in exclude]
+    for path in given:
+        if not os.path.lexists(path):
+            raise ValueError(f"{path_text(path)}: no such file or folder")
     roots = given_folders(given)
     found: list[str] = []
     for path in given:
@@ -109,21 +116,57 @@ def grade_rows(pool: Pool, exercise: Exercise, files: Sequence[str], roots: Sequ
     return rows
 
 
+@dataclass
+class Grading:
+    """One run of the grader, set up: the exercise, the files and where links may lead."""
+
+    exercise: Exercise
+    exercise_path: str
+    files: list[str]
+    roots: list[str]
+    free: frozenset[str] = frozenset()  # the checks the untouched start passes, once known
+
+    def inputs(self) -> list[str]:
+        """What no output may replace: the exercise, the students' files, its table."""
+        csv = self.exercise.dataset.csv
+        return [self.exercise_path, *self.files, *([csv.path] if csv is not None else [])]
+
+    def grade(self, jobs: int, timeout: float, memory: int, plot: bool = False,
+              on_result: Callable[[FileResult], object] | None = None) -> list[FileResult]:
+        """One row per file, in order, with its flags (copies among the files too)."""
+        pool = Pool(self.exercise, self.exercise_path, jobs, timeout, memory, plot)
+        rows = grade_rows(pool, self.exercise, self.files, self.roots, on_result)
+        self.free = pool.free or frozenset()
+        find_copies(rows, start_network(self.exercise), file_name)
+        return rows
+
+
+def prepare(exercise_path: str | os.PathLike, paths: Iterable[str | os.PathLike], jobs: int,
+            timeout: float, memory_mb: int, dash: str = "") -> Grading:
+    """Check the limits, read the exercise and find the files, before any work:
+    ValueError for limits out of range, a missing path or no file at all
+    (``dash``: "--" names the limits as options), DiagramFileError for an
+    unreadable exercise."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    check_limits(jobs, timeout, memory_mb, dash)
+    given = [os.fspath(p) for p in paths]
+    files = find_files(given, exclude=[os.fspath(exercise_path)])
+    exercise = load(exercise_path)
+    if not files:
+        raise ValueError("no diagram files to grade (a folder is searched for *.json)")
+    return Grading(exercise, os.fspath(exercise_path), files, given_folders(given))
+
+
 def grade_files(exercise_path: str | os.PathLike, paths: Iterable[str | os.PathLike],
                 jobs: int = 1, timeout: float = 60.0, memory: int = DEFAULT_MEMORY,
                 plot: bool = False, on_result: Callable[[FileResult], object] | None = None,
                 ) -> tuple[Exercise, list[FileResult]]:
     """The exercise and one result per file (see :func:`find_files`), in order.
     DiagramFileError for an unreadable exercise; ValueError for limits out of
-    their ranges (:func:`check_limits`; ``memory`` in bytes)."""
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    check_limits(jobs, timeout, memory >> 20)
-    exercise = load(exercise_path)
-    given = [os.fspath(p) for p in paths]
-    files = find_files(given, exclude=[os.fspath(exercise_path)])
-    pool = Pool(exercise, os.fspath(exercise_path), jobs, timeout, memory, plot)
-    return exercise, grade_rows(pool, exercise, files, given_folders(given), on_result)
+    their ranges (:func:`check_limits`; ``memory`` in bytes) or a missing path."""
+    grading = prepare(exercise_path, paths, jobs, timeout, memory >> 20)
+    return grading.exercise, grading.grade(jobs, timeout, memory, plot, on_result)
 
 
 def grade(exercise_path: str | os.PathLike, paths: Iterable[str | os.PathLike], jobs: int = 1,

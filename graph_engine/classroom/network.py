@@ -1,4 +1,4 @@
-"""The network part of grading one diagram: compile, count, train, draw.
+"""The network part of grading one diagram: compile, train, measure, draw.
 
 :func:`run_network` returns an :class:`Outcome`. A network whose training would
 need more memory than the grader allows is refused from validation's estimate,
@@ -12,28 +12,31 @@ training it twice.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..checks.validation import training_memory
 from ..core.files import human_size
 from ..data.spec import DatasetSpec
 from ..model.diagram import Diagram
-from .checks import COMPILED, TRAINED, Facts
-from .exercise import Exercise
+from .kinds import KINDS, Facts, Need
+
+if TYPE_CHECKING:
+    from .exercise import Exercise
 
 
 @dataclass(frozen=True)
 class Outcome:
-    parameters: int | None = None  # trainable parameters of the compiled network
-    metrics: dict | None = None  # the last epoch's
+    metrics: dict | None = None  # the last epoch's, and the test set's macro F1 (test_f1)
     epochs: int = 0
-    failure: str | None = None  # why it did not compile or train to the end
+    failure: str | None = None  # why it did not train to the end
     plot: dict | None = None  # the thumbnail's data
 
     def apply(self, facts: Facts) -> None:
-        facts.parameters, facts.metrics, facts.epochs = self.parameters, self.metrics, self.epochs
+        facts.metrics, facts.epochs = self.metrics, self.epochs
         if self.failure:
             facts.not_run = self.failure
 
@@ -66,6 +69,12 @@ def network_key(diagram: Diagram, plot: bool) -> str:
     return json.dumps([blocks, wires, plot], sort_keys=True)
 
 
+def fingerprint(diagram: Diagram) -> str:
+    """:func:`network_key` of the network alone, hashed: what two files share when
+    their networks are the same."""
+    return hashlib.sha256(network_key(diagram, False).encode("utf-8")).hexdigest()
+
+
 def run_network(exercise: Exercise, facts: Facts, plot: bool, memory: int | None = None,
                 cache: NetworkCache | None = None) -> Outcome:
     """The outcome for the valid diagram in ``facts`` (also applied to them)."""
@@ -83,10 +92,11 @@ def _run(exercise: Exercise, facts: Facts, plot: bool, memory: int | None) -> Ou
     import torch
 
     from ..build.compiler import compile as compile_diagram
+    from ..training.measures import class_measures
     from ..training.trainer import Trainer, TrainingDiverged
 
-    kinds = {c.kind for c in exercise.checks}
-    if not kinds & (TRAINED | COMPILED) and not plot:
+    trained = KINDS.needing(Need.TRAINING)
+    if not any(c.kind in trained for c in exercise.checks) and not plot:
         return Outcome()
     need = training_memory(facts.analysis)
     if memory is not None and need > memory:
@@ -96,18 +106,18 @@ def _run(exercise: Exercise, facts: Facts, plot: bool, memory: int | None) -> Ou
     torch.set_num_threads(1)
     net = compile_diagram(facts.diagram, seed=settings.seed, analysis=facts.analysis,
                           problems=facts.problems)
-    parameters = sum(p.numel() for p in net.model.parameters() if p.requires_grad)
-    if not kinds & TRAINED and not plot:
-        return Outcome(parameters)
     trainer = Trainer(net, dataset(exercise.dataset), settings, track_gradients=False)
     trainer.wait_for_kernel()  # every file trains on the same path, whenever it is graded
     try:
         trainer.train(settings.epochs)
     except TrainingDiverged as error:
-        return Outcome(parameters, failure=f"training diverged: the {error.quantity} became "
+        return Outcome(failure=f"training diverged: the {error.quantity} became "
                        f"infinite or NaN in epoch {trainer.epoch + 1}")
-    return Outcome(parameters, dict(trainer.history[-1]), trainer.epoch,
-                   plot=_plot(trainer) if plot else None)
+    metrics: dict = dict(trainer.history[-1])
+    measures = class_measures(trainer, "test")
+    if measures is not None:
+        metrics["test_f1"] = measures.macro_f1
+    return Outcome(metrics, trainer.epoch, plot=_plot(trainer) if plot else None)
 
 
 def _plot(trainer) -> dict | None:

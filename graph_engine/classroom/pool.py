@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
 from ..core.files import human_size
-from ..core.text import error_line, out_of_memory
+from ..core.text import error_message, out_of_memory
 from .exercise import Exercise
 from .grading import FileResult, completed
 
@@ -50,14 +50,14 @@ def worker_main(conn: Connection, exercise_path: str, memory: int, parent: int =
     if parent:
         threading.Thread(target=_outlive_no_parent, args=(parent,), daemon=True).start()
     try:
-        grade_steps, exercise = _start(exercise_path)
+        grade_steps, exercise, free = _start(exercise_path, memory)
         _limit_memory(memory)
     except BaseException as error:  # noqa: BLE001 - told to the parent, which gives up
         with contextlib.suppress(OSError):
-            _send(conn, {"type": "broken", "reason": error_line(error, ONE_LINE)})
+            _send(conn, {"type": "broken", "reason": error_message(error, ONE_LINE)})
         return
     try:
-        _send(conn, {"type": "ready"})
+        _send(conn, {"type": "ready", "free": sorted(free)})
     except OSError:  # the parent hung up while this worker started: nothing to do
         return
     while True:
@@ -81,10 +81,11 @@ def _outlive_no_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _start(exercise_path: str):
+def _start(exercise_path: str, memory: int):
     """Import what grading needs once, so no file's time limit pays for it: torch,
     torch._dynamo, which the optimizers import on their first step (1-3 s), and
-    the whole-epoch training kernel."""
+    the whole-epoch training kernel; and grade the exercise's untouched start
+    (its network is then known to the worker's cache)."""
     import torch
     import torch._dynamo
 
@@ -92,14 +93,16 @@ def _start(exercise_path: str):
     from ..training import probes, trainer  # noqa: F401
     from ..training.fastpath import loading
     from .exercise import load
-    from .grading import grade_steps
+    from .grading import grade_steps, start_passes
     from .network import NetworkCache, dataset
 
     torch.set_num_threads(1)
     exercise = load(exercise_path)
     dataset(exercise.dataset)
     loading.wait()  # the training kernel (numba's cache, or a first compile)
-    return functools.partial(grade_steps, cache=NetworkCache()), exercise
+    cache = NetworkCache()
+    free = start_passes(exercise, memory, cache)
+    return functools.partial(grade_steps, cache=cache), exercise, free
 
 
 def _grade_one(conn: Connection, grade_steps, exercise: Exercise, request: dict,
@@ -114,7 +117,7 @@ def _grade_one(conn: Connection, grade_steps, exercise: Exercise, request: dict,
                          "beyond the grader's own)"})
         else:
             _send(conn, {"type": "failed", "short": "grading failed",
-                         "reason": f"grading failed: {error_line(error, ONE_LINE)}"})
+                         "reason": f"grading failed: {error_message(error, ONE_LINE)}"})
         return False
     _send(conn, {"type": "done"})
     return True
@@ -220,6 +223,7 @@ class Pool:
         self.jobs, self.timeout, self.memory, self.plot = max(1, jobs), timeout, memory, plot
         self.context = multiprocessing.get_context("spawn")
         self.failed_starts = 0
+        self.free: frozenset[str] | None = None  # the checks the untouched start passes
 
     def run(self, files: Sequence[str],
             on_result: Callable[[FileResult], object] | None = None) -> list[FileResult]:
@@ -301,6 +305,7 @@ class Pool:
         kind, job = message["type"], worker.job
         if kind == "ready":
             worker.ready, self.failed_starts = True, 0
+            self.free = frozenset(str(c) for c in message.get("free", []))
         elif kind == "broken":
             raise GradingError(f"the grader cannot start: {message['reason']}")
         elif job is None:

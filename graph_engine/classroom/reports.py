@@ -15,7 +15,9 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from collections.abc import Sequence
+from statistics import fmean, median
 
 from ..core.jsontext import printable_json
 from ..core.text import path_text, printable
@@ -33,14 +35,71 @@ def file_name(path: str) -> str:
     return path_text(path)
 
 
-def json_document(exercise: Exercise, results: Sequence[FileResult]) -> dict:
-    """``{"exercise": TITLE, "max_score": M, "results": [...]}``, as DESIGN.md states."""
+# Folders and file names a learning platform gives a class's download, with the
+# student's name in the first group: Moodle ("Ada Lovelace_123_assignsubmission_file_",
+# a folder, or its prefix on a file), Canvas ("lovelaceada_123_456_xor.json").
+PLATFORM_FOLDERS = (re.compile(r"^(.+?)_\d+_assignsubmission_[a-z]+_?$"),)
+PLATFORM_FILES = (re.compile(r"^(.+?)_\d+_assignsubmission_[a-z]+_.+$"),
+                  re.compile(r"^([a-z]+)_(?:late_)?\d+_\d+_.+$"))
+
+
+def student_name(path: str) -> str:
+    """Who handed ``path`` in: the name in a learning platform's folder or file
+    name (the nearest folder first), else the file's name without ``.json``."""
+    parts = [p for p in re.split(r"[\\/]", file_name(path)) if p]
+    if not parts:
+        return ""
+    for folder in reversed(parts[:-1]):
+        found = _first_match(PLATFORM_FOLDERS, folder)
+        if found:
+            return found
+    name = parts[-1]
+    return _first_match(PLATFORM_FILES, name) or re.sub(r"\.json$", "", name, flags=re.I)
+
+
+def _first_match(patterns, text: str) -> str:
+    for pattern in patterns:
+        match = pattern.match(text)
+        if match:
+            return match.group(1).strip()
+    return ""
+
+
+# ------------------------------------------------------------------ statistics
+
+def statistics(exercise: Exercise, results: Sequence[FileResult],
+               free: frozenset[str] = frozenset()) -> dict:
+    """How the class did: per check, the files that passed it and those it earned
+    points (a check the untouched start passes earns only alongside another);
+    the distribution of the scores."""
+    scores = sorted(r.score for r in results)
+    checks = {}
+    for check in exercise.checks:
+        marks = [c for r in results for c in r.checks if c.id == check.id]
+        checks[check.id] = {"kind": check.kind, "points": number(check.points),
+                            "passed": sum(c.passed for c in marks),
+                            "scored": sum(c.points > 0 for c in marks),
+                            "start_passes": check.id in free}
+    distribution = {"min": number(scores[0]), "median": number(median(scores)),
+                    "max": number(scores[-1]), "mean": number(round(fmean(scores), 4))} \
+        if scores else {"min": None, "median": None, "max": None, "mean": None}
+    return {"files": len(results), "checks": checks, "scores": distribution,
+            "flagged": sum(1 for r in results if r.all_flags())}
+
+
+def json_document(exercise: Exercise, results: Sequence[FileResult],
+                  free: frozenset[str] = frozenset()) -> dict:
+    """``{"exercise": TITLE, "max_score": M, "results": [...], "statistics": {...}}``,
+    as DESIGN.md states."""
     return {"exercise": exercise.title, "max_score": number(exercise.max_score),
-            "results": [{**r.as_dict(), "file": file_name(r.file)} for r in results]}
+            "results": [{**r.as_dict(), "file": file_name(r.file),
+                         "student": student_name(r.file)} for r in results],
+            "statistics": statistics(exercise, results, free)}
 
 
-def json_text(exercise: Exercise, results: Sequence[FileResult]) -> str:
-    return printable_json(json_document(exercise, results))
+def json_text(exercise: Exercise, results: Sequence[FileResult],
+              free: frozenset[str] = frozenset()) -> str:
+    return printable_json(json_document(exercise, results, free))
 
 
 # ------------------------------------------------------------------ CSV
@@ -54,31 +113,38 @@ def _cell(value: object) -> object:
     return "'" + text if text.lstrip().startswith(FORMULA_START) else text
 
 
-def csv_text(exercise: Exercise, results: Sequence[FileResult]) -> str:
-    """One row per file: file, score, max_score, seconds, error, then each
-    check's earned points under its id."""
+CSV_COLUMNS = ("file", "score", "max_score", "seconds", "error", "student", "flags")
+
+
+def csv_text(exercise: Exercise, results: Sequence[FileResult],
+             free: frozenset[str] = frozenset()) -> str:
+    """One row per file: file, score, max_score, seconds, error, student (for a
+    learning platform's import), flags (joined by "; "), then each check's earned
+    points under its id."""
     ids = [check.id for check in exercise.checks]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([_cell(h) for h in ("file", "score", "max_score", "seconds", "error",
-                                        *ids)])
+    writer.writerow([_cell(h) for h in (*CSV_COLUMNS, *ids)])
     for result in results:
         earned = {c.id: number(c.points) for c in result.checks}
         writer.writerow([_cell(v) for v in (
             file_name(result.file), number(result.score), number(result.max_score),
-            round(result.seconds, 3), result.error or "", *(earned.get(i, 0) for i in ids))])
+            round(result.seconds, 3), result.error or "", student_name(result.file),
+            "; ".join(result.all_flags()), *(earned.get(i, 0) for i in ids))])
     return out.getvalue()
 
 
 # ------------------------------------------------------------------ text
 
 def text_table(exercise: Exercise, results: Sequence[FileResult]) -> str:
-    """The terminal's summary: score, file and (if any) the reason, one line each."""
+    """The terminal's summary: score, file and (if any) the reason, one line each,
+    and a line under it for each flag."""
     top = number(exercise.max_score)
     lines = []
     for r in results:
         reason = f"  ({printable(r.error)})" if r.error else ""
         lines.append(f"{number(r.score):>6} / {top}  {file_name(r.file)}{reason}")
+        lines += [f"{'':>9}flag: {printable(flag)}" for flag in r.all_flags()]
     return "\n".join(lines)
 
 
@@ -88,24 +154,44 @@ STYLE = """body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:4px 8px;vertical-align:top}
 th{background:#f4f4f4;position:sticky;top:0}.pass{color:#1a7f37}.fail{color:#c62828}
 td.score{font-weight:bold;text-align:right}.error{color:#c62828;font-size:90%}
-.mark{text-align:center;font-size:120%}"""
+.flag{color:#8a5300;font-size:90%}.flag::before{content:"\\2691  "}
+.mark{font-size:85%;min-width:7em;max-width:16em}.sign{font-size:130%;margin-right:.2em}
+.free{color:#666}table.stats{margin-bottom:1.2em}"""
 
 
-def html_text(exercise: Exercise, results: Sequence[FileResult]) -> str:
-    """A page a teacher opens in a browser: one row per file with its score,
-    each check's mark (its message on hover) and the output thumbnail."""
+def html_text(exercise: Exercise, results: Sequence[FileResult],
+              free: frozenset[str] = frozenset()) -> str:
+    """A page a teacher opens in a browser: how the class did, then one row per
+    file with its score, its flags, each check's mark and message, and the
+    output thumbnail."""
     e = _escaped
     heads = "".join(f'<th title="{e(c.kind)}">{e(c.id)}<br><small>{number(c.points)} '
                     f'pt</small></th>' for c in exercise.checks)
     rows = "\n".join(_html_row(exercise, r) for r in results)
-    mean = sum(r.score for r in results) / len(results) if results else 0.0
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<title>{e(exercise.title)}: grades</title><style>{STYLE}</style></head><body>'
-            f'<h1>{e(exercise.title)}</h1><p>{len(results)} file'
-            f'{"s" * (len(results) != 1)}, mean score {number(round(mean, 2))} of '
-            f'{number(exercise.max_score)}.</p>'
+            f'<h1>{e(exercise.title)}</h1>{_html_statistics(exercise, results, free)}'
             f'<table><thead><tr><th>file</th><th>score</th>{heads}<th>output</th></tr>'
             f'</thead><tbody>\n{rows}\n</tbody></table></body></html>\n')
+
+
+def _html_statistics(exercise: Exercise, results: Sequence[FileResult],
+                     free: frozenset[str]) -> str:
+    found = statistics(exercise, results, free)
+    scores, files = found["scores"], found["files"]
+    summary = (f'<p>{files} file{"s" * (files != 1)} of {number(exercise.max_score)} points: '
+               f'lowest {scores["min"]}, median {scores["median"]}, highest {scores["max"]} '
+               f'(mean {scores["mean"]}); {found["flagged"]} flagged.</p>') if files else \
+        "<p>No files.</p>"
+    alongside = "yes: it scores only alongside a check the start fails"
+    rows = "".join(
+        f'<tr><td>{_escaped(check_id)}</td><td>{_escaped(c["kind"])}</td><td>{c["points"]}'
+        f'</td><td>{c["passed"]} of {files}</td><td>{c["scored"]}</td>'
+        f'<td>{alongside if c["start_passes"] else ""}</td></tr>'
+        for check_id, c in found["checks"].items())
+    return (f'{summary}<table class="stats"><thead><tr><th>check</th><th>kind</th>'
+            f'<th>points</th><th>passed</th><th>scored</th><th>the untouched start passes it'
+            f'</th></tr></thead><tbody>{rows}</tbody></table>')
 
 
 def _escaped(text: str) -> str:
@@ -123,8 +209,10 @@ def _html_row(exercise: Exercise, result: FileResult) -> str:
             marks.append("<td></td>")
             continue
         sign, kind = ("✓", "pass") if mark.passed else ("✗", "fail")
-        marks.append(f'<td class="mark {kind}" title="{e(mark.message)}">{sign}</td>')
+        marks.append(f'<td class="mark"><span class="sign {kind}">{sign}</span>'
+                     f'{e(mark.message)}</td>')
     error = f'<div class="error">{e(result.error)}</div>' if result.error else ""
-    return (f'<tr><td>{e(file_name(result.file))}{error}</td><td class="score">'
+    flags = "".join(f'<div class="flag">{e(flag)}</div>' for flag in result.all_flags())
+    return (f'<tr><td>{e(file_name(result.file))}{error}{flags}</td><td class="score">'
             f'{number(result.score)}/{number(result.max_score)}</td>{"".join(marks)}'
             f'<td>{svg(result.plot)}</td></tr>')

@@ -20,6 +20,10 @@ class _Measured(TypedDict):
 class EpochRow(_Measured, total=False):
     train_accuracy: float  # classification only
     test_accuracy: float
+    train_rmse: float  # regression only: the root-mean-square error in the target's units
+    test_rmse: float
+    train_r2: float  # regression only: the coefficient of determination
+    test_r2: float
     grad_norms: dict[str, float]  # block id -> gradient norm (teaching rows)
     weight_norms: dict[str, float]  # block id -> weight norm (teaching rows)
     confusion: dict[str, list[list[int]]]  # "train" / "test" -> counts (teaching rows)

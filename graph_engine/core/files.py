@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -233,3 +234,24 @@ def human_size(count: int) -> str:
         if count >= scale:
             return f"{count / scale:.1f} {unit}".replace(".0 ", " ")
     return f"{count} bytes"
+
+
+# What some file system refuses in a name: Windows' <>:"/\|?* and the controls; and
+# the names Windows keeps for devices, whatever their extension
+UNSAFE_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+DEVICE_NAMES = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)", re.IGNORECASE)
+MAX_NAME = 120  # characters of a suggested file name
+
+
+def safe_file_name(name: str, fallback: str = "untitled") -> str:
+    """``name`` (a title made a file name) as every file system takes it: characters
+    Windows refuses become "-", no trailing dots or spaces, no device name, at most
+    :data:`MAX_NAME` characters (the extension kept)."""
+    stem, suffix = os.path.splitext(name)
+    if len(suffix) > 10 or UNSAFE_IN_NAMES.search(suffix):
+        stem, suffix = name, ""
+    stem = UNSAFE_IN_NAMES.sub("-", stem).strip(" .")[:MAX_NAME - len(suffix)].rstrip(" .")
+    stem = stem or fallback
+    if DEVICE_NAMES.match(stem):
+        stem = f"{stem}-file"
+    return stem + suffix

@@ -89,6 +89,15 @@ def error_line(error: BaseException, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def error_message(error: BaseException, limit: int = 300) -> str:
+    """What an error says, as one line for a reader: its message's first line, cut at
+    ``limit``, without the internal name of its type ("an unexpected error" if it
+    says nothing)."""
+    lines = str(error).strip().splitlines()
+    text = lines[0] if lines else "an unexpected error"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 # What an allocator says when the memory it may use is spent: torch's CPU allocator
 # raises a RuntimeError with these words (and the system's ENOMEM text), not MemoryError.
 _NO_MEMORY = ("can't allocate memory", os.strerror(12).lower(), "not enough memory")

@@ -158,17 +158,27 @@ def standardized(data: Dataset, target: bool = False) -> Dataset:
     """``data`` with each feature column (and with ``target`` each target column)
     shifted and scaled to mean 0 and standard deviation 1 by the statistics of the
     training rows alone, as a textbook does: the test rows must not shape what the
-    network trains on."""
-    def scale(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    network trains on. A target's statistics stay with the data
+    (:attr:`Dataset.target_scale`), so errors can be told in its own units."""
+    def statistics(train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         mean, std = train.mean(axis=0, dtype=np.float64), train.std(axis=0, dtype=np.float64)
         std[std == 0] = 1.0
+        return mean, std
+
+    def scale(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        mean, std = statistics(train)
         return (train - mean) / std, (test - mean) / std
 
     x_train, x_test = scale(data.x_train, data.x_test)
     y_train, y_test = scale(data.y_train, data.y_test) if target else (data.y_train, data.y_test)
     kinds = data.x_train.dtype, data.y_train.dtype
+    kept = data.target_scale
+    if target:
+        mean, std = statistics(data.y_train)
+        kept = (tuple(mean.tolist()), tuple(std.tolist()))
     return replace(data, x_train=x_train.astype(kinds[0]), x_test=x_test.astype(kinds[0]),
-                   y_train=y_train.astype(kinds[1]), y_test=y_test.astype(kinds[1]))
+                   y_train=y_train.astype(kinds[1]), y_test=y_test.astype(kinds[1]),
+                   target_scale=kept)
 
 
 # The column names scikit-learn gives, written out so that describing a data set

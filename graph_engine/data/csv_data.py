@@ -454,6 +454,8 @@ def load_csv(spec: DatasetSpec) -> Dataset:
         data = _split_as_marked(source.path, read)
     if source.standardize:
         _standardize(data)
+        if not read.classes:
+            data.target_scale = _standardize_target(data)
     return data
 
 
@@ -480,6 +482,18 @@ def _standardize(data: Dataset) -> None:
     for x in (data.x_train, data.x_test):
         np.divide(x, scale, out=x)
         np.subtract(x, shift, out=x)
+
+
+def _standardize_target(data: Dataset) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """A continuous target to mean 0 and deviation 1 by the training rows, in place (a
+    target in the millions would start the loss near 1e12); its mean and deviation,
+    to tell errors in the table's own units."""
+    mean, std = column_statistics(data.y_train)
+    std[std == 0] = 1.0
+    for y in (data.y_train, data.y_test):
+        y -= mean.astype(np.float32)
+        y /= std.astype(np.float32)
+    return tuple(mean.tolist()), tuple(std.tolist())
 
 
 STATISTICS_ROWS = 4096

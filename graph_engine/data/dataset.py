@@ -60,6 +60,16 @@ class Dataset:
     feature_names: tuple[str, ...] = ()
     class_names: tuple[str, ...] = ()
     bounds: tuple[float, float, float, float] | None = None  # x0, x1, y0, y1 for 2-D sets
+    # a standardised regression target: each column's mean and standard deviation over
+    # the training rows, to report errors in the target's own units; None otherwise
+    target_scale: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+
+    def in_target_units(self, values: np.ndarray) -> np.ndarray:
+        """Predicted (or target) values of a standardised target in its own units."""
+        if self.target_scale is None:
+            return values
+        mean, std = (np.asarray(v, dtype=np.float64) for v in self.target_scale)
+        return np.asarray(values, dtype=np.float64) * std + mean
 
     @property
     def x_all(self) -> np.ndarray:

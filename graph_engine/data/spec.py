@@ -39,8 +39,9 @@ MISSING = ("drop", "mean")
 CSV_PARAMS = (
     ParamSpec("task", CHOICE, "auto", "auto guesses from the target column: whole numbers "
               "with few distinct values mean classification.", choices=TASKS),
-    ParamSpec("standardize", BOOL, True, "Shift and scale each feature column to mean 0 and "
-              "standard deviation 1 (computed on the training rows)."),
+    ParamSpec("standardize", BOOL, True, "Shift and scale each feature column, and a "
+              "regression target, to mean 0 and standard deviation 1 (computed on the training "
+              "rows); errors are still reported in the target's own units."),
     ParamSpec("format", CHOICE, "auto", "How the file is read: auto goes by its extension "
               "(.tsv or .tab: tab-separated, .parquet or .pq: Parquet, any other: "
               "comma-separated).", choices=FORMATS),

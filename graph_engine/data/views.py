@@ -16,7 +16,8 @@ class OutputView(StrEnum):
     HEATMAP = "heatmap"  # two inputs, a value: the prediction over the plane
     CURVE = "curve"  # one input, a value: the fitted curve through the points
     IMAGES = "images"  # square images, classes: test samples with their predicted labels
-    PROJECTION = "projection"  # more inputs: test points on their two principal axes
+    PROJECTION = "projection"  # more inputs, classes: test points on two principal axes
+    PREDICTED = "predicted"  # more inputs, a value: predicted against true, and the diagonal
     NONE = "none"  # no picture of the input space
 
 
@@ -31,7 +32,7 @@ def output_view(info: DatasetInfo) -> OutputView:
     if info.is_classification and image_side(info.features):
         return OutputView.IMAGES
     if info.features >= 3:
-        return OutputView.PROJECTION
+        return OutputView.PROJECTION if info.is_classification else OutputView.PREDICTED
     return OutputView.NONE
 
 

@@ -185,6 +185,8 @@ def _parse_json(raw: bytes | str, what: str = "a diagram file") -> dict:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise DiagramFileError(f"not a text file (byte {error.start} is not UTF-8)") from None
+    if not raw.strip():  # a JSON parser would say "expecting value at line 1"
+        raise DiagramFileError("the file is empty")
     if len(raw) > MAX_BYTES:
         raise DiagramFileError(f"the file is too large for {what}")
     if json_nesting(raw) > MAX_DEPTH:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..core.text import error_line, out_of_memory
+from ..core.text import error_message, out_of_memory
 from .protocol import Command, Reply
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def check(server: Server, exercise: str, diagram: str, request: int) -> None:
     try:
         task = exercises.loads(exercise)
     except Exception as error:  # noqa: BLE001 - whatever it is, the editor gets its answer
-        reason = error.reason if isinstance(error, DiagramFileError) else error_line(error)
+        reason = error.reason if isinstance(error, DiagramFileError) else error_message(error)
         result = FileResult("", 0, error=f"the exercise cannot be read: {reason}")
         server.send(Reply.CHECKED, request=request, result=result.as_dict())
         return
@@ -43,7 +43,7 @@ def check(server: Server, exercise: str, diagram: str, request: int) -> None:
         if out_of_memory(error):  # torch's allocator says so with a RuntimeError
             result = completed(task, None, "", "ran out of memory", "out of memory")
         else:
-            result = completed(task, None, "", f"grading failed: {error_line(error)}",
+            result = completed(task, None, "", f"grading failed: {error_message(error)}",
                                "grading failed")
     finally:
         dataset.cache_clear()  # kept for a class's files in a grading worker, not here

@@ -15,6 +15,7 @@ import torch
 
 from ..data.views import OutputView, has_input_plane, image_side, output_view
 from . import inspection, teaching
+from .measures import regression_measures
 from .trainer import Trainer
 
 
@@ -61,6 +62,8 @@ def boundary(trainer: Trainer, resolution: int = 100) -> dict | None:
         return None
     if view in (OutputView.IMAGES, OutputView.PROJECTION):
         return samples(trainer, view)
+    if view is OutputView.PREDICTED:
+        return predicted(trainer)
     bounds = plot_bounds(trainer)
     if view is OutputView.CURVE:
         xs = np.linspace(bounds[0], bounds[1], 200, dtype=np.float32)[:, None]
@@ -80,9 +83,9 @@ MAX_POINTS = 2000  # test points projected (and training rows the axes are fitte
 
 
 def samples(trainer: Trainer, view: OutputView) -> dict:
-    """For more than two inputs: the first test images with the predicted and the
-    true labels (IMAGES), or every test point on the training set's two principal
-    axes with its prediction (PROJECTION)."""
+    """For more than two inputs, classes: the first test images with the predicted
+    and the true labels (IMAGES), or every test point on the training set's two
+    principal axes with its predicted class (PROJECTION)."""
     data = trainer.data
     info = data.info
     if view is OutputView.IMAGES:
@@ -95,11 +98,20 @@ def samples(trainer: Trainer, view: OutputView) -> dict:
     mean = fitted.mean(axis=0)
     _, _, axes = np.linalg.svd(fitted - mean, full_matrices=False)
     points = ((x - mean) @ axes[:2].T).astype(np.float32)
-    if info.is_classification:
-        true, pred = y.reshape(-1).astype(np.int64), trainer.predicted_classes(x)
-    else:
-        true, pred = y[:, 0].astype(np.float32), trainer.predict(x)[:, 0].astype(np.float32)
+    true, pred = y.reshape(-1).astype(np.int64), trainer.predicted_classes(x)
     return {"kind": view.value, "points": points, "true": true, "pred": pred}
+
+
+def predicted(trainer: Trainer) -> dict:
+    """For a regression with more than two inputs: each test point's predicted value
+    against its true one (the first target), in the target's own units, and R²."""
+    data = trainer.data
+    x, y = data.x_test[:MAX_POINTS], data.y_test[:MAX_POINTS]
+    true = data.in_target_units(y)[:, 0].astype(np.float32)
+    pred = data.in_target_units(trainer.predict(x))[:, 0].astype(np.float32)
+    found = regression_measures(torch.as_tensor(pred[:, None]), torch.as_tensor(true[:, None]))
+    r2 = found[1] if found is not None and np.isfinite(found[1]) else None
+    return {"kind": OutputView.PREDICTED.value, "true": true, "pred": pred, "r2": r2}
 
 
 def _module(trainer: Trainer, block_id: str) -> torch.nn.Module:

@@ -28,6 +28,7 @@ from ..model.diagram import Diagram
 from ..model.settings import TrainingSettings
 from . import fastpath
 from .fastpath import loading, whole_epoch
+from .measures import add_regression
 from .metrics import accuracy, predicted_classes, prepare_target, probabilities
 from .trace import load_into
 
@@ -342,6 +343,9 @@ class Trainer:
         row = EpochRow(epoch=self.epoch, train_loss=train[0], test_loss=test[0])
         if train[1] is not None and test[1] is not None:
             row["train_accuracy"], row["test_accuracy"] = train[1], test[1]
+        elif not self.data.info.is_classification:
+            add_regression(row, self.outputs, {"train": t.y_train, "test": t.y_test},
+                           self.data.target_scale)
         if self.track_gradients:
             row["grad_norms"] = self.gradient_norms()
         if eager:

@@ -38,10 +38,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from graph_engine import REGISTRY
 from graph_engine.classroom import exercise as exercises
-from graph_engine.classroom.authoring import Start, make_exercise, suggested_check
-from graph_engine.classroom.exercise import CODE_FIELD, KIND_FIELDS, MAX_HINT, TYPE_FIELD, Check
+from graph_engine.classroom.authoring import (
+    Start,
+    fitting_kinds,
+    make_exercise,
+    suggested_check,
+)
+from graph_engine.classroom.exercise import KINDS, MAX_HINT, Check
+from graph_engine.classroom.kinds import Need
+from graph_engine.core.files import safe_file_name
 from graph_engine.core.limits import MAX_TITLE
 from graph_engine.model.diagram import Diagram
 from graph_engine.model.fileio import DiagramFileError
@@ -52,21 +58,10 @@ from ..panels.param_widgets import ParamEditor
 from ..shell import Shell
 from ..style import text_label
 
-KIND_TEXT = {
-    "valid": "The diagram has no errors",
-    "no-warning": "A warning does not appear",
-    "test-accuracy": "Test accuracy at least",
-    "test-loss": "Test loss at most",
-    "max-parameters": "At most this many parameters",
-    "uses-block": "Uses a block type",
-    "forbids-block": "Does not use a block type",
-    "output-shape": "The network outputs this many features",
-    "locked-unchanged": "The locked blocks are unchanged",
-}
 START_TEXT = {Start.LOCKED: "Only the locked blocks: the student builds the rest",
               Start.WHOLE: "The whole diagram: the student fixes or improves it",
               Start.EMPTY: "An empty canvas"}
-COLUMNS = ("Check", "Setting", "Points", "Hidden", "Hint when it fails")
+COLUMNS = ("Check", "Setting", "Points", "Hidden", "Given", "Hint when it fails")
 EXERCISE_FILTER = "NetCanvas exercises (*.json);;All files (*)"
 
 
@@ -79,16 +74,16 @@ class CheckRow:
         self.setting = QWidget()
         line = QHBoxLayout(self.setting)
         line.setContentsMargins(2, 0, 2, 0)
-        for name in (TYPE_FIELD, CODE_FIELD):
-            if getattr(check, name) is not None:
-                box = QComboBox()
-                box.addItems(REGISTRY.names() if name == TYPE_FIELD else
-                             exercises.warning_codes())
-                box.setCurrentText(str(getattr(check, name)))
-                box.setMaximumWidth(200)
-                self.fields[name] = box
-                line.addWidget(box)
-        for spec in KIND_FIELDS[check.kind]:
+        kind = KINDS.get(check.kind)
+        for field in kind.names:  # a block type, a warning code
+            box = QComboBox()
+            box.addItems(field.choices())
+            box.setCurrentText(str(getattr(check, field.name)))
+            box.setToolTip(field.help)
+            box.setMaximumWidth(200)
+            self.fields[field.name] = box
+            line.addWidget(box)
+        for spec in kind.fields:
             editor = ParamEditor(spec, getattr(check, spec.name), self.setting)
             editor.error_changed.connect(say)
             editor.widget.setMaximumWidth(110)
@@ -105,6 +100,10 @@ class CheckRow:
         self.hidden = QCheckBox()
         self.hidden.setToolTip("Hide the threshold from the student: they see their "
                                "figure, not the bar")
+        self.given = QCheckBox()
+        self.given.setToolTip("Score this check even when the student's untouched start "
+                              "passes it (otherwise it counts only alongside a check the "
+                              "start fails: doing nothing earns nothing)")
         self.hint = QLineEdit(check.hint)
         self.hint.setMaxLength(MAX_HINT)
         self.hint.setPlaceholderText("optional")
@@ -115,7 +114,7 @@ class CheckRow:
             values[name] = editor.currentText() if isinstance(editor, QComboBox) \
                 else editor.value
         return replace(self.base, points=self.points.value(), hidden=self.hidden.isChecked(),
-                       hint=self.hint.text().strip(), **values)
+                       given=self.given.isChecked(), hint=self.hint.text().strip(), **values)
 
 
 class ExerciseDialog(QDialog):
@@ -128,9 +127,17 @@ class ExerciseDialog(QDialog):
         self.result_exercise = None
         self.title = QLineEdit(diagram.title)
         self.title.setMaxLength(MAX_TITLE)
-        self.task = QPlainTextEdit(diagram.description)
+        self.task = QPlainTextEdit()  # never the solution's description: students read it
         self.task.setPlaceholderText("The task, in Markdown: what to build, what to aim for")
         self.task.setMaximumHeight(140)
+        # the start is the student's file: its own texts, never the solution's (nor its notes)
+        self.start_title = QLineEdit()
+        self.start_title.setMaxLength(MAX_TITLE)
+        self.start_title.setPlaceholderText("The title of the student's diagram (optional)")
+        self.start_description = QPlainTextEdit()
+        self.start_description.setPlaceholderText("A description the student's diagram "
+                                                  "carries (optional)")
+        self.start_description.setMaximumHeight(60)
         self.start = QComboBox()
         for start, text in START_TEXT.items():
             self.start.addItem(text, start)
@@ -153,16 +160,23 @@ class ExerciseDialog(QDialog):
             1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.error = text_label("", "errorText")
+        self.kinds = fitting_kinds(diagram)  # no accuracy for a regression data set
         self._layout()
-        for kind in ("valid", "test-accuracy"):
+        for kind in ("valid", self._figure_kind()):
             self.add_check(kind)
         if selected:
             self.add_check("locked-unchanged")
 
+    def _figure_kind(self) -> str:
+        """The first check of a trained figure that fits the data set's task
+        (test accuracy for classification, R² for regression)."""
+        trained = [k for k in self.kinds if k.need == Need.TRAINING]
+        return next((k.name for k in trained if k.task is not None), trained[0].name)
+
     def _layout(self) -> None:
-        kinds = QComboBox()
-        for kind in exercises.KINDS:
-            kinds.addItem(KIND_TEXT.get(kind, kind), kind)
+        kinds = self.kind_box = QComboBox()
+        for kind in self.kinds:
+            kinds.addItem(kind.label, kind.name)
         add = QPushButton("Add Check")
         add.clicked.connect(lambda: self.add_check(kinds.currentData()))
         remove = QPushButton("Remove Check")
@@ -176,6 +190,8 @@ class ExerciseDialog(QDialog):
         form.addRow("Tas&k", self.task)
         form.addRow("&Locked blocks", self.locked)
         form.addRow("&Start with", self.start)
+        form.addRow("Start's t&itle", self.start_title)
+        form.addRow("Start's d&escription", self.start_description)
         line = QHBoxLayout()
         for widget in (kinds, add, remove):
             line.addWidget(widget)
@@ -196,7 +212,8 @@ class ExerciseDialog(QDialog):
         if not metrics:
             return "Train the diagram first and the thresholds suggested come from its run."
         parts = [f"{label} {metrics[key]:.3g}" for key, label in
-                 (("test_accuracy", "test accuracy"), ("test_loss", "test loss"))
+                 (("test_accuracy", "test accuracy"), ("test_loss", "test loss"),
+                  ("test_r2", "test R²"), ("test_rmse", "test RMSE"))
                  if isinstance(metrics.get(key), (int, float))]
         return f"Thresholds suggested from the run on screen (epoch {metrics.get('epoch', '?')}" \
                f": {', '.join(parts)}); edit them as you like."
@@ -213,8 +230,9 @@ class ExerciseDialog(QDialog):
         row = CheckRow(suggested_check(kind, self.diagram, self.metrics), self.error.setText)
         index = self.table.rowCount()
         self.table.insertRow(index)
-        self.table.setCellWidget(index, 0, QLabel(KIND_TEXT.get(kind, kind)))
-        for column, widget in enumerate((row.setting, row.points, row.hidden, row.hint), 1):
+        self.table.setCellWidget(index, 0, QLabel(KINDS.get(kind).label))
+        for column, widget in enumerate((row.setting, row.points, row.hidden, row.given,
+                                         row.hint), 1):
             self.table.setCellWidget(index, column, widget)
         self.rows.append(row)
         self.table.resizeColumnsToContents()
@@ -237,7 +255,8 @@ class ExerciseDialog(QDialog):
         """The exercise the fields describe; DiagramFileError or ValueError says why not."""
         return make_exercise(self.diagram, self.title.text(), self.task.toPlainText(),
                              self.locked_ids(), [row.check() for row in self.rows],
-                             self.start.currentData())
+                             self.start.currentData(), self.start_title.text(),
+                             self.start_description.toPlainText())
 
     def accept(self) -> None:
         try:
@@ -258,7 +277,8 @@ def save_as_exercise(diagram: Diagram, selected: list[str], metrics: dict | None
         return False
     exercise = dialog.result_exercise
     stem = "-".join(exercise.title.lower().split()) or "exercise"
-    path = dialogs.save_path(parent, "Save exercise", f"{stem}-exercise.json", EXERCISE_FILTER)
+    suggestion = safe_file_name(f"{stem}-exercise.json")  # no ":" or "?": Windows refuses them
+    path = dialogs.save_path(parent, "Save exercise", suggestion, EXERCISE_FILTER)
     if not path:
         return False
     path = dialogs.with_suffix(path, ".json")

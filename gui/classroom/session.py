@@ -25,6 +25,7 @@ from graph_engine.classroom.grading import number
 from graph_engine.model.diagram import Diagram
 from graph_engine.model.fileio import DiagramFileError
 from graph_engine.server.protocol import Command
+from graph_engine.training.measures import from_confusion
 
 from .. import dialogs
 from ..canvas.scene import DiagramScene
@@ -91,6 +92,10 @@ class ExerciseSession(QObject):
         """The diagram on screen as an exercise; thresholds from the run on screen."""
         history = self.controller.state.history
         metrics = dict(history[-1]) if self.controller.current and history else None
+        counts = next((row["confusion"] for row in reversed(history) if "confusion" in row),
+                      None)
+        if metrics is not None and counts is not None:  # the macro F1 a test-f1 starts from
+            metrics["test_f1"] = from_confusion(counts["test"]).macro_f1
         return save_as_exercise(self.document.diagram, self.scene.selected_block_ids(),
                                 metrics, self.outputs, self.shell)
 

@@ -17,7 +17,7 @@ from PySide6.QtGui import QImage, QPainter
 
 import resources
 from graph_engine import Diagram, DiagramFileError, load, save
-from graph_engine.core.files import SameFileError, check_output, write_atomic
+from graph_engine.core.files import SameFileError, check_output, safe_file_name, write_atomic
 from graph_engine.model.sources import input_files
 
 from .. import dialogs
@@ -169,8 +169,10 @@ class FileActions(QObject):
 
 
 def _suggested_name(diagram: Diagram) -> str:
+    """A file name from the title, with no character a file system refuses ("Lesson 3:
+    XOR" -> lesson-3--xor.json)."""
     stem = "-".join((diagram.title or "diagram").lower().split())
-    return stem + ".json"
+    return safe_file_name(stem + ".json", "diagram")
 
 
 def _scene_rect(scene) -> QRectF:

@@ -1,4 +1,9 @@
-"""Loss and accuracy curves over epochs, with a log-scale option and values on hover."""
+"""Loss and accuracy curves over epochs, with a log-scale option and values on hover.
+
+For regression the second plot offers the RMSE (in the target's own units: a
+table's target trains standardised, the error is told as the table has it)
+and R² instead of an accuracy; the engine puts both in every epoch row.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from graph_engine.core.epochs import EpochRow
 
@@ -49,7 +61,18 @@ class CurvePlot(pg.PlotWidget):
             self.addItem(extra, ignoreBounds=True)
         self.epochs = np.zeros(0)
         self.values = {"train": np.zeros(0), "test": np.zeros(0)}
+        self.more: Callable[[int], str] | None = None  # more read-out for the epoch at an index
         self.scene().sigMouseMoved.connect(self._hover)
+
+    def show_metric(self, metric: str, title: str, label: str) -> bool:
+        """Another measure on this plot (accuracy, RMSE, R²): its title and axis;
+        False when it shows that one already."""
+        if metric == self.metric:
+            return False
+        self.metric = metric
+        self.setTitle(title, size="10pt")
+        self.setLabel("left", label)
+        return True
 
     def set_data(self, epochs: np.ndarray, train: np.ndarray, test: np.ndarray) -> None:
         self.epochs, self.values = epochs, {"train": train, "test": test}
@@ -79,7 +102,8 @@ class CurvePlot(pg.PlotWidget):
         epoch = self.epochs[index]
         train, test = self.values["train"][index], self.values["test"][index]
         self.cursor.setPos(epoch)
-        self.readout.setText(f"epoch {int(epoch)}\ntrain {train:.4g}\ntest  {test:.4g}")
+        more = self.more(index) if self.more is not None else ""
+        self.readout.setText(f"epoch {int(epoch)}\ntrain {train:.4g}\ntest  {test:.4g}{more}")
         y_range = view.viewRange()[1]
         self.readout.setPos(epoch, y_range[0] + 0.97 * (y_range[1] - y_range[0]))
         self.cursor.setVisible(True)
@@ -100,7 +124,16 @@ COLUMNS: dict[str, Callable[[EpochRow], float]] = {
     "test_loss": lambda row: row.get("test_loss", np.nan),
     "train_accuracy": lambda row: row.get("train_accuracy", np.nan),
     "test_accuracy": lambda row: row.get("test_accuracy", np.nan),
+    "train_rmse": lambda row: row.get("train_rmse", np.nan),
+    "test_rmse": lambda row: row.get("test_rmse", np.nan),
+    "train_r2": lambda row: row.get("train_r2", np.nan),
+    "test_r2": lambda row: row.get("test_r2", np.nan),
 }
+# The second plot's measures: its title, and the columns' stem. A regression's rows
+# have no accuracy, a classifier's no RMSE or R².
+MEASURES = {"accuracy": ("Accuracy", "accuracy"),
+            "rmse": ("RMSE (the target's units)", "RMSE"), "r2": ("R²", "R²")}
+REGRESSION_MEASURES = ("rmse", "r2")
 
 
 class Series:
@@ -148,6 +181,14 @@ class CurvesPanel(QWidget):
         self.log_scale.setToolTip("Show the loss on a logarithmic axis: small changes late in "
                                   "training become visible")
         self.log_scale.toggled.connect(self._log_scale)
+        self.measure = QComboBox()  # for regression: which error the second plot shows
+        for key in REGRESSION_MEASURES:
+            self.measure.addItem(MEASURES[key][0], key)
+        self.measure.setToolTip("For regression: the root-mean-square error in the target's "
+                                "own units, or R² (1: a perfect fit; 0: no better than "
+                                "predicting the mean)")
+        self.measure.activated.connect(lambda _index: self._show_measure())
+        self.measure.setVisible(False)
         self.plots = QWidget()  # the two plots side by side, the pins below: what Export saves
         column = QVBoxLayout(self.plots)
         column.setContentsMargins(0, 0, 0, 0)
@@ -169,6 +210,7 @@ class CurvesPanel(QWidget):
         self.pins: list[tuple[str, list]] = []  # label, the plot items drawn for it
         options = QHBoxLayout()
         options.addWidget(self.log_scale)
+        options.addWidget(self.measure)
         options.addStretch(1)
         for button in (self.pin_button, self.unpin_button, self.export_button):
             options.addWidget(button)
@@ -192,8 +234,9 @@ class CurvesPanel(QWidget):
             return False
         colour = PIN_COLOURS[len(self.pins) % len(PIN_COLOURS)]
         items = [self.loss.add_pinned(s["epoch"], s["test_loss"], colour)]
-        if self.accuracy.isVisible() and np.isfinite(s["test_accuracy"]).any():
-            items.append(self.accuracy.add_pinned(s["epoch"], s["test_accuracy"], colour))
+        shown = f"test_{self.accuracy.metric}"
+        if self.accuracy.isVisible() and np.isfinite(s[shown]).any():
+            items.append(self.accuracy.add_pinned(s["epoch"], s[shown], colour))
         self.pins.append((label, items))
         self._name_pins()
         return True
@@ -236,10 +279,34 @@ class CurvesPanel(QWidget):
         self._set_x_range(s.columns["epoch"][s.size - 1])
         self.loss.set_data(s["epoch"], s["train_loss"], s["test_loss"])
         self._fit_loss()
-        classification = "train_accuracy" in history[-1]  # a classifier's rows have it
-        self.accuracy.setVisible(classification)
-        if classification:
-            self.accuracy.set_data(s["epoch"], s["train_accuracy"], s["test_accuracy"])
+        regression = "train_rmse" in history[-1]  # a regression's rows have it
+        self.measure.setVisible(regression)
+        self.loss.more = self._errors_at if regression else None
+        self.accuracy.setVisible(regression or "train_accuracy" in history[-1])
+        self._show_measure()
+
+    def _errors_at(self, index: int) -> str:
+        """The loss's read-out for a regression: its errors in the target's own units."""
+        s = self.series
+        return (f"\nRMSE in the target's units: train {s['train_rmse'][index]:.4g}, test "
+                f"{s['test_rmse'][index]:.4g}")
+
+    def _show_measure(self) -> None:
+        """The second plot: accuracy for a classifier, the chosen error for a regression."""
+        s = self.series
+        metric = self.measure.currentData() if self.measure.isVisible() else "accuracy"
+        if not s.size or not self.accuracy.isVisible():
+            return
+        changed = self.accuracy.show_metric(metric, *MEASURES[metric])
+        self.accuracy.set_data(s["epoch"], s[f"train_{metric}"], s[f"test_{metric}"])
+        if not changed:  # the axis is set once per measure: a frame moves no axis
+            return
+        view = self.accuracy.getPlotItem().vb
+        if metric == "accuracy":
+            view.disableAutoRange(axis="y")
+            self.accuracy.setYRange(0, 1.02)
+        else:  # an error in the table's units has no fixed range
+            view.enableAutoRange(axis="y")
 
     def _log_scale(self, on: bool) -> None:
         self.loss.setLogMode(y=on)

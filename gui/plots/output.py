@@ -19,6 +19,8 @@ from graph_engine.data.views import OutputView, output_view
 from ..plain_text import escape
 from ..style import text_label
 from . import CLASS_COLOURS
+from .predicted import HINT as PREDICTED_HINT
+from .predicted import PredictedView
 
 NEGATIVE, POSITIVE = np.array([245, 147, 34]), np.array([8, 119, 189])
 
@@ -69,6 +71,7 @@ SAMPLES_HINT = {
                        "network predicts for each.",
     OutputView.PROJECTION: "Press play: the test points appear here on the training set's two "
                            "principal axes, coloured by what the network predicts.",
+    OutputView.PREDICTED: PREDICTED_HINT,
 }
 MOSAIC_COLUMNS = 8
 GAP = 1  # pixels between two images of the mosaic
@@ -156,6 +159,7 @@ class OutputPlot(QWidget):
         self._bounds: tuple | None = None  # the plane (or mosaic) the image covers
         self._kind: str | None = None  # of the result drawn last
         self.labels: list[pg.TextItem] = []  # the predicted label over each test image
+        self.predicted = PredictedView(self.plot)  # a regression with more than two inputs
         self.show_message("Press play to train: the network's output appears here.")
 
     def show_message(self, text: str) -> None:
@@ -179,7 +183,7 @@ class OutputPlot(QWidget):
             self._points_2d(data)
         elif view is OutputView.CURVE:
             self._points_1d(data)
-        elif view in (OutputView.IMAGES, OutputView.PROJECTION):
+        elif view in (OutputView.IMAGES, OutputView.PROJECTION, OutputView.PREDICTED):
             for item in (self.train_points, self.test_points):
                 item.setData([])
             self.show_message(SAMPLES_HINT[view])
@@ -271,6 +275,10 @@ class OutputPlot(QWidget):
         if result["kind"] == OutputView.PROJECTION:
             self._projection(result)
             return
+        if result["kind"] == OutputView.PREDICTED:
+            self.image.clear()
+            self.show_message(self.predicted.show(result))
+            return
         x0, x1, y0, y1 = result["bounds"]
         if result["kind"] == OutputView.CURVE:
             self.image.clear()
@@ -350,6 +358,7 @@ class OutputPlot(QWidget):
         for text in self.labels:
             self.plot.removeItem(text)
         self.labels = []
+        self.predicted.hide()
         view = self.plot.getViewBox()
         if view.yInverted():
             view.invertY(False)

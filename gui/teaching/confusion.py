@@ -4,18 +4,28 @@ Rows are the true classes, columns the predicted ones; the diagonal holds
 the correct answers. Cells are shaded by the share of their row, so a
 small class's mistakes show as clearly as a large one's. The training
 process counts both sets at every epoch (up to twenty classes), so the
-matrix shown is always the latest epoch's, whenever the view opens.
+matrix shown is always the latest epoch's, whenever the view opens. Under
+it, each class's precision, recall and F1 and their macro averages, as the
+engine computes them from the same counts (:mod:`graph_engine.training.measures`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
 
 from graph_engine.core.epochs import EpochRow
 from graph_engine.core.limits import MAX_CONFUSION_CLASSES
+from graph_engine.training.measures import ClassMeasures, from_confusion
 
 from ..style import text_label
 from .hub import HistoryView
@@ -53,6 +63,7 @@ class ConfusionPanel(HistoryView):
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
         self.caption = text_label("", "helpText")
+        self.measures = measures_table()
         row = QHBoxLayout()
         row.addWidget(self.caption, 1)
         row.addWidget(self.split)
@@ -60,9 +71,11 @@ class ConfusionPanel(HistoryView):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.plot, 1)
         layout.addLayout(row)
+        layout.addWidget(self.measures)
 
     def clear(self) -> None:
         self.matrix = None
+        self.measures.setRowCount(0)
         self.image.clear()
         self._numbers(np.zeros((0, 0), dtype=int))
         self.plot.getAxis("bottom").setTicks(None)
@@ -111,6 +124,7 @@ class ConfusionPanel(HistoryView):
         share = f" ({correct / total:.1%})" if total else ""
         self.caption.setText(f"{part}: {correct} of {total} correct{share}. Rows: the true "
                              "class; columns: the prediction. Off the diagonal: mistakes.")
+        show_measures(self.measures, from_confusion(matrix, self.class_names))
 
     def _numbers(self, matrix: np.ndarray) -> None:
         n = len(matrix)
@@ -127,3 +141,42 @@ class ConfusionPanel(HistoryView):
             text.setColor("#FFFFFF" if dark else "#111827")
             text.setText(str(int(matrix[r, c])))
             text.setPos(c + 0.5, r + 0.5)
+
+
+ROW_HEIGHT = 22
+MAX_ROWS_SHOWN = 4
+MEASURE_COLUMNS = ("class", "precision", "recall", "F1", "samples")
+MEASURE_HELP = ("precision: of the samples predicted as this class, the share that are; "
+                "recall: of the samples of this class, the share found; F1: their harmonic "
+                "mean; the macro average weighs every class alike")
+
+
+def measures_table() -> QTableWidget:
+    table = QTableWidget(0, len(MEASURE_COLUMNS))
+    table.setObjectName("classMeasures")
+    table.setHorizontalHeaderLabels(MEASURE_COLUMNS)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setToolTip(MEASURE_HELP)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+    table.setVerticalScrollMode(QTableWidget.ScrollMode.ScrollPerPixel)
+    return table
+
+
+def show_measures(table: QTableWidget, found: ClassMeasures) -> None:
+    """One row per class, then the macro averages (the table's items show plain text)."""
+    rows = [(name, p, r, f, str(n)) for name, p, r, f, n in
+            zip(found.classes, found.precision, found.recall, found.f1, found.support,
+                strict=True)]
+    rows.append(("macro average", found.macro_precision, found.macro_recall,
+                 found.macro_f1, str(sum(found.support))))
+    table.setRowCount(len(rows))
+    shown = min(len(rows), MAX_ROWS_SHOWN)  # more classes scroll; the matrix keeps its room
+    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + shown * ROW_HEIGHT + 4)
+    for index, row in enumerate(rows):
+        for column, value in enumerate(row):
+            item = QTableWidgetItem(value if isinstance(value, str) else f"{value:.3f}")
+            if column:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(index, column, item)

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from graph_engine.core import files
-from graph_engine.core.files import FileLimitError, SameFileError
+from graph_engine.core.files import FileLimitError, SameFileError, safe_file_name
 from graph_engine.core.text import checked_id, checked_text, printable
 
 
@@ -138,3 +138,17 @@ def test_printable_escapes_what_a_terminal_would_obey():
     assert printable("Linear\x1b[2K\rno problems\ud800") == \
         "Linear\\x1b[2K\\x0dno problems\\ud800"
     assert printable("Ünïcode ✓") == "Ünïcode ✓"
+
+
+@pytest.mark.parametrize(("title", "name"), [
+    ("Lesson 3: XOR?.json", "Lesson 3- XOR-.json"),
+    ('a<b>c"d|e*f\\g/h.json', "a-b-c-d-e-f-g-h.json"),
+    ("trailing dots... .json", "trailing dots.json"),
+    ("con.json", "con-file.json"),
+    ("NUL", "NUL-file"),
+    (":::.json", "---.json"),
+    ("   .json", "untitled.json"),
+    ("x" * 300 + ".json", "x" * 115 + ".json"),
+])
+def test_a_suggested_file_name_is_one_every_system_takes(title, name):
+    assert safe_file_name(title) == name

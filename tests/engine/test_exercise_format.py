@@ -38,14 +38,19 @@ def document() -> dict:
             {"id": "no-sigmoid", "kind": "forbids-block", "type": "Sigmoid"},
             {"id": "shape", "kind": "output-shape", "features": 2},
             {"id": "locked", "kind": "locked-unchanged", "points": 2},
+            {"id": "f1", "kind": "test-f1", "min": 0.8, "given": True},
         ],
     }
 
 
+REGRESSION_KINDS = {"test-r2", "test-rmse"}
+
+
 def test_every_check_kind_is_read():
     exercise = ex.loads(json.dumps(document()))
-    assert {c.kind for c in exercise.checks} == set(ex.KINDS)
-    assert exercise.max_score == 1 + 1 + 3 + 0.5 + 1 + 1 + 1 + 1 + 1 + 2
+    assert {c.kind for c in exercise.checks} == set(ex.KINDS.names()) - REGRESSION_KINDS
+    assert exercise.max_score == 1 + 1 + 3 + 0.5 + 1 + 1 + 1 + 1 + 1 + 2 + 1
+    assert [c.id for c in exercise.checks if c.given] == ["f1"]
     assert exercise.locked == ("input1",)
     assert exercise.locked_blocks() == {"input1": ("Input", {"features": 2})}
     checks = {c.id: c for c in exercise.checks}
@@ -53,6 +58,31 @@ def test_every_check_kind_is_read():
     assert checks["small"].hint == "fewer units"
     assert exercise.dataset == ge.DatasetSpec("xor", samples=200)
     assert exercise.training == ge.TrainingSettings(optimizer="adam", lr=0.01, epochs=5, seed=3)
+
+
+def test_the_regression_kinds_are_read_for_a_regression_data_set():
+    document = {"format": "netcanvas-exercise", "version": 1, "title": "Fit",
+                "dataset": "polynomial", "training": {},
+                "checks": [{"id": "r2", "kind": "test-r2", "min": 0.9},
+                           {"id": "rmse", "kind": "test-rmse", "max": 0.5, "hidden": True}]}
+    exercise = ex.loads(json.dumps(document))
+    assert [(c.kind, c.min, c.max) for c in exercise.checks] == \
+        [("test-r2", 0.9, None), ("test-rmse", None, 0.5)]
+    assert ex.loads(ex.dumps(exercise)).to_dict() == exercise.to_dict()
+
+
+@pytest.mark.parametrize(("dataset", "kind", "field", "message"), [
+    ("polynomial", "test-accuracy", "min", "test-accuracy needs a classification data set"),
+    ("polynomial", "test-f1", "min", "test-f1 needs a classification data set"),
+    ("xor", "test-r2", "min", "test-r2 needs a regression data set"),
+    ("xor", "test-rmse", "max", "test-rmse needs a regression data set"),
+])
+def test_a_check_that_cannot_apply_to_the_data_set_is_refused(dataset, kind, field, message):
+    document = {"format": "netcanvas-exercise", "version": 1, "title": "T",
+                "dataset": dataset, "training": {},
+                "checks": [{"id": "c", "kind": kind, field: 0.5}]}
+    with pytest.raises(ge.DiagramFileError, match=message):
+        ex.loads(json.dumps(document))
 
 
 def test_what_is_saved_loads_back_the_same(tmp_path):
@@ -206,8 +236,14 @@ def test_the_documented_example_parses_and_uses_every_check_kind():
     text = (ROOT / "docs" / "exercise-format.md").read_text(encoding="utf-8")
     example = text.split("## A complete example", 1)[1].split("```json\n", 1)[1]
     exercise = ex.loads(example.split("\n```", 1)[0])
-    assert exercise.title == "Solve XOR" and exercise.locked == ("input1", "loss")
-    assert {c.kind for c in exercise.checks} == set(ex.KINDS)
+    assert exercise.title == "Solve XOR" and exercise.locked == ("xor-input", "xor-loss")
+    assert {c.kind for c in exercise.checks} == set(ex.KINDS.names()) - REGRESSION_KINDS
+
+
+def test_the_documentation_describes_every_check_kind():
+    text = (ROOT / "docs" / "exercise-format.md").read_text(encoding="utf-8")
+    for kind in ex.KINDS:
+        assert f"| `{kind.name}` |" in text, kind.name
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "resources" / "exercises").glob("*.json")),
@@ -216,3 +252,32 @@ def test_every_shipped_exercise_loads_and_is_written_as_netcanvas_writes(path):
     exercise = ex.load(path)
     assert ex.dumps(exercise) == path.read_text(encoding="utf-8")
     assert exercise.start is not None and not any(p.is_error for p in ge.validate(exercise.start))
+
+
+def test_accuracy_on_a_regression_table_is_refused_when_the_exercise_is_read(tmp_path):
+    """A table whose target is continuous is regression, as the built-in sets are:
+    test accuracy on it would give every student 0."""
+    rows = "".join(f"{i / 10},{(i * 7919) % 101 / 7:.3f}\n" for i in range(60))
+    (tmp_path / "t.csv").write_text("x,y\n" + rows)
+    document = {"format": "netcanvas-exercise", "version": 1, "title": "T",
+                "dataset": {"name": "csv", "csv": {"path": "t.csv", "target": "y"}},
+                "training": {}, "checks": [{"id": "acc", "kind": "test-accuracy", "min": 0.9}]}
+    (tmp_path / "ex.json").write_text(json.dumps(document))
+    with pytest.raises(ge.DiagramFileError, match=r"test-accuracy needs a classification data "
+                                                  r"set.*use test-r2, test-rmse or test-loss"):
+        ex.load(tmp_path / "ex.json")
+    document["checks"] = [{"id": "fit", "kind": "test-r2", "min": 0.5}]
+    (tmp_path / "ex.json").write_text(json.dumps(document))
+    assert ex.load(tmp_path / "ex.json").checks[0].kind == "test-r2"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "resources" / "examples").glob("*.json")),
+                         ids=lambda p: p.stem)
+def test_max_parameters_counts_what_the_compiled_network_has(path):
+    from graph_engine.build.plan import parameter_count
+    from graph_engine.checks.analysis import analyze
+
+    diagram = ge.load(path)
+    net = ge.compile(diagram)
+    compiled = sum(p.numel() for p in net.model.parameters() if p.requires_grad)
+    assert parameter_count(analyze(diagram)) == compiled

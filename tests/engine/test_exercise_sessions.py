@@ -11,7 +11,12 @@ from worker import Worker
 import resources
 from graph_engine import load
 from graph_engine.classroom import exercise as exercises
-from graph_engine.classroom.authoring import Start, make_exercise, suggested_check
+from graph_engine.classroom.authoring import (
+    Start,
+    fitting_kinds,
+    make_exercise,
+    suggested_check,
+)
 from graph_engine.classroom.grading import grade_diagram_steps, grade_steps
 from graph_engine.model.fileio import DiagramFileError, dumps, loads
 from graph_engine.model.locks import NO_LOCKS, LockedError
@@ -39,7 +44,7 @@ def test_only_wires_between_two_locked_blocks_are_locked():
     """The task is often to put layers between fixed ends: a wire from a locked
     block to one the student may change can move."""
     locks = exercise("fix-softmax").locks()
-    assert locks.wires == {Wire("input1", "output", "linear1", "input")}
+    assert locks.wires == {Wire("softmax-input", "output", "softmax-hidden", "input")}
     assert exercise("xor-hidden-layer").locks().wires == set()
 
 
@@ -49,11 +54,11 @@ def test_locks_refuse_with_what_and_why():
     locks = diagram.locks
     with pytest.raises(LockedError, match=r"Input 1 is locked by the exercise .*cannot be "
                                           "deleted"):
-        locks.check_remove(names, ["softmax1", "input1"])
+        locks.check_remove(names, ["softmax1", "softmax-input"])
     with pytest.raises(LockedError, match="wire from Input 1 to Linear 1 is locked"):
-        locks.check_remove(names, [], [Wire("input1", "output", "linear1", "input")])
+        locks.check_remove(names, [], [Wire("softmax-input", "output", "softmax-hidden", "input")])
     with pytest.raises(LockedError, match=r"Linear 1 is locked .*settings cannot be changed"):
-        locks.check_edit("linear1", "Linear 1")
+        locks.check_edit("softmax-hidden", "Linear 1")
     with pytest.raises(LockedError, match="data set is fixed"):
         locks.check_dataset()
     training = diagram.training
@@ -80,10 +85,12 @@ def xor():
 
 def test_every_check_kind_gets_a_threshold_the_exercise_accepts(xor):
     metrics = {"epoch": 20, "test_accuracy": 0.987, "test_loss": 0.0734}
-    checks = [suggested_check(kind, xor, metrics) for kind in exercises.KINDS]
+    fitting = [kind.name for kind in fitting_kinds(xor)]
+    assert "test-accuracy" in fitting and "test-r2" not in fitting
+    checks = [suggested_check(kind, xor, metrics) for kind in fitting]
     made = make_exercise(xor, "Solve XOR", "Add a hidden layer.", ["input1"], checks)
     by_kind = {c.kind: c for c in made.checks}
-    assert set(by_kind) == set(exercises.KINDS)
+    assert set(by_kind) == set(fitting)
     assert by_kind["test-accuracy"].min == pytest.approx(0.95)
     assert by_kind["test-loss"].max == pytest.approx(0.12)
     assert by_kind["max-parameters"].max == 82  # 2·16+16 + 16·2+2

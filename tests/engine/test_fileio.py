@@ -357,7 +357,7 @@ def test_nesting_of_a_file_at_the_size_limit():
 BAD_TEXT = {
     "not json": (b"hello, world", "not valid JSON"),
     "truncated": (json.dumps(document()).encode()[:200], "not valid JSON"),
-    "empty": (b"", "not valid JSON"),
+    "empty": (b"", "the file is empty"),
     "binary": (b"\xff\xfe\x00garbage", "not a text file"),
     "top-level list": (b"[1, 2, 3]", "JSON object"),
     "top-level number": (b"42", "JSON object"),

@@ -436,7 +436,7 @@ def seed_text(**changes) -> bytes:
 
 NAMED = {
     "not JSON": (b"hello", "not valid JSON"),
-    "empty": (b"", "not valid JSON"),
+    "empty": (b"", "the file is empty"),
     "truncated": (fileio.dumps(classifier()).encode()[:300], "not valid JSON"),
     "binary": (bytes(range(256)), "not a text file"),
     "a list": (b"[]", "JSON object"),

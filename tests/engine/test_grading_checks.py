@@ -1,5 +1,7 @@
 """Every check kind, passing and failing, graded in this process (no workers):
-the verdicts, the points, the messages, hidden thresholds and hints."""
+the verdicts, the points, the messages, hidden thresholds and hints. (The rule
+for checks the untouched start passes is tested in test_start_earns_nothing.py;
+here each check is ``given``, so it scores whenever it passes.)"""
 
 from __future__ import annotations
 
@@ -49,6 +51,16 @@ def with_softmax() -> ge.Diagram:
                  ("CrossEntropyLoss", {}))
 
 
+def fitting() -> ge.Diagram:
+    """A curve for the polynomial data set."""
+    return chain(("Input", {"features": 1}), ("Linear", {"out_features": 16}), ("Tanh", {}),
+                 ("Linear", {"out_features": 1}), ("MSELoss", {}))
+
+
+def line() -> ge.Diagram:
+    return chain(("Input", {"features": 1}), ("Linear", {"out_features": 1}), ("MSELoss", {}))
+
+
 def broken() -> ge.Diagram:
     d = linear_only()
     d.add("Linear", out_features=3)  # nothing feeds it: an error
@@ -90,13 +102,21 @@ CASES = [
     ({"id": "c", "kind": "output-shape", "features": 2}, solved, True, "outputs 2 features"),
     ({"id": "c", "kind": "output-shape", "features": 3}, solved, False,
      "outputs 2 features (needed = 3)"),
+    ({"id": "c", "kind": "test-f1", "min": 0.9}, solved, True, "test macro F1 "),
+    ({"id": "c", "kind": "test-f1", "min": 0.9}, linear_only, False, "(needed ≥ 0.9)"),
+    ({"id": "c", "kind": "test-r2", "min": 0.9}, fitting, True, "test R² 0.9"),
+    ({"id": "c", "kind": "test-r2", "min": 0.5}, line, False, "(needed ≥ 0.5)"),
+    ({"id": "c", "kind": "test-rmse", "max": 1.0}, fitting, True, "test RMSE "),
+    ({"id": "c", "kind": "test-rmse", "max": 1.0}, line, False, "(needed ≤ 1)"),
 ]
 
 
 @pytest.mark.parametrize(("check", "diagram", "passes", "message"), CASES,
                          ids=[f"{c['kind']}-{'pass' if p else 'fail'}" for c, _, p, _ in CASES])
 def test_each_check_kind_passes_and_fails(check, diagram, passes, message, tmp_path):
-    result = grade(make_exercise({**check, "points": 2}), diagram(), tmp_path)
+    dataset = "polynomial" if check["kind"] in ("test-r2", "test-rmse") else "xor"
+    result = grade(make_exercise({**check, "points": 2, "given": True}, dataset=dataset),
+                   diagram(), tmp_path)
     mark = only(result)
     assert mark.passed is passes, mark.message
     assert mark.points == (2 if passes else 0) and result.score == mark.points

@@ -74,14 +74,15 @@ def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
     exercise = write_exercise(root)
     files = write_students(root / "students")
-    _, results = grade_files(exercise, [root / "students", root / "missing.json"], jobs=2,
-                             timeout=TIMEOUT, memory=600 << 20)
+    (root / "students" / "h-empty.json").write_bytes(b"")
+    _, results = grade_files(exercise, [root / "students"], jobs=2, timeout=TIMEOUT,
+                             memory=600 << 20)
     return exercise, files, {Path(r.file).stem: r for r in results}, results
 
 
 def test_every_file_gets_a_row_in_order(graded):
     _, files, _, results = graded
-    assert [Path(r.file).stem for r in results] == [*sorted(files), "missing"]
+    assert [Path(r.file).stem for r in results] == sorted([*files, "h-empty"])
 
 
 def test_good_files_grade_normally_beside_hostile_ones(graded):
@@ -142,18 +143,28 @@ def test_a_network_validation_refuses_as_too_large_never_runs(graded):
 
 
 @pytest.mark.parametrize(("name", "reason"), [("f-not-json", "unreadable: not a text file"),
-                                              ("missing", "unreadable: cannot read the file")])
+                                              ("h-empty", "unreadable: the file is empty")])
 def test_unreadable_files_score_zero_with_the_reason(graded, name, reason):
     row = graded[2][name]
     assert row.score == 0 and row.error.startswith(reason)
 
 
+def test_a_path_that_does_not_exist_is_the_teachers_mistake_not_a_row(tmp_path):
+    exercise = write_exercise(tmp_path)
+    ge.save(solved(), tmp_path / "s.json")
+    with pytest.raises(ValueError, match=r"missing\.json: no such file or folder"):
+        grade_files(exercise, [tmp_path / "s.json", tmp_path / "missing.json"])
+    done = run_cli("grade", exercise, tmp_path / "s.json", tmp_path / "missing.json")
+    assert done.returncode == 2 and done.stdout == ""
+    assert "missing.json: no such file or folder" in done.stderr
+
+
 def test_the_same_files_get_the_same_scores_with_other_workers(graded):
     exercise, files, rows, _ = graded
     again = ge.grade(exercise, [files["b-linear"], files["a-solved"]], jobs=1, timeout=60)
-    for result in again:
+    for result in again:  # (the flags name the copies among the files graded together)
         before = rows[Path(result["file"]).stem].as_dict()
-        assert {**result, "seconds": 0} == {**before, "seconds": 0}
+        assert {**result, "seconds": 0, "flags": []} == {**before, "seconds": 0, "flags": []}
 
 
 # ------------------------------------------------------------------ the command line
@@ -168,23 +179,28 @@ def test_grade_writes_json_csv_and_html(tmp_path, monkeypatch):
                    "--csv", "out.csv", "--html", "out.html")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
-    assert set(document) == {"exercise", "max_score", "results"}
+    assert set(document) == {"exercise", "max_score", "results", "statistics"}
     assert document["exercise"] == "XOR <b>&</b> friends" and document["max_score"] == 5
     first = document["results"][0]
-    assert set(first) == {"file", "score", "max_score", "seconds", "error", "checks"}
+    assert set(first) == {"file", "student", "score", "max_score", "seconds", "error",
+                          "checks", "flags"}
     assert set(first["checks"][0]) == {"id", "passed", "points", "message"}
     assert [r["score"] for r in document["results"]] == [5, 1]
+    assert [r["flags"] for r in document["results"]] == [[], []]
+    assert document["statistics"]["scores"] == {"min": 1, "median": 3, "max": 5, "mean": 3}
+    assert document["statistics"]["checks"]["acc"]["passed"] == 1
 
     rows = list(csv.reader(io.StringIO((tmp_path / "out.csv").read_text())))
-    assert rows[0] == ["file", "score", "max_score", "seconds", "error", "valid", "acc", "relu"]
+    assert rows[0] == ["file", "score", "max_score", "seconds", "error", "student", "flags",
+                       "valid", "acc", "relu"]
     assert rows[1][0] == "'" + hostile  # a spreadsheet shows it, never runs it
-    assert rows[1][1:3] == ["5", "5"] and rows[1][5:] == ["1", "3", "1"]
-    assert rows[2][0] == "b.json" and rows[2][5:] == ["1", "0", "0"]
+    assert rows[1][1:3] == ["5", "5"] and rows[1][7:] == ["1", "3", "1"]
+    assert rows[2][0] == "b.json" and rows[2][5] == "b" and rows[2][7:] == ["1", "0", "0"]
 
     page = (tmp_path / "out.html").read_text()
     assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "XOR &lt;b&gt;&amp;&lt;/b&gt; friends" in page
-    assert page.count("<svg") == 2 and page.count("<tr>") == 3
+    assert page.count("<svg") == 2 and page.count("<tr>") == 3 + 4  # and the statistics
 
 
 def test_grade_prints_a_table_without_json(tmp_path):
@@ -222,3 +238,12 @@ def test_an_unreadable_exercise_or_no_files_exit_2(tmp_path):
     (tmp_path / "empty").mkdir()
     done = run_cli("grade", exercise, tmp_path / "empty")
     assert done.returncode == 2 and "no diagram files to grade" in done.stderr
+
+
+def test_a_grading_failure_row_names_no_exception_type():
+    def steps(*args):
+        raise ValueError("the layer's weights could not be read")
+        yield
+
+    message = worker_failure(steps)
+    assert message["reason"] == "grading failed: the layer's weights could not be read"

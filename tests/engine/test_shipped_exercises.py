@@ -40,22 +40,22 @@ def test_xor_with_a_hidden_layer(tmp_path):
     exercise, diagram = start("xor-hidden-layer")
     result, marks = graded(exercise, diagram, tmp_path)
     assert not marks["accuracy"] and not marks["hidden-layer"] and result.score < 5
-    insert_hidden(diagram, "input1", "linear1", 8, "ReLU")
+    insert_hidden(diagram, "xor-input", "linear1", 8, "ReLU")
     result, marks = graded(exercise, diagram, tmp_path)
     assert result.score == exercise.max_score, result.checks
 
 
 def test_xor_with_two_stacked_linear_layers_is_not_a_hidden_layer(tmp_path):
     exercise, diagram = start("xor-hidden-layer")
-    insert_hidden(diagram, "input1", "linear1", 8, "Identity")
+    insert_hidden(diagram, "xor-input", "linear1", 8, "Identity")
     _result, marks = graded(exercise, diagram, tmp_path)
     assert marks["hidden-layer"] and not marks["activation"] and not marks["accuracy"]
 
 
 def test_xor_with_a_changed_loss_loses_the_locked_points(tmp_path):
     exercise, diagram = start("xor-hidden-layer")
-    insert_hidden(diagram, "input1", "linear1", 8, "Tanh")
-    diagram.set_params("crossentropyloss1", label_smoothing=0.1)
+    insert_hidden(diagram, "xor-input", "linear1", 8, "Tanh")
+    diagram.set_params("xor-loss", label_smoothing=0.1)
     _result, marks = graded(exercise, diagram, tmp_path)
     assert marks["accuracy"] and not marks["locked"]
 
@@ -66,7 +66,7 @@ def test_fix_the_softmax(tmp_path):
     assert not marks["no-softmax"] and not marks["loss"] and not marks["accuracy"]
     assert marks["valid"] and marks["locked"]
     diagram.remove("softmax1")
-    diagram.connect("linear2", "crossentropyloss1")
+    diagram.connect("linear2", "softmax-loss")
     result, marks = graded(exercise, diagram, tmp_path)
     assert result.score == exercise.max_score, result.checks
 
@@ -75,7 +75,7 @@ def test_fixing_the_softmax_by_deleting_the_output_layer_fails_the_shape(tmp_pat
     exercise, diagram = start("fix-softmax")
     diagram.remove("softmax1")
     diagram.remove("linear2")
-    diagram.connect("relu1", "crossentropyloss1")
+    diagram.connect("relu1", "softmax-loss")
     _result, marks = graded(exercise, diagram, tmp_path)
     assert not marks["outputs"]
 
@@ -84,13 +84,13 @@ def test_polynomial_on_a_budget(tmp_path):
     exercise, diagram = start("polynomial-budget")
     result, marks = graded(exercise, diagram, tmp_path)
     assert not marks["fit"] and marks["budget"]
-    insert_hidden(diagram, "input1", "linear1", 6, "Tanh")  # 3 * 6 + 1 = 19 parameters
+    insert_hidden(diagram, "poly-input", "linear1", 6, "Tanh")  # 3 * 6 + 1 = 19 parameters
     result, marks = graded(exercise, diagram, tmp_path)
     assert result.score == exercise.max_score, result.checks
 
 
 def test_polynomial_over_the_budget_fits_but_loses_the_budget_points(tmp_path):
     exercise, diagram = start("polynomial-budget")
-    insert_hidden(diagram, "input1", "linear1", 16, "Tanh")  # 49 parameters
+    insert_hidden(diagram, "poly-input", "linear1", 16, "Tanh")  # 49 parameters
     _result, marks = graded(exercise, diagram, tmp_path)
     assert marks["fit"] and not marks["budget"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -81,11 +82,13 @@ def write_table(path: Path) -> None:
     path.write_text("\n".join(rows) + "\n")
 
 
-def table_exercise(table: Path) -> ex.Exercise:
+def table_exercise(table: Path, start: Start = Start.WHOLE) -> ex.Exercise:
     d = solved()
     d.dataset = ge.DatasetSpec("csv", csv=CsvSource(str(table), ("a", "b"), "y"))
     d.training = d.training.with_(epochs=2)
-    return make_exercise(d, "Table", "", [], [suggested_check("valid", d)], Start.WHOLE)
+    checks = [replace(suggested_check("valid", d), given=True),
+              replace(suggested_check("test-accuracy", d), min=0.0)]
+    return make_exercise(d, "Table", "", [], checks, start)
 
 
 def test_an_exercise_copies_a_table_from_elsewhere_beside_itself(tmp_path):
@@ -121,9 +124,11 @@ def test_a_copy_never_overwrites_another_file_of_the_same_name(tmp_path):
 
 
 def test_grade_works_on_a_copied_folder(tmp_path):
+    """Relative data paths after moving the folder: the exercise reads the table
+    beside it, trains on it and grades, wherever the folder now is."""
     write_table(tmp_path / "data.csv")
     (tmp_path / "handout").mkdir()
-    ex.save(table_exercise(tmp_path / "data.csv"), tmp_path / "handout" / "ex.json")
+    ex.save(table_exercise(tmp_path / "data.csv", Start.EMPTY), tmp_path / "handout" / "ex.json")
     ge.save(solved(), tmp_path / "handout" / "answer.json")
     shutil.copytree(tmp_path / "handout", tmp_path / "elsewhere")
     shutil.rmtree(tmp_path / "handout")
@@ -132,4 +137,5 @@ def test_grade_works_on_a_copied_folder(tmp_path):
                    tmp_path / "elsewhere" / "answer.json", "--jobs", "1", "--json")
     assert done.returncode == 0, done.stderr
     (row,) = json.loads(done.stdout)["results"]
-    assert row["error"] is None and row["score"] == 1
+    assert row["error"] is None and row["score"] == 2
+    assert "after 2 epochs" in row["checks"][1]["message"]
