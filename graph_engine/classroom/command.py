@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable, Iterator
 
 from ..core.files import SameFileError, check_output, same_file, write_atomic
+from ..data.catalogue import DATASETS
 from .exercise import Exercise
 from .exercise import load as load_exercise
 from .grader import check_limits, find_files, given_folders, grade_rows
@@ -122,8 +123,8 @@ def _check_limits(jobs: int, timeout: float, memory: int) -> None:
 
 
 def _data_files(exercise: Exercise) -> list[str]:
-    csv = exercise.dataset.csv
-    return [csv.path] if csv is not None else []
+    spec = exercise.dataset
+    return list(DATASETS[spec.name].files(spec))
 
 
 def _check_outputs(outputs: list[str], inputs: list[str]) -> None:

@@ -24,6 +24,7 @@ from ..core import limits
 from ..core.files import check_path, copy_into, write_atomic
 from ..core.params import FLOAT, INT, ParamSpec
 from ..core.text import checked_id, checked_text
+from ..data.catalogue import DATASETS
 from ..data.spec import DatasetSpec
 from ..model import fileio, values
 from ..model.diagram import Diagram
@@ -150,16 +151,14 @@ class Exercise:
     def to_dict(self, folder: str | None = None) -> dict:
         """The document; with ``folder`` (where it is saved), a table file inside that
         folder is written relative to it, so the two move together."""
-        start = None if self.start is None else fileio.to_dict(self.start)
-        document: dict = {
+        start = None if self.start is None else fileio.to_dict(self.start, folder)
+        return {
             "format": FORMAT, "version": VERSION, "title": self.title, "task": self.task,
-            "start": start, "locked": list(self.locked), "dataset": self.dataset.to_dict(),
+            "start": start, "locked": list(self.locked),
+            "dataset": fileio.relative(self.dataset, folder).to_dict(),
             "training": self.training.to_dict(),
             "checks": [check.to_dict() for check in self.checks],
         }
-        for record in (document["dataset"], start["dataset"] if start else None):
-            fileio.relative_data(record, folder)
-        return document
 
 
 # ------------------------------------------------------------------ writing
@@ -183,19 +182,24 @@ def save(exercise: Exercise, path: str | os.PathLike) -> list[str]:
 
 
 def _data_beside(exercise: Exercise, folder: str) -> tuple[Exercise, list[str]]:
-    """``exercise`` reading its table file from inside ``folder``, copied there if
-    it lies elsewhere; and the copies made."""
-    source = exercise.dataset.csv
-    if source is None or not os.path.relpath(os.path.abspath(source.path), folder) \
-            .startswith(os.pardir):
+    """``exercise`` reading its data files from inside ``folder``, each copied there
+    if it lies elsewhere; and the copies made."""
+    copies: dict[str, str] = {}
+
+    def move(path: str) -> str:
+        if not os.path.relpath(os.path.abspath(path), folder).startswith(os.pardir):
+            return path
+        copies[path] = copy_into(path, folder)
+        return copies[path]
+
+    moved = DATASETS[exercise.dataset.name].moved(exercise.dataset, move)
+    if not copies:
         return exercise, []
-    copy = copy_into(source.path, folder)
-    moved = replace(exercise.dataset, csv=replace(source, path=copy))
     start = exercise.start
     if start is not None and start.dataset == exercise.dataset:
         start = fileio.loads(fileio.dumps(start))
         start.dataset = moved
-    return replace(exercise, dataset=moved, start=start), [copy]
+    return replace(exercise, dataset=moved, start=start), list(copies.values())
 
 
 def check(exercise: Exercise) -> Exercise:
@@ -240,7 +244,7 @@ def loads(raw: bytes | str) -> Exercise:
 
 def _refuse_accuracy_on_regression(exercise: Exercise) -> None:
     spec = exercise.dataset
-    if spec.csv is not None:  # what a CSV file holds is known when it is read, at grading
+    if DATASETS[spec.name].files(spec):  # what a file holds is known when it is read, at grading
         return
     from ..data.datasets import info
 

@@ -25,7 +25,15 @@ import numpy as np
 import pandas as pd
 
 from ..core.text import quoted
-from .dataset import CLASSIFICATION, REGRESSION, Dataset, DatasetError, DatasetInfo, split
+from .dataset import (
+    CLASSIFICATION,
+    REGRESSION,
+    Dataset,
+    DatasetError,
+    DatasetInfo,
+    Scaling,
+    split,
+)
 from .spec import CsvSource, DatasetSpec
 from .tabular import NAMES, Table, file_format, file_identity, read_table
 
@@ -49,7 +57,7 @@ def column_kind(table: Table, name: str) -> str:
         return NUMBER
     column = table.column(name)
     present = int(column.notna().sum())
-    numbers = int(pd.to_numeric(column, errors="coerce").notna().sum())
+    numbers = int(table.numbers(name).notna().sum())
     return NUMBER if present and numbers * 2 > present else TEXT
 
 
@@ -58,7 +66,7 @@ def numbers(table: Table, name: str) -> np.ndarray:
     the first cell that is not a finite number within float32's range."""
     column = table.column(name)
     if not table.numeric[table.position[name]]:
-        parsed = pd.to_numeric(column, errors="coerce")
+        parsed = table.numbers(name)
         bad = column.notna() & parsed.isna()
         if bad.any():
             row = int(bad.idxmax())
@@ -90,7 +98,7 @@ def _check_range(table: Table, values: np.ndarray, names: list[str]) -> None:
 
 def categories(table: Table, name: str) -> list[str]:
     """The distinct values of a text column, sorted as classes are."""
-    values = table.column(name).dropna().astype(str).unique()
+    values = table.texts(name)[table.column(name).notna()].unique()
     return sorted(values, key=_class_key)
 
 
@@ -137,7 +145,7 @@ def guess_task(table: Table, name: str) -> str:
     """Text or a few whole numbers: classification; otherwise regression."""
     if column_kind(table, name) == TEXT:
         return CLASSIFICATION
-    parsed = pd.to_numeric(table.column(name), errors="coerce").dropna()
+    parsed = table.numbers(name).dropna()
     values = parsed.to_numpy(dtype=np.float64)
     whole = bool(np.isfinite(values).all() and (values == np.round(values)).all())
     few = len(np.unique(values)) <= MAX_CLASSES_GUESS
@@ -258,7 +266,7 @@ def _text_column(table: Table, name: str) -> _Block:
                            "out of the features, or write it as numbers.")
     column = table.column(name)
     missing = column.isna().to_numpy()
-    codes = pd.Categorical(column.astype(str).where(~missing), categories=found).codes
+    codes = pd.Categorical(table.texts(name).where(~missing), categories=found).codes
     values = np.zeros((len(column), len(found)), np.float32)
     present = codes >= 0
     values[np.flatnonzero(present), codes[present]] = 1.0
@@ -298,12 +306,11 @@ def _assemble(blocks: list[_Block], keep: np.ndarray, fill: bool) -> np.ndarray:
 
 def _labels(table: Table, name: str, keep: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Class indices of the kept rows and the class names in label order."""
-    column = table.column(name)[keep]
     if table.numeric[table.position[name]]:
-        values = column.to_numpy()
+        values = table.column(name)[keep].to_numpy()
         found = np.unique(values)
         return np.searchsorted(found, values).astype(np.int64), [_label_text(v) for v in found]
-    text = column.astype(str)
+    text = table.texts(name)[keep]
     names = sorted(text.unique(), key=_class_key)
     lookup = {label: i for i, label in enumerate(names)}
     return text.map(lookup).to_numpy(np.int64), names
@@ -471,7 +478,8 @@ def _split_as_marked(path: str, read: _Prepared) -> Dataset:
 
 def _standardize(data: Dataset) -> None:
     """Mean 0 and deviation 1 per column, from the training rows, in place in
-    float32 (statistics in float64: squares near float32's limit overflow)."""
+    float32 (statistics in float64: squares near float32's limit overflow); the
+    shift and scale are kept for new rows (``data.inputs``)."""
     mean, std = column_statistics(data.x_train)
     scale = std.astype(np.float32)
     scale[scale == 0] = 1.0
@@ -480,6 +488,7 @@ def _standardize(data: Dataset) -> None:
     for x in (data.x_train, data.x_test):
         np.divide(x, scale, out=x)
         np.subtract(x, shift, out=x)
+    data.inputs = Scaling(mean, scale.astype(np.float64))
 
 
 STATISTICS_ROWS = 4096

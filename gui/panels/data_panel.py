@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidg
 
 from graph_engine.blocks.registry import Role
 from graph_engine.data import datasets
-from graph_engine.data.builtin import default_samples
+from graph_engine.data.catalogue import DATASETS
 from graph_engine.data.spec import DATASET_PARAMS, DatasetSpec
 from graph_engine.model.settings import TRAINING_PARAMS
 
@@ -40,9 +40,8 @@ class DataPanel(QWidget):
         self.document = document
         self.choice = QComboBox()
         for name in datasets.names():
-            info = datasets.CATALOGUE[name].info
             self.choice.addItem(name, name)
-            self.choice.setItemData(self.choice.count() - 1, info.description,
+            self.choice.setItemData(self.choice.count() - 1, DATASETS[name].description,
                                     Qt.ItemDataRole.ToolTipRole)
         self.choice.addItem("Table file (CSV, TSV, Parquet)…", CSV_ITEM)
         self.choice.activated.connect(self._chosen)
@@ -167,7 +166,7 @@ class DataPanel(QWidget):
         else:
             current = self.document.diagram.dataset
             keep = {k: getattr(current, k) for k in self.editors} if current else {}
-            if current and current.samples == default_samples(current.name):
+            if current and current.samples == DATASETS[current.name].samples:
                 del keep["samples"]  # the old set's own count: the new one takes its own
             spec = DatasetSpec(name, **keep)
         self.apply(spec)

@@ -1,0 +1,145 @@
+"""Points drawn by hand: the ``points`` data set.
+
+A teacher draws points in the Output plot (or copies a built-in set's and adds a
+few); they are saved in the diagram file as ``[[x1, x2, label], ...]``: a class
+index for classification, a value for regression (``"task": "regression"``).
+Every point is checked as a file's values are: at most :data:`MAX_POINTS`,
+finite numbers on TensorFlow Playground's plane, labels in range.
+
+The split into training and test points is a function of each point alone (its
+coordinates, its label and the seed), not of its place in the list: drawing or
+erasing a point never moves another one between the two sets.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..core.text import quoted
+from .dataset import CLASSIFICATION, PLANE, REGRESSION, Dataset, DatasetError, DatasetInfo
+
+MAX_POINTS = 10_000
+MAX_CLASSES = 10  # the class colours the plots have
+MAX_VALUE = 1e6  # a regression value drawn or typed, either sign
+TASKS = (CLASSIFICATION, REGRESSION)
+FEATURES = ("x1", "x2")
+
+Point = tuple[float, float, float]
+
+
+def checked_points(value: object, task: str) -> tuple[Point, ...]:
+    """``value`` as a tuple of (x1, x2, label) points, or ValueError naming the
+    first point that is not one (labels: class indices, or values for regression)."""
+    if task not in TASKS:
+        shown = quoted(task) if isinstance(task, str) else type(task).__name__
+        raise ValueError(f"task must be {' or '.join(TASKS)} (got {shown})")
+    if not isinstance(value, (list, tuple)):
+        raise ValueError("points must be a list of [x1, x2, label]")
+    if len(value) > MAX_POINTS:
+        raise ValueError(f"points has {len(value):,} entries; the limit is {MAX_POINTS:,}")
+    return tuple(_point(point, index, task) for index, point in enumerate(value))
+
+
+def _point(point: object, index: int, task: str) -> Point:
+    where = f"points: point {index + 1}"
+    if not isinstance(point, (list, tuple)) or len(point) != 3:
+        raise ValueError(f"{where} must be [x1, x2, label], a list of three numbers")
+    x1, x2, label = (_number(v, where) for v in point)
+    low, high = PLANE[0], PLANE[1]
+    for name, coordinate in (("x1", x1), ("x2", x2)):
+        if not low <= coordinate <= high:
+            raise ValueError(f"{where} has {name} = {coordinate:g}, outside the plane "
+                             f"({low:g} to {high:g})")
+    if task == REGRESSION:
+        if abs(label) > MAX_VALUE:
+            raise ValueError(f"{where} has the value {label:g}; values lie within "
+                             f"±{MAX_VALUE:g}")
+        return x1, x2, label
+    if label != int(label) or not 0 <= label < MAX_CLASSES:
+        raise ValueError(f"{where} has the label {label:g}: a class is a whole number from 0 "
+                         f"to {MAX_CLASSES - 1}")
+    return x1, x2, int(label)
+
+
+def _number(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{where} must be [x1, x2, label], a list of three numbers")
+    try:
+        number = float(value)
+    except OverflowError:  # a whole number of hundreds of digits
+        raise ValueError(f"{where} holds a number too large") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{where} holds a number that is not finite")
+    return number
+
+
+def as_lists(points: tuple[Point, ...]) -> list[list[float]]:
+    """The points as the file writes them."""
+    return [list(point) for point in points]
+
+
+# ------------------------------------------------------------------ the data set
+
+def points_info(spec) -> DatasetInfo:
+    """What the drawn points make: DatasetError while they cannot train yet."""
+    points = spec.points or ()
+    if spec.task == REGRESSION:
+        if len(points) < 2:
+            raise DatasetError(f"draw at least two points (now {len(points)})")
+        return DatasetInfo(spec.name, REGRESSION, 2, 0, 1,
+                           f"{len(points):,} points drawn by hand, each with a value.")
+    present = sorted({int(p[2]) for p in points})
+    if len(present) < 2:
+        now = f"{len(points)} point{'s' * (len(points) != 1)}" + \
+            (f", all of class {present[0]}" if present else "")
+        raise DatasetError(f"draw points of two classes at least (now {now})")
+    classes = present[-1] + 1
+    return DatasetInfo(spec.name, CLASSIFICATION, 2, classes, 1,
+                       f"{len(points):,} points drawn by hand, {classes} classes.")
+
+
+def load_points(spec) -> Dataset:
+    info = points_info(spec)
+    table = np.array(spec.points, dtype=np.float64).reshape(-1, 3)
+    x = table[:, :2].astype(np.float32)
+    if info.is_classification:
+        y = table[:, 2].astype(np.int64)
+        classes = tuple(str(i) for i in range(info.classes))
+    else:
+        y, classes = table[:, 2:].astype(np.float32), ()
+    train = training_points(table, spec.seed, spec.train_ratio)
+    return Dataset(info, x[train], y[train], x[~train], y[~train], FEATURES, classes, PLANE)
+
+
+def training_points(table: np.ndarray, seed: int, ratio: float) -> np.ndarray:
+    """True for the points that train: each point's own hash against ``ratio``; at
+    least one point on each side."""
+    share = point_hash(table, seed)
+    train = share < ratio
+    if train.all():
+        train[int(share.argmax())] = False
+    elif not train.any():
+        train[int(share.argmin())] = True
+    return train
+
+
+_MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+_SHIFTS = tuple(np.uint64(s) for s in (30, 27, 31, 11))
+
+
+def point_hash(table: np.ndarray, seed: int) -> np.ndarray:
+    """A number in [0, 1) for each (x1, x2, label) row, from its bits and the seed
+    (splitmix64's mixing): the same point always gets the same number."""
+    bits = np.ascontiguousarray(table, dtype=np.float64).view(np.uint64)
+    state = np.full(len(table), seed, dtype=np.uint64)
+    for column in range(bits.shape[1]):
+        state = _mixed(state ^ bits[:, column])
+    return (state >> _SHIFTS[3]).astype(np.float64) / 2.0**53
+
+
+def _mixed(z: np.ndarray) -> np.ndarray:
+    z = (z ^ (z >> _SHIFTS[0])) * _MIX[0]  # uint64 arrays wrap around, as the mix wants
+    z = (z ^ (z >> _SHIFTS[1])) * _MIX[1]
+    return z ^ (z >> _SHIFTS[2])
