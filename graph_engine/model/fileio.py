@@ -197,6 +197,9 @@ def _parse_json(raw: bytes | str, what: str = "a diagram file") -> dict:
     except json.JSONDecodeError as error:
         raise DiagramFileError(f"not valid JSON: {error.msg} at line {error.lineno}, "
                                f"column {error.colno}") from None
+    except _NotFinite as error:
+        raise DiagramFileError(f"not valid JSON: {error} is not allowed in {what}{_at(raw)} "
+                               "(numbers must be finite)") from None
     except (RecursionError, ValueError) as error:
         raise DiagramFileError(f"not valid JSON: {error}") from None
     if not isinstance(document, dict):
@@ -204,8 +207,43 @@ def _parse_json(raw: bytes | str, what: str = "a diagram file") -> dict:
     return document
 
 
+class _NotFinite(ValueError):
+    """NaN, Infinity or -Infinity in the JSON: Python reads them, JSON has none."""
+
+
 def _refuse_constant(name: str):
-    raise ValueError(f"{name} is not allowed in a diagram file (numbers must be finite)")
+    raise _NotFinite(name)
+
+
+_SPOT = object()  # where the first NaN or Infinity was, in a second reading
+
+
+def _at(raw: str) -> str:
+    """Where the first NaN or Infinity stands, as keys and 1-based item numbers
+    (", at "dataset", "points", item 3, item 2"): the file is read again, each such
+    constant a marker, and the marker looked for (nesting is bounded already); nothing
+    when the rest of the file does not read."""
+    try:
+        path = _path_to(json.loads(raw, parse_constant=lambda name: _SPOT), [])
+    except (ValueError, RecursionError):  # broken further on: the first problem is said
+        return ""
+    if not path:
+        return ""
+    steps = [json.dumps(p, ensure_ascii=False) if isinstance(p, str) else f"item {p + 1}"
+             for p in path]
+    return ", at " + ", ".join(steps)
+
+
+def _path_to(value: object, path: list) -> list | None:
+    if value is _SPOT:
+        return path
+    children = value.items() if isinstance(value, dict) else \
+        enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        found = _path_to(child, [*path, key])
+        if found is not None:
+            return found
+    return None
 
 
 def check_format(document: dict, name: str, newest: int, kind: str = "diagram",
