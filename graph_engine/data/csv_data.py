@@ -195,6 +195,7 @@ def _listed(names: tuple[str, ...]) -> str:
 # ------------------------------------------------------------------ features
 
 ROW_CHUNK_COLUMNS = 32  # columns turned into rows at a time
+Column = tuple[str, tuple[str, ...]]  # a feature column's name and its one-hot values (or ())
 
 
 @dataclass
@@ -206,6 +207,7 @@ class _Block:
     values: np.ndarray  # float32 (rows, len(names)), NaN where a cell is missing
     missing: np.ndarray | None  # bool (rows,); None: no cell is missing
     one_hot: str = ""  # the text column encoded, if this is one
+    categories: tuple[str, ...] = ()  # its values, one feature each
 
 
 def _feature_blocks(table: Table, features: list[str]) -> list[_Block]:
@@ -272,7 +274,7 @@ def _text_column(table: Table, name: str) -> _Block:
     values[np.flatnonzero(present), codes[present]] = 1.0
     values[missing] = np.nan
     return _Block([f"{name}={value}" for value in found], values,
-                  missing if missing.any() else None, one_hot=name)
+                  missing if missing.any() else None, one_hot=name, categories=tuple(found))
 
 
 def _refuse_empty(path: str, blocks: list[_Block], rows: np.ndarray) -> None:
@@ -300,6 +302,46 @@ def _assemble(blocks: list[_Block], keep: np.ndarray, fill: bool) -> np.ndarray:
             column = x[:, j]
             column[np.isnan(column)] = np.nanmean(column, dtype=np.float64)
     return x
+
+
+# ------------------------------------------------------------------ new rows
+
+def encoded(table: Table, columns: tuple[Column, ...]) -> np.ndarray:
+    """Another table's rows as features (float64, before standardising), each column
+    read as training read it: numbers, or text one-hot encoded with the values
+    training saw. DatasetError naming the line and column of a missing cell, a cell
+    that is not a number, or a value training never saw."""
+    parts = [_one_hot_rows(table, name, values) if values else _number_rows(table, name)
+             for name, values in columns]
+    return np.hstack(parts) if parts else np.zeros((table.rows, 0))
+
+
+def _number_rows(table: Table, name: str) -> np.ndarray:
+    values = np.asarray(numbers(table, name), dtype=np.float64)
+    _refuse_gap(table, name, np.isnan(values))
+    return values[:, None]
+
+
+def _one_hot_rows(table: Table, name: str, values: tuple[str, ...]) -> np.ndarray:
+    missing = table.column(name).isna().to_numpy()
+    _refuse_gap(table, name, missing)
+    texts = table.texts(name)
+    unknown = ~texts.isin(values).to_numpy()
+    if unknown.any():
+        row = int(np.argmax(unknown))
+        raise DatasetError(f"{table.where(row, name)}: {quoted(texts[row])} is not one of the "
+                           f"values the network was trained on ({_listed(values)})")
+    codes = pd.Categorical(texts, categories=values).codes
+    rows = np.zeros((table.rows, len(values)))
+    rows[np.arange(table.rows), codes] = 1.0
+    return rows
+
+
+def _refuse_gap(table: Table, name: str, missing: np.ndarray) -> None:
+    if missing.any():
+        row = int(np.argmax(missing))
+        raise DatasetError(f"{table.where(row, name)}: no value: the network needs every "
+                           "feature of every row")
 
 
 # ------------------------------------------------------------------ target
@@ -362,6 +404,8 @@ class _Prepared:
     classes: list[str]  # the class names in label order; empty for regression
     info: DatasetInfo
     training_rows: np.ndarray | None = None  # bool (N,): the split column's "train"; None: none
+    columns: tuple[Column, ...] = ()  # the file's feature columns, as :func:`encoded` reads
+    label_columns: tuple[str, ...] = ()  # the target and the split column
 
 
 def _prepare(source: CsvSource) -> _Prepared:
@@ -398,8 +442,11 @@ def _prepare(source: CsvSource) -> _Prepared:
     info = DatasetInfo("csv", task, len(names), len(classes), 1,
                        f"{NAMES[fmt].capitalize()} file {os.path.basename(source.path)}.",
                        note)
+    columns = tuple(column for b in blocks for column in
+                    ([(b.one_hot, b.categories)] if b.one_hot else [(n, ()) for n in b.names]))
     return _Prepared(names, task, x, y, classes, info,
-                     None if training_rows is None else training_rows[keep])
+                     None if training_rows is None else training_rows[keep], columns,
+                     tuple(c for c in (target, source.split) if c))
 
 
 def _note(blocks: list[_Block], no_target, gaps, keep, drop: bool) -> str:
@@ -461,6 +508,7 @@ def load_csv(spec: DatasetSpec) -> Dataset:
         data = _split_as_marked(source.path, read)
     if source.standardize:
         _standardize(data)
+    data.columns, data.label_columns = read.columns, read.label_columns
     return data
 
 

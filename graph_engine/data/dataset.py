@@ -82,6 +82,11 @@ class Dataset:
     # (None: the raw values are what the network sees)
     inputs: Scaling | None = None
     outputs: Scaling | None = None
+    # a table's feature columns as its file names them, with the values of a text column
+    # one-hot encoded (empty: each feature is a column of numbers, named as features are),
+    # and its other columns (target, split) a table to predict may carry along
+    columns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    label_columns: tuple[str, ...] = ()
 
     @property
     def x_all(self) -> np.ndarray:
