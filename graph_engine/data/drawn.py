@@ -80,6 +80,49 @@ def as_lists(points: tuple[Point, ...]) -> list[list[float]]:
     return [list(point) for point in points]
 
 
+# ------------------------------------------------------------------ drawing
+
+DECIMALS = 3  # a drawn or copied point's coordinates are kept to this many places
+
+
+def on_plane(x1: float, x2: float) -> bool:
+    return PLANE[0] <= x1 <= PLANE[1] and PLANE[2] <= x2 <= PLANE[3]
+
+
+def added(points: tuple[Point, ...], new, label: float) -> tuple[tuple[Point, ...], int]:
+    """``points`` with the (x1, x2) positions ``new`` drawn with ``label``, rounded;
+    and how many did not fit under MAX_POINTS (or lay off the plane)."""
+    kept = [(round(float(x1), DECIMALS), round(float(x2), DECIMALS), label)
+            for x1, x2 in new if on_plane(x1, x2)]
+    room = max(0, MAX_POINTS - len(points))
+    return (*points, *kept[:room]), len(new) - min(len(kept), room)
+
+
+def erased(points: tuple[Point, ...], at, reach: tuple[float, float]) -> tuple[Point, ...]:
+    """``points`` without those within ``reach`` (an ellipse's half axes, in x1 and x2:
+    a circle of a few pixels on screen) of any position in ``at``."""
+    if not points or not len(at):
+        return points
+    table, centres = np.asarray(points, dtype=np.float64)[:, :2], np.asarray(at, dtype=float)
+    scaled = (table[:, None, :] - centres[None, :, :]) / np.asarray(reach)
+    hit = ((scaled**2).sum(axis=2) <= 1).any(axis=1)
+    return tuple(p for p, gone in zip(points, hit, strict=True) if not gone)
+
+
+def copied(data: Dataset) -> tuple[tuple[Point, ...], str, int]:
+    """A two-input data set's points (training and test) as points to draw on: the
+    points, their task, and how many were left out (off the plane, a class beyond the
+    colours, or past MAX_POINTS)."""
+    task = CLASSIFICATION if data.info.is_classification else REGRESSION
+    x, y = data.x_all.astype(np.float64), data.y_all.reshape(len(data.x_all), -1)[:, 0]
+    keep = (np.abs(x) <= PLANE[1]).all(axis=1)
+    keep &= (y < MAX_CLASSES) if task == CLASSIFICATION else (np.abs(y) <= MAX_VALUE)
+    label = int if task == CLASSIFICATION else float
+    points = tuple((round(float(a), DECIMALS), round(float(b), DECIMALS), label(c))
+                   for (a, b), c in zip(x[keep], y[keep], strict=True))[:MAX_POINTS]
+    return points, task, len(x) - len(points)
+
+
 # ------------------------------------------------------------------ the data set
 
 def points_info(spec) -> DatasetInfo:

@@ -249,3 +249,38 @@ def test_checking_a_formula_does_not_load_torch():
             "ge.validate(d); ge.datasets.load(d.dataset)\n"
             "assert 'torch' not in sys.modules, 'torch was imported'\n")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+# ------------------------------------------------------------------ drawing's arithmetic
+
+def test_drawing_adds_rounded_points_up_to_the_limit():
+    from graph_engine.data.drawn import added
+
+    points, refused = added(((0.0, 0.0, 0),), [(1.23456, -2.5), (7.0, 0.0)], 1)
+    assert points == ((0.0, 0.0, 0), (1.235, -2.5, 1)) and refused == 1
+    full = ((0.0, 0.0, 0),) * (MAX_POINTS - 1)
+    points, refused = added(full, [(1.0, 1.0), (2.0, 2.0)], 1)
+    assert len(points) == MAX_POINTS and refused == 1
+
+
+def test_the_eraser_removes_the_points_within_its_reach():
+    from graph_engine.data.drawn import erased
+
+    points = ((0.0, 0.0, 0), (0.5, 0.0, 1), (0.0, 0.5, 1), (3.0, 3.0, 0))
+    assert erased(points, [(0.0, 0.0)], (0.6, 0.3)) == ((0.0, 0.5, 1), (3.0, 3.0, 0))
+    assert erased(points, [(0.0, 0.0), (3.0, 3.05)], (0.1, 0.1)) == points[1:3]
+    assert erased((), [(0.0, 0.0)], (1.0, 1.0)) == ()
+
+
+def test_a_built_in_sets_points_are_copied_onto_the_plane():
+    from graph_engine.data.drawn import copied
+
+    data = datasets.load(DatasetSpec("blobs", samples=300, noise=0.5))
+    points, task, left_out = copied(data)
+    inside = (np.abs(data.x_all) <= 6).all(axis=1)
+    assert task == "classification" and left_out == int((~inside).sum()) > 0
+    assert len(points) == int(inside.sum())
+    assert sorted(p[2] for p in points) == sorted(data.y_all[inside].tolist())
+    values, task, _ = copied(datasets.load(DatasetSpec("reg-plane", samples=50)))
+    assert task == "regression" and isinstance(values[0][2], float)
+    DatasetSpec("points", points=values, task=task)  # what is copied is a valid data set
