@@ -1,8 +1,8 @@
 """A virtual X server for what needs a real window: ``with display() as name: ...``.
 
 Offscreen Qt has no window system: a real mouse (xdotool) and the X server's own
-pixels need Xvfb. The screenshots of drawing points (tools/make_screenshots.py)
-and the test that drives it (tests/gui/test_real_drawing.py) start one here.
+pixels need Xvfb. The screenshots of drawing points (tools/make_screenshots.py) and
+the tests of a real drag and of drawing (tests/gui/test_real_*.py) start one here.
 """
 
 from __future__ import annotations

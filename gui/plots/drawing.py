@@ -44,9 +44,8 @@ from .output import NEGATIVE, POSITIVE, OutputPlot, values_image
 
 SPACING = 12  # pixels between two points one drag paints
 REACH = 10  # pixels around the eraser
-HINT = ("Click to add a point of the chosen class, drag to paint several; right-click or "
-        "drag with the eraser to remove them. Each stroke is one step of Edit → Undo.")
-RESET = "The data changed: press play to train on it from fresh weights."
+HINT = "Click: a point · drag: several · right-click: erase. Each stroke can be undone."
+RESET = "The data changed: press play to train anew."
 
 
 class DrawingBar(QWidget):
@@ -164,8 +163,10 @@ class PointDrawing(QObject):
         self.document, self.output = document, output
         self.button = QPushButton("Draw points")
         self.button.setCheckable(True)
-        self.button.setToolTip("Draw the data set by hand: click to add points, drag to "
-                               "paint, right-click to erase")
+        self.button.setToolTip("Draw the data set by hand: click to add a point of the chosen "
+                               "class, drag to paint several, right-click (or drag with the "
+                               "eraser) to remove them; each stroke is one step of Edit → "
+                               "Undo")
         self.button.toggled.connect(self.set_active)
         self.bar = DrawingBar()
         self.bar.setVisible(False)

@@ -47,6 +47,15 @@ def module_output(model, x) -> torch.Tensor:
         return model(torch.as_tensor(np.asarray(x, dtype=np.float32)))
 
 
+def linear(features: int, outputs: int, loss: str, dataset) -> ge.Diagram:
+    """Input → Linear → ``loss`` on ``dataset``: a linear model."""
+    d = ge.Diagram()
+    d.connect(d.add("Input", features=features), d.add("Linear", out_features=outputs))
+    d.connect(d.blocks[1].id, d.add(loss))
+    d.dataset = dataset
+    return d
+
+
 def xor_net() -> ge.Diagram:
     return two_layer("Tanh", dataset={"name": "xor", "samples": 120})[0]
 
@@ -86,11 +95,7 @@ def test_a_standardised_set_is_asked_in_its_own_units(tmp_path):
     flower give what the module gives that flower's standardised row."""
     from sklearn.datasets import load_iris
 
-    d = ge.Diagram()
-    d.connect(d.add("Input", features=4), d.add("Linear", out_features=3))
-    d.connect(d.blocks[1].id, d.add("CrossEntropyLoss"))
-    d.dataset = "iris"
-    path, weights, model = trained(tmp_path, d, epochs=5)
+    path, weights, model = trained(tmp_path, linear(4, 3, "CrossEntropyLoss", "iris"), 5)
     data = datasets.load("iris")
     raw = load_iris().data
     mean, std = data.inputs.shift, data.inputs.scale
@@ -108,11 +113,7 @@ def test_a_standardised_set_is_asked_in_its_own_units(tmp_path):
 
 
 def test_a_standardised_target_is_answered_in_its_units(tmp_path):
-    d = ge.Diagram()
-    d.connect(d.add("Input", features=10), d.add("Linear", out_features=1))
-    d.connect(d.blocks[1].id, d.add("MSELoss"))
-    d.dataset = "diabetes"
-    path, weights, model = trained(tmp_path, d, epochs=3)
+    path, weights, model = trained(tmp_path, linear(10, 1, "MSELoss", "diabetes"), 3)
     data = datasets.load("diabetes")
     raw = data.inputs.back(data.x_test[:1])[0]
     found = json.loads(run_cli("predict", path, "--weights", weights, "--x",
@@ -138,12 +139,8 @@ def table_net(tmp_path):
     rows = "".join(f"{i % 7},{['red', 'green', 'blue'][i % 3]},{['no', 'yes'][i % 2]}\n"
                    for i in range(30))
     write(tmp_path, "train.csv", "size,colour,answer\n" + rows)
-    d = ge.Diagram()
-    d.connect(d.add("Input", features=4), d.add("Linear", out_features=2))
-    d.connect(d.blocks[1].id, d.add("CrossEntropyLoss"))
-    d.dataset = {"name": "csv", "csv": {"path": str(tmp_path / "train.csv"),
-                                        "target": "answer"}}
-    return trained(tmp_path, d, epochs=3)
+    table = {"name": "csv", "csv": {"path": str(tmp_path / "train.csv"), "target": "answer"}}
+    return trained(tmp_path, linear(4, 2, "CrossEntropyLoss", table), epochs=3)
 
 
 def test_a_tables_text_column_is_encoded_as_training_encoded_it(tmp_path, table_net):
