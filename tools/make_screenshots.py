@@ -170,7 +170,7 @@ def _backprop(app, example: str, step_to, out: Path, apply: bool = False,
     panel.trace()
     _wait(app, lambda: panel.walk is not None, 60)
     for _ in range(step_to(panel.walk)):
-        panel.move(1)
+        panel.move_by(1)
     if apply:
         panel.apply_step()
         _wait(app, lambda: not panel.busy, 60)

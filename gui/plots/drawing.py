@@ -3,7 +3,9 @@
 **Draw points** under the plot turns the plot into a canvas: a click adds a point of
 the chosen class (a picker in the data set's colours; for regression, the value
 typed or picked on the colour scale), a drag paints several, a right-click or a drag
-with the eraser removes them, Clear removes all. The drawn points are the diagram's
+with the eraser removes them, Clear removes all. A point drawn trains (or, with Test
+points ticked, tests): the engine places it, within less than a pixel, where the
+split puts it (:func:`graph_engine.data.drawn.placed`). The drawn points are the diagram's
 data set (``points``, saved in the file); each stroke is one undo step through the
 document's door, and the first one starting from another two-input set copies its
 points, so a teacher can add the three points that break a boundary and press play.
@@ -20,6 +22,7 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QLinearGradient, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
@@ -66,6 +69,9 @@ class DrawingBar(QWidget):
         self.value_label = QLabel("Value")
         self.scale = ValueScale()
         self.scale.picked.connect(self.value.setValue)
+        self.test = QCheckBox("Test points")
+        self.test.setToolTip("Draw points of the test set (rings), which the network never "
+                             "trains on; unticked, the points drawn train (filled)")
         self.eraser = QPushButton("Eraser")
         self.eraser.setCheckable(True)
         self.eraser.setToolTip("Drag over points to remove them (a right-click erases too)")
@@ -78,6 +84,7 @@ class DrawingBar(QWidget):
         for widget in (self.value_label, self.value, self.scale):
             top.addWidget(widget)
         top.addStretch(1)
+        top.addWidget(self.test)
         top.addWidget(self.eraser)
         top.addWidget(self.clear)
         layout = QVBoxLayout(self)
@@ -302,7 +309,8 @@ class PointDrawing(QObject):
         base, drawn_now = self.document.diagram.dataset, self._drawn()
         start = drawn_now if drawn_now is not None else self._base()
         label = self.bar.label(start.task)
-        points, left_out = drawn.added(start.points or (), stroke, label)
+        points, left_out = drawn.added(start.points or (), stroke, label, start.seed,
+                                       start.train_ratio, not self.bar.test.isChecked())
         count = len(points) - len(start.points or ())
         if not count:
             self.pending.setData([])

@@ -257,7 +257,10 @@ def test_drawing_adds_rounded_points_up_to_the_limit():
     from graph_engine.data.drawn import added
 
     points, refused = added(((0.0, 0.0, 0),), [(1.23456, -2.5), (7.0, 0.0)], 1)
-    assert points == ((0.0, 0.0, 0), (1.235, -2.5, 1)) and refused == 1
+    assert len(points) == 2 and points[0] == (0.0, 0.0, 0) and refused == 1
+    x1, x2, label = points[1]
+    assert abs(x1 - 1.235) <= 0.0031 and abs(x2 + 2.5) <= 0.0031 and label == 1
+    assert (round(x1, 3), round(x2, 3)) == (x1, x2)  # kept to three decimals
     full = ((0.0, 0.0, 0),) * (MAX_POINTS - 1)
     points, refused = added(full, [(1.0, 1.0), (2.0, 2.0)], 1)
     assert len(points) == MAX_POINTS and refused == 1
@@ -284,3 +287,17 @@ def test_a_built_in_sets_points_are_copied_onto_the_plane():
     values, task, _ = copied(datasets.load(DatasetSpec("reg-plane", samples=50)))
     assert task == "regression" and isinstance(values[0][2], float)
     DatasetSpec("points", points=values, task=task)  # what is copied is a valid data set
+
+
+def test_a_drawn_point_is_placed_on_the_side_of_the_split_asked_for():
+    """Within three thousandths (under a pixel) of where it was drawn."""
+    from graph_engine.data.drawn import added
+
+    rng = np.random.default_rng(5)
+    clicks = rng.uniform(-5.9, 5.9, (200, 2)).tolist()
+    for ratio, train in ((0.5, True), (0.5, False), (0.2, True), (0.9, False)):
+        points, _ = added((), clicks, 1, seed=3, ratio=ratio, train=train)
+        shares = point_hash(np.array(points, dtype=np.float64), 3)
+        assert ((shares < ratio) == train).mean() > 0.97
+        moved = np.abs(np.array(points)[:, :2] - np.array(clicks))
+        assert moved.max() <= 0.0035

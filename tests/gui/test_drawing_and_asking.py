@@ -78,6 +78,9 @@ def test_three_clicks_on_xor_are_three_undo_steps_over_its_points(window, qtbot,
     for x, y in ((-3.0, 3.0), (-2.5, 3.5), (-3.5, 2.5)):
         (point,) = near(spec.points[200:], x, y, 2 * pixel + 0.01)
         assert point[2] == 1
+    train = drawn.training_points(np.array(spec.points, dtype=float), spec.seed,
+                                  spec.train_ratio)
+    assert train[200:].all()  # a point drawn trains
     xor = ge.datasets.load(ge.DatasetSpec("xor", samples=200))
     copied = sorted(map(tuple, np.round(xor.x_all.astype(float), 3).tolist()))
     assert sorted(p[:2] for p in spec.points[:200]) == copied
@@ -110,6 +113,10 @@ def test_a_drag_paints_several_and_the_eraser_removes_them_in_one_step(window, q
     assert 0 < len(left) < painted and all(p[0] > -0.6 for p in left)
     assert stack.undoText().startswith("Erase ")
     drawing.bar.eraser.setChecked(False)
+    drawing.bar.test.setChecked(True)
+    click(plot.plot, at(plot, 2, 2))
+    assert not drawn.training_points(np.array(d.dataset.points, dtype=float), 0, 0.5)[-1]
+    stack.undo()
     right_click(plot, *left[-1][:2])
     assert len(d.dataset.points) == len(left) - 1
     stack.undo()
