@@ -4,7 +4,7 @@
     python main.py                 open the editor
     python main.py FILE            open FILE in the editor
     python main.py FILE --screenshot OUT.png
-    python main.py validate|compile|train|export|trace|examples ...   headless (see --help)
+    python main.py validate|compile|train|export|trace|predict|examples ...   headless (see --help)
 
 The first argument decides: an existing file, a path or a ``.json`` name opens
 the editor; a plain word is a command, and an unknown one is refused with a

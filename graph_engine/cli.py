@@ -1,5 +1,6 @@
-"""The command line: validate, compile, train, export and trace diagrams headless,
-and grade students' diagrams against an exercise (:mod:`graph_engine.classroom.command`).
+"""The command line: validate, compile, train, export and trace diagrams headless, ask
+a trained network about new inputs (:mod:`graph_engine.training.predict_command`), and
+grade students' diagrams against an exercise (:mod:`graph_engine.classroom.command`).
 
 A progress bar (tqdm) shows on a terminal only; with --json or into a file or
 pipe, ``train`` prints its results alone.
@@ -35,7 +36,8 @@ from .model.initializers import names as initialization_names
 from .model.settings import OPTIMIZERS
 from .model.sources import input_files
 
-COMMANDS = ("validate", "compile", "train", "export", "trace", "examples", "exercises", "grade")
+COMMANDS = ("validate", "compile", "train", "export", "trace", "predict", "examples", "exercises",
+            "grade")
 PROG = "netcanvas"
 EXIT_STATUS = ("Exit status: 0 success; 1 the diagram has errors, or training diverged or "
                "failed; 2 an unreadable file or bad arguments; 130 interrupted (Ctrl-C)")
@@ -107,6 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     group.add_argument("--onnx", metavar="OUT.onnx")
     group.add_argument("--python", metavar="OUT.py")
     _trace_parser(sub)
+    from .training.predict_command import add_parser as add_predict_parser
+
+    add_predict_parser(sub)
     p = sub.add_parser("examples", help="list the example diagrams that come with NetCanvas")
     p.add_argument("--paths", action="store_true", help="print only their paths, one a line")
     p = sub.add_parser("exercises", help="list the exercises that come with NetCanvas")
@@ -145,7 +150,7 @@ def _say(text: object, stream=None) -> None:
 
 # Options whose value may start with a minus sign: argparse reads "--x -1.5,2" as two
 # options, so such a value is joined to its option ("--x=-1.5,2") before parsing.
-SIGNED_OPTIONS = ("--x", "--y")
+SIGNED_OPTIONS = ("--x", "--y")  # trace's and predict's
 _NEGATIVE = re.compile(r"-\.?\d")
 
 
@@ -349,9 +354,9 @@ def _measures_of(run) -> dict:
     measures = class_measures(run.trainer, "test") if run.trainer is not None else None
     if measures is not None:
         found["per_class"] = {"set": "test", **measures.to_dict()}
-    if run.dataset.target_scale is not None:
-        mean, std = run.dataset.target_scale
-        found["target"] = {"mean": list(mean), "std": list(std)}
+    if run.dataset.outputs is not None:
+        scaling = run.dataset.outputs
+        found["target"] = {"mean": scaling.shift.tolist(), "std": scaling.scale.tolist()}
     return found
 
 
@@ -558,6 +563,15 @@ def _numbers(text: str, option: str) -> list[float]:
                          f"0.5,-1.2; got {text!r}") from None
 
 
+def cmd_predict(args) -> int:
+    from .training.predict_command import PredictUsageError, run
+
+    try:
+        return run(args, _say)
+    except PredictUsageError as error:
+        raise UsageError(str(error)) from None
+
+
 def cmd_grade(args) -> int:
     from .classroom.command import GradeUsageError, Terminated, run
 
@@ -571,5 +585,6 @@ def cmd_grade(args) -> int:
 
 
 HANDLERS = {"validate": cmd_validate, "compile": cmd_compile, "train": cmd_train,
-            "export": cmd_export, "trace": cmd_trace, "examples": cmd_examples,
+            "export": cmd_export, "trace": cmd_trace, "predict": cmd_predict,
+            "examples": cmd_examples,
             "exercises": cmd_exercises, "grade": cmd_grade}

@@ -3,7 +3,7 @@
     netcanvas                      open the editor
     netcanvas FILE                 open FILE in the editor
     netcanvas FILE --screenshot OUT.png
-    netcanvas validate|compile|train|export|examples ...   headless (see --help)
+    netcanvas validate|compile|train|export|predict|examples ...   headless (see --help)
 
 The first argument decides: an existing file, a path or a ``.json`` name opens
 the editor; a plain word is a command, and an unknown one is refused with a

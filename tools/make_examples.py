@@ -413,6 +413,40 @@ def zero_init() -> ge.Diagram:
                     init="zeros")
 
 
+def function_sine() -> ge.Diagram:
+    s = Sketch("Classes from a function: a sine wave", """
+        The points above the curve x2 = 3 sin(x1) are one class, those below the other: the
+        data set is made from the formula (Data tab, Classes from a function). Eight Tanh
+        units each add one smooth step, and the output layer weighs them into a line that
+        climbs each hill and dips into each valley. Watch the boundary start nearly straight
+        and bend into the wave as the test accuracy passes 95 %; with two units it cannot.""")
+    s.chain(mlp(2, [8], "Tanh", 2, ("CrossEntropyLoss",)))
+    return s.finish(ge.DatasetSpec("function", boundary="3 * sin(x1)", samples=1000),
+                    optimizer="adam", lr=0.02, batch_size=10, epochs=60, seed=0)
+
+
+def function_cubic() -> ge.Diagram:
+    s = Sketch("Classes from a function: a cubic", """
+        The cubic x³ − x, stretched threefold to fill the plane: class 1 lies above the
+        curve x2 = x1³/9 − x1, class 0 below. It rises, falls and rises again, so the
+        boundary needs two bends, and eight Tanh units make them smooth. Watch the straight
+        line of the first epochs fold into an S.""")
+    s.chain(mlp(2, [8], "Tanh", 2, ("CrossEntropyLoss",)))
+    return s.finish(ge.DatasetSpec("function", boundary="x1**3/9 - x1"), optimizer="adam",
+                    lr=0.01, batch_size=10, epochs=40, seed=0)
+
+
+def function_abs() -> ge.Diagram:
+    s = Sketch("Classes from a function: a sharp bend", """
+        Class 1 lies above the curve x2 = |x1|, a V with a sharp corner. Since |x| = relu(x)
+        + relu(−x), two ReLU units are enough: each draws one arm of the V as a straight
+        line, and the output layer joins them at the corner. Swap ReLU for Tanh and the
+        corner comes out rounded.""")
+    s.chain(mlp(2, [2], "ReLU", 2, ("CrossEntropyLoss",)))
+    return s.finish(ge.DatasetSpec("function", boundary="abs(x1)"), optimizer="adam", lr=0.01,
+                    batch_size=10, epochs=40, seed=0)
+
+
 # In lesson order: File → Open Example lists them so (resources/examples/ORDER).
 EXAMPLES_BY_NAME: dict[str, Callable[[], ge.Diagram]] = {
     "perceptron": perceptron,
@@ -421,6 +455,9 @@ EXAMPLES_BY_NAME: dict[str, Callable[[], ge.Diagram]] = {
     "xor-no-hidden": xor_no_hidden,
     "xor": xor,
     "circle": circle,
+    "function-sine": function_sine,
+    "function-cubic": function_cubic,
+    "function-abs": function_abs,
     "playground-default": playground_default,
     "zero-init": zero_init,
     "circle-squares": circle_squares,

@@ -4,7 +4,8 @@
 Most shots come from ``main.py FILE --screenshot OUT --epochs N --view NAME``,
 as a teacher makes a slide; the XOR lesson series presses Play in a real
 main window (offscreen) and grabs it while it trains at the example's own
-pace; the inside-the-network shot selects a block for the Selected block dock.
+pace; the inside-the-network shot selects a block for the Selected block dock; the
+drawing lesson runs in a real window under Xvfb, clicked with xdotool.
 """
 
 from __future__ import annotations
@@ -389,6 +390,23 @@ def _close(app, window) -> None:
     _pump(app, 0.2)
 
 
+def draw_points(out: Path) -> None:
+    """The XOR lesson with three points drawn, in a real window under Xvfb with the X
+    server's mouse (tests/gui/drivers/draw_points.py): the Output dock trained, with
+    the points drawn, and after Play (``out`` names the first; the others end in
+    -drawn and -bent)."""
+    from tools import xvfb
+
+    if not xvfb.available():
+        raise SystemExit("draw-points needs Xvfb and xdotool (.ci/run installs them)")
+    with xvfb.display() as display:
+        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
+               "PYTHONPATH": str(ROOT)}
+        subprocess.run([sys.executable, str(ROOT / "tests" / "gui" / "drivers" /
+                                            "draw_points.py"), str(out.parent), "--lr", "0.03",
+                        "--dock-only"], env=env, cwd=ROOT, check=True, timeout=300)
+
+
 # name -> (a shot from the command line, taking OUT) or (in process, taking app, OUT)
 COMMAND_SHOTS: dict[str, Callable[[Path], None]] = {
     "editor": command("softmax-before-cross-entropy", "--view", "problems"),
@@ -397,6 +415,7 @@ COMMAND_SHOTS: dict[str, Callable[[Path], None]] = {
     "vanishing-gradients": command("deep-sigmoid", "--epochs", "50", "--view", "gradients"),
     "deep-sigmoid": command("deep-sigmoid", size=LESSON_SIZE),
     "neurons": command("xor", "--epochs", "20", "--view", "inside", size=LESSON_SIZE),
+    "draw-points": draw_points,
 }
 WINDOW_SHOTS: dict[str, Callable] = {
     "xor-lesson": xor_lesson,

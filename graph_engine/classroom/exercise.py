@@ -20,6 +20,7 @@ from ..core import limits
 from ..core.files import check_path, copy_into, write_atomic
 from ..core.params import FLOAT, ParamSpec
 from ..core.text import checked_id, checked_text
+from ..data.catalogue import DATASETS
 from ..data.spec import DatasetSpec
 from ..model import fileio, values
 from ..model.diagram import Diagram
@@ -92,16 +93,14 @@ class Exercise:
     def to_dict(self, folder: str | None = None) -> dict:
         """The document; with ``folder`` (where it is saved), a table file inside that
         folder is written relative to it, so the two move together."""
-        start = None if self.start is None else fileio.to_dict(self.start)
-        document: dict = {
+        start = None if self.start is None else fileio.to_dict(self.start, folder)
+        return {
             "format": FORMAT, "version": VERSION, "title": self.title, "task": self.task,
-            "start": start, "locked": list(self.locked), "dataset": self.dataset.to_dict(),
+            "start": start, "locked": list(self.locked),
+            "dataset": fileio.relative(self.dataset, folder).to_dict(),
             "training": self.training.to_dict(),
             "checks": [check.to_dict() for check in self.checks],
         }
-        for record in (document["dataset"], start["dataset"] if start else None):
-            fileio.relative_data(record, folder)
-        return document
 
 
 # ------------------------------------------------------------------ writing
@@ -125,19 +124,24 @@ def save(exercise: Exercise, path: str | os.PathLike) -> list[str]:
 
 
 def _data_beside(exercise: Exercise, folder: str) -> tuple[Exercise, list[str]]:
-    """``exercise`` reading its table file from inside ``folder``, copied there if
-    it lies elsewhere; and the copies made."""
-    source = exercise.dataset.csv
-    if source is None or not os.path.relpath(os.path.abspath(source.path), folder) \
-            .startswith(os.pardir):
+    """``exercise`` reading its data files from inside ``folder``, each copied there
+    if it lies elsewhere; and the copies made."""
+    copies: dict[str, str] = {}
+
+    def move(path: str) -> str:
+        if not os.path.relpath(os.path.abspath(path), folder).startswith(os.pardir):
+            return path
+        copies[path] = copy_into(path, folder)
+        return copies[path]
+
+    moved = DATASETS[exercise.dataset.name].moved(exercise.dataset, move)
+    if not copies:
         return exercise, []
-    copy = copy_into(source.path, folder)
-    moved = replace(exercise.dataset, csv=replace(source, path=copy))
     start = exercise.start
     if start is not None and start.dataset == exercise.dataset:
         start = fileio.loads(fileio.dumps(start))
         start.dataset = moved
-    return replace(exercise, dataset=moved, start=start), [copy]
+    return replace(exercise, dataset=moved, start=start), list(copies.values())
 
 
 def check(exercise: Exercise) -> Exercise:
@@ -156,7 +160,7 @@ def load(path: str | os.PathLike) -> Exercise:
     if start is not None and start.dataset is not None:
         start.dataset = fileio.anchored(start.dataset, folder)
     exercise = replace(exercise, dataset=fileio.anchored(exercise.dataset, folder))
-    if exercise.dataset.csv is not None:
+    if _files(exercise):
         refuse_unfit(exercise)
     return exercise
 
@@ -179,9 +183,14 @@ def loads(raw: bytes | str) -> Exercise:
     _refuse_twice([c.id for c in exercise.checks], "check id")
     if not exercise.checks:
         raise DiagramFileError("\"checks\" is empty: an exercise needs at least one check")
-    if exercise.dataset.csv is None:  # a table is read where its path means something: load
+    if not _files(exercise):  # a file is read where its path means something: load
         refuse_unfit(exercise)
     return exercise
+
+
+def _files(exercise: Exercise) -> tuple[str, ...]:
+    """The files the exercise's data set reads (a table's), as its registry entry says."""
+    return DATASETS[exercise.dataset.name].files(exercise.dataset)
 
 
 def refuse_unfit(exercise: Exercise) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..core.files import same_file
 from ..core.text import path_text
+from ..data.catalogue import DATASETS
 from .exercise import Exercise, load
 from .flags import find_copies
 from .grading import FileResult, completed, start_network
@@ -128,8 +129,8 @@ class Grading:
 
     def inputs(self) -> list[str]:
         """What no output may replace: the exercise, the students' files, its table."""
-        csv = self.exercise.dataset.csv
-        return [self.exercise_path, *self.files, *([csv.path] if csv is not None else [])]
+        spec = self.exercise.dataset
+        return [self.exercise_path, *self.files, *DATASETS[spec.name].files(spec)]
 
     def grade(self, jobs: int, timeout: float, memory: int, plot: bool = False,
               on_result: Callable[[FileResult], object] | None = None) -> list[FileResult]:

@@ -1,10 +1,15 @@
-"""A whitelist parser for CustomActivation formulas.
+"""A whitelist parser for formulas: CustomActivation's, and the function data set's.
 
 A formula is an elementwise expression in ``x`` with named scalar parameters,
 for example ``where(x <= 0, 1 / (1 + alpha * exp(-x)), x)``. It is tokenised
 and parsed by hand into a small tree of :class:`Node` records; nothing is
 ever handed to Python's ``eval``. The tree is evaluated with torch operations
 (:func:`evaluate`) and printed as PyTorch source (:func:`to_source`).
+
+A data set's formula names other variables (``sin(x1)``, ``x1 * x2``) and no
+parameters: ``parse(text, variables=("x1", "x2"), parameters=False)``. It is
+evaluated with numpy (:func:`evaluate_numpy`), so the editor can check it
+without loading torch.
 
 Accepted: numbers, ``x``, parameter names, ``+ - * / **``, the comparisons
 ``< <= > >= == !=`` (only as the condition of ``where``), parentheses, the
@@ -85,7 +90,7 @@ class Node:
 
     op: str
     args: tuple = ()
-    value: float | str | None = None  # a num node's number, a param node's name
+    value: float | str | None = None  # a num node's number, a param or var node's name
 
     @property
     def number(self) -> float:
@@ -96,7 +101,7 @@ class Node:
 
     @property
     def name(self) -> str:
-        """The parameter a ``param`` node names."""
+        """The parameter a ``param`` node names (the variable of a ``var`` node)."""
         if not isinstance(self.value, str):
             raise TypeError(f"a {self.op!r} node names no parameter")
         return self.value
@@ -136,10 +141,12 @@ class _Parser:
     """Recursive descent with Python's precedence: comparison < + - < * / <
     unary minus < ** (right associative)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, variables: tuple[str, ...] = ("x",),
+                 parameters: bool = True) -> None:
         self.tokens = _tokenize(text)
         self.index = 0
         self.params: list[str] = []
+        self.variables, self.parameters = variables, parameters
 
     def peek(self) -> _Token:
         return self.tokens[self.index]
@@ -226,10 +233,13 @@ class _Parser:
             return self.call(token, depth)
         if name in FUNCTIONS:
             raise FormulaError(f"{name} is a function: write {name}(...)", token.pos)
-        if name == "x":
-            return Node("x")
+        if name in self.variables:  # the activation's x keeps its own node
+            return Node("x") if name == "x" else Node("var", value=name)
         if name in CONSTANTS:
             return Node("num", value=CONSTANTS[name])
+        if not self.parameters:
+            raise FormulaError(f"unknown name {name!r}: write the formula in "
+                               f"{_listed(self.variables)}", token.pos)
         return Node("param", value=self.param(token))
 
     def param(self, token: _Token) -> str:
@@ -324,23 +334,31 @@ def _constant(node: Node):
     return -values[0] if node.op == "neg" else _BINARY[node.op](*values)
 
 
-def parse(text: str) -> Formula:
-    """Parse ``text`` or raise :class:`FormulaError` saying what and where."""
+def parse(text: str, variables: tuple[str, ...] = ("x",), parameters: bool = True) -> Formula:
+    """Parse ``text`` or raise :class:`FormulaError` saying what and where. ``variables``:
+    the names the formula is in; ``parameters``: whether other names are learnable
+    parameters (else they are refused)."""
     if not isinstance(text, str):
         raise FormulaError("the formula must be text")
     if len(text) > MAX_LENGTH:
         raise FormulaError(f"the formula is longer than {MAX_LENGTH} characters")
     if not text.strip():
-        raise FormulaError("the formula is empty: write an expression in x, e.g. x * sigmoid(x)")
-    parser = _Parser(text)
+        example = "x * sigmoid(x)" if variables == ("x",) else f"sin({variables[0]})"
+        raise FormulaError(f"the formula is empty: write an expression in "
+                           f"{_listed(variables)}, e.g. {example}")
+    parser = _Parser(text, variables, parameters)
     tree = parser.parse()
     if not _uses_x(tree):
-        raise FormulaError("the formula must use x")
+        raise FormulaError(f"the formula must use {' or '.join(variables)}")
     return Formula(text.strip(), tree, tuple(parser.params))
 
 
+def _listed(variables: tuple[str, ...]) -> str:
+    return " and ".join(variables)
+
+
 def _uses_x(node: Node) -> bool:
-    return node.op == "x" or any(_uses_x(arg) for arg in node.args)
+    return node.op in ("x", "var") or any(_uses_x(arg) for arg in node.args)
 
 
 # ---------------------------------------------------------------- evaluation
@@ -350,21 +368,41 @@ def evaluate(node: Node, x, params: dict):
     0-d tensors. Numbers stay Python floats, so torch broadcasts them."""
     import torch
 
-    op, args = node.op, node.args
-    if op == "num":
+    def leaf(leaf_node: Node):
+        return x if leaf_node.op == "x" else params[leaf_node.name]
+
+    def call(op: str, values: list):
+        if op == "where":
+            return torch.where(values[0], *(_as_tensor(v, x) for v in values[1:]))
+        return _UNARY_TORCH[op](*(_as_tensor(v, x) for v in values))
+
+    return _walk(node, leaf, call)
+
+
+def evaluate_numpy(node: Node, variables: dict):
+    """Evaluate the tree elementwise on numpy arrays, ``variables`` mapping each name to
+    one (float64). A log of a negative number or a division by zero gives NaN or inf,
+    silently: the caller checks that every value is finite."""
+    import numpy as np
+
+    with np.errstate(all="ignore"):
+        return np.asarray(_walk(node, lambda leaf: variables[leaf.name],
+                                lambda op, values: _NUMPY[op](*values)), dtype=np.float64)
+
+
+def _walk(node: Node, leaf, call):
+    """The tree's value: ``leaf(node)`` for a variable or a parameter, ``call(op,
+    values)`` for a function; numbers stay Python floats, the operators are Python's."""
+    if node.op == "num":
         return node.number
-    if op == "x":
-        return x
-    if op == "param":
-        return params[node.name]
-    values = [evaluate(arg, x, params) for arg in args]
-    if op in _BINARY:
-        return _BINARY[op](*values)
-    if op == "neg":
+    if node.op in ("x", "var", "param"):
+        return leaf(node)
+    values = [_walk(arg, leaf, call) for arg in node.args]
+    if node.op in _BINARY:
+        return _BINARY[node.op](*values)
+    if node.op == "neg":
         return -values[0]
-    if op == "where":
-        return torch.where(values[0], *(_as_tensor(v, x) for v in values[1:]))
-    return _UNARY_TORCH[op](*(_as_tensor(v, x) for v in values))
+    return call(node.op, values)
 
 
 def _as_tensor(value, like):
@@ -408,6 +446,27 @@ class _LazyTorchFunctions(dict):
 _UNARY_TORCH = _LazyTorchFunctions()
 
 
+class _NumpyFunctions(dict):
+    """Maps function names to numpy callables, as torch computes them."""
+
+    def __missing__(self, name):
+        import numpy as np
+
+        erf = np.frompyfunc(math.erf, 1, 1)
+        table = {
+            "exp": np.exp, "log": np.log, "sqrt": np.sqrt, "abs": np.abs, "tanh": np.tanh,
+            "sigmoid": lambda v: 1 / (1 + np.exp(-v)), "relu": lambda v: np.maximum(v, 0.0),
+            "softplus": lambda v: np.logaddexp(0.0, v), "sin": np.sin, "cos": np.cos,
+            "erf": lambda v: np.asarray(erf(v), dtype=np.float64), "where": np.where,
+            "min": np.minimum, "max": np.maximum,
+        }
+        self.update(table)
+        return table[name]
+
+
+_NUMPY = _NumpyFunctions()
+
+
 # -------------------------------------------------------------------- source
 
 _PRECEDENCE = {"cmp": 1, "+": 2, "-": 2, "*": 3, "/": 3, "neg": 4, "**": 5, "atom": 6}
@@ -424,6 +483,8 @@ def _source(node: Node, prefix: str) -> tuple[str, int]:
         return _number_source(node.number), _PRECEDENCE["atom"]
     if op == "x":
         return "x", _PRECEDENCE["atom"]
+    if op == "var":
+        return node.name, _PRECEDENCE["atom"]
     if op == "param":
         return prefix + node.name, _PRECEDENCE["atom"]
     if op == "neg":
@@ -466,6 +527,6 @@ def _number_source(value: float) -> str:
 
 def _is_tensorish(node: Node) -> bool:
     """True when the subtree is a tensor: it uses x, a parameter or a function."""
-    return node.op in ("x", "param") or node.op in FUNCTIONS or any(
+    return node.op in ("x", "var", "param") or node.op in FUNCTIONS or any(
         _is_tensorish(a) for a in node.args
     )

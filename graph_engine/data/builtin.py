@@ -1,7 +1,8 @@
 """The built-in data sets: TensorFlow Playground's six and scikit-learn's classics.
 
-Every data set is declared once in :data:`CATALOGUE` with what validation
-needs to know without generating it (task, features, classes).
+Each is one declaration (:func:`_entry`), an entry of the data set registry
+(:mod:`.registry`) with what validation needs to know without generating it
+(task, features, classes) and how it is generated.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .dataset import CLASSIFICATION, REGRESSION, Dataset, DatasetInfo
+from .dataset import CLASSIFICATION, PLANE, REGRESSION, Dataset, DatasetInfo, Scaling, split
+from .registry import DATASETS, DatasetKind, Origin
 
 # ----------------------------------------------------------- Playground sets
 
@@ -158,27 +160,20 @@ def standardized(data: Dataset, target: bool = False) -> Dataset:
     """``data`` with each feature column (and with ``target`` each target column)
     shifted and scaled to mean 0 and standard deviation 1 by the statistics of the
     training rows alone, as a textbook does: the test rows must not shape what the
-    network trains on. A target's statistics stay with the data
-    (:attr:`Dataset.target_scale`), so errors can be told in its own units."""
-    def statistics(train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    network trains on. The shift and scale are kept (:class:`Scaling`), so new raw
+    rows are asked about as the network was trained."""
+    def scale(train: np.ndarray, test: np.ndarray):
         mean, std = train.mean(axis=0, dtype=np.float64), train.std(axis=0, dtype=np.float64)
         std[std == 0] = 1.0
-        return mean, std
+        return (train - mean) / std, (test - mean) / std, Scaling(mean, std)
 
-    def scale(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        mean, std = statistics(train)
-        return (train - mean) / std, (test - mean) / std
-
-    x_train, x_test = scale(data.x_train, data.x_test)
-    y_train, y_test = scale(data.y_train, data.y_test) if target else (data.y_train, data.y_test)
+    x_train, x_test, inputs = scale(data.x_train, data.x_test)
+    y_train, y_test, outputs = scale(data.y_train, data.y_test) if target else \
+        (data.y_train, data.y_test, None)
     kinds = data.x_train.dtype, data.y_train.dtype
-    kept = data.target_scale
-    if target:
-        mean, std = statistics(data.y_train)
-        kept = (tuple(mean.tolist()), tuple(std.tolist()))
     return replace(data, x_train=x_train.astype(kinds[0]), x_test=x_test.astype(kinds[0]),
                    y_train=y_train.astype(kinds[1]), y_test=y_test.astype(kinds[1]),
-                   target_scale=kept)
+                   inputs=inputs, outputs=outputs)
 
 
 # The column names scikit-learn gives, written out so that describing a data set
@@ -193,26 +188,46 @@ WINE_FEATURES = ("alcohol", "malic_acid", "ash", "alcalinity_of_ash", "magnesium
 
 
 @dataclass(frozen=True)
-class _Entry:
+class _Generator:
+    """How a built-in set is made: its description, its generator and its plane."""
+
     info: DatasetInfo
     # (samples, noise, random generator) -> (x, y)
     make: Callable[[int, float, np.random.Generator], tuple[np.ndarray, np.ndarray]]
-    bounds: tuple[float, float, float, float] | None = (-6.0, 6.0, -6.0, 6.0)
+    bounds: tuple[float, float, float, float] | None = PLANE
     class_names: tuple[str, ...] = ()
     feature_names: tuple[str, ...] = ("x1", "x2")
     # standardised after the split (:func:`standardized`): "" not at all, "x" the features,
     # "xy" the target too
     standardize: str = ""
-    samples: int = 500  # generated when the spec does not say (Playground's counts)
+
+    def describe(self, spec) -> DatasetInfo:
+        return self.info
+
+    def load(self, spec) -> Dataset:
+        """Generate with the spec's samples, noise and seed, and split."""
+        rng = np.random.default_rng(spec.seed)
+        x, y = self.make(spec.samples, spec.noise, rng)
+        x = np.asarray(x, dtype=np.float32)
+        y = np.asarray(y, dtype=np.int64 if self.info.is_classification else np.float32)
+        classes = self.class_names or tuple(str(i) for i in range(self.info.classes))
+        data = split(self.info, x, y, spec.seed, spec.train_ratio, self.feature_names, classes,
+                     self.bounds)
+        return standardized(data, self.standardize == "xy") if self.standardize else data
 
 
-def _entry(name, task, features, make, description, classes=0, **extra) -> _Entry:
-    info = DatasetInfo(name, task, features, classes, 1, description)
-    return _Entry(info, make, **extra)
+def _entry(name, task, features, make, description, classes=0, samples=500,
+           **extra) -> DatasetKind:
+    """Declare one built-in set (Playground's counts: 500 points unless ``samples``)."""
+    generator = _Generator(DatasetInfo(name, task, features, classes, 1, description), make,
+                           **extra)
+    return DATASETS.register(DatasetKind(name, Origin.GENERATED, description,
+                                         generator.describe, generator.load,
+                                         samples=samples))
 
 
 _C, _R = CLASSIFICATION, REGRESSION
-CATALOGUE: dict[str, _Entry] = {e.info.name: e for e in (
+BUILT_IN = tuple(e.name for e in (
     _entry("circle", _C, 2, _circle, "A disc of one class inside a ring of the other.", 2),
     _entry("xor", _C, 2, _xor, "Four quadrants; opposite corners share a class.", 2),
     _entry("gauss", _C, 2, _gauss, "Two Gaussian clouds, one per class.", 2),
@@ -253,15 +268,9 @@ CATALOGUE: dict[str, _Entry] = {e.info.name: e for e in (
            # squared errors start near 30,000 and Playground's learning rate diverges at once
            "features and target standardised.", bounds=None, standardize="xy",
            feature_names=("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")),
-)}
+))
 
 
 def names() -> list[str]:
-    """The built-in data sets; "csv" (a file of your own) is accepted too."""
-    return list(CATALOGUE)
-
-
-def default_samples(name: str) -> int:
-    """The points data set ``name`` generates unless told otherwise."""
-    entry = CATALOGUE.get(name)
-    return entry.samples if entry is not None else _Entry.samples
+    """The built-in data sets: made from their name alone."""
+    return DATASETS.names(Origin.GENERATED)

@@ -25,7 +25,15 @@ import numpy as np
 import pandas as pd
 
 from ..core.text import quoted
-from .dataset import CLASSIFICATION, REGRESSION, Dataset, DatasetError, DatasetInfo, split
+from .dataset import (
+    CLASSIFICATION,
+    REGRESSION,
+    Dataset,
+    DatasetError,
+    DatasetInfo,
+    Scaling,
+    split,
+)
 from .spec import CsvSource, DatasetSpec
 from .tabular import NAMES, Table, file_format, file_identity, read_table
 
@@ -49,7 +57,7 @@ def column_kind(table: Table, name: str) -> str:
         return NUMBER
     column = table.column(name)
     present = int(column.notna().sum())
-    numbers = int(pd.to_numeric(column, errors="coerce").notna().sum())
+    numbers = int(table.numbers(name).notna().sum())
     return NUMBER if present and numbers * 2 > present else TEXT
 
 
@@ -58,7 +66,7 @@ def numbers(table: Table, name: str) -> np.ndarray:
     the first cell that is not a finite number within float32's range."""
     column = table.column(name)
     if not table.numeric[table.position[name]]:
-        parsed = pd.to_numeric(column, errors="coerce")
+        parsed = table.numbers(name)
         bad = column.notna() & parsed.isna()
         if bad.any():
             row = int(bad.idxmax())
@@ -90,7 +98,7 @@ def _check_range(table: Table, values: np.ndarray, names: list[str]) -> None:
 
 def categories(table: Table, name: str) -> list[str]:
     """The distinct values of a text column, sorted as classes are."""
-    values = table.column(name).dropna().astype(str).unique()
+    values = table.texts(name)[table.column(name).notna()].unique()
     return sorted(values, key=_class_key)
 
 
@@ -137,7 +145,7 @@ def guess_task(table: Table, name: str) -> str:
     """Text or a few whole numbers: classification; otherwise regression."""
     if column_kind(table, name) == TEXT:
         return CLASSIFICATION
-    parsed = pd.to_numeric(table.column(name), errors="coerce").dropna()
+    parsed = table.numbers(name).dropna()
     values = parsed.to_numpy(dtype=np.float64)
     whole = bool(np.isfinite(values).all() and (values == np.round(values)).all())
     few = len(np.unique(values)) <= MAX_CLASSES_GUESS
@@ -187,6 +195,7 @@ def _listed(names: tuple[str, ...]) -> str:
 # ------------------------------------------------------------------ features
 
 ROW_CHUNK_COLUMNS = 32  # columns turned into rows at a time
+Column = tuple[str, tuple[str, ...]]  # a feature column's name and its one-hot values (or ())
 
 
 @dataclass
@@ -198,6 +207,7 @@ class _Block:
     values: np.ndarray  # float32 (rows, len(names)), NaN where a cell is missing
     missing: np.ndarray | None  # bool (rows,); None: no cell is missing
     one_hot: str = ""  # the text column encoded, if this is one
+    categories: tuple[str, ...] = ()  # its values, one feature each
 
 
 def _feature_blocks(table: Table, features: list[str]) -> list[_Block]:
@@ -258,13 +268,13 @@ def _text_column(table: Table, name: str) -> _Block:
                            "out of the features, or write it as numbers.")
     column = table.column(name)
     missing = column.isna().to_numpy()
-    codes = pd.Categorical(column.astype(str).where(~missing), categories=found).codes
+    codes = pd.Categorical(table.texts(name).where(~missing), categories=found).codes
     values = np.zeros((len(column), len(found)), np.float32)
     present = codes >= 0
     values[np.flatnonzero(present), codes[present]] = 1.0
     values[missing] = np.nan
     return _Block([f"{name}={value}" for value in found], values,
-                  missing if missing.any() else None, one_hot=name)
+                  missing if missing.any() else None, one_hot=name, categories=tuple(found))
 
 
 def _refuse_empty(path: str, blocks: list[_Block], rows: np.ndarray) -> None:
@@ -294,16 +304,55 @@ def _assemble(blocks: list[_Block], keep: np.ndarray, fill: bool) -> np.ndarray:
     return x
 
 
+# ------------------------------------------------------------------ new rows
+
+def encoded(table: Table, columns: tuple[Column, ...]) -> np.ndarray:
+    """Another table's rows as features (float64, before standardising), each column
+    read as training read it: numbers, or text one-hot encoded with the values
+    training saw. DatasetError naming the line and column of a missing cell, a cell
+    that is not a number, or a value training never saw."""
+    parts = [_one_hot_rows(table, name, values) if values else _number_rows(table, name)
+             for name, values in columns]
+    return np.hstack(parts) if parts else np.zeros((table.rows, 0))
+
+
+def _number_rows(table: Table, name: str) -> np.ndarray:
+    values = np.asarray(numbers(table, name), dtype=np.float64)
+    _refuse_gap(table, name, np.isnan(values))
+    return values[:, None]
+
+
+def _one_hot_rows(table: Table, name: str, values: tuple[str, ...]) -> np.ndarray:
+    missing = table.column(name).isna().to_numpy()
+    _refuse_gap(table, name, missing)
+    texts = table.texts(name)
+    unknown = ~texts.isin(values).to_numpy()
+    if unknown.any():
+        row = int(np.argmax(unknown))
+        raise DatasetError(f"{table.where(row, name)}: {quoted(texts[row])} is not one of the "
+                           f"values the network was trained on ({_listed(values)})")
+    codes = pd.Categorical(texts, categories=values).codes
+    rows = np.zeros((table.rows, len(values)))
+    rows[np.arange(table.rows), codes] = 1.0
+    return rows
+
+
+def _refuse_gap(table: Table, name: str, missing: np.ndarray) -> None:
+    if missing.any():
+        row = int(np.argmax(missing))
+        raise DatasetError(f"{table.where(row, name)}: no value: the network needs every "
+                           "feature of every row")
+
+
 # ------------------------------------------------------------------ target
 
 def _labels(table: Table, name: str, keep: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Class indices of the kept rows and the class names in label order."""
-    column = table.column(name)[keep]
     if table.numeric[table.position[name]]:
-        values = column.to_numpy()
+        values = table.column(name)[keep].to_numpy()
         found = np.unique(values)
         return np.searchsorted(found, values).astype(np.int64), [_label_text(v) for v in found]
-    text = column.astype(str)
+    text = table.texts(name)[keep]
     names = sorted(text.unique(), key=_class_key)
     lookup = {label: i for i, label in enumerate(names)}
     return text.map(lookup).to_numpy(np.int64), names
@@ -355,6 +404,8 @@ class _Prepared:
     classes: list[str]  # the class names in label order; empty for regression
     info: DatasetInfo
     training_rows: np.ndarray | None = None  # bool (N,): the split column's "train"; None: none
+    columns: tuple[Column, ...] = ()  # the file's feature columns, as :func:`encoded` reads
+    label_columns: tuple[str, ...] = ()  # the target and the split column
 
 
 def _prepare(source: CsvSource) -> _Prepared:
@@ -391,8 +442,11 @@ def _prepare(source: CsvSource) -> _Prepared:
     info = DatasetInfo("csv", task, len(names), len(classes), 1,
                        f"{NAMES[fmt].capitalize()} file {os.path.basename(source.path)}.",
                        note)
+    columns = tuple(column for b in blocks for column in
+                    ([(b.one_hot, b.categories)] if b.one_hot else [(n, ()) for n in b.names]))
     return _Prepared(names, task, x, y, classes, info,
-                     None if training_rows is None else training_rows[keep])
+                     None if training_rows is None else training_rows[keep], columns,
+                     tuple(c for c in (target, source.split) if c))
 
 
 def _note(blocks: list[_Block], no_target, gaps, keep, drop: bool) -> str:
@@ -455,7 +509,8 @@ def load_csv(spec: DatasetSpec) -> Dataset:
     if source.standardize:
         _standardize(data)
         if not read.classes:
-            data.target_scale = _standardize_target(data)
+            data.outputs = _standardize_target(data)
+    data.columns, data.label_columns = read.columns, read.label_columns
     return data
 
 
@@ -473,7 +528,8 @@ def _split_as_marked(path: str, read: _Prepared) -> Dataset:
 
 def _standardize(data: Dataset) -> None:
     """Mean 0 and deviation 1 per column, from the training rows, in place in
-    float32 (statistics in float64: squares near float32's limit overflow)."""
+    float32 (statistics in float64: squares near float32's limit overflow); the
+    shift and scale are kept for new rows (``data.inputs``)."""
     mean, std = column_statistics(data.x_train)
     scale = std.astype(np.float32)
     scale[scale == 0] = 1.0
@@ -482,9 +538,10 @@ def _standardize(data: Dataset) -> None:
     for x in (data.x_train, data.x_test):
         np.divide(x, scale, out=x)
         np.subtract(x, shift, out=x)
+    data.inputs = Scaling(mean, scale.astype(np.float64))
 
 
-def _standardize_target(data: Dataset) -> tuple[tuple[float, ...], tuple[float, ...]]:
+def _standardize_target(data: Dataset) -> Scaling:
     """A continuous target to mean 0 and deviation 1 by the training rows, in place (a
     target in the millions would start the loss near 1e12); its mean and deviation,
     to tell errors in the table's own units."""
@@ -493,7 +550,7 @@ def _standardize_target(data: Dataset) -> tuple[tuple[float, ...], tuple[float, 
     for y in (data.y_train, data.y_test):
         y -= mean.astype(np.float32)
         y /= std.astype(np.float32)
-    return tuple(mean.tolist()), tuple(std.tolist())
+    return Scaling(mean, std)
 
 
 STATISTICS_ROWS = 4096

@@ -18,6 +18,9 @@ REGRESSION = "regression"
 INDEX_LABELS = "index"  # class indices 0, 1, …: what CrossEntropyLoss and the BCE losses read
 SIGNED_LABELS = "signed"  # two classes as −1.0 and +1.0, TensorFlow Playground's form
 LABEL_FORMS = (INDEX_LABELS, SIGNED_LABELS)
+# TensorFlow Playground's plane, x0, x1, y0, y1: the Output plot's frame for its sets,
+# where points are drawn and where a function data set spreads its points
+PLANE = (-6.0, 6.0, -6.0, 6.0)
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,21 @@ class DatasetInfo:
         return self.classes if self.is_classification else self.targets
 
 
+@dataclass(frozen=True, eq=False)
+class Scaling:
+    """How a raw column becomes what the network sees: (raw − shift) / scale, column by
+    column (statistics of the training rows, float64)."""
+
+    shift: np.ndarray
+    scale: np.ndarray
+
+    def forward(self, raw: np.ndarray) -> np.ndarray:
+        return (np.asarray(raw, dtype=np.float64) - self.shift) / self.scale
+
+    def back(self, scaled: np.ndarray) -> np.ndarray:
+        return np.asarray(scaled, dtype=np.float64) * self.scale + self.shift
+
+
 @dataclass
 class Dataset:
     info: DatasetInfo
@@ -60,16 +78,20 @@ class Dataset:
     feature_names: tuple[str, ...] = ()
     class_names: tuple[str, ...] = ()
     bounds: tuple[float, float, float, float] | None = None  # x0, x1, y0, y1 for 2-D sets
-    # a standardised regression target: each column's mean and standard deviation over
-    # the training rows, to report errors in the target's own units; None otherwise
-    target_scale: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+    # standardised columns: how raw features became the inputs, and raw targets the targets
+    # (None: the raw values are what the network sees)
+    inputs: Scaling | None = None
+    outputs: Scaling | None = None
+    # a table's feature columns as its file names them, with the values of a text column
+    # one-hot encoded (empty: each feature is a column of numbers, named as features are),
+    # and its other columns (target, split) a table to predict may carry along
+    columns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    label_columns: tuple[str, ...] = ()
 
     def in_target_units(self, values: np.ndarray) -> np.ndarray:
         """Predicted (or target) values of a standardised target in its own units."""
-        if self.target_scale is None:
-            return values
-        mean, std = (np.asarray(v, dtype=np.float64) for v in self.target_scale)
-        return np.asarray(values, dtype=np.float64) * std + mean
+        values = np.asarray(values, dtype=np.float64)
+        return values if self.outputs is None else self.outputs.back(values)
 
     @property
     def x_all(self) -> np.ndarray:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
-
-from .builtin import CATALOGUE, names, standardized
+from .builtin import names
+from .catalogue import DATASETS
 from .dataset import (
     CLASSIFICATION,
     REGRESSION,
@@ -23,19 +22,15 @@ from .dataset import (
 )
 from .spec import DatasetSpec, as_dataset_spec
 
-__all__ = ["CATALOGUE", "CLASSIFICATION", "REGRESSION", "Dataset", "DatasetError",
+__all__ = ["CLASSIFICATION", "DATASETS", "REGRESSION", "Dataset", "DatasetError",
            "DatasetInfo", "DatasetSpec", "info", "labelled", "load", "names", "split",
            "target_range"]
 
 
 def info(spec) -> DatasetInfo:
-    """What a data set is, without generating it (CSV files are read)."""
+    """What a data set is, without generating it (table files are read)."""
     spec = as_dataset_spec(spec)
-    if spec.name == "csv":
-        from .csv_data import csv_info
-
-        return labelled(csv_info(spec.csv), spec)
-    return labelled(CATALOGUE[spec.name].info, spec)
+    return labelled(DATASETS[spec.name].info(spec), spec)
 
 
 def labelled(found: DatasetInfo, spec: DatasetSpec) -> DatasetInfo:
@@ -67,17 +62,5 @@ def target_range(spec) -> tuple[float, float] | None:
 def load(spec) -> Dataset:
     """Generate (or read) the data set and split it; same spec, same data."""
     spec = as_dataset_spec(spec)
-    if spec.name == "csv":
-        from .csv_data import load_csv
-
-        data = load_csv(spec)
-        return replace(data, info=labelled(data.info, spec))
-    entry = CATALOGUE[spec.name]
-    rng = np.random.default_rng(spec.seed)
-    x, y = entry.make(spec.samples, spec.noise, rng)
-    x = np.asarray(x, dtype=np.float32)
-    y = np.asarray(y, dtype=np.int64 if entry.info.is_classification else np.float32)
-    classes = entry.class_names or tuple(str(i) for i in range(entry.info.classes))
-    data = split(labelled(entry.info, spec), x, y, spec.seed, spec.train_ratio,
-                 entry.feature_names, classes, entry.bounds)
-    return standardized(data, entry.standardize == "xy") if entry.standardize else data
+    data = DATASETS[spec.name].make(spec)
+    return replace(data, info=labelled(data.info, spec))

@@ -1,8 +1,9 @@
-"""Data set specs: which data set a diagram trains on, and how a CSV file is read.
+"""Data set specs: which data set a diagram trains on, and what it is made from.
 
 Frozen records whose fields are described by :class:`ParamSpec` tuples, so the
 GUI builds its widgets from the same declarations and every value is checked
-in one place. Defaults follow TensorFlow Playground.
+in one place. Defaults follow TensorFlow Playground. Which fields a data set
+reads is its registry entry's to say (:mod:`.registry`).
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from ..core.params import BOOL, CHOICE, FLOAT, INT, ParamSpec, checked_record, record_default
-from .builtin import default_samples, names
-from .dataset import INDEX_LABELS, LABEL_FORMS
+from .catalogue import DATASETS
+from .dataset import CLASSIFICATION, INDEX_LABELS, LABEL_FORMS
+from .drawn import Point, as_lists, checked_points
+from .registry import SETTINGS, DatasetKind
 
 TASKS = ("auto", "classification", "regression")
 
@@ -80,45 +83,94 @@ class CsvSource:
         checked_record(self, CSV_PARAMS)
 
 
+# The spec's fields that hold what a data set is made from; a kind's ``keys`` name those
+# it reads (a table's "csv", the drawn "points" and their "task", a function's "boundary"
+# or "target"); any other stays at its default.
+SOURCES = ("csv", "points", "task", "boundary", "target")
+
+
 @dataclass(frozen=True)
 class DatasetSpec:
     name: str
-    # None: the data set's own count (builtin.default_samples), set in __post_init__
+    # None: the data set's own count (its registry entry's samples), set in __post_init__
     samples: int = None  # type: ignore[assignment]
     noise: float = record_default(DATASET_PARAMS, "noise")
     train_ratio: float = record_default(DATASET_PARAMS, "train_ratio")
     seed: int = record_default(DATASET_PARAMS, "seed")
     csv: CsvSource | None = field(default=None)
     labels: str = record_default(DATASET_PARAMS, "labels")
+    points: tuple[Point, ...] | None = None  # drawn: (x1, x2, label), at most MAX_POINTS
+    boundary: str = ""  # a function set's curve x2 = f(x1)
+    target: str = ""  # or its value f(x1, x2)
+    task: str = CLASSIFICATION  # of drawn points: their labels are classes, or values
 
     def __post_init__(self) -> None:
-        if self.name != "csv" and self.name not in names():
-            known = ", ".join(names())
-            raise ValueError(f"unknown data set {self.name!r} (known: {known})")
+        kind = DATASETS[self.name]  # ValueError naming the known data sets
+        self._check_sources()
+        self._refuse_foreign(kind)
+        if self.samples is None:
+            object.__setattr__(self, "samples", kind.samples)
+        checked_record(self, DATASET_PARAMS)
+        kind.check(self)
+
+    def _check_sources(self) -> None:
         if self.csv is not None and not isinstance(self.csv, CsvSource):
             raise ValueError("csv must be an object with path, features, target, task, "
                              "standardize, format, missing and split")
-        if (self.name == "csv") != (self.csv is not None):
-            raise ValueError("a CSV data set needs its csv settings (path, columns)")
-        if self.samples is None:
-            object.__setattr__(self, "samples", default_samples(self.name))
-        checked_record(self, DATASET_PARAMS)
+        for key in ("boundary", "target"):
+            if not isinstance(getattr(self, key), str):
+                raise ValueError(f"{key} must be a formula (text)")
+        if self.points is not None or self.task != CLASSIFICATION:
+            object.__setattr__(self, "points", checked_points(
+                () if self.points is None else self.points, self.task))
+
+    def _refuse_foreign(self, kind: DatasetKind) -> None:
+        """ValueError for a setting or source the data set does not read."""
+        for key in (*SETTINGS, *SOURCES):
+            if key in kind.keys:
+                continue
+            value = getattr(self, key)
+            if key == "samples":
+                unset = value is None or value == kind.samples
+            else:
+                unset = value == _DEFAULTS[key]
+            if not unset:
+                raise ValueError(f"{key} is not a setting of the {self.name} data set (its "
+                                 f"settings: {', '.join(kind.keys)})")
 
     def with_(self, **changes) -> DatasetSpec:
         return replace(self, **changes)
 
     def to_dict(self) -> dict:
-        """As in the file. ``labels`` only when it is not the default, so files
-        without −1/+1 labels read as they did before the option existed."""
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "csv"}
-        if self.labels == INDEX_LABELS:
-            del data["labels"]
-        if self.csv is not None:
-            data["csv"] = asdict(self.csv)
-            data["csv"]["features"] = list(self.csv.features)
-            if not self.csv.split:  # as files without a split column were written
-                del data["csv"]["split"]
+        """As in the file: the name, the settings its kind reads, ``labels`` when it is
+        not the default (so files without −1/+1 labels read as before the option
+        existed), then what it is made from, each only when set."""
+        keys = DATASETS[self.name].keys
+        data: dict = {"name": self.name}
+        data.update({k: getattr(self, k) for k in keys if k in SETTINGS})
+        if self.labels != INDEX_LABELS:
+            data["labels"] = self.labels
+        for key in keys:
+            value = getattr(self, key)
+            if key in SOURCES and value != _DEFAULTS[key]:
+                data[key] = _written(key, value)
         return data
+
+
+_DEFAULTS = {f.name: f.default for f in fields(DatasetSpec)}
+
+
+def _written(key: str, value):
+    """A source field as the file writes it."""
+    if key == "points":
+        return as_lists(value)
+    if key == "csv":
+        data = asdict(value)
+        data["features"] = list(value.features)
+        if not value.split:  # as files without a split column were written
+            del data["split"]
+        return data
+    return value
 
 
 def as_dataset_spec(value) -> DatasetSpec | None:

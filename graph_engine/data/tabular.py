@@ -71,6 +71,10 @@ class Table:
     position: dict[str, int] = field(init=False, repr=False)  # column name -> position
     numeric: tuple[bool, ...] = field(init=False, repr=False)  # numbers or booleans
     floating: tuple[bool, ...] = field(init=False, repr=False)  # may hold NaN, inf
+    # a text column's cells parsed as numbers, and as strings: each made once (column
+    # kinds, the import dialog, features and target all ask), keyed by position
+    _numbers: dict[int, pd.Series] = field(default_factory=dict, init=False, repr=False)
+    _texts: dict[int, pd.Series] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         kinds = [dtype.kind for dtype in self.frame.dtypes]
@@ -85,6 +89,23 @@ class Table:
 
     def column(self, name: str) -> pd.Series:
         return self.frame.iloc[:, self.position[name]]
+
+    def numbers(self, name: str) -> pd.Series:
+        """The column as numbers, NaN where a cell holds none (a number column as it
+        is); a text column is parsed the first time it is asked for."""
+        position = self.position[name]
+        if self.numeric[position]:
+            return self.column(name)
+        if position not in self._numbers:
+            self._numbers[position] = pd.to_numeric(self.column(name), errors="coerce")
+        return self._numbers[position]
+
+    def texts(self, name: str) -> pd.Series:
+        """The column's cells as strings ("nan" where one is missing), made once."""
+        position = self.position[name]
+        if position not in self._texts:
+            self._texts[position] = self.column(name).astype(str)
+        return self._texts[position]
 
     def where(self, row: int, column: str) -> str:
         """"PATH: line L, column 'c'" for a text file, "PATH: row R, column 'c'" for

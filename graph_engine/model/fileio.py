@@ -14,7 +14,7 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import TypeVar
 
 from ..core import limits
@@ -22,6 +22,7 @@ from ..core.files import FileLimitError, check_path, read_bounded, write_atomic
 from ..core.jsontext import json_nesting
 from ..core.limits import MAX_PATH
 from ..core.text import checked_text, printable
+from ..data.catalogue import DATASETS
 from ..data.spec import CsvSource, DatasetSpec, as_dataset_spec
 from . import values
 from .diagram import Diagram, Note, Wire
@@ -69,7 +70,9 @@ class DiagramFileError(ValueError):
 
 # ------------------------------------------------------------------ writing
 
-def to_dict(diagram: Diagram) -> dict:
+def to_dict(diagram: Diagram, folder: str | None = None) -> dict:
+    """The document; with ``folder`` (where it is saved), a file the data set reads
+    inside that folder is written relative to it, so the two move together."""
     # "exercise" is written only when the diagram answers one, so every other
     # file stays as earlier NetCanvas versions wrote (and read) it
     exercise = {"exercise": diagram.exercise} if diagram.exercise else {}
@@ -86,29 +89,29 @@ def to_dict(diagram: Diagram) -> dict:
                    for b in diagram.blocks],
         "wires": [{"from": [w.src, w.src_port], "to": [w.dst, w.dst_port]}
                   for w in diagram.wires],
-        "dataset": diagram.dataset.to_dict() if diagram.dataset else None,
+        "dataset": relative(diagram.dataset, folder).to_dict() if diagram.dataset else None,
         "training": diagram.training.to_dict(),
         **notes,
     }
 
 
 def dumps(diagram: Diagram, folder: str | None = None) -> str:
-    """The file's text; with ``folder`` (where it is saved), a CSV data set
+    """The file's text; with ``folder`` (where it is saved), a table data set
     inside that folder is written relative to it, so the two move together."""
-    document = to_dict(diagram)
-    relative_data(document["dataset"], folder)
-    text = json.dumps(document, indent=2, allow_nan=False, ensure_ascii=False)
+    text = json.dumps(to_dict(diagram, folder), indent=2, allow_nan=False, ensure_ascii=False)
     return _SURROGATE.sub(_escape, text) + "\n"
 
 
-def relative_data(dataset: dict | None, folder: str | None) -> None:
-    """In a document's "dataset" record (in place): a CSV path inside ``folder``
-    (where the document is saved) written relative to it."""
-    csv = (dataset or {}).get("csv") if isinstance(dataset, dict) else None
-    if folder is not None and csv is not None and os.path.isabs(csv["path"]):
-        relative = os.path.relpath(csv["path"], folder)
-        if not relative.startswith(os.pardir):
-            csv["path"] = relative.replace(os.sep, "/")
+def relative(spec: DatasetSpec, folder: str | None) -> DatasetSpec:
+    """``spec`` with each file it reads that lies inside ``folder`` (where the document
+    is saved) named relative to it."""
+    def move(path: str) -> str:
+        if not os.path.isabs(path):
+            return path
+        inside = os.path.relpath(path, folder)
+        return path if inside.startswith(os.pardir) else inside.replace(os.sep, "/")
+
+    return spec if folder is None else DATASETS[spec.name].moved(spec, move)
 
 
 # UTF-8 keeps the largest diagram small (a \u escape of a 4-byte character
@@ -165,12 +168,12 @@ def _shown(path) -> str | None:
 
 
 def anchored(spec: DatasetSpec, folder: str) -> DatasetSpec:
-    """``spec`` with a relative CSV path taken as beside the file in ``folder`` (not
-    the current folder), as diagram and exercise files mean it."""
-    if spec.csv is None or os.path.isabs(spec.csv.path):
-        return spec
-    where = os.path.normpath(os.path.join(folder, spec.csv.path))
-    return replace(spec, csv=replace(spec.csv, path=where))
+    """``spec`` with each relative path of a file it reads taken as beside the file in
+    ``folder`` (not the current folder), as diagram and exercise files mean it."""
+    def move(path: str) -> str:
+        return path if os.path.isabs(path) else os.path.normpath(os.path.join(folder, path))
+
+    return DATASETS[spec.name].moved(spec, move)
 
 
 def loads(raw: bytes | str) -> Diagram:
@@ -196,6 +199,9 @@ def _parse_json(raw: bytes | str, what: str = "a diagram file") -> dict:
     except json.JSONDecodeError as error:
         raise DiagramFileError(f"not valid JSON: {error.msg} at line {error.lineno}, "
                                f"column {error.colno}") from None
+    except _NotFinite as error:
+        raise DiagramFileError(f"not valid JSON: {error} is not allowed in {what}{_at(raw)} "
+                               "(numbers must be finite)") from None
     except (RecursionError, ValueError) as error:
         raise DiagramFileError(f"not valid JSON: {error}") from None
     if not isinstance(document, dict):
@@ -203,8 +209,43 @@ def _parse_json(raw: bytes | str, what: str = "a diagram file") -> dict:
     return document
 
 
+class _NotFinite(ValueError):
+    """NaN, Infinity or -Infinity in the JSON: Python reads them, JSON has none."""
+
+
 def _refuse_constant(name: str):
-    raise ValueError(f"{name} is not allowed in a diagram file (numbers must be finite)")
+    raise _NotFinite(name)
+
+
+_SPOT = object()  # where the first NaN or Infinity was, in a second reading
+
+
+def _at(raw: str) -> str:
+    """Where the first NaN or Infinity stands, as keys and 1-based item numbers
+    (", at "dataset", "points", item 3, item 2"): the file is read again, each such
+    constant a marker, and the marker looked for (nesting is bounded already); nothing
+    when the rest of the file does not read."""
+    try:
+        path = _path_to(json.loads(raw, parse_constant=lambda name: _SPOT), [])
+    except (ValueError, RecursionError):  # broken further on: the first problem is said
+        return ""
+    if not path:
+        return ""
+    steps = [json.dumps(p, ensure_ascii=False) if isinstance(p, str) else f"item {p + 1}"
+             for p in path]
+    return ", at " + ", ".join(steps)
+
+
+def _path_to(value: object, path: list) -> list | None:
+    if value is _SPOT:
+        return path
+    children = value.items() if isinstance(value, dict) else \
+        enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        found = _path_to(child, [*path, key])
+        if found is not None:
+            return found
+    return None
 
 
 def check_format(document: dict, name: str, newest: int, kind: str = "diagram",
@@ -352,15 +393,26 @@ def _read_note(value: object, index: int) -> Note:
 
 def _read_dataset(value: object) -> DatasetSpec | None:
     """The data set record: a built-in name, or an object read key by key like a
-    block, with its "csv" sub-record likewise; values are checked by the spec."""
+    block (the keys its data set reads, as the registry declares them), with its
+    "csv" sub-record likewise; values are checked by the spec."""
     if value is None or isinstance(value, str):
         return _dataset_spec(value)
     if not isinstance(value, dict):
         raise DiagramFileError('"dataset" must be the name of a data set or a JSON object')
-    record = _record(value, DatasetSpec, {"name"}, '"dataset"')
-    if "csv" in record:
-        record["csv"] = _read_csv_source(record["csv"])
+    record = dict(_keys(value, _dataset_keys(value), {"name"}, '"dataset"'))
+    for key, read in _SUB_RECORDS.items():
+        if key in record:
+            record[key] = read(record[key])
     return _dataset_spec(record)
+
+
+def _dataset_keys(record: dict) -> set[str]:
+    """The keys a "dataset" record may have: those its data set reads; while its name
+    is not known, any a spec has (the spec then says what is wrong with the name)."""
+    name = record.get("name")
+    if isinstance(name, str) and name in DATASETS:
+        return {"name", "labels", *DATASETS[name].keys}
+    return {f.name for f in fields(DatasetSpec)}
 
 
 def _read_csv_source(value: object) -> CsvSource:
@@ -371,6 +423,10 @@ def _read_csv_source(value: object) -> CsvSource:
         return CsvSource(**record)
     except (TypeError, ValueError) as error:
         raise DiagramFileError(f"{where}: {error}") from None
+
+
+# the spec's fields that are records of their own, each read key by key
+_SUB_RECORDS = {"csv": _read_csv_source}
 
 
 def _dataset_spec(value: object) -> DatasetSpec | None:

@@ -1,4 +1,4 @@
-"""The files a diagram was read from: its own file and the CSV data set it names.
+"""The files a diagram was read from: its own file and those its data set reads.
 
 Every writer checks its output against these first (see
 :func:`graph_engine.core.files.check_output`), so no export, weights file or
@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 
+from ..data.catalogue import DATASETS
 from .diagram import Diagram
 
 
 def input_files(diagram: Diagram, path: str | os.PathLike | None = None) -> list[str]:
-    """``path`` (the diagram's file, if it has one) and the CSV file its data set reads."""
+    """``path`` (the diagram's file, if it has one) and the files its data set reads."""
     files = [os.fspath(path)] if path else []
     spec = diagram.dataset
-    if spec is not None and spec.csv is not None:
-        files.append(spec.csv.path)
+    if spec is not None:
+        files += DATASETS[spec.name].files(spec)
     return files

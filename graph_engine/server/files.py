@@ -1,6 +1,7 @@
-"""The commands of the training process that write or read files: weights and
-ONNX. The process holds the network and its weights, so it does the writing;
-each command answers with one FILE reply (ok, message)."""
+"""The commands of the training process that write or read files: weights, ONNX,
+and a table with the network's predictions. The process holds the network and its
+weights, so it does the writing; each command answers with one FILE reply (ok,
+message)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from .protocol import Command, Reply, Status
 if TYPE_CHECKING:
     from .process import Server
 
-COMMANDS = (Command.SAVE_WEIGHTS, Command.LOAD_WEIGHTS, Command.EXPORT_ONNX)
+COMMANDS = (Command.SAVE_WEIGHTS, Command.LOAD_WEIGHTS, Command.EXPORT_ONNX,
+            Command.PREDICT_TABLE)
 
 
 class FileCommands:
@@ -73,3 +75,21 @@ class FileCommands:
         which = f"the weights of epoch {epoch}" if epoch else \
             "untrained weights: train the network first to export what it learns"
         server.send(Reply.FILE, ok=True, message=f"Exported {path} with {which}.")
+
+    def predict_table(self, path: str, out: str) -> None:
+        """Write the table ``path`` to ``out`` with the run's predictions added."""
+        from ..training.prediction import predict_table
+
+        server = self.server
+        trainer = server.held_trainer()
+        try:
+            rows = predict_table(trainer.net, trainer.data, path, out)
+        except OSError as error:
+            server.send(Reply.FILE, ok=False, message=f"{out} could not be written: "
+                        f"{error.strerror or error}")
+            return
+        except ValueError as error:  # the table does not fit the network, or is unreadable
+            server.send(Reply.FILE, ok=False, message=str(error))
+            return
+        server.send(Reply.FILE, ok=True, message=f"Wrote {rows:,} predictions (the weights "
+                    f"of epoch {trainer.epoch}) to {out}")

@@ -38,6 +38,7 @@ class Command(StrEnum):
     SAVE_WEIGHTS = "save_weights"  # path, title
     LOAD_WEIGHTS = "load_weights"  # path, run
     EXPORT_ONNX = "export_onnx"  # path, diagram: "" for the run's network, else one to compile
+    PREDICT_TABLE = "predict_table"  # path, out: the table with the run's predictions added
     CHECK = "check"  # exercise, diagram (file JSON), request: grade it ("Check my work")
     QUIT = "quit"
 
@@ -48,7 +49,7 @@ class Reply(StrEnum):
     PREPARED = "prepared"  # run, data: the data set's description and fingerprint
     HISTORY = "history"  # run, epoch, rows: one metrics dict per epoch
     PROBES = "probes"  # run, epoch, results: {name: result}
-    FILE = "file"  # ok, message: a file was written or read (weights, ONNX)
+    FILE = "file"  # ok, message: a file was written or read (weights, ONNX, predictions)
     BATCH = "batch"  # run, epoch, batch, batches, loss: one mini-batch was stepped
     CHECKED = "checked"  # request, result: a CHECK's grade, as grade --json gives a file's
 
@@ -91,6 +92,7 @@ _COMMAND_FIELDS: dict[Command, dict[str, type]] = {
     Command.SAVE_WEIGHTS: {"path": str, "title": str},
     Command.LOAD_WEIGHTS: {"path": str, "run": int},
     Command.EXPORT_ONNX: {"path": str, "diagram": str},
+    Command.PREDICT_TABLE: {"path": str, "out": str},
     Command.CHECK: {"exercise": str, "diagram": str, "request": int},
     Command.QUIT: {},
 }

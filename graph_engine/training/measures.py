@@ -25,6 +25,7 @@ from ..core.epochs import EpochRow
 if TYPE_CHECKING:  # the editor reads the measures of its confusion counts without torch
     import torch
 
+    from ..data.dataset import Scaling
     from .trainer import Trainer
 
 
@@ -116,12 +117,12 @@ def regression_measures(output: torch.Tensor, target: torch.Tensor,
 
 
 def add_regression(row: EpochRow, outputs: dict[str, torch.Tensor],
-                   targets: dict[str, torch.Tensor], scale: tuple | None) -> None:
+                   targets: dict[str, torch.Tensor], scaling: Scaling | None) -> None:
     """Put each set's RMSE (the target's own units) and R² into an epoch's ``row``;
-    ``scale``: a standardised target's (means, deviations)."""
+    ``scaling``: how a standardised target was scaled."""
     for part in ("train", "test"):
         found = regression_measures(outputs[part], targets[part],
-                                    None if scale is None else scale[1])
+                                    None if scaling is None else scaling.scale)
         if found is None:
             return
         row[f"{part}_rmse"], row[f"{part}_r2"] = found  # type: ignore[literal-required]

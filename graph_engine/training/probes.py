@@ -205,6 +205,13 @@ def confusion(trainer: Trainer, split: str = "test") -> dict:
             "class_names": list(data.class_names)}
 
 
+def predict(trainer: Trainer, rows: list) -> dict:
+    """The network's answer for rows of raw inputs (the editor's Ask row)."""
+    from .prediction import ask
+
+    return ask(trainer.net, trainer.data, rows)
+
+
 def state_dict(trainer: Trainer) -> dict:
     """The trained weights, for exports made in the editor."""
     weights_ = {k: v.detach().numpy().copy() for k, v in trainer.model.state_dict().items()}
@@ -223,6 +230,7 @@ PROBES: dict[str, Callable[..., dict | None]] = {
     "histograms": histograms,
     "confusion": confusion,
     "state_dict": state_dict,
+    "predict": predict,
 }
 
 

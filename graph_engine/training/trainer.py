@@ -345,7 +345,7 @@ class Trainer:
             row["train_accuracy"], row["test_accuracy"] = train[1], test[1]
         elif not self.data.info.is_classification:
             add_regression(row, self.outputs, {"train": t.y_train, "test": t.y_test},
-                           self.data.target_scale)
+                           self.data.outputs)
         if self.track_gradients:
             row["grad_norms"] = self.gradient_norms()
         if eager:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoCommand
 
 from graph_engine import REGISTRY, Diagram, Wire
+from graph_engine.blocks.registry import Role
 from graph_engine.model import values
 from graph_engine.model.settings import TrainingSettings
 from graph_engine.model.wiring import fits_into
@@ -241,6 +242,14 @@ class SetTraining(QUndoCommand):
 
     def undo(self) -> None:
         self.diagram.training = self.old
+
+
+def use_dataset(diagram: Diagram, dataset, features: int, text: str) -> Macro:
+    """One undo step: the data set, and every Input block resized to its ``features``."""
+    steps: list[QUndoCommand] = [SetDataset(diagram, dataset)]
+    steps += [SetParams(diagram, b.id, {"features": features}) for b in diagram.blocks
+              if b.spec.role == Role.INPUT and b.params["features"] != features]
+    return Macro(text, steps)
 
 
 def set_training(document: Document, name: str, value) -> SetTraining | None:

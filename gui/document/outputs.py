@@ -27,12 +27,13 @@ class Outputs:
     def __init__(self, document: Document, shell: Shell) -> None:
         self.document, self.shell = document, shell
 
-    def refused(self, title: str, path: str, what: str = "file") -> bool:
-        """Before writing ``path``: if it is one of the diagram's inputs (or its
-        folder is missing or read-only), say why in a dialog and return True."""
+    def refused(self, title: str, path: str, what: str = "file", also: tuple[str, ...] = ()) \
+            -> bool:
+        """Before writing ``path``: if it is one of the diagram's inputs or ``also`` (or
+        its folder is missing or read-only), say why in a dialog and return True."""
         parent = self.shell.main_window()
         try:
-            check_output(path, self.document.inputs(), what)
+            check_output(path, [*self.document.inputs(), *also], what)
         except SameFileError as error:
             dialogs.show_error(parent, title, f"{error}.\n\nNothing was written.")
             return True

@@ -1,9 +1,12 @@
 """The data panel: choose the data set and its settings, with a preview.
 
-Data sets come from the engine's catalogue; their settings are editors
-generated from ``DATASET_PARAMS``. A change is one undo step; when the new
-data set has another number of features, the Input blocks follow in the
-same step. The preview is generated off the GUI thread.
+Data sets come from the engine's registry: the built-in sets by name, then a
+table file, points drawn by hand and classes from a function, each made the way
+its origin says (a dialog, or the Output plot's drawing mode). Their settings
+are editors generated from ``DATASET_PARAMS``, enabled where the data set reads
+them. A change is one undo step; when the new data set has another number of
+features, the Input blocks follow in the same step. The preview is generated off
+the GUI thread.
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from graph_engine.blocks.registry import Role
 from graph_engine.data import datasets
-from graph_engine.data.builtin import default_samples
+from graph_engine.data.catalogue import DATASETS
+from graph_engine.data.registry import Origin
 from graph_engine.data.spec import DATASET_PARAMS, DatasetSpec
 from graph_engine.model.settings import TRAINING_PARAMS
 
@@ -29,22 +32,19 @@ from ..style import text_label
 from ..tasks import run_in_background
 from .param_widgets import ParamEditor
 
-CSV_ITEM = "csv"
-
 
 class DataPanel(QWidget):
     preview_loaded = Signal(object)  # the chosen data set (a Dataset), or None
+    draw_requested = Signal()  # "Points drawn by hand" chosen: the Output plot draws
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.choice = QComboBox()
-        for name in datasets.names():
-            info = datasets.CATALOGUE[name].info
-            self.choice.addItem(name, name)
-            self.choice.setItemData(self.choice.count() - 1, info.description,
+        for kind in DATASETS:
+            self.choice.addItem(kind.shown, kind.name)
+            self.choice.setItemData(self.choice.count() - 1, kind.description,
                                     Qt.ItemDataRole.ToolTipRole)
-        self.choice.addItem("Table file (CSV, TSV, Parquet)…", CSV_ITEM)
         self.choice.activated.connect(self._chosen)
         self.description = text_label("", "helpText")
         self.editors = {p.name: ParamEditor(p, p.default, self) for p in DATASET_PARAMS}
@@ -107,9 +107,10 @@ class DataPanel(QWidget):
         name = spec.name if spec else None
         index = self.choice.findData(name) if name else -1
         self.choice.setCurrentIndex(index)
+        reads = DATASETS[spec.name].keys if spec else ()
         for key, editor in self.editors.items():
             editor.set_value(getattr(spec, key) if spec else editor.spec.default)
-            editor.widget.setEnabled(spec is not None)
+            editor.widget.setEnabled(key in reads or (spec is not None and key == "labels"))
         self.error.setText("")
         if spec is None:
             self.description.setText("No data set yet: choose one to train on.")
@@ -123,7 +124,7 @@ class DataPanel(QWidget):
         try:
             info = datasets.info(spec)
         except ValueError as error:
-            return f"Cannot read this data set: {error}"
+            return f"This data set cannot be used yet: {error}"
         kind = f"{info.classes} classes" if info.is_classification else "regression"
         note = f" Reading it: {info.note}" if info.note else ""
         return f"{info.description} {info.features} features, {kind}.{note}"
@@ -156,21 +157,38 @@ class DataPanel(QWidget):
 
     # ------------------------------------------------------------ changing
     def _chosen(self, index: int) -> None:
-        name = self.choice.itemData(index)
-        if name == CSV_ITEM:
+        kind, current = DATASETS[self.choice.itemData(index)], self.document.diagram.dataset
+        if kind.origin == Origin.DRAWN:
+            self.show_dataset()  # the drawing makes the data set, from the points shown
+            self.draw_requested.emit()
+            return
+        if kind.origin == Origin.GENERATED:
+            spec: DatasetSpec | None = DatasetSpec(kind.name, **self._kept(current, kind.keys))
+        else:
+            spec = self._made_in_dialog(kind.origin, current)
+        if spec is None:
+            self.show_dataset()
+            return
+        self.apply(spec)
+
+    def _kept(self, current: DatasetSpec | None, reads: tuple[str, ...]) -> dict:
+        """The settings of the data set shown that the next one reads too."""
+        if current is None:
+            return {}
+        keep = {k: getattr(current, k) for k in self.editors
+                if (k in reads and k in DATASETS[current.name].keys) or k == "labels"}
+        if keep.get("samples") == DATASETS[current.name].samples:
+            del keep["samples"]  # the old set's own count: the new one takes its own
+        return keep
+
+    def _made_in_dialog(self, origin: Origin, current: DatasetSpec | None) -> DatasetSpec | None:
+        if origin == Origin.TABLE:
             from .csv_dialog import choose_csv
 
-            spec = choose_csv(self, self.document.diagram.dataset)
-            if spec is None:
-                self.show_dataset()
-                return
-        else:
-            current = self.document.diagram.dataset
-            keep = {k: getattr(current, k) for k in self.editors} if current else {}
-            if current and current.samples == default_samples(current.name):
-                del keep["samples"]  # the old set's own count: the new one takes its own
-            spec = DatasetSpec(name, **keep)
-        self.apply(spec)
+            return choose_csv(self, current)
+        from .function_dialog import choose_function
+
+        return choose_function(self, current)
 
     def _setting(self, name: str, value) -> None:
         spec = self.document.diagram.dataset
@@ -187,11 +205,7 @@ class DataPanel(QWidget):
             if new == diagram.dataset:
                 return None
             features = datasets.info(new).features  # a table that cannot be read refuses
-            steps: list[QUndoCommand] = [commands.SetDataset(diagram, new)]
-            steps += [commands.SetParams(diagram, b.id, {"features": features})
-                      for b in diagram.blocks
-                      if b.spec.role == Role.INPUT and b.params["features"] != features]
-            return commands.Macro(change_text(diagram.dataset, new), steps)
+            return commands.use_dataset(diagram, new, features, change_text(diagram.dataset, new))
 
         if self.document.apply(make, "Not changed") is None and self.document.refusal:
             self.show_dataset()

@@ -102,6 +102,7 @@ def label_band(side: int) -> int:
 
 
 PICK_PIXELS = 8  # a click this close to a test point picks it
+FADED = 0.35  # the opacity of a reset run's picture kept while drawing
 
 
 class OutputPlot(QWidget):
@@ -140,14 +141,14 @@ class OutputPlot(QWidget):
         self.discrete.toggled.connect(lambda on: self._draw(self._result))
         self.export_button = QPushButton("Export…")
         self.export_button.setToolTip("Save this plot as a PNG or SVG picture")
-        options = QHBoxLayout()
+        self.options = options = QHBoxLayout()
         for widget in (self.show_test, self.discrete):
             options.addWidget(widget)
         options.addStretch(1)
         below = QHBoxLayout()  # Export beside the note: the dock stays narrow on a laptop
         below.addWidget(self.note, 1)
         below.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
+        self.rows = layout = QVBoxLayout(self)  # tools (drawing, asking) add rows below
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.preview_note)
         layout.addWidget(self.plot, 1)
@@ -160,7 +161,22 @@ class OutputPlot(QWidget):
         self._kind: str | None = None  # of the result drawn last
         self.labels: list[pg.TextItem] = []  # the predicted label over each test image
         self.predicted = PredictedView(self.plot)  # a regression with more than two inputs
+        # while points are drawn, the last picture stays, faded, when its run is reset
+        self.fade_stale = False
         self.show_message("Press play to train: the network's output appears here.")
+
+    def add_option(self, widget: QWidget) -> None:
+        """A control in the row under the plot, after the others."""
+        self.options.insertWidget(self.options.count() - 1, widget)
+
+    def add_row(self, widget: QWidget) -> None:
+        """A row of a tool under the plot's options, above the note and Export."""
+        self.rows.insertWidget(self.rows.count() - 1, widget)
+
+    @property
+    def data(self):
+        """The data set whose points are drawn (None: none)."""
+        return self._data
 
     def show_message(self, text: str) -> None:
         self.note.setText(text)
@@ -263,6 +279,9 @@ class OutputPlot(QWidget):
         if kind != self._kind:  # another kind of view: its own labels, axes and range
             self._kind, self._bounds = kind, None
             self._clear_samples()
+        if not result and self.fade_stale and self.has_image():
+            self.image.setOpacity(FADED)  # the old run's picture, where points are drawn
+            return
         if not result or "error" in result:
             self.image.clear()
             self.curve.setData([], [])
@@ -294,6 +313,7 @@ class OutputPlot(QWidget):
             rgb = values_image(result["values"], scale, discrete)
             self.show_message(f"{POINTS_2D} Background: the predicted value.")
         self.image.setImage(rgb, levels=(0, 255))
+        self.image.setOpacity(1.0)
         if self._bounds != (x0, x1, y0, y1):  # a new frame of the same plane costs no axes
             self._bounds = (x0, x1, y0, y1)
             self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))

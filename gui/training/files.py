@@ -1,4 +1,5 @@
-"""Files the training process writes or reads for the editor: weights and ONNX.
+"""Files the training process writes or reads for the editor: weights, ONNX, and a
+table with the network's predictions.
 
 The process holds the network and its weights, so it does the writing; this
 asks it, and reports through ``file_done``. Loading weights starts a new run:
@@ -49,6 +50,17 @@ class TrainingFiles(QObject):
         controller = self.controller
         diagram = "" if controller.current else controller.document.diagram
         controller.process.send(Command.EXPORT_ONNX, path=path, diagram=diagram)
+
+    def predict_table(self, path: str, out: str) -> None:
+        """The process writes the table ``path`` to ``out`` with the predictions of the
+        run on screen; without one there is nothing to ask."""
+        controller = self.controller
+        controller.pause()
+        if not controller.current:
+            self.file_done.emit(False, "Train the network first (or load weights): there is "
+                                "no trained network on screen to ask yet.")
+            return
+        controller.process.send(Command.PREDICT_TABLE, path=path, out=out)
 
     def _done(self, ok: bool, message: str) -> None:
         if self._loading_run is not None:

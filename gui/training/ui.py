@@ -1,5 +1,6 @@
 """Installs training into the shell: the controller, the toolbar, the Data,
-Output and Curves docks, and File → Save/Load Weights."""
+Output and Curves docks (the Output plot with its drawing mode and Ask row), and
+File → Save/Load Weights and Predict on a Table…."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from .. import dialogs
 from ..document.document import Document
 from ..document.outputs import Outputs
 from ..panels.data_panel import DataPanel
+from ..plots.asking import AskRow
 from ..plots.curves import CurvesPanel
+from ..plots.drawing import PointDrawing
 from ..plots.output import OutputPlot
 from ..shell import Shell
+from .asking import Asking
 from .controller import Drawn, Refusal, TrainingController
 from .toolbar import TrainingToolbar
 
@@ -54,6 +58,10 @@ class TrainingUI(QObject):
         shell.dock("inspector").raise_()
         shell.add_dock("curves", "Training curves", self.curves, BOTTOM)
         self._weights_menu()
+        self.drawing = PointDrawing(document, self.output)  # points drawn in the plot
+        self.ask_row = AskRow(self.output)
+        self.asking = Asking(self.controller, self.ask_row, outputs, shell)
+        self.data_panel.draw_requested.connect(self._draw)
         self._data: Dataset | None = None
         self._checked: tuple = ()  # (fingerprint, data) compared last
         self.drawn = Drawn()  # the run and output the output plot and curves show
@@ -105,8 +113,16 @@ class TrainingUI(QObject):
         self.drawn.forget_result()
         self.output.show_output(None)
         self.output.set_data(data)
+        self.drawing.data_shown()
+        self.ask_row.set_data(data)
         if data is None:
             self.output.show_message("Choose a data set (Data tab), then press play.")
+
+    def _draw(self) -> None:
+        """"Points drawn by hand" chosen in the Data panel: draw in the Output plot."""
+        self.shell.dock("output").show()
+        self.shell.dock("output").raise_()
+        self.drawing.start()
 
     def _check_data(self, fingerprint: str) -> None:
         """The run's data set and the points on screen come from the same spec in
@@ -129,6 +145,8 @@ class TrainingUI(QObject):
         output = state.probes.get("output")
         if self.drawn.new_result(output):
             self.output.show_output(output)
+            if output:
+                self.drawing.trained()
 
     def pin_run(self) -> bool:
         """Pin the curves on screen, named by the diagram and its last epoch."""

@@ -12,6 +12,7 @@ import json
 import math
 import re
 
+import numpy as np
 import pytest
 import torch
 
@@ -48,11 +49,15 @@ EXPECTED: dict[str, set[str]] = {
     "spiral-features": set(),
     "playground-default": set(),
     "zero-init": set(),
+    "function-sine": set(),
+    "function-cubic": set(),
+    "function-abs": set(),
 }
 
 TRACE_ONLY = ("autograd",)  # no weights and no loss: an example to trace, not to train
 # >= 95 % test accuracy within their own epochs
-MUST_SOLVE = ("xor", "circle", "spiral", "circle-squares", "playground-default")
+MUST_SOLVE = ("xor", "circle", "spiral", "circle-squares", "playground-default",
+              "function-sine", "function-cubic", "function-abs")
 POLYNOMIAL_MSE = 0.5  # the MLP's test MSE stays below it, the straight line's above
 
 
@@ -161,6 +166,27 @@ def test_file_format_doc_shows_the_perceptron_as_saved(tmp_path):
 
 
 # ------------------------------------------------------ the lessons they claim
+
+def test_the_function_examples_draw_their_curves():
+    """Each is a function data set whose classes are its formula's sides."""
+    curves = {"function-sine": "3 * sin(x1)", "function-cubic": "x1**3/9 - x1",
+              "function-abs": "abs(x1)"}
+    for name, curve in curves.items():
+        spec = example(name).dataset
+        assert (spec.name, spec.boundary) == ("function", curve)
+        data = ge.datasets.load(spec)
+        x1, x2 = data.x_all[:, 0].astype(float), data.x_all[:, 1].astype(float)
+        height = {"function-sine": 3 * np.sin(x1), "function-cubic": x1**3 / 9 - x1,
+                  "function-abs": np.abs(x1)}[name]
+        assert (data.y_all == (x2 > height)).all()
+
+
+def test_two_tanh_units_cannot_follow_the_sine_wave():
+    d = example("function-sine")
+    hidden = next(b.id for b in d.blocks if b.type == "Linear")
+    d.set_params(hidden, out_features=2)
+    assert final(ge.train(d))["test_accuracy"] < 0.9
+
 
 @pytest.mark.parametrize("name", ["xor-no-hidden", "stacked-linear"])
 def test_linear_models_stay_near_chance(name):

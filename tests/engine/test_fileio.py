@@ -254,7 +254,7 @@ BAD_DOCUMENTS = {
                                  'shuffle)'),
     "empty dataset": (set_in(["dataset"], {}), '"dataset" lacks the key "name"'),
     "dataset names one setting wrong": (set_in(["dataset", "nosie"], 0.1),
-                                        '"dataset" has an unknown key "nosie" (allowed: csv, '
+                                        '"dataset" has an unknown key "nosie" (allowed: '
                                         'labels, name, noise, samples, seed, train_ratio)'),
     "dataset a list": (set_in(["dataset"], ["circle"]),
                        '"dataset" must be the name of a data set or a JSON object'),

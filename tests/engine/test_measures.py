@@ -84,7 +84,7 @@ def test_a_continuous_target_is_standardised_by_the_training_rows(tmp_path):
     write_prices(tmp_path / "prices.csv")
     spec = ge.DatasetSpec("csv", csv=CsvSource(str(tmp_path / "prices.csv"), target="price"))
     data = datasets.load(spec)
-    mean, std = data.target_scale
+    mean, std = data.outputs.shift, data.outputs.scale
     assert std[0] == pytest.approx(float(data.in_target_units(data.y_train).std()), rel=1e-4)
     assert abs(float(data.y_train.mean())) < 1e-4 and float(data.y_train.std()) == \
         pytest.approx(1, abs=1e-4)

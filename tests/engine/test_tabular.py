@@ -176,6 +176,24 @@ def test_a_file_is_parsed_once_for_validation_loading_and_training(tmp_path, mon
     assert len(calls) == 1
 
 
+def test_a_text_column_is_parsed_once(tmp_path, monkeypatch):
+    """Its kind, the import dialog's summary, the task guessed and the features it
+    makes all read one parse of its cells (as numbers, and as text)."""
+    rows = "".join(f"{i},{['red', 'green'][i % 2]},{['no', 'yes'][i % 3 == 0]}\n"
+                   for i in range(12))
+    path = write(tmp_path, "t.csv", "size,colour,y\n" + rows)
+    parsed = []
+    real = pd.to_numeric
+    monkeypatch.setattr(pd, "to_numeric", lambda column, **k: parsed.append(column.name)
+                        or real(column, **k))
+    table = read_table(str(path))
+    summarize(table)
+    data = load_csv(spec(path))
+    assert data.feature_names == ("size", "colour=green", "colour=red")
+    assert data.class_names == ("no", "yes")
+    assert sorted(parsed) == ["colour", "y"]
+
+
 def test_a_changed_file_is_read_again(tmp_path):
     path = tmp_path / "d.csv"
     frame().to_csv(path, index=False)

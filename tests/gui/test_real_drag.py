@@ -8,39 +8,23 @@ starts Xvfb, runs tests/gui/drivers/real_drag.py there, and reads the result.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from tools.xvfb import available, display
+
 ROOT = Path(__file__).resolve().parents[2]
-needs_x = pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xdotool")),
+needs_x = pytest.mark.skipif(not available(),
                              reason="Xvfb and xdotool are not installed (.ci/run installs them)")
-
-
-def free_display() -> int:
-    for number in range(90, 140):
-        if not Path(f"/tmp/.X{number}-lock").exists() and \
-                not Path(f"/tmp/.X11-unix/X{number}").exists():
-            return number
-    raise RuntimeError("no free X display number")
 
 
 @pytest.fixture
 def xvfb():
-    number = free_display()
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1400x900x24", "-nolisten",
-                               "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        if Path(f"/tmp/.X11-unix/X{number}").exists():
-            break
-        time.sleep(0.05)
-    yield f":{number}"
-    server.terminate()
-    server.wait(5)
+    with display() as name:
+        yield name
 
 
 @pytest.mark.xvfb
