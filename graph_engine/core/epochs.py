@@ -31,3 +31,14 @@ class TeachingNumbers(TypedDict, total=False):
     grad_norms: dict[str, float]
     weight_norms: dict[str, float]
     confusion: dict[str, list[list[int]]]
+
+
+class CurvePoint(TypedDict, total=False):
+    """A point of the curves between two epochs, at a set pace: the losses and
+    accuracies of an EpochRow after a fractional number of epochs."""
+
+    epoch: float  # 2.4: two epochs and 40 per cent of the third
+    train_loss: float
+    test_loss: float
+    train_accuracy: float
+    test_accuracy: float

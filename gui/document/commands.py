@@ -243,14 +243,15 @@ class SetTraining(QUndoCommand):
         self.diagram.training = self.old
 
 
-def set_training(document: Document, name: str, value) -> SetTraining | None:
-    """One undoable change of a training setting through the document's door; the
-    settings record checks (and converts) the value, once. The command, or None:
-    unchanged, or refused (the document said why)."""
+def set_training(document: Document, name: str, value, **more) -> SetTraining | None:
+    """One undoable change of a training setting (and of the ``more`` that go with
+    it, as the pace and its unit) through the document's door; the settings record
+    checks (and converts) the values, once. The command, or None: unchanged, or
+    refused (the document said why)."""
     diagram = document.diagram
 
     def make() -> SetTraining | None:
-        command = SetTraining(diagram, {name: value})
+        command = SetTraining(diagram, {name: value, **more})
         if command.new == command.old:
             return None
         command.setText(f"Set {name} to {getattr(command.new, name)}")

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from graph_engine.core.epochs import EpochRow
+from graph_engine.core.epochs import CurvePoint, EpochRow
 
 from . import LINE_WIDTH, TEST_COLOUR, TRAIN_COLOUR
 from .grid import add_grid
@@ -75,18 +75,25 @@ class CurvePlot(pg.PlotWidget):
         epoch = self.epochs[index]
         train, test = self.values["train"][index], self.values["test"][index]
         self.cursor.setPos(epoch)
-        self.readout.setText(f"epoch {int(epoch)}\ntrain {train:.4g}\ntest  {test:.4g}")
+        self.readout.setText(f"epoch {epoch_text(epoch)}\ntrain {train:.4g}\ntest  {test:.4g}")
         y_range = view.viewRange()[1]
         self.readout.setPos(epoch, y_range[0] + 0.97 * (y_range[1] - y_range[0]))
         self.cursor.setVisible(True)
         self.readout.setVisible(True)
 
+def epoch_text(epoch: float) -> str:
+    """A whole epoch as a whole number, a point inside one with its fraction (2.4)."""
+    return f"{int(epoch)}" if float(epoch).is_integer() else f"{epoch:.2f}".rstrip("0")
+
+
 PIN_COLOURS = ("#6B7280", "#A855F7", "#0D9488", "#CA8A04")  # one per pinned run
 
 
 # Each column of the curves, read from a row by its declared field; a row without
-# it (a regression has no accuracy) leaves a gap.
-COLUMNS: dict[str, Callable[[EpochRow], float]] = {
+# it (a regression has no accuracy) leaves a gap. The curves draw the epochs' rows
+# and, at a set pace, points between them at fractional epochs.
+Row = EpochRow | CurvePoint
+COLUMNS: dict[str, Callable[[Row], float]] = {
     "epoch": lambda row: row.get("epoch", np.nan),
     "train_loss": lambda row: row.get("train_loss", np.nan),
     "test_loss": lambda row: row.get("test_loss", np.nan),
@@ -106,7 +113,7 @@ class Series:
         self.size = 0
         self.columns = {k: np.zeros(256) for k in COLUMNS}
 
-    def extend(self, rows: Sequence[EpochRow]) -> None:
+    def extend(self, rows: Sequence[Row]) -> None:
         needed = self.size + len(rows)
         if needed > len(self.columns["epoch"]):
             capacity = max(needed, 2 * len(self.columns["epoch"]))
@@ -197,8 +204,9 @@ class CurvesPanel(QWidget):
         self._loss_range.reset()
         self._fit_loss()
 
-    def show_history(self, history: Sequence[EpochRow]) -> None:
-        """Show ``history`` (the whole run so far); only new rows are converted.
+    def show_history(self, history: Sequence[Row]) -> None:
+        """Show ``history`` (the whole run so far: rows and the points between them,
+        in order); only new rows are converted.
         A new run must be cleared first (:meth:`clear`)."""
         if len(history) < self.series.size:
             self.clear()
