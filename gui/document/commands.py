@@ -162,7 +162,7 @@ class SetParams(QUndoCommand):
         super().__init__(f"Set {names} of {block.name}")
         self.diagram, self.block_id = diagram, block_id
         self.new = diagram.check_params(block_id, changes)
-        self.old = {k: block.params[k] for k in changes}
+        self.old = {k: block.params.get(k, block.spec.param(k).default) for k in changes}
 
     def redo(self) -> None:
         self.diagram.set_params(self.block_id, **self.new)
