@@ -307,6 +307,15 @@ class TrainingController(QObject):
         self.state.target = self.state.epoch + epochs
         self._run_seq = self.process.send(Command.RUN, epochs=epochs)
 
+    def show_start(self) -> None:
+        """Compile the network on screen without training it, so a view shows its
+        starting weights before any Play (nothing when it cannot train: Play says why)."""
+        if self.running or not self._needs_prepare():
+            return
+        _, diagnostics = self.document.checked()
+        if refusal(diagnostics, self.document.training_problems) is None:
+            self.when_prepared(lambda: None)
+
     def pause(self) -> None:
         self._after_prepare = None
         was_running, self._wants_run = self._wants_run, False
