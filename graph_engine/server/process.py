@@ -86,17 +86,25 @@ class Server:
                       rows=self.pending_rows)
         self.pending_rows = []
 
-    def send_point(self) -> None:
+    def send_point(self) -> bool:
         """A point of the curves inside the epoch under way (its losses and
         accuracies on the whole sets, at a fractional epoch), so a slow pace draws a
-        line that grows step by step; nothing between epochs."""
+        line that grows step by step; nothing between epochs. False if the loss is
+        no longer finite (the run stops as at the end of an epoch)."""
+        from ..training.trainer import TrainingDiverged
+
         trainer = self.trainer
         if trainer is None or not trainer.batch:
-            return
-        row = dict(trainer.evaluate())
+            return True
+        try:
+            row = dict(trainer.midway())
+        except TrainingDiverged as error:
+            self.diverged(error)
+            return False
         row["epoch"] = trainer.epoch + trainer.batch / trainer.batches
         self.send(Reply.POINT, run=self.run, epoch=trainer.epoch, batch=trainer.batch,
                   batches=trainer.batches, row=row)
+        return True
 
     def run_probes(self) -> None:
         from ..training.probes import run_probe
@@ -181,7 +189,8 @@ class Server:
         epoch = trainer.epoch + (1 if trainer.batch else 0)
         self.send(Reply.BATCH, run=self.run, epoch=trainer.epoch, batch=batch,
                   batches=trainer.batches, loss=trainer.batch_loss)
-        self.send_point()
+        if not self.send_point():
+            return
         self.run_probes()
         self.status(Status.PAUSED, f"Stepped mini-batch {batch} of {trainer.batches} in "
                     f"epoch {epoch}: its loss was {trainer.batch_loss:.4g} before the step.")
@@ -222,15 +231,20 @@ class Server:
         try:
             metrics = (step or trainer.run_epoch)()
         except TrainingDiverged as error:
-            self.flush_rows()
-            self.running = False
-            self.run_probes()
-            self.status(Status.PAUSED, str(error), Reason.DIVERGED)
+            self.diverged(error)
             return False
         if metrics is not None:
             self.pending_rows.append(metrics)
             self.record_teaching()
         return True
+
+    def diverged(self, error: Exception) -> None:
+        """The run stops on a loss or weights no longer finite (the trainer has put
+        the last good epoch's weights back): say so, and show those weights."""
+        self.flush_rows()
+        self.running = False
+        self.run_probes()
+        self.status(Status.PAUSED, str(error), Reason.DIVERGED)
 
     def record_teaching(self, due: bool = False) -> None:
         """The teaching numbers (:mod:`..training.teaching`) on the last row, the epoch
@@ -252,7 +266,8 @@ class Server:
     def stop(self, status: Status, message: str = "") -> None:
         self.running = False
         self.flush_rows(due=True)
-        self.send_point()
+        if not self.send_point():
+            return
         self.run_probes()
         self.status(status, message)
 
@@ -294,8 +309,8 @@ class Server:
             self.stop(Status.FINISHED, f"Finished {trainer.epoch} epochs.")
             return
         self.flush_rows()
-        self.send_point()
-        self.run_probes()
+        if self.send_point():
+            self.run_probes()
 
     def paced_steps(self, count: int) -> bool:
         """``count`` optimizer steps, across the end of an epoch if need be, never past

@@ -196,6 +196,16 @@ class Trainer:
             self._diverged("weights")
         return self._end_epoch() if end == len(xs) else None
 
+    def midway(self) -> EpochRow:
+        """The losses and accuracies inside the epoch under way (a point of the
+        curves); raises TrainingDiverged, the last good epoch's weights back, once the
+        loss is no longer finite (the weights may still be: logits of 1e30)."""
+        row = self.evaluate()
+        if not math.isfinite(row["train_loss"]):
+            self._open_epoch, self._order, self.batch = None, None, 0
+            self._diverged("loss")
+        return row
+
     @property
     def batches(self) -> int:
         """Mini-batches in the epoch under way (or in the next one)."""
