@@ -113,11 +113,16 @@ def measure_paced(seconds: float, neurons: bool) -> dict:
     wait(app, 120, until=lambda: controller.state.batch > 0 or controller.state.epoch > 0)
     images = [0]
     ui.output.image.sigImageChanged.connect(lambda: images.__setitem__(0, images[0] + 1))
-    start, cpu = time.perf_counter(), time.process_time()
+
+    def steps() -> int:
+        state = controller.state
+        return state.epoch * max(state.batches, 1) + state.batch
+    start, cpu, first = time.perf_counter(), time.process_time(), steps()
     with Lateness() as busy:
         wait(app, seconds)
     elapsed = time.perf_counter() - start
     result = {"frames_per_s": images[0] / elapsed, "seconds": elapsed,
+              "steps_per_s": (steps() - first) / elapsed,
               "worst_lateness_ms": max(busy.values, default=0),
               "editor_cpu_share": (time.process_time() - cpu) / elapsed,
               "pace": window.document.diagram.training.to_dict()["pace"]}

@@ -171,9 +171,10 @@ def xor() -> ge.Diagram:
         from one straight line into a cross, and the test accuracy pass 95 %. Compare it
         with the example without a hidden layer.""")
     s.chain(mlp(2, [16], "ReLU", 2, ("CrossEntropyLoss",)))
-    # 100 training points and a small step: the boundary bends over some fifteen
-    # seconds at 20 optimizer steps a second, slow enough to watch it happen
-    d = s.finish(XOR, optimizer="adam", lr=0.001, batch_size=10, epochs=40, seed=0, pace=2.0)
+    # Playground's 500 points and a small step: the boundary bends over some twenty
+    # seconds at one epoch (25 optimizer steps) a second, slow enough to watch it happen
+    d = s.finish(ge.DatasetSpec("xor"), optimizer="adam", lr=0.001, batch_size=10, epochs=24,
+                 seed=0, pace=1.0)
     d.add_note("Each ReLU unit draws one straight line over the plane (its tile below it). "
                "Linear 2 adds them up into the cross.", (250, 160))  # beside the loss
     return d

@@ -316,11 +316,11 @@ def _close(app, window) -> None:
 # name -> (a shot from the command line, taking OUT) or (in process, taking app, OUT)
 COMMAND_SHOTS: dict[str, Callable[[Path], None]] = {
     "editor": command("softmax-before-cross-entropy", "--view", "problems"),
-    "training": command("xor", "--epochs", "40", "--view", "boundary"),
+    "training": command("xor", "--epochs", "24", "--view", "boundary"),
     "code-panel": command("two-layer-net", "--view", "code"),
     "vanishing-gradients": command("deep-sigmoid", "--epochs", "50", "--view", "gradients"),
     "deep-sigmoid": command("deep-sigmoid", size=LESSON_SIZE),
-    "neurons": command("xor", "--epochs", "40", "--view", "inside", size=LESSON_SIZE),
+    "neurons": command("xor", "--epochs", "24", "--view", "inside", size=LESSON_SIZE),
     "neuron-view-playground": command("playground-default", "--epochs", "60", "--view",
                                       "neurons", size=(1280, 800)),
 }

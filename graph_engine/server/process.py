@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # torch is imported once the process has said hello
 
 EOF = object()  # queued by the reader when stdin ends: the editor is gone
 SEND_INTERVAL = 0.09  # seconds between history batches as fast as possible: one per frame drawn
+CATCH_UP = 0.25  # seconds a set pace may fall behind and make up
 PROBE_INTERVAL = 0.09  # between probe runs as fast as possible: ~11 Hz, the frames the editor draws
 
 
@@ -302,7 +303,9 @@ class Server:
         trainer = self.held_trainer()
         rate = trainer.settings.steps_per_second(trainer.batches)
         steps = pacing.frame_steps(rate)
-        self.next_due = max(self.next_due + steps / rate, now)
+        # a frame woken late is made up by the next ones (the pace holds on a busy
+        # machine), but never more than CATCH_UP seconds of them at once
+        self.next_due = max(self.next_due + steps / rate, now - CATCH_UP)
         if not self.paced_steps(steps):
             return
         if self.remaining <= 0:
