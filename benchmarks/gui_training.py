@@ -91,11 +91,51 @@ def measure(seconds: float, samples: int = 500) -> dict:
     return result
 
 
-def run_editor(seconds: float, samples: int = 500) -> dict:
-    """:func:`measure` in a fresh process; its JSON result."""
+EXAMPLE = "xor"  # the paced figure: the first lesson's example at its own pace
+
+
+def measure_paced(seconds: float, neurons: bool) -> dict:
+    """In the editor process: the first lesson's example at its own pace (with the
+    Neuron View on, as the lesson shows it, if ``neurons``): how often the output
+    boundary image changed, and the event loop's worst lateness."""
+    from gui.training import cores
+
+    cores.reserve()
+    app = application()
+    window = main_window(app)
+    gc.freeze()
+    ui, controller = window.training, window.training.controller
+    window.files.open_path(os.path.join(_root(), "resources", "examples", f"{EXAMPLE}.json"),
+                           ask=False)
+    window.neuron_view.action.setChecked(neurons)
+    controller.process.start()
+    ui.toolbar.play.trigger()
+    wait(app, 120, until=lambda: controller.state.batch > 0 or controller.state.epoch > 0)
+    images = [0]
+    ui.output.image.sigImageChanged.connect(lambda: images.__setitem__(0, images[0] + 1))
+
+    def steps() -> int:
+        state = controller.state
+        return state.epoch * max(state.batches, 1) + state.batch
+    start, cpu, first = time.perf_counter(), time.process_time(), steps()
+    with Lateness() as busy:
+        wait(app, seconds)
+    elapsed = time.perf_counter() - start
+    result = {"frames_per_s": images[0] / elapsed, "seconds": elapsed,
+              "steps_per_s": (steps() - first) / elapsed,
+              "worst_lateness_ms": max(busy.values, default=0),
+              "editor_cpu_share": (time.process_time() - cpu) / elapsed,
+              "pace": window.document.diagram.training.to_dict()["pace"]}
+    close(window)
+    return result
+
+
+def run_editor(seconds: float, samples: int = 500, mode: str = "fast") -> dict:
+    """:func:`measure` (``mode`` "fast"), or :func:`measure_paced` ("paced", "paced-
+    neurons"), in a fresh process; its JSON result."""
     env = {**os.environ, **scratch_environment()}
     out = subprocess.run([sys.executable, "-m", "benchmarks.gui_training", str(seconds),
-                          str(samples)], capture_output=True, text=True, env=env,
+                          str(samples), mode], capture_output=True, text=True, env=env,
                          timeout=180 + seconds, cwd=_root())
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
     if out.returncode != 0 or not lines:
@@ -108,25 +148,57 @@ def _root() -> str:
 
 
 class CompetingLoad:
-    """A busy process on the other core while the block runs: a classroom laptop
-    is never idle (a browser, a video call, an indexer)."""
+    """Busy processes beside the block: a classroom laptop is never idle (a browser,
+    a video call, an indexer). One leaves a core to share; two keep both busy."""
+
+    def __init__(self, processes: int = 1) -> None:
+        self.count = processes
 
     def __enter__(self):
-        self.process = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-        time.sleep(0.2)  # let it reach full speed
+        self.processes = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                          for _ in range(self.count)]
+        time.sleep(0.2)  # let them reach full speed
         return self
 
     def __exit__(self, *exc) -> None:
-        self.process.kill()
-        self.process.wait()
+        for process in self.processes:
+            process.kill()
+            process.wait()
 
 
-def figures(seconds: float = 4.0, rounds: int = 2, samples: int = 500) -> list[Figure]:
-    """Quiet, then with a competing load; the same figures for both."""
-    quiet = _figures(seconds, rounds, samples, "")
-    with CompetingLoad():
-        loaded = _figures(seconds, rounds, samples, "-loaded")
-    return quiet + loaded
+LOADS = {"": 0, "-loaded": 1, "-both-cores": 2}  # figure suffix -> busy processes
+
+
+def figures(seconds: float = 4.0, rounds: int = 2, samples: int = 500,
+            loads: tuple[str, ...] = tuple(LOADS)) -> list[Figure]:
+    """Quiet, with a busy process, and with work on both cores (``loads``: their
+    suffixes); the same figures for each, and the frames a set pace draws."""
+    found = []
+    for suffix in loads:
+        processes = LOADS[suffix]
+        with CompetingLoad(processes):
+            found += _figures(seconds, rounds, samples, suffix)
+            found += paced_figures(seconds, suffix)
+    return found
+
+
+def paced_figures(seconds: float, suffix: str) -> list[Figure]:
+    """Frames a second of the output boundary at the first lesson's own pace."""
+    found = []
+    for mode in ("paced", "paced-neurons"):
+        run = run_editor(seconds, mode=mode)
+        view = " with the Neuron View" if mode == "paced-neurons" else ""
+        found.append(Figure(
+            f"3.{mode}-frames{suffix}", f"frames at a set pace ({EXAMPLE}{view})"
+            + _load_words(suffix), run["frames_per_s"], "Hz", goal=20,
+            reference=f"worst event-loop block {run['worst_lateness_ms']} ms; the editor "
+                      f"used {100 * run['editor_cpu_share']:.0f} % of a core",
+            note="output boundary image changes a second, the example's own pace"))
+    return found
+
+
+def _load_words(suffix: str) -> str:
+    return {"": "", "-loaded": " (loaded)", "-both-cores": " (both cores busy)"}[suffix]
 
 
 def _figures(seconds: float, rounds: int, samples: int, suffix: str) -> list[Figure]:
@@ -140,7 +212,8 @@ def _figures(seconds: float, rounds: int, samples: int, suffix: str) -> list[Fig
         run["headless_epochs_per_s"] = (before + after) / 2
         runs.append(run)
         ratios.append(run["epochs_per_s"] / run["headless_epochs_per_s"])
-    load = ", a busy process on the other core" if suffix else ""
+    load = {"": "", "-loaded": ", a busy process beside it",
+            "-both-cores": ", two busy processes: work on both cores"}[suffix]
     worst = max(r["worst_lateness_ms"] for r in runs)
     idle = max(r["idle_worst_lateness_ms"] for r in runs)
     redraw = min(r["redraw_hz"] for r in runs)
@@ -149,18 +222,18 @@ def _figures(seconds: float, rounds: int, samples: int, suffix: str) -> list[Fig
     headless = median([r["headless_epochs_per_s"] for r in runs])
     return [
         Figure(f"3.gui-vs-headless{suffix}", "training in the running editor vs headless"
-               + (" (loaded)" if suffix else ""),
+               + _load_words(suffix),
                median(ratios), "x", goal=0.8,
                reference=f"editor {gui:.0f} epochs/s, headless {headless:.0f} epochs/s "
                          f"(Playground default)",
                note="offscreen main window, loss curves and output boundary updating" + load),
         Figure(f"3.event-loop-blocked{suffix}", "longest the editor's event loop was blocked "
-               "while training" + (" (loaded)" if suffix else ""), float(worst), "ms", goal=50,
+               "while training" + _load_words(suffix), float(worst), "ms", goal=50,
                higher_is_better=False,
                reference=f"the same timer with the window idle: {idle} ms (machine noise)",
                note="worst lateness of a 10 ms QTimer" + load),
         Figure(f"3.redraw-rate{suffix}", "plot redraws while training"
-               + (" (loaded)" if suffix else ""), redraw, "Hz", goal=10,
+               + _load_words(suffix), redraw, "Hz", goal=10,
                reference=f"output boundary redrawn at {output:.1f} Hz; the editor process "
                          f"used {100 * max(r['editor_cpu_share'] for r in runs):.0f} % of a core",
                note="controller.progressed: curves and output plot updated" + load),
@@ -168,4 +241,7 @@ def _figures(seconds: float, rounds: int, samples: int, suffix: str) -> list[Fig
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure(float(sys.argv[1]), int(sys.argv[2]))), flush=True)
+    mode = sys.argv[3] if len(sys.argv) > 3 else "fast"
+    found = measure(float(sys.argv[1]), int(sys.argv[2])) if mode == "fast" else \
+        measure_paced(float(sys.argv[1]), neurons=mode == "paced-neurons")
+    print(json.dumps(found), flush=True)

@@ -35,7 +35,7 @@ def groups(quick: bool) -> dict:
         return {
             "1": lambda: [training.compiled_vs_hand_written(10, samples=40, rounds=2)],
             "2": lambda: training.headless_vs_eager(rounds=2, epochs=1, samples=40),
-            "3": lambda: gui_training.figures(seconds=0.3, rounds=1, samples=40),
+            "3": lambda: gui_training.figures(seconds=0.3, rounds=1, samples=40, loads=("",)),
             "4": lambda: [*diagrams.figures(blocks=30, rounds=1),
                           *editor.editor_figures(blocks=30, rounds=1, moves=2)],
             "5": lambda: startup.figures(rounds=1),

@@ -49,6 +49,7 @@ from .panels.palette import Palette
 from .panels.problems import ProblemsPanel
 from .shell import STATUS_MS
 from .teaching.backprop import BackpropUI
+from .teaching.neuron_view import NeuronView
 from .teaching.ui import TeachingUI
 from .training.ui import TrainingUI
 
@@ -123,6 +124,8 @@ class MainWindow(QMainWindow):
         # inside-the-network views, code, exports
         self.teaching = TeachingUI(document, scene, self.view, controller, self.problems,
                                    self.outputs, self)
+        # the network unit by unit, in place of the block view
+        self.neuron_view = NeuronView(self.teaching.hub, document, self.training.output, self)
         # one sample stepped forward and back
         self.backprop = BackpropUI(self.teaching.hub, document, scene, self.training.output,
                                    self)

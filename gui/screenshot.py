@@ -26,6 +26,7 @@ VIEWS: dict[str, str] = {
     "code": "code",
     "data": "data",
     "problems": "problems",
+    "neurons": "",  # View → Neuron View in the centre, in place of the blocks
 }
 MAX_EPOCHS = 1_000_000
 
@@ -74,6 +75,8 @@ def show_view(app, window, name: str) -> None:
     if name == "inside":
         _select_inside(window)
         tasks.settle(app)  # the activation's curve is computed in the background
+    if name == "neurons":
+        window.neuron_view.action.setChecked(True)
     if dock:
         window.docks[dock].show()
         window.docks[dock].raise_()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import graph_engine as ge
 from graph_engine.blocks.registry import LossTarget, Prediction, Role, ShapeError
-from graph_engine.core.params import BOOL, CHOICE, FLOAT, FORMULA, INT
+from graph_engine.core.params import BOOL, CHOICE, FLOAT, FORMULA, INT, WEIGHTS
 
 # Formulas with learnable scalars that stay finite for any input.
 FORMULAS = ("x * sigmoid(beta * x)", "where(x > 0, x, a * x)", "tanh(x) + gamma * x",
@@ -41,6 +41,8 @@ def value(rng: random.Random, spec, features: int):
         return rng.random() < 0.5
     if spec.kind == CHOICE:
         return rng.choice(spec.choices)
+    if spec.kind == WEIGHTS:  # row 0, column 0 exists in every weight matrix
+        return [[0, 0, round(rng.uniform(-1, 1), 3)]]
     assert spec.kind == FORMULA
     return rng.choice(FORMULAS)
 

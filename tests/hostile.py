@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import graph_engine as ge
 from graph_engine import REGISTRY
 from graph_engine.core import limits
-from graph_engine.core.params import BOOL, CHOICE, FLOAT, FORMULA, INT
+from graph_engine.core.params import BOOL, CHOICE, FLOAT, FORMULA, INT, WEIGHTS
 
 ASTRAL = "\U0001F600"  # 4 bytes in UTF-8, 12 as a JSON escape: the widest character
 EXAMPLES = int(os.environ.get("NETCANVAS_FUZZ_EXAMPLES", "0")) or None
@@ -82,6 +82,8 @@ def value_for(spec) -> st.SearchStrategy:
         return st.booleans()
     if spec.kind == CHOICE:
         return st.sampled_from(spec.choices)
+    if spec.kind == WEIGHTS:  # row 0, column 0 lies in every weight matrix
+        return st.lists(st.tuples(st.just(0), st.just(0), st.floats(-1e6, 1e6)), max_size=1)
     assert spec.kind == FORMULA
     return formula()
 

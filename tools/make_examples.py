@@ -20,7 +20,6 @@ from pathlib import Path
 import graph_engine as ge
 from graph_engine.core.files import write_atomic
 from graph_engine.model.layout import layered_positions
-from graph_engine.model.settings import PACES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "resources" / "examples"
@@ -72,20 +71,14 @@ class Sketch:
         for block_id, position in layered_positions(self.diagram).items():
             self.diagram.move(block_id, *position)
         self.diagram.dataset = dataset
-        epochs = training.get("epochs", ge.TrainingSettings().epochs)
-        training.setdefault("pace", story_pace(epochs))
         self.diagram.training = ge.TrainingSettings(**training)
         return self.diagram
 
 
-STORY_SECONDS = 12  # an example's run should take about this long at its pace
-
-
-def story_pace(epochs: int) -> float:
-    """The slowest of the toolbar's paces that plays ``epochs`` within
-    STORY_SECONDS, so the student can follow every epoch."""
-    return next((p for p in sorted(p for p in PACES if p > 0) if epochs / p <= STORY_SECONDS),
-                max(PACES))
+# Each example's pace is one the toolbar offers, of at least 20 optimizer steps a
+# second (so the views draw 20 frames a second or more), chosen with its learning
+# rate so that the interesting part (the boundary forming, the loss falling) takes
+# 10-30 s and is still moving 6 s after Play (tests/engine/test_examples.py).
 
 
 def linear(n: int) -> Layer:
@@ -110,7 +103,8 @@ def perceptron() -> ge.Diagram:
         line, which is enough here because the two Gaussian clouds can be split by one.
         A single neuron is a linear classifier with a probability on top.""")
     s.chain([("Input", {"features": 2}), linear(1), ("Sigmoid",), ("BCELoss",)])
-    return s.finish("gauss", optimizer="sgd", lr=0.1, batch_size=10, epochs=20, seed=0)
+    return s.finish("gauss", optimizer="sgd", lr=0.005, batch_size=10, epochs=20, seed=0,
+                    pace=1.0)
 
 
 def two_layer_net() -> ge.Diagram:
@@ -120,7 +114,8 @@ def two_layer_net() -> ge.Diagram:
         the inner disc. Watch the test accuracy climb as the corners of the polygon find
         the ring.""")
     s.chain(mlp(2, [8], "ReLU", 2, ("CrossEntropyLoss",)))
-    return s.finish("circle", optimizer="adam", lr=0.03, batch_size=10, epochs=30, seed=0)
+    return s.finish("circle", optimizer="adam", lr=0.005, batch_size=10, epochs=30, seed=0,
+                    pace=1.0)
 
 
 def binary_classifier_blobs() -> ge.Diagram:
@@ -130,7 +125,8 @@ def binary_classifier_blobs() -> ge.Diagram:
         (the other two). The output reads as the probability of class 1. Watch the loss
         fall as the boundary settles between the lone cluster and the other two.""")
     s.chain(mlp(2, [10], "ReLU", 1, ("Sigmoid",), ("BCELoss",)))
-    return s.finish("blobs-binary", optimizer="sgd", lr=0.01, batch_size=10, epochs=30, seed=0)
+    return s.finish("blobs-binary", optimizer="sgd", lr=0.01, batch_size=10, epochs=30, seed=0,
+                    pace=1.0)
 
 
 def polynomial_linear() -> ge.Diagram:
@@ -140,7 +136,8 @@ def polynomial_linear() -> ge.Diagram:
         Compare it with the MLP version: the lesson is that a linear model cannot bend,
         unless you hand it x² as an extra feature.""")
     s.chain([("Input", {"features": 1}), linear(1), ("MSELoss",)])
-    return s.finish("polynomial", optimizer="adam", lr=0.05, batch_size=10, epochs=40, seed=0)
+    return s.finish("polynomial", optimizer="adam", lr=0.01, batch_size=10, epochs=25, seed=0,
+                    pace=1.0)
 
 
 def polynomial_mlp() -> ge.Diagram:
@@ -150,7 +147,8 @@ def polynomial_mlp() -> ge.Diagram:
         falls close to zero. This is universal approximation at work: enough hidden units
         can follow any smooth curve.""")
     s.chain(mlp(1, [16], "ReLU", 1, ("MSELoss",)))
-    return s.finish("polynomial", optimizer="adam", lr=0.05, batch_size=10, epochs=40, seed=0)
+    return s.finish("polynomial", optimizer="adam", lr=0.005, batch_size=10, epochs=25, seed=0,
+                    pace=1.0)
 
 
 XOR = ge.DatasetSpec("xor", samples=200)
@@ -167,7 +165,7 @@ def xor_no_hidden() -> ge.Diagram:
         same 50 % for every point. This is the famous limit of the single-layer
         perceptron; the XOR example adds the hidden layer that fixes it.""")
     s.chain([("Input", {"features": 2}), linear(2), ("CrossEntropyLoss",)])
-    return s.finish(XOR, optimizer="adam", lr=0.003, batch_size=10, epochs=20, seed=0, pace=1.0)
+    return s.finish(XOR, optimizer="adam", lr=0.003, batch_size=10, epochs=20, seed=0, pace=2.0)
 
 
 def xor() -> ge.Diagram:
@@ -177,9 +175,10 @@ def xor() -> ge.Diagram:
         from one straight line into a cross, and the test accuracy pass 95 %. Compare it
         with the example without a hidden layer.""")
     s.chain(mlp(2, [16], "ReLU", 2, ("CrossEntropyLoss",)))
-    # 100 training points and a small step: the boundary bends over the first
-    # seconds at one epoch a second, slow enough to watch it happen
-    d = s.finish(XOR, optimizer="adam", lr=0.003, batch_size=10, epochs=20, seed=0, pace=1.0)
+    # Playground's 500 points and a small step: the boundary bends over some twenty
+    # seconds at one epoch (25 optimizer steps) a second, slow enough to watch it happen
+    d = s.finish(ge.DatasetSpec("xor"), optimizer="adam", lr=0.001, batch_size=10, epochs=24,
+                 seed=0, pace=1.0)
     d.add_note("Each ReLU unit draws one straight line over the plane (its tile below it). "
                "Linear 2 adds them up into the cross.", (250, 160))  # beside the loss
     return d
@@ -192,7 +191,8 @@ def spiral() -> ge.Diagram:
         start as a few straight cuts and gradually curl along the arms until the test
         accuracy passes 95 %. Try removing a layer and see how much harder it becomes.""")
     s.chain(mlp(2, [16, 16, 16], "ReLU", 2, ("CrossEntropyLoss",)))
-    return s.finish("spiral", optimizer="adam", lr=0.005, batch_size=10, epochs=70, seed=0)
+    return s.finish("spiral", optimizer="adam", lr=0.005, batch_size=10, epochs=60, seed=0,
+                    pace=2.0)
 
 
 DEEP_WIDTHS = [8] * 6
@@ -214,8 +214,8 @@ def deep(activation: str) -> Callable[[], ge.Diagram]:
                 first layers at a useful size. Open the gradient-norm plot and compare:
                 the layers learn together and the circle is found.""")
         s.chain(mlp(2, DEEP_WIDTHS, activation, 2, ("CrossEntropyLoss",)))
-        return s.finish("circle", optimizer="momentum", lr=0.03, batch_size=10, epochs=50,
-                        seed=0)
+        return s.finish("circle", optimizer="momentum", lr=0.03, batch_size=10, epochs=30,
+                        seed=0, pace=1.0)
 
     return build
 
@@ -228,7 +228,8 @@ def softmax_before_cross_entropy() -> ge.Diagram:
         0.31 and the accuracy climbs slowly. Delete the Softmax, wire the last Linear
         straight into the loss, and compare.""")
     s.chain(mlp(2, [8], "ReLU", 2, ("Softmax", {"dim": 1}), ("CrossEntropyLoss",)))
-    return s.finish("circle", optimizer="sgd", lr=0.03, batch_size=10, epochs=20, seed=0)
+    return s.finish("circle", optimizer="sgd", lr=0.03, batch_size=10, epochs=20, seed=0,
+                    pace=1.0)
 
 
 def stacked_linear() -> ge.Diagram:
@@ -238,7 +239,8 @@ def stacked_linear() -> ge.Diagram:
         the boundary stays a straight line and the test accuracy stays near chance on the
         circle. Put a ReLU between the layers and train again.""")
     s.chain([("Input", {"features": 2}), linear(8), linear(2), ("CrossEntropyLoss",)])
-    return s.finish("circle", optimizer="adam", lr=0.03, batch_size=10, epochs=40, seed=0)
+    return s.finish("circle", optimizer="adam", lr=0.03, batch_size=10, epochs=40, seed=0,
+                    pace=2.0)
 
 
 def circle() -> ge.Diagram:
@@ -250,7 +252,8 @@ def circle() -> ge.Diagram:
         small learning rate, so be patient. Even two units in the last hidden layer are
         enough for this data.""")
     s.chain(mlp(2, [4, 2], "Tanh", 2, ("CrossEntropyLoss",)))
-    return s.finish("circle", optimizer="sgd", lr=0.03, batch_size=10, epochs=150, seed=0)
+    return s.finish("circle", optimizer="sgd", lr=0.03, batch_size=10, epochs=150, seed=0,
+                    pace=10.0)
 
 
 def residual() -> ge.Diagram:
@@ -266,7 +269,8 @@ def residual() -> ge.Diagram:
     d.connect(first[-1], add)
     d.connect(branch[-1], add)
     s.chain([linear(2), ("CrossEntropyLoss",)], start=add, column=6)
-    return s.finish(MOONS, optimizer="adam", lr=0.01, batch_size=10, epochs=30, seed=0)
+    return s.finish(MOONS, optimizer="adam", lr=0.003, batch_size=10, epochs=30, seed=0,
+                    pace=1.0)
 
 
 CUSTOM_FORMULA = "where(x <= 0, 1 / (1 + alpha * exp(-x)), x)"
@@ -282,7 +286,8 @@ def custom_activation() -> ge.Diagram:
     s.chain([("Input", {"features": 2}), linear(16), ("ReLU",), linear(16),
              ("CustomActivation", {"formula": CUSTOM_FORMULA}), linear(2),
              ("CrossEntropyLoss",)])
-    return s.finish(MOONS, optimizer="adam", lr=0.01, batch_size=10, epochs=30, seed=0)
+    return s.finish(MOONS, optimizer="adam", lr=0.003, batch_size=10, epochs=30, seed=0,
+                    pace=1.0)
 
 
 AUTOGRAD_FORMULA = "2*(x+2)**2"
@@ -296,7 +301,7 @@ def autograd() -> ge.Diagram:
         pass gives dz/dx = 4(x + 2) = 12, what x.grad holds after z.backward().""")
     s.chain([("Input", {"features": 1}), ("CustomActivation", {"formula": AUTOGRAD_FORMULA}),
              ("Output",)])
-    return s.finish("polynomial", seed=0)
+    return s.finish("polynomial", seed=0, pace=20.0)
 
 
 def backprop_sgd() -> ge.Diagram:
@@ -321,7 +326,8 @@ def digits() -> ge.Diagram:
         gap between them: that gap is overfitting.""")
     ids = s.chain(mlp(64, [32], "ReLU", 10, ("CrossEntropyLoss",)))
     s.target(ids[-1])
-    return s.finish("digits", optimizer="adam", lr=0.01, batch_size=32, epochs=15, seed=0)
+    return s.finish("digits", optimizer="adam", lr=0.002, batch_size=32, epochs=15, seed=0,
+                    pace=1.0)
 
 
 def regression_gauss() -> ge.Diagram:
@@ -331,7 +337,8 @@ def regression_gauss() -> ge.Diagram:
         last layer is a plain Linear so the output can be any value. Watch the heat map fill
         in the bumps one by one as the test loss falls.""")
     s.chain(mlp(2, [16, 16], "ReLU", 1, ("MSELoss",)))
-    return s.finish("reg-gauss", optimizer="adam", lr=0.01, batch_size=10, epochs=60, seed=0)
+    return s.finish("reg-gauss", optimizer="adam", lr=0.01, batch_size=10, epochs=30, seed=0,
+                    pace=1.0)
 
 
 def polynomial_features() -> ge.Diagram:
@@ -344,7 +351,8 @@ def polynomial_features() -> ge.Diagram:
     s.chain([("Input", {"features": 1}),
              ("PolynomialFeatures", {"degree": 2, "include_bias": False}), linear(1),
              ("MSELoss",)])
-    return s.finish("polynomial", optimizer="sgd", lr=0.1, batch_size=10, epochs=40, seed=0)
+    return s.finish("polynomial", optimizer="sgd", lr=0.05, batch_size=10, epochs=24, seed=0,
+                    pace=20.0, pace_unit="steps")
 
 
 def circle_squares() -> ge.Diagram:
@@ -360,7 +368,8 @@ def circle_squares() -> ge.Diagram:
     s.diagram.connect(first, product)
     s.diagram.connect(second, product)
     s.chain([linear(2), ("CrossEntropyLoss",)], start=product, column=2)
-    return s.finish("circle", optimizer="sgd", lr=0.03, batch_size=10, epochs=20, seed=0)
+    return s.finish("circle", optimizer="sgd", lr=0.008, batch_size=10, epochs=20, seed=0,
+                    pace=1.0)
 
 
 def spiral_features() -> ge.Diagram:
@@ -379,7 +388,8 @@ def spiral_features() -> ge.Diagram:
         d.connect(x, block)
         d.connect(block, both)
     s.chain([linear(8), ("Tanh",), linear(2), ("CrossEntropyLoss",)], start=both, column=3)
-    return s.finish("spiral", optimizer="adam", lr=0.01, batch_size=10, epochs=60, seed=0)
+    return s.finish("spiral", optimizer="adam", lr=0.01, batch_size=10, epochs=60, seed=0,
+                    pace=2.0)
 
 
 def playground_default() -> ge.Diagram:
@@ -394,7 +404,8 @@ def playground_default() -> ge.Diagram:
         as −1/+1 (its labels option), and the sign of the output is the predicted class.""")
     s.chain(mlp(2, [4, 2], "Tanh", 1, ("Tanh",), ("MSELoss",)))
     return s.finish(ge.DatasetSpec("circle", labels="signed"), optimizer="sgd", lr=0.015,
-                    batch_size=10, epochs=100, seed=0, init="playground", shuffle=False)
+                    batch_size=10, epochs=60, seed=0, init="playground", shuffle=False,
+                    pace=2.0)
 
 
 def zero_init() -> ge.Diagram:
@@ -410,7 +421,7 @@ def zero_init() -> ge.Diagram:
         the last bias.""")
     s.chain(mlp(2, [4], "Sigmoid", 2, ("CrossEntropyLoss",)))
     return s.finish("circle", optimizer="sgd", lr=0.3, batch_size=10, epochs=100, seed=0,
-                    init="zeros")
+                    init="zeros", pace=5.0)
 
 
 def function_sine() -> ge.Diagram:

@@ -3,9 +3,9 @@
 ``python -m tools.make_screenshots [NAME ...]`` (``make screenshots``).
 Most shots come from ``main.py FILE --screenshot OUT --epochs N --view NAME``,
 as a teacher makes a slide; the XOR lesson series presses Play in a real
-main window (offscreen) and grabs it while it trains at the example's own
-pace; the inside-the-network shot selects a block for the Selected block dock; the
-drawing lesson runs in a real window under Xvfb, clicked with xdotool.
+main window (offscreen, the Neuron View on) and grabs it while it trains at
+the example's own pace; the inside-the-network shot selects a block for the Selected
+block dock; the drawing lesson runs in a real window under Xvfb, clicked with xdotool.
 """
 
 from __future__ import annotations
@@ -82,21 +82,26 @@ def _raise(app, window, dock: str) -> None:
     _pump(app, 1.0)
 
 
+LESSON_SHOTS = ((3.0, "3s"), (6.0, "6s"), (12.0, "12s"))  # seconds after Play, name
+
+
 def xor_lesson(app, out: Path) -> None:
-    """The XOR lesson as the class sees it at the example's own pace: before
-    Play, after 2 s, after 5 s and at the end (``out`` names the first; the
-    others end in -2s, -5s and -end)."""
-    window = _window(app, "xor")
+    """The XOR lesson as the class sees it on a 1280 × 800 laptop, in the Neuron View
+    at the example's own pace: before Play, 3, 6 and 12 s after it and at the end
+    (``out`` names the first; the others end in -3s, -6s, -12s and -end)."""
+    window = _window(app, "xor", size=(1280, 800))
+    window.neuron_view.action.setChecked(True)
+    controller = window.training.controller
+    _wait(app, lambda: window.neuron_view.result is not None, 60)  # the starting weights
     _pump(app, 0.5)
     window.statusBar().clearMessage()  # "Opened /path/…" belongs to this machine
-    shots = [(0.0, out)] + [(t, out.with_name(f"{out.stem}-{name}.png"))
-                            for t, name in ((2.0, "2s"), (5.0, "5s"))]
-    _grab(window, shots[0][1])
-    controller = window.training.controller
+    shots = [(seconds, out.with_name(f"{out.stem}-{name}.png"))
+             for seconds, name in LESSON_SHOTS]
+    _grab(window, out)
     window.training.toolbar.play.trigger()
-    _wait(app, lambda: controller.state.epoch >= 1, 60)
+    _wait(app, lambda: controller.state.batch >= 1 or controller.state.epoch >= 1, 60)
     start = time.monotonic()
-    for seconds, path in shots[1:]:
+    for seconds, path in shots:
         _pump(app, start + seconds - time.monotonic())
         _grab(window, path)
     limit = window.document.diagram.training.epochs
@@ -410,11 +415,13 @@ def draw_points(out: Path) -> None:
 # name -> (a shot from the command line, taking OUT) or (in process, taking app, OUT)
 COMMAND_SHOTS: dict[str, Callable[[Path], None]] = {
     "editor": command("softmax-before-cross-entropy", "--view", "problems"),
-    "training": command("xor", "--epochs", "20", "--view", "boundary"),
+    "training": command("xor", "--epochs", "24", "--view", "boundary"),
     "code-panel": command("two-layer-net", "--view", "code"),
     "vanishing-gradients": command("deep-sigmoid", "--epochs", "50", "--view", "gradients"),
     "deep-sigmoid": command("deep-sigmoid", size=LESSON_SIZE),
-    "neurons": command("xor", "--epochs", "20", "--view", "inside", size=LESSON_SIZE),
+    "neurons": command("xor", "--epochs", "24", "--view", "inside", size=LESSON_SIZE),
+    "neuron-view-playground": command("playground-default", "--epochs", "60", "--view",
+                                      "neurons", size=(1280, 800)),
     "draw-points": draw_points,
 }
 WINDOW_SHOTS: dict[str, Callable] = {

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from ..core.enums import StrEnum
-from ..core.params import FORMULA, ParamSpec
+from ..core.params import FORMULA, WEIGHTS, ParamSpec
 
 if TYPE_CHECKING:  # the catalogue imports torch only when a module is built
     from torch import Tensor, nn
@@ -196,7 +196,8 @@ class BlockSpec:
         raise ValueError(f"{self.name} has no parameter {name!r} (parameters: {known})")
 
     def defaults(self) -> dict:
-        return {p.name: p.default for p in self.params}
+        """Every parameter's default; weights set by hand are absent until set."""
+        return {p.name: p.default for p in self.params if p.kind != WEIGHTS}
 
     def coerce_params(self, values: dict) -> dict:
         """Defaults overlaid with ``values``, each checked; raises ValueError."""
@@ -248,6 +249,16 @@ class BlockSpec:
     @property
     def is_loss(self) -> bool:
         return self.role == Role.LOSS
+
+    @property
+    def start_weights_param(self) -> str | None:
+        """The name of the parameter holding weights set by hand (a dense layer's)."""
+        return next((p.name for p in self.params if p.kind == WEIGHTS), None)
+
+    def start_weights(self, params: dict) -> tuple:
+        """The (row, column, value) weights set by hand in ``params``, if any."""
+        name = self.start_weights_param
+        return tuple(params.get(name, ())) if name else ()
 
     @property
     def formula_param(self) -> str | None:

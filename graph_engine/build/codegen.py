@@ -163,22 +163,38 @@ def _initialization_lines(plan: Plan, init: str) -> list[str]:
     for path, has_bias in _dense_layers(plan):
         calls = [(scheme.weight, "weight"), (scheme.bias, "bias")][:2 if has_bias else 1]
         lines += [f"{INDENT * 2}{call.source(f'{path}.{name}')}" for call, name in calls if call]
+    head = ["", f"{INDENT * 2}# the starting weights of the training setting init {init!r}"]
+    return (head + lines if lines else []) + _start_weight_lines(plan)
+
+
+def _start_weight_lines(plan: Plan) -> list[str]:
+    """The weights set by hand, after init, as the compiler sets them."""
+    lines = []
+    for path, block_id in _dense_blocks(plan):
+        block = plan.analysis.block(block_id)
+        lines += [f"{INDENT * 3}{path}.weight[{r}, {c}] = {v!r}"
+                  for r, c, v in block.spec.start_weights(block.params)]
     if not lines:
         return []
-    return ["", f"{INDENT * 2}# the starting weights of the training setting init {init!r}",
+    return ["", f"{INDENT * 2}# weights set by hand", f"{INDENT * 2}with torch.no_grad():",
             *lines]
+
+
+def _dense_blocks(plan: Plan) -> list[tuple[str, str]]:
+    """(attribute path, block id) of every dense layer, in order."""
+    found = []
+    for segment in plan.segments:
+        for index, block_id in enumerate(segment.block_ids):
+            if plan.analysis.block(block_id).spec.dense:
+                item = f"[{index}]" if len(segment.block_ids) > 1 else ""
+                found.append((f"self.{segment.attr}{item}", block_id))
+    return found
 
 
 def _dense_layers(plan: Plan) -> list[tuple[str, bool]]:
     """(attribute path, whether it has a bias) of every dense layer, in order."""
-    found = []
-    for segment in plan.segments:
-        for index, block_id in enumerate(segment.block_ids):
-            block = plan.analysis.block(block_id)
-            if block.spec.dense:
-                item = f"[{index}]" if len(segment.block_ids) > 1 else ""
-                found.append((f"self.{segment.attr}{item}", bool(block.params.get("bias", True))))
-    return found
+    return [(path, bool(plan.analysis.block(block_id).params.get("bias", True)))
+            for path, block_id in _dense_blocks(plan)]
 
 
 def _forward_lines(plan: Plan) -> list[str]:

@@ -1,4 +1,5 @@
-"""The training setting ``init`` applied: the starting weights of every dense layer.
+"""The training setting ``init`` applied: the starting weights of every dense layer,
+then the weights a student set by hand (a dense block's ``start_weights``).
 
 The compiler calls :func:`initialize` right after it builds the modules, under
 the same seed, so ``ge.compile``, a run, a trace and an export all start from
@@ -24,9 +25,13 @@ def initialize(plan: Plan, modules: dict[str, nn.Module], init: str) -> None:
     from torch's global generator (the compiler has seeded it)."""
     scheme = INITIALIZERS[init]
     with torch.no_grad():
-        for module in dense_modules(plan, modules).values():
+        for block_id, module in dense_modules(plan, modules).items():
             for name, call in (("weight", scheme.weight), ("bias", scheme.bias)):
                 _apply(call, getattr(module, name, None))  # a layer without bias: None
+            block = plan.analysis.block(block_id)
+            weight = getattr(module, "weight")  # noqa: B009 - a Module attribute, for mypy
+            for row, column, value in block.spec.start_weights(block.params):
+                weight[row, column] = value  # set by hand (validation bounds them)
 
 
 def _apply(call: InitCall | None, tensor: object) -> None:

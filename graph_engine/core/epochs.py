@@ -35,3 +35,19 @@ class TeachingNumbers(TypedDict, total=False):
     grad_norms: dict[str, float]
     weight_norms: dict[str, float]
     confusion: dict[str, list[list[int]]]
+
+
+class CurvePoint(TypedDict, total=False):
+    """A point of the curves between two epochs, at a set pace: the losses and
+    accuracies (a regression's RMSE and R²) of an EpochRow after a fractional number
+    of epochs."""
+
+    epoch: float  # 2.4: two epochs and 40 per cent of the third
+    train_loss: float
+    test_loss: float
+    train_accuracy: float
+    test_accuracy: float
+    train_rmse: float
+    test_rmse: float
+    train_r2: float
+    test_r2: float

@@ -15,8 +15,11 @@ FLOAT = "float"
 BOOL = "bool"
 CHOICE = "choice"
 FORMULA = "formula"
+WEIGHTS = "weights"  # numbers set by hand in a weight matrix: (row, column, value) triples
 
-KINDS = (INT, FLOAT, BOOL, CHOICE, FORMULA)
+KINDS = (INT, FLOAT, BOOL, CHOICE, FORMULA, WEIGHTS)
+MAX_SET_WEIGHTS = 1024  # weights one parameter may set by hand
+MAX_INDEX = 1 << 20  # a row or column beyond any layer's
 
 
 @dataclass(frozen=True)
@@ -137,12 +140,56 @@ def _coerce_formula(spec: ParamSpec, value: object) -> str:
     return value.strip()
 
 
+def _coerce_weights(spec: ParamSpec, value: object) -> tuple:
+    """(row, column, value) triples, sorted, one per place: from the same as a list
+    (a file, the API) or typed as "row,column=value; …" (rows and columns from 0)."""
+    if isinstance(value, str):
+        value = _weights_text(spec, value)
+    if not isinstance(value, (list, tuple)) or len(value) > MAX_SET_WEIGHTS:
+        raise ValueError(f"{spec.name} must be a list of at most {MAX_SET_WEIGHTS} "
+                         "[row, column, value] entries")
+    found: dict[tuple[int, int], float] = {}
+    for entry in value:
+        if not isinstance(entry, (list, tuple)) or len(entry) != 3:
+            raise ValueError(f"{spec.name}: each entry is [row, column, value], not {entry!r}")
+        place = tuple(_index(spec, n) for n in entry[:2])
+        if place in found:
+            raise ValueError(f"{spec.name}: row {place[0]}, column {place[1]} is set twice")
+        found[place] = _coerce_float(spec, entry[2])  # type: ignore[index]
+    return tuple((r, c, v) for (r, c), v in sorted(found.items()))
+
+
+def _index(spec: ParamSpec, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < MAX_INDEX:
+        raise ValueError(f"{spec.name}: a row or column is a whole number from 0 (got {value!r})")
+    return value
+
+
+def _weights_text(spec: ParamSpec, text: str) -> list:
+    entries = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        place, _, number = part.partition("=")
+        row, _, column = place.partition(",")
+        try:
+            entries.append([int(row), int(column), float(number)])
+        except ValueError:
+            raise ValueError(f"{spec.name}: write each weight as row,column=value "
+                             f"(got {part!r})") from None
+    return entries
+
+
+def weights_text(value: tuple) -> str:
+    """The text :func:`_coerce_weights` reads back: "0,1=0.5; 3,0=-1"."""
+    return "; ".join(f"{r},{c}={v:g}" for r, c, v in value)
+
+
 _COERCERS = {
     INT: _coerce_int,
     FLOAT: _coerce_float,
     BOOL: _coerce_bool,
     CHOICE: _coerce_choice,
     FORMULA: _coerce_formula,
+    WEIGHTS: _coerce_weights,
 }
 
 

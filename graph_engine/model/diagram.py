@@ -177,7 +177,7 @@ class Diagram(NoteMethods):
         values of the changed ones. Bad values raise ValueError, change nothing."""
         block = self.block(block_id)
         new = self.check_params(block_id, params)
-        old = {name: block.params[name] for name in new}
+        old = {name: block.params.get(name, block.spec.param(name).default) for name in new}
         block.params = {**block.params, **new}
         self._emit(self.params_changed, block)
         return old

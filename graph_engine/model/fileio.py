@@ -84,7 +84,7 @@ def to_dict(diagram: Diagram, folder: str | None = None) -> dict:
         "title": diagram.title,
         "description": diagram.description,
         **exercise,
-        "blocks": [{"id": b.id, "type": b.type, "name": b.name, "params": dict(b.params),
+        "blocks": [{"id": b.id, "type": b.type, "name": b.name, "params": _params(b),
                     "position": list(b.position)}  # stored rounded, as saved
                    for b in diagram.blocks],
         "wires": [{"from": [w.src, w.src_port], "to": [w.dst, w.dst_port]}
@@ -93,6 +93,14 @@ def to_dict(diagram: Diagram, folder: str | None = None) -> dict:
         "training": diagram.training.to_dict(),
         **notes,
     }
+
+
+def _params(block) -> dict:
+    """A block's parameters as saved: weights set by hand only when there are some,
+    so every other file stays as earlier versions wrote it."""
+    unset = block.spec.start_weights_param
+    return {name: [list(entry) for entry in value] if name == unset else value
+            for name, value in block.params.items() if not (name == unset and not value)}
 
 
 def dumps(diagram: Diagram, folder: str | None = None) -> str:

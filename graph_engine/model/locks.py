@@ -20,7 +20,7 @@ from .settings import TrainingSettings
 
 # Settings that change how training is shown, not what it computes: a student may
 # set them whatever the exercise fixes.
-FREE_SETTINGS = frozenset({"pace"})
+FREE_SETTINGS = frozenset({"pace", "pace_unit"})
 
 
 class LockedError(ValueError):

@@ -27,9 +27,13 @@ TRAINING_PARAMS = (
               minimum=0.0, maximum=10.0),
     ParamSpec("seed", INT, 0, "Random seed for the initial weights and the batch order.",
               minimum=0, maximum=2**31 - 1),
-    ParamSpec("pace", FLOAT, 10.0, "Epochs per second in the editor, so the eye can follow "
-              "the boundary and the curves; 0 trains as fast as possible. Headless training "
-              "ignores it.", minimum=0.0, maximum=1000.0),
+    ParamSpec("pace", FLOAT, 10.0, "Epochs per second in the editor (optimizer steps per "
+              "second with pace_unit steps), so the eye can follow the boundary and the curves; "
+              "0 trains as fast as possible. Headless training ignores it.",
+              minimum=0.0, maximum=1000.0),
+    ParamSpec("pace_unit", CHOICE, "epochs", "What the pace counts: epochs, or optimizer steps "
+              "(one mini-batch each) for paces below an epoch a second.", choices=("epochs",
+                                                                                  "steps")),
     ParamSpec("init", CHOICE, initializers.DEFAULT, "The starting weights of every Linear "
               "layer. " + initializers.describe(), choices=initializers.names()),
     ParamSpec("shuffle", BOOL, True, "Reshuffle the training samples each epoch; off, the "
@@ -38,10 +42,13 @@ TRAINING_PARAMS = (
 )
 
 # Written to a file only when changed, so files from before they existed stay as they were.
-OPTIONAL = {"init": initializers.DEFAULT, "shuffle": True}
+OPTIONAL = {"init": initializers.DEFAULT, "shuffle": True, "pace_unit": "epochs"}
 
-# The paces the toolbar offers, in epochs per second (0: as fast as possible).
-PACES = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 0.0)
+# The paces the toolbar offers, as (pace, pace_unit): optimizer steps per second for
+# the slowest, then epochs per second, then as fast as possible (0).
+PACES = ((2.0, "steps"), (5.0, "steps"), (10.0, "steps"), (20.0, "steps"), (50.0, "steps"),
+         (1.0, "epochs"), (2.0, "epochs"), (5.0, "epochs"), (10.0, "epochs"), (20.0, "epochs"),
+         (50.0, "epochs"), (0.0, "epochs"))
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ class TrainingSettings:
     pace: float = record_default(TRAINING_PARAMS, "pace")
     init: str = record_default(TRAINING_PARAMS, "init")
     shuffle: bool = record_default(TRAINING_PARAMS, "shuffle")
+    pace_unit: str = record_default(TRAINING_PARAMS, "pace_unit")
 
     def __post_init__(self) -> None:
         checked_record(self, TRAINING_PARAMS)
@@ -63,8 +71,15 @@ class TrainingSettings:
     def with_(self, **changes) -> TrainingSettings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
+    def steps_per_second(self, batches: int) -> float:
+        """Optimizer steps a second at this pace, for epochs of ``batches`` mini-batches
+        (0: as fast as possible)."""
+        if self.pace <= 0:
+            return 0.0
+        return self.pace if self.pace_unit == "steps" else self.pace * max(batches, 1)
+
     def to_dict(self) -> dict:
-        """As in the file: ``init`` and ``shuffle`` only when not the default."""
+        """As in the file: ``init``, ``shuffle`` and ``pace_unit`` only when not the default."""
         data = asdict(self)
         for name, default in OPTIONAL.items():
             if data[name] == default:

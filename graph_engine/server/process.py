@@ -11,6 +11,7 @@ changes, each stamped with the run it belongs to.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import queue
 import sys
@@ -19,8 +20,9 @@ import time
 import traceback
 from typing import TYPE_CHECKING
 
+from ..core import thinning
 from ..core.epochs import EpochRow
-from . import checking, frames
+from . import checking, frames, pacing
 from .files import COMMANDS as FILE_COMMANDS
 from .files import FileCommands
 from .protocol import Command, ProtocolError, Reason, Reply, Status, read_command, reply
@@ -30,9 +32,7 @@ if TYPE_CHECKING:  # torch is imported once the process has said hello
 
 EOF = object()  # queued by the reader when stdin ends: the editor is gone
 SEND_INTERVAL = 0.09  # seconds between history batches as fast as possible: one per frame drawn
-RECORD_INTERVAL = 0.05  # as fast as possible, an epoch this long after the last gets the
-# teaching numbers (gradient norms...): some 20 points a second for the views, 2-3 per
-# cent of the training time
+CATCH_UP = 0.25  # seconds a set pace may fall behind and make up
 PROBE_INTERVAL = 0.09  # between probe runs as fast as possible: ~11 Hz, the frames the editor draws
 
 
@@ -61,8 +61,7 @@ class Server:
         self.remaining = 0
         self.seq = 0  # the last command handled, echoed in status messages
         self.last_probe = 0.0
-        self.last_record = 0.0  # when the teaching numbers were last taken
-        self.next_due = 0.0  # when the next epoch may start, at a set pace
+        self.next_due = 0.0  # when the next frame's steps may start, at a set pace
 
     # ------------------------------------------------------------ output
     def send(self, kind: Reply, **fields) -> None:
@@ -77,19 +76,36 @@ class Server:
         self.send(Reply.STATUS, status=status, reason=reason, message=message, seq=self.seq,
                   run=self.run)
 
-    def flush_rows(self) -> None:
+    def flush_rows(self, due: bool = False) -> None:
         """Send the rows of the run held now; without a run there are none to send.
-        The last row gets the teaching numbers (:mod:`..training.teaching`) of the
-        weights as they are: at a set pace and when stepping that is every epoch; as
-        fast as possible, the last of each batch of rows and an epoch every
-        RECORD_INTERVAL (:meth:`record_teaching`), which keeps their cost to a few per
-        cent of the training time."""
+        With ``due`` (a run that stops, a step) the last row gets the teaching
+        numbers too, so the views show the weights as they are left."""
         if self.pending_rows and self.trainer is not None:
-            if self.pending_rows[-1].get("epoch") == self.trainer.epoch:
+            if due:
                 self.record_teaching(due=True)
             self.send(Reply.HISTORY, run=self.run, epoch=self.trainer.epoch,
                       rows=self.pending_rows)
         self.pending_rows = []
+
+    def send_point(self) -> bool:
+        """A point of the curves inside the epoch under way (its losses and
+        accuracies on the whole sets, at a fractional epoch), so a slow pace draws a
+        line that grows step by step; nothing between epochs. False if the loss is
+        no longer finite (the run stops as at the end of an epoch)."""
+        from ..training.trainer import TrainingDiverged
+
+        trainer = self.trainer
+        if trainer is None or not trainer.batch:
+            return True
+        try:
+            row = dict(trainer.midway())
+        except TrainingDiverged as error:
+            self.diverged(error)
+            return False
+        row["epoch"] = trainer.epoch + trainer.batch / trainer.batches
+        self.send(Reply.POINT, run=self.run, epoch=trainer.epoch, batch=trainer.batch,
+                  batches=trainer.batches, row=row)
+        return True
 
     def run_probes(self) -> None:
         from ..training.probes import run_probe
@@ -161,7 +177,7 @@ class Server:
     def cmd_step(self) -> None:
         self.held_trainer()
         if not self.running and self.epoch():
-            self.flush_rows()
+            self.flush_rows(due=True)
             self.run_probes()
             self.status(Status.PAUSED)
 
@@ -169,11 +185,13 @@ class Server:
         trainer = self.held_trainer()
         if self.running or not self.epoch(trainer.run_batch):
             return
-        self.flush_rows()
+        self.flush_rows(due=True)
         batch = trainer.batch or trainer.batches  # 0 again: that batch ended the epoch
         epoch = trainer.epoch + (1 if trainer.batch else 0)
         self.send(Reply.BATCH, run=self.run, epoch=trainer.epoch, batch=batch,
                   batches=trainer.batches, loss=trainer.batch_loss)
+        if not self.send_point():
+            return
         self.run_probes()
         self.status(Status.PAUSED, f"Stepped mini-batch {batch} of {trainer.batches} in "
                     f"epoch {epoch}: its loss was {trainer.batch_loss:.4g} before the step.")
@@ -214,48 +232,57 @@ class Server:
         try:
             metrics = (step or trainer.run_epoch)()
         except TrainingDiverged as error:
-            self.flush_rows()
-            self.running = False
-            self.run_probes()
-            self.status(Status.PAUSED, str(error), Reason.DIVERGED)
+            self.diverged(error)
             return False
         if metrics is not None:
             self.pending_rows.append(metrics)
+            self.record_teaching()
         return True
 
+    def diverged(self, error: Exception) -> None:
+        """The run stops on a loss or weights no longer finite (the trainer has put
+        the last good epoch's weights back): say so, and show those weights."""
+        self.flush_rows()
+        self.running = False
+        self.run_probes()
+        self.status(Status.PAUSED, str(error), Reason.DIVERGED)
+
     def record_teaching(self, due: bool = False) -> None:
-        """The teaching numbers on the last row, if it has none and they are ``due``
-        or RECORD_INTERVAL has passed since they were last taken."""
+        """The teaching numbers (:mod:`..training.teaching`) on the last row, the epoch
+        just trained, if it has none and it is ``due`` or one of the epochs
+        :mod:`~graph_engine.core.thinning` keeps: every epoch of a short run, evenly
+        thinned in a long one (the editor thins the older ones alike)."""
         from ..training import teaching
 
-        now = time.perf_counter()
-        if self.pending_rows and "grad_norms" not in self.pending_rows[-1] and \
-                (due or now - self.last_record >= RECORD_INTERVAL):
+        trainer = self.held_trainer()
+        if not self.pending_rows or "grad_norms" in self.pending_rows[-1]:
+            return
+        last = self.pending_rows[-1]
+        if last.get("epoch") == trainer.epoch and (due or thinning.taught(trainer.epoch)):
             # A copy: the trainer's own history keeps its few numbers per epoch.
-            row = self.pending_rows[-1].copy()
-            row.update(teaching.record(self.held_trainer()))
+            row = last.copy()
+            row.update(teaching.record(trainer))
             self.pending_rows[-1] = row
-            self.last_record = now
 
     def stop(self, status: Status, message: str = "") -> None:
         self.running = False
-        self.flush_rows()
+        self.flush_rows(due=True)
+        if not self.send_point():
+            return
         self.run_probes()
         self.status(status, message)
 
     def train_a_little(self) -> None:
-        """At a set pace, the epoch that is due, drawn whole; as fast as possible,
-        epochs until it is time to send, or the run is over."""
-        pace = self.held_trainer().settings.pace
-        if pace > 0:
-            self.paced_epoch(pace)
+        """At a set pace, the frame that is due; as fast as possible, epochs until it
+        is time to send, or the run is over."""
+        if self.held_trainer().settings.pace > 0:
+            self.paced_frame()
             return
         deadline = time.perf_counter() + SEND_INTERVAL
         while self.running and self.remaining > 0 and self.inbox.empty():
             if not self.epoch():
                 return
             self.remaining -= 1
-            self.record_teaching()
             if time.perf_counter() >= deadline:
                 break
         if not self.running:
@@ -266,25 +293,44 @@ class Server:
         elif time.perf_counter() - self.last_probe >= PROBE_INTERVAL:
             self.run_probes()
 
-    def paced_epoch(self, pace: float) -> None:
-        """One epoch if it is due; its row and the probes go out at once, so the
-        editor draws every epoch."""
+    def paced_frame(self) -> None:
+        """The frame that is due: its optimizer steps (:func:`pacing.frame_steps`),
+        then the rows of the epochs they ended, a point of the curves when they end
+        inside an epoch, and the probes, so the views draw every frame."""
         now = time.perf_counter()
         if now < self.next_due:
             return
-        self.next_due = max(self.next_due + 1 / pace, now)
-        if not self.epoch():
+        trainer = self.held_trainer()
+        rate = trainer.settings.steps_per_second(trainer.batches)
+        steps = pacing.frame_steps(rate)
+        # a frame woken late is made up by the next ones (the pace holds on a busy
+        # machine), but never more than CATCH_UP seconds of them at once
+        self.next_due = max(self.next_due + steps / rate, now - CATCH_UP)
+        if not self.paced_steps(steps):
             return
-        self.remaining -= 1
-        self.flush_rows()
         if self.remaining <= 0:
-            self.stop(Status.FINISHED, f"Finished {self.held_trainer().epoch} epochs.")
-        else:
+            self.stop(Status.FINISHED, f"Finished {trainer.epoch} epochs.")
+            return
+        self.flush_rows()
+        if self.send_point():
             self.run_probes()
+
+    def paced_steps(self, count: int) -> bool:
+        """``count`` optimizer steps, across the end of an epoch if need be, never past
+        the end of the run; False if they diverged."""
+        trainer = self.held_trainer()
+        while count > 0 and self.remaining > 0:
+            take = min(count, trainer.batches - trainer.batch)
+            if not self.epoch(functools.partial(trainer.run_steps, take)):
+                return False
+            count -= take
+            if trainer.batch == 0:  # that step ended an epoch
+                self.remaining -= 1
+        return True
 
     def wait(self) -> float | None:
         """How long to wait for a command: for ever when not training, until the
-        next epoch is due at a set pace, else not at all."""
+        next frame is due at a set pace, else not at all."""
         if not self.running:
             return None
         trainer = self.trainer

@@ -51,6 +51,7 @@ class Reply(StrEnum):
     PROBES = "probes"  # run, epoch, results: {name: result}
     FILE = "file"  # ok, message: a file was written or read (weights, ONNX, predictions)
     BATCH = "batch"  # run, epoch, batch, batches, loss: one mini-batch was stepped
+    POINT = "point"  # run, epoch, batch, batches, row: the curves' point inside an epoch
     CHECKED = "checked"  # request, result: a CHECK's grade, as grade --json gives a file's
 
 
@@ -105,6 +106,7 @@ _REPLY_FIELDS: dict[Reply, dict[str, type]] = {
     Reply.PROBES: {"run": int, "epoch": int, "results": dict},
     Reply.FILE: {"ok": bool, "message": str},
     Reply.BATCH: {"run": int, "epoch": int, "batch": int, "batches": int, "loss": float},
+    Reply.POINT: {"run": int, "epoch": int, "batch": int, "batches": int, "row": dict},
     Reply.CHECKED: {"request": int, "result": dict},
 }
 

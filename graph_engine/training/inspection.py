@@ -88,13 +88,28 @@ def unit_maps(net: CompiledNet, block_id: str, points: np.ndarray, resolution: i
               max_units: int = MAX_UNITS) -> dict:
     """Each unit's output of ``block_id`` at ``points`` (a resolution² grid,
     y outer), as maps of shape (units, resolution, resolution) indexed [y, x]."""
-    with _Evaluating(net.model), torch.no_grad():
-        values = net.intermediates(torch.as_tensor(points, dtype=torch.float32))
-    if block_id not in values or block_id in net.plan.inputs:
+    if block_id in net.plan.inputs:
         raise ValueError("this block is not a layer of the compiled network")
-    out = values[block_id].reshape(len(points), -1)
-    shown = out[:, :max_units].T.reshape(-1, resolution, resolution)
-    return {"block_id": block_id, "maps": shown.numpy().copy(), "units": int(out.shape[1])}
+    return layer_maps(net, [block_id], points, resolution, max_units)[block_id]
+
+
+def layer_maps(net: CompiledNet, block_ids: list[str], points: np.ndarray, resolution: int,
+               max_units: int = MAX_UNITS) -> dict[str, dict]:
+    """:func:`unit_maps` of several blocks from one forward pass of the grid (the
+    neuron views draw every layer at once); an Input block's units are the input
+    columns themselves."""
+    x = torch.as_tensor(points, dtype=torch.float32)
+    with _Evaluating(net.model), torch.no_grad():
+        values = {**{b: x for b in net.plan.inputs}, **net.intermediates(x)}
+    maps = {}
+    for block_id in block_ids:
+        if block_id not in values:
+            raise ValueError("this block is not a layer of the compiled network")
+        out = values[block_id].reshape(len(points), -1)
+        shown = out[:, :max_units].T.reshape(-1, resolution, resolution)
+        maps[block_id] = {"block_id": block_id, "maps": shown.numpy().copy(),
+                          "units": int(out.shape[1])}
+    return maps
 
 
 # ------------------------------------------------------------ weights

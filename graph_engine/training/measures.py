@@ -122,7 +122,7 @@ def add_regression(row: EpochRow, outputs: dict[str, torch.Tensor],
     ``scaling``: how a standardised target was scaled."""
     for part in ("train", "test"):
         found = regression_measures(outputs[part], targets[part],
-                                    None if scaling is None else scaling.scale)
+                                    None if scaling is None else scaling.scale.tolist())
         if found is None:
             return
         row[f"{part}_rmse"], row[f"{part}_r2"] = found  # type: ignore[literal-required]

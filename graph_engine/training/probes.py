@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..checks.neurons import MAX_UNITS as NEURON_UNITS
+from ..checks.neurons import neuron_graph
 from ..data.views import OutputView, has_input_plane, image_side, output_view
 from . import inspection, teaching
 from .measures import regression_measures
@@ -152,25 +154,53 @@ def neurons(trainer: Trainer, resolution: int = 24, max_units: int = 8) -> dict:
     """Every activation block's units over the input plane, as Playground draws
     its neurons: {"maps": {block id: (units shown, R, R)}, "units": {block id:
     count}, "bounds"}; one forward pass of the grid for all of them."""
-    if not has_input_plane(trainer.data.info):
-        return {"note": f"{trainer.data.info.name} has {trainer.data.info.features} input "
-                        "features: there is no input plane to draw the neurons over."}
+    plane = _plane(trainer, resolution)
+    if "note" in plane:
+        return plane
+    found = inspection.layer_maps(trainer.net, inspection.activation_layers(trainer.net),
+                                  plane["points"], resolution, max_units)
+    return {"maps": {b: m["maps"] for b, m in found.items()},
+            "units": {b: m["units"] for b, m in found.items()}, "bounds": plane["bounds"],
+            "epoch": trainer.epoch}
+
+
+def _plane(trainer: Trainer, resolution: int) -> dict:
+    """The grid over the input plane the unit pictures are drawn on, or a note."""
+    info = trainer.data.info
+    if not has_input_plane(info):
+        return {"note": f"{info.name} has {info.features} input features: there is no input "
+                        "plane to draw the units' pictures over."}
     bounds = plot_bounds(trainer)
-    points = Grid(bounds, resolution).points()
-    net = trainer.net
-    with torch.no_grad():
-        was_training = net.model.training
-        net.model.eval()
-        try:
-            values = net.intermediates(torch.as_tensor(points))
-        finally:
-            net.model.train(was_training)
-    maps, units = {}, {}
-    for block_id in inspection.activation_layers(net):
-        out = values[block_id].reshape(len(points), -1)
-        maps[block_id] = out[:, :max_units].T.reshape(-1, resolution, resolution).numpy().copy()
-        units[block_id] = int(out.shape[1])
-    return {"maps": maps, "units": units, "bounds": bounds, "epoch": trainer.epoch}
+    return {"points": Grid(bounds, resolution).points(), "bounds": bounds}
+
+
+def neuron_view(trainer: Trainer, resolution: int = 40) -> dict:
+    """What the Neuron View draws of the network on its units
+    (:func:`~graph_engine.checks.neurons.neuron_graph`): each layer's units over the
+    input plane (their pictures; a note instead without a plane) and each dense
+    layer's weights and biases between the units shown."""
+    graph = neuron_graph(trainer.net.plan.analysis)
+    result: dict = {"epoch": trainer.epoch, "weights": _shown_weights(trainer, graph)}
+    plane = _plane(trainer, resolution)
+    if "note" in plane:
+        return {**result, "note": plane["note"]}
+    layers = [layer.block_id for layer in graph.layers]
+    found = inspection.layer_maps(trainer.net, layers, plane["points"], resolution,
+                                  NEURON_UNITS)
+    return {**result, "bounds": plane["bounds"],
+            "maps": {b: m["maps"] for b, m in found.items()}}
+
+
+def _shown_weights(trainer: Trainer, graph) -> dict:
+    """Dense block id -> its weight matrix between the units shown, and its bias."""
+    limit, found = NEURON_UNITS, {}
+    for link in graph.links:
+        if link.dense is not None:
+            matrix = inspection.weight_matrix(_module(trainer, link.dense))
+            bias = matrix["bias"]
+            found[link.dense] = {"weight": matrix["weight"][:limit, :limit].copy(),
+                                 "bias": None if bias is None else bias[:limit].copy()}
+    return found
 
 
 def weights(trainer: Trainer, block_id: str) -> dict:
@@ -226,6 +256,7 @@ PROBES: dict[str, Callable[..., dict | None]] = {
     "weights": weights,
     "wire_weights": wire_weights,
     "neurons": neurons,
+    "neuron_view": neuron_view,
     "gradients": gradients,
     "histograms": histograms,
     "confusion": confusion,

@@ -182,6 +182,31 @@ class Trainer:
             self._diverged("loss" if not math.isfinite(self.batch_loss) else "weights")
         return self._end_epoch() if self.batch == len(xs) else None
 
+    def run_steps(self, count: int) -> EpochRow | None:
+        """Up to ``count`` optimizer steps of the epoch under way, never past its end
+        (what a set pace draws a frame after). Returns the epoch's metrics when its
+        last batch was among them, else None; the same numbers as :meth:`run_epoch`."""
+        xs, ys = self._batches()
+        end = min(self.batch + max(count, 1), len(xs))
+        with torch.enable_grad():
+            self._train_mode()
+            self._steps(xs[self.batch:end], ys[self.batch:end])
+        self.batch = end
+        if not self._weights_finite():
+            self._open_epoch, self._order, self.batch = None, None, 0
+            self._diverged("weights")
+        return self._end_epoch() if end == len(xs) else None
+
+    def midway(self) -> EpochRow:
+        """The losses and accuracies inside the epoch under way (a point of the
+        curves); raises TrainingDiverged, the last good epoch's weights back, once the
+        loss is no longer finite (the weights may still be: logits of 1e30)."""
+        row = self.evaluate()
+        if not math.isfinite(row["train_loss"]):
+            self._open_epoch, self._order, self.batch = None, None, 0
+            self._diverged("loss")
+        return row
+
     @property
     def batches(self) -> int:
         """Mini-batches in the epoch under way (or in the next one)."""

@@ -139,7 +139,8 @@ class ExerciseSession(QObject):
                             "Check My Work.", refusal=True)
             return
         diagram.dataset = exercise.dataset
-        diagram.training = exercise.training.with_(pace=diagram.training.pace)
+        diagram.training = exercise.training.with_(pace=diagram.training.pace,
+                                                   pace_unit=diagram.training.pace_unit)
         diagram.locks = exercise.locks()
         self._pending = exercise
 

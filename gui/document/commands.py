@@ -163,7 +163,7 @@ class SetParams(QUndoCommand):
         super().__init__(f"Set {names} of {block.name}")
         self.diagram, self.block_id = diagram, block_id
         self.new = diagram.check_params(block_id, changes)
-        self.old = {k: block.params[k] for k in changes}
+        self.old = {k: block.params.get(k, block.spec.param(k).default) for k in changes}
 
     def redo(self) -> None:
         self.diagram.set_params(self.block_id, **self.new)
@@ -252,14 +252,15 @@ def use_dataset(diagram: Diagram, dataset, features: int, text: str) -> Macro:
     return Macro(text, steps)
 
 
-def set_training(document: Document, name: str, value) -> SetTraining | None:
-    """One undoable change of a training setting through the document's door; the
-    settings record checks (and converts) the value, once. The command, or None:
-    unchanged, or refused (the document said why)."""
+def set_training(document: Document, name: str, value, **more) -> SetTraining | None:
+    """One undoable change of a training setting (and of the ``more`` that go with
+    it, as the pace and its unit) through the document's door; the settings record
+    checks (and converts) the values, once. The command, or None: unchanged, or
+    refused (the document said why)."""
     diagram = document.diagram
 
     def make() -> SetTraining | None:
-        command = SetTraining(diagram, {name: value})
+        command = SetTraining(diagram, {name: value, **more})
         if command.new == command.old:
             return None
         command.setText(f"Set {name} to {getattr(command.new, name)}")

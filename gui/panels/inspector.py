@@ -101,7 +101,7 @@ class Inspector(QScrollArea):
         form.addRow("Name", name)
         self.error = _label("", "errorText")
         for param in spec.params:
-            editor = ParamEditor(param, block.params[param.name], self)
+            editor = ParamEditor(param, block.params.get(param.name, param.default), self)
             editor.committed.connect(self._set_param)
             editor.error_changed.connect(self.error.setText)
             self.editors[param.name] = editor
@@ -135,7 +135,8 @@ class Inspector(QScrollArea):
         if self.document.apply(lambda: commands.SetParams(diagram, block_id, {name: value}),
                                "Not changed") is None:
             self.error.setText(self.document.refusal)
-            self.editors[name].set_value(diagram.block(block_id).params[name])
+            block = diagram.block(block_id)
+            self.editors[name].set_value(block.params.get(name, block.spec.param(name).default))
 
     def _rename(self, text: str) -> None:
         if self.block_id is None:
@@ -172,8 +173,9 @@ class Inspector(QScrollArea):
             return
         block = self.document.diagram.block(self.block_id)
         for name, editor in self.editors.items():
-            if editor.value != block.params[name]:
-                editor.set_value(block.params[name])
+            value = block.params.get(name, editor.spec.default)
+            if editor.value != value:
+                editor.set_value(value)
         name_field = self._name_field()
         if name_field is not None and not name_field.hasFocus():
             name_field.setText(block.name)

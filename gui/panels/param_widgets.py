@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLineEdit, QSpinBox, QWidget
 
-from graph_engine.core.params import BOOL, CHOICE, FORMULA, INT, ParamSpec
+from graph_engine.core.params import BOOL, CHOICE, FORMULA, INT, ParamSpec, weights_text
 
 from .. import style, wheel
 
@@ -122,4 +122,6 @@ class ParamEditor(QObject):
 def _text(value) -> str:
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, tuple):  # weights set by hand, as they are typed
+        return weights_text(value)
     return str(value)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from graph_engine.core.epochs import EpochRow
+from graph_engine.core.epochs import CurvePoint, EpochRow
 
 from ..plain_text import escape
 from ..style import text_label
@@ -103,11 +103,17 @@ class CurvePlot(pg.PlotWidget):
         train, test = self.values["train"][index], self.values["test"][index]
         self.cursor.setPos(epoch)
         more = self.more(index) if self.more is not None else ""
-        self.readout.setText(f"epoch {int(epoch)}\ntrain {train:.4g}\ntest  {test:.4g}{more}")
+        self.readout.setText(f"epoch {epoch_text(epoch)}\ntrain {train:.4g}\n"
+                             f"test  {test:.4g}{more}")
         y_range = view.viewRange()[1]
         self.readout.setPos(epoch, y_range[0] + 0.97 * (y_range[1] - y_range[0]))
         self.cursor.setVisible(True)
         self.readout.setVisible(True)
+
+def epoch_text(epoch: float) -> str:
+    """A whole epoch as a whole number, a point inside one with its fraction (2.4)."""
+    return f"{int(epoch)}" if float(epoch).is_integer() else f"{epoch:.2f}".rstrip("0")
+
 
 PIN_COLOURS = ("#6B7280", "#A855F7", "#0D9488", "#CA8A04")  # one per pinned run
 
@@ -117,8 +123,10 @@ def pinned_colour(colour: str) -> QColor:
 
 
 # Each column of the curves, read from a row by its declared field; a row without
-# it (a regression has no accuracy) leaves a gap.
-COLUMNS: dict[str, Callable[[EpochRow], float]] = {
+# it (a regression has no accuracy) leaves a gap. The curves draw the epochs' rows
+# and, at a set pace, points between them at fractional epochs.
+Row = EpochRow | CurvePoint
+COLUMNS: dict[str, Callable[[Row], float]] = {
     "epoch": lambda row: row.get("epoch", np.nan),
     "train_loss": lambda row: row.get("train_loss", np.nan),
     "test_loss": lambda row: row.get("test_loss", np.nan),
@@ -147,7 +155,7 @@ class Series:
         self.size = 0
         self.columns = {k: np.zeros(256) for k in COLUMNS}
 
-    def extend(self, rows: Sequence[EpochRow]) -> None:
+    def extend(self, rows: Sequence[Row]) -> None:
         needed = self.size + len(rows)
         if needed > len(self.columns["epoch"]):
             capacity = max(needed, 2 * len(self.columns["epoch"]))
@@ -267,8 +275,9 @@ class CurvesPanel(QWidget):
         self._loss_range.reset()
         self._fit_loss()
 
-    def show_history(self, history: Sequence[EpochRow]) -> None:
-        """Show ``history`` (the whole run so far); only new rows are converted.
+    def show_history(self, history: Sequence[Row]) -> None:
+        """Show ``history`` (the whole run so far: rows and the points between them,
+        in order); only new rows are converted.
         A new run must be cleared first (:meth:`clear`)."""
         if len(history) < self.series.size:
             self.clear()

@@ -3,8 +3,9 @@
 The vanishing-gradient lesson made visible: in a deep stack of Sigmoids
 the first layers' curves sit orders of magnitude below the last layer's,
 while a ReLU stack keeps them close. The training process records the
-norms at every epoch in the run's history, so the view draws every epoch
-of the run, even one that trained while it was hidden.
+norms in the run's history (every epoch of a short run, evenly thinned in a
+long one), so the view draws the whole run, even one that trained while it
+was hidden.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
+from graph_engine.core import thinning
 from graph_engine.core.epochs import EpochRow
 
 from ..plain_text import escape
@@ -40,6 +42,7 @@ class GradientPlot(HistoryView):
         self.setObjectName("gradientPlot")
         self.document = document
         self.series: dict[str, tuple[list, list]] = {}  # block id -> (epochs, norms)
+        self._epoch_drawn = 0  # the last epoch of the rows drawn
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
@@ -74,6 +77,26 @@ class GradientPlot(HistoryView):
         layout.addWidget(self.caption)
 
     def add_rows(self, new: list[EpochRow], history: list[EpochRow]) -> None:
+        """Add the new rows' norms; when the run's history thinned its older ones
+        (:mod:`~graph_engine.core.thinning`), draw the rows it kept anew."""
+        last = history[-1]["epoch"]
+        if self._thinned_since(last):
+            taught = self.controller.state.taught
+            new = [history[i] for i in taught if i < len(history)]
+            self.clear()
+        self._epoch_drawn = last
+        self._add(new)
+
+    def _thinned_since(self, last: int) -> bool:
+        """The history dropped norms this view drew: a longer stride, or the newest
+        row of the last batch (kept while newest) off the stride."""
+        drawn = self._epoch_drawn
+        if not drawn or not self.series:
+            return False
+        return thinning.stride(last) != thinning.stride(drawn) or \
+            not thinning.taught(drawn, last)
+
+    def _add(self, new: list[EpochRow]) -> None:
         for row in new:
             norms = row.get("grad_norms")
             if norms is None:
@@ -89,6 +112,7 @@ class GradientPlot(HistoryView):
             self.draw()
 
     def clear(self) -> None:
+        self._epoch_drawn = 0  # the last epoch of the rows drawn
         for curve in self.curves.values():
             self.plot.removeItem(curve)
         self.legend.clear()

@@ -2,7 +2,8 @@
 
 Colours follow TensorFlow Playground and the output plot: orange below
 zero, white at zero, blue above. A tile paints a QImage, so a layer's
-sixteen unit maps cost sixteen image blits, not sixteen plot widgets.
+sixteen unit maps cost sixteen image blits, not sixteen plot widgets; every
+view of units paints its tiles with :func:`paint_tile`.
 """
 
 from __future__ import annotations
@@ -121,18 +122,32 @@ class Tile(QWidget):
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
-        rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
-        if self.image is not None:
-            painter.drawImage(rect, self.image)
-        pen = QPen(QColor("#2563EB" if self.selected else "#CBD2DC"), 2 if self.selected else 1)
-        painter.setPen(pen)
-        painter.drawRect(rect)
-        # The unit's number on a white chip, readable over any colour.
-        label = str(self.index + 1)
-        chip = QRectF(rect.left() + 2, rect.top() + 2, 7 * len(label) + 6, 14)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(255, 255, 255, 215))
-        painter.drawRoundedRect(chip, 3, 3)
-        painter.setPen(QColor("#1F2933"))
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, label)
+        paint_tile(painter, QRectF(self.rect()).adjusted(1, 1, -1, -1), self.image,
+                   str(self.index + 1), self.selected)
         painter.end()
+
+
+SELECTED, BORDER = "#2563EB", "#CBD2DC"
+
+
+def paint_tile(painter: QPainter, rect: QRectF, image: QImage | None, label: str = "",
+               selected: bool = False) -> None:
+    """One unit's picture as every view draws it (the selected block's tiles, the
+    neurons on the canvas, the Neuron View): the map, a frame, and its name on a
+    white chip, readable over any colour."""
+    if image is not None:
+        painter.drawImage(rect, image)
+    else:  # no picture yet (or no input plane): a quiet grey square
+        painter.fillRect(rect, QColor("#F3F4F6"))
+    painter.setPen(QPen(QColor(SELECTED if selected else BORDER), 2 if selected else 1))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRect(rect)
+    if not label or rect.height() < 20:
+        return
+    chip = QRectF(rect.left() + 2, rect.top() + 2,
+                  painter.fontMetrics().horizontalAdvance(label) + 6, 14)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(255, 255, 255, 215))
+    painter.drawRoundedRect(chip, 3, 3)
+    painter.setPen(QColor("#1F2933"))
+    painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, label)

@@ -1,7 +1,8 @@
 """Neurons on the canvas, as TensorFlow Playground draws them: under every
 activation block, a small live map per unit of its output over the input
 plane (blue positive, orange negative), updating while the network trains.
-Large layers show their first units and "+12 more".
+Large layers show their first units and "+10 more". View → Neuron View
+draws the whole network this way, unit by unit.
 
 View → Neurons on Canvas turns them on and off; the ``neurons`` probe runs
 only while they are on, and a new run clears them (the run identity the
@@ -15,17 +16,18 @@ from typing import ClassVar
 import numpy as np
 import shiboken6
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
 from .. import style
 from ..canvas.scene import DiagramScene
 from ..canvas.view import CanvasView
-from .heatmaps import plane_image
+from .heatmaps import paint_tile, plane_image
 from .hub import ProbeHub
 from .overlay import RunOverlay
 
 TILE, GAP = 28.0, 4.0  # scene units: a unit's map, and the room between two
+MORE = 64.0  # room for "+10 more" after the tiles
 SHOWN = 6  # units drawn per block; the rest are counted
 PROBE = "canvas.neurons"
 
@@ -41,6 +43,7 @@ class NeuronStrip(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
     def set_maps(self, maps: np.ndarray, units: int) -> None:
+        self.prepareGeometryChange()  # "+N more" widens it
         self.images = [plane_image(m) for m in maps[:SHOWN]]
         self.more = max(units - len(self.images), 0)
         lows = [f"{m.min():.2g}…{m.max():.2g}" for m in maps[:SHOWN]]
@@ -49,21 +52,20 @@ class NeuronStrip(QGraphicsItem):
         self.update()
 
     def boundingRect(self) -> QRectF:
-        return QRectF(0, 0, style.BLOCK_WIDTH, TILE + 2)
+        width = max(style.BLOCK_WIDTH, len(self.images) * (TILE + GAP) + (MORE if self.more
+                                                                            else 0))
+        return QRectF(0, 0, width, TILE + 2)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        painter.setPen(QPen(QColor(style.BLOCK_BORDER), 1))
         for index, image in enumerate(self.images):
-            box = QRectF(index * (TILE + GAP), 0, TILE, TILE)
-            painter.drawImage(box, image)
-            painter.drawRect(box)
-        if self.more:
+            paint_tile(painter, QRectF(index * (TILE + GAP), 0, TILE, TILE), image)
+        if self.more:  # beside the tiles, never cut off by the block's width
             painter.setPen(QColor(style.TEXT_MUTED))
             painter.setFont(style.ui_font(9))
             x = len(self.images) * (TILE + GAP)
-            painter.drawText(QRectF(x, 0, style.BLOCK_WIDTH - x, TILE),
+            painter.drawText(QRectF(x, 0, MORE, TILE),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                             f"+{self.more}")
+                             f"+{self.more} more")
 
 
 class CanvasNeurons(RunOverlay):

@@ -20,8 +20,9 @@ from enum import Enum
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
+from graph_engine.core import thinning
 from graph_engine.core.diagnostics import Diagnostic
-from graph_engine.core.epochs import EpochRow
+from graph_engine.core.epochs import CurvePoint, EpochRow
 from graph_engine.data.dataset import DatasetInfo
 from graph_engine.model.diagram import Diagram
 from graph_engine.model.settings import TrainingSettings
@@ -31,7 +32,10 @@ from ..document.document import Document, NetworkRevision
 from .files import TrainingFiles
 from .process import TrainingProcess
 
-FRAME_MS = 40  # views redraw at most this often (25 Hz), however fast results come
+# At a set pace the training process sends its frames at 25-50 a second
+# (graph_engine.server.pacing); the views draw each, at most this often, so the
+# messages of one frame (rows, a point, probes) make one redraw.
+FRAME_MS = 20
 # As fast as possible, fewer frames (11 Hz) leave more of the machine to training.
 FULL_SPEED_FRAME_MS = 90
 
@@ -58,6 +62,12 @@ class TrainingState:
     epoch: int = 0
     target: int = 0  # the epoch the current play ends at (0: not played yet)
     history: list[EpochRow] = field(default_factory=list)  # one row per epoch
+    # what the curves draw: every row of history and, at a set pace, the points
+    # between two epochs (their epochs fractional); cut counts the times points were
+    # taken back (a diverged epoch trained again), so a view knows to draw anew
+    curve: list[EpochRow | CurvePoint] = field(default_factory=list)
+    cut: int = 0
+    taught: list[int] = field(default_factory=list)  # rows with teaching numbers, in order
     confused: int = 0  # the row of history with the newest confusion counts
     probes: dict = field(default_factory=dict)  # name -> latest result
     probe_epoch: int = 0
@@ -87,9 +97,47 @@ class TrainingState:
             for row in (*self.history[self.confused:], *rows[:confused[-1]]):
                 row.pop("confusion", None)
             self.confused = len(self.history) + confused[-1]
+        start = len(self.history)
         self.history.extend(rows)
+        self.taught.extend(start + i for i, row in enumerate(rows) if "grad_norms" in row)
+        self._thin()
+        if rows:
+            self._extend_curve(rows[0]["epoch"], rows)
         self.epoch, self.batch = epoch, 0
         return True
+
+    def _thin(self) -> None:
+        """Keep the teaching numbers of the epochs :mod:`thinning` keeps at the length
+        the run has reached, and of the newest row (the weights as they are now)."""
+        if not self.taught:
+            return
+        last = self.history[-1]["epoch"]
+        kept = [i for i in self.taught[:-1] if thinning.taught(self.history[i]["epoch"], last)]
+        for index in set(self.taught[:-1]) - set(kept):
+            for key in ("grad_norms", "weight_norms"):
+                self.history[index].pop(key, None)  # type: ignore[misc]
+        self.taught = [*kept, self.taught[-1]]
+
+    def accept_point(self, run: int, epoch: int, batch: int, batches: int,
+                     row: CurvePoint) -> bool:
+        """A point of the curves inside an epoch, at a set pace."""
+        if run != self.run:
+            return False
+        self._extend_curve(row["epoch"], [row])
+        self.epoch, self.batches = epoch, batches
+        self.batch = batch if batch < batches else 0
+        return True
+
+    def _extend_curve(self, first: float, rows: list) -> None:
+        """Add ``rows`` to the curve, after taking back any point at or past the first
+        of them (an epoch trained again after a divergence restored its start)."""
+        keep = len(self.curve)
+        while keep and self.curve[keep - 1]["epoch"] >= first:
+            keep -= 1
+        if keep < len(self.curve):
+            del self.curve[keep:]
+            self.cut += 1
+        self.curve.extend(rows)
 
     def accept_batch(self, run: int, epoch: int, batch: int, batches: int,
                      loss: float) -> bool:
@@ -153,15 +201,12 @@ class Pacer(QObject):
             self._timer.start(max(0, int(wait)))
 
     def arrived(self, pace: float) -> None:
-        """New results of a run at ``pace`` epochs a second (0: as fast as possible).
-        Slow enough for every epoch to get a frame of its own, they are drawn now,
-        so no epoch's boundary is skipped when two arrive together; faster, at most
-        once a frame (fewer frames as fast as possible: more of the machine trains)."""
-        if 0 < pace <= 1000 / FRAME_MS:
-            self.now()
-        else:
-            self.frame_ms = FRAME_MS if pace > 0 else FULL_SPEED_FRAME_MS
-            self.soon()
+        """New results of a run at ``pace`` (0: as fast as possible): drawn at the
+        next frame. At a set pace the training process sends its own frames, each
+        drawn (its messages together); as fast as possible, fewer frames leave more
+        of the machine to training."""
+        self.frame_ms = FRAME_MS if pace > 0 else FULL_SPEED_FRAME_MS
+        self.soon()
 
     def now(self) -> None:
         self._timer.stop()
@@ -209,6 +254,7 @@ class TrainingController(QObject):
         process.history.connect(self._history)
         process.probes.connect(self._probes)
         process.batch.connect(self._batch)
+        process.point.connect(self._point)
         process.crashed.connect(self._crashed)
         self.files = TrainingFiles(self)
         app = QCoreApplication.instance()
@@ -264,6 +310,15 @@ class TrainingController(QObject):
         self._send_settings(self.document.diagram.training.with_(pace=pace))  # None: its own
         self.state.target = self.state.epoch + epochs
         self._run_seq = self.process.send(Command.RUN, epochs=epochs)
+
+    def show_start(self) -> None:
+        """Compile the network on screen without training it, so a view shows its
+        starting weights before any Play (nothing when it cannot train: Play says why)."""
+        if self.running or not self._needs_prepare():
+            return
+        _, diagnostics = self.document.checked()
+        if refusal(diagnostics, self.document.training_problems) is None:
+            self.when_prepared(lambda: None)
 
     def pause(self) -> None:
         self._after_prepare = None
@@ -421,6 +476,10 @@ class TrainingController(QObject):
     def _batch(self, run: int, epoch: int, batch: int, batches: int, loss: float) -> None:
         if self.state.accept_batch(run, epoch, batch, batches, loss):
             self.pacer.soon()
+
+    def _point(self, run: int, epoch: int, batch: int, batches: int, row: dict) -> None:
+        if self.state.accept_point(run, epoch, batch, batches, CurvePoint(**row)):
+            self.pacer.arrived(self.pace)
 
     def _prepared(self, run: int, data: dict) -> None:
         if self.state.accept_prepared(run, data):

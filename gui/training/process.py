@@ -28,6 +28,7 @@ class TrainingProcess(QObject):
     probes = Signal(int, int, dict)  # run, epoch, results
     file_done = Signal(bool, str)  # a file written or read (weights, ONNX): ok, message
     batch = Signal(int, int, int, int, float)  # run, epoch, batch, batches, loss
+    point = Signal(int, int, int, int, dict)  # run, epoch, batch, batches, the curves' point
     checked = Signal(int, dict)  # request, result: "Check my work" graded
     crashed = Signal(str)  # the process ended unasked, or spoke out of protocol
 
@@ -126,6 +127,9 @@ class TrainingProcess(QObject):
         elif kind is Reply.BATCH:
             self.batch.emit(fields["run"], fields["epoch"], fields["batch"],
                             fields["batches"], fields["loss"])
+        elif kind is Reply.POINT:
+            self.point.emit(fields["run"], fields["epoch"], fields["batch"],
+                            fields["batches"], fields["row"])
 
     def _finished(self, code: int, status) -> None:
         if self._stopping:

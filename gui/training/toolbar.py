@@ -21,9 +21,11 @@ from ..shell import Shell
 from .controller import TrainingController
 
 
-def pace_text(pace: float) -> str:
+def pace_text(pace: float, unit: str = "epochs") -> str:
     if pace <= 0:
         return "As fast as possible"
+    if unit == "steps":
+        return f"{pace:g} step/s" if pace == 1 else f"{pace:g} steps/s"
     return f"{pace:g} epoch/s" if pace == 1 else f"{pace:g} epochs/s"
 
 
@@ -177,18 +179,26 @@ class TrainingToolbar(QToolBar):
         self._label("Speed", self)
         box = QComboBox()
         box.setObjectName("paceBox")
-        for pace in PACES:
-            box.addItem(pace_text(pace), pace)
-        box.setToolTip(_spec("pace").help)
-        box.activated.connect(lambda i: self._change("pace", box.itemData(i)))
+        for pace, unit in PACES:
+            box.addItem(pace_text(pace, unit), (pace, unit))
+        box.setToolTip(_spec("pace").help + " Steps/s: optimizer steps (mini-batches) a "
+                       "second, for watching one epoch unfold.")
+        box.activated.connect(lambda i: self._change_pace(box.itemData(i)))
         self.addWidget(box)
         return box
 
-    def _show_pace(self, pace: float) -> None:
+    def _change_pace(self, choice: tuple[float, str]) -> None:
+        pace, unit = choice
+        if commands.set_training(self.document, "pace", pace, pace_unit=unit) is None and \
+                self.document.refusal:
+            self.show_settings()
+
+    def _show_pace(self, pace: float, unit: str) -> None:
         """Select ``pace``; a pace from a file that is not a preset joins the list."""
-        index = self.pace.findData(pace)
+        choice = (pace, "epochs" if pace <= 0 else unit)
+        index = self.pace.findData(choice)
         if index < 0:
-            self.pace.addItem(pace_text(pace), pace)
+            self.pace.addItem(pace_text(*choice), choice)
             index = self.pace.count() - 1
         self.pace.setCurrentIndex(index)
 
@@ -204,7 +214,7 @@ class TrainingToolbar(QToolBar):
         self.lr.setEditText(f"{settings.lr:g}")
         self.batch.set_value(settings.batch_size)
         self.optimizer.setCurrentIndex(max(0, self.optimizer.findData(settings.optimizer)))
-        self._show_pace(settings.pace)
+        self._show_pace(settings.pace, settings.pace_unit)
         self._progress()
 
     # ------------------------------------------------------------ progress

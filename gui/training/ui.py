@@ -65,6 +65,7 @@ class TrainingUI(QObject):
         self._data: Dataset | None = None
         self._checked: tuple = ()  # (fingerprint, data) compared last
         self.drawn = Drawn()  # the run and output the output plot and curves show
+        self._cut = 0  # the run's curve cuts the curves have drawn
         self.controller.set_probe("output", "boundary", resolution=100)
         self.data_panel.preview_loaded.connect(self._preview)
         if document.diagram.dataset is None:
@@ -140,8 +141,12 @@ class TrainingUI(QObject):
         if self.drawn.new_run(state.run):  # a new run: nothing of the old one stays
             self.output.show_output(None)
             self.curves.clear()
+            self._cut = state.cut
+        if state.cut != self._cut:  # points taken back: the curves are drawn anew
+            self._cut = state.cut
+            self.curves.clear()
         self._check_data(state.fingerprint)
-        self.curves.show_history(state.history)  # append-only: only new rows are converted
+        self.curves.show_history(state.curve)  # append-only: only new rows are converted
         output = state.probes.get("output")
         if self.drawn.new_result(output):
             self.output.show_output(output)

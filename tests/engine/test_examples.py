@@ -17,7 +17,12 @@ import pytest
 import torch
 
 import graph_engine as ge
+from graph_engine.build.compiler import compile as compile_diagram
+from graph_engine.data import datasets
 from graph_engine.model.fileio import dumps
+from graph_engine.model.settings import PACES
+from graph_engine.server import pacing
+from graph_engine.training.trainer import Trainer
 from tools import make_examples
 
 FOLDER = make_examples.EXAMPLES
@@ -234,10 +239,51 @@ def test_sigmoid_gradients_vanish_and_relu_ones_do_not():
     assert sigmoid_accuracy < 0.7 and relu_accuracy >= 0.95
 
 
+# Examples whose lesson is a loss that does not fall (or hardly): no time to fall in.
+STAYS = ("xor-no-hidden", "stacked-linear", "deep-sigmoid", "zero-init")
+
+
+def story(d: ge.Diagram) -> tuple[list[float], list[float]]:
+    """(seconds after Play, test loss) at every frame the editor draws at the
+    example's own pace: the same steps the training process takes."""
+    settings = d.training
+    trainer = Trainer(compile_diagram(d, seed=settings.seed), datasets.load(d.dataset),
+                      settings, track_gradients=False)
+    trainer.use_kernel = False  # as at a set pace
+    rate = settings.steps_per_second(trainer.batches)
+    steps, times, losses = 0, [0.0], [trainer.evaluate()["test_loss"]]
+    while trainer.epoch < settings.epochs:
+        before = trainer.batch
+        trainer.run_steps(pacing.frame_steps(rate))
+        steps += (trainer.batch or trainer.batches) - before
+        times.append(steps / rate)
+        losses.append(trainer.evaluate()["test_loss"])
+    return times, losses
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(set(EXPECTED) - set(TRACE_ONLY)))
-def test_each_example_tells_its_story_at_its_pace_in_5_to_20_seconds(name):
-    training = example(name).training
-    assert training.pace > 0 and 5 <= training.epochs / training.pace <= 20
+def test_each_example_tells_its_story_at_its_pace_in_10_to_30_seconds(name):
+    """At its own pace (one the toolbar offers, of 20 optimizer steps a second or more,
+    so every view draws 20 frames a second), the run takes 10-30 s, the loss makes 90 %
+    of its fall (on a log scale, as the curves' Log scale shows it) within 10-30 s, and
+    6 s after Play it is still moving: at most 85 % of that fall is done."""
+    d = example(name)
+    settings = d.training
+    assert (settings.pace, settings.pace_unit) in PACES
+    times, losses = story(d)
+    rate = settings.steps_per_second(
+        Trainer(compile_diagram(d), datasets.load(d.dataset), settings).batches)
+    assert rate >= 20 and 10 <= times[-1] <= 30
+    if name in STAYS:
+        return
+    logs = np.log(np.maximum(losses, 1e-12))
+    fall = logs[0] - logs.min()
+    done = [(logs[0] - value) / fall for value in logs]
+    t90 = next(t for t, d in zip(times, done, strict=True) if d >= 0.9)
+    at_6 = next(d for t, d in zip(times, done, strict=True) if t >= 6)
+    assert 10 <= t90 <= 30 and at_6 <= 0.85, (t90, at_6)
+
 
 def test_autograd_reproduces_the_lectures_x_grad():
     """z = 2(x + 2)² at x = 1: z = 18, and z.backward() leaves x.grad = 12."""

@@ -250,8 +250,8 @@ BAD_DOCUMENTS = {
                             "\"training\": epochs must satisfy"),
     "unknown training setting": (set_in(["training", "momentum"], 0.9),
                                  '"training" has an unknown key "momentum" (allowed: '
-                                 'batch_size, epochs, init, l1, l2, lr, optimizer, pace, seed, '
-                                 'shuffle)'),
+                                 'batch_size, epochs, init, l1, l2, lr, optimizer, pace, '
+                                 'pace_unit, seed, shuffle)'),
     "empty dataset": (set_in(["dataset"], {}), '"dataset" lacks the key "name"'),
     "dataset names one setting wrong": (set_in(["dataset", "nosie"], 0.1),
                                         '"dataset" has an unknown key "nosie" (allowed: '

@@ -14,8 +14,11 @@ from worker import Worker
 
 import graph_engine as ge
 from graph_engine.build.compiler import compile as compile_diagram
+from graph_engine.core import thinning
 from graph_engine.data import datasets
 from graph_engine.model.fileio import dumps
+from graph_engine.model.settings import PACES
+from graph_engine.server import pacing
 from graph_engine.training import teaching
 from graph_engine.training.trainer import Trainer
 
@@ -97,20 +100,76 @@ def test_the_process_steps_one_batch_and_says_where_it_is():
 
 # ------------------------------------------------------------ pace
 
-def test_at_a_set_pace_every_epoch_goes_out_on_its_own_with_its_probes():
-    worker = prepared(diagram(pace=20.0))
+def test_frames_per_steps_keep_20_frames_a_second_at_every_pace():
+    """A set pace draws a frame after every k optimizer steps, k as the pace needs:
+    every step while there are fewer than FRAME_RATE a second, else at least 20 and
+    at most 2 x FRAME_RATE frames a second."""
+    for pace, unit in PACES:
+        for batches in (1, 5, 10, 25, 50, 100, 1000):
+            rate = ge.TrainingSettings(pace=pace, pace_unit=unit).steps_per_second(batches)
+            if rate <= 0:
+                continue
+            k = pacing.frame_steps(rate)
+            frames = pacing.frames_per_second(rate)
+            assert frames == pytest.approx(rate / k)
+            if rate < 20:
+                assert k == 1  # every step is a frame of its own
+            else:
+                assert 20 <= frames <= 2 * pacing.FRAME_RATE, (pace, unit, batches)
+    assert [pacing.frame_steps(r) for r in (2, 25, 30, 50, 75, 250, 1250)] == \
+        [1, 1, 1, 2, 3, 10, 50]
+
+
+def test_the_pace_counts_epochs_or_steps():
+    epochs = ge.TrainingSettings(pace=2.0)
+    steps = ge.TrainingSettings(pace=2.0, pace_unit="steps")
+    assert epochs.steps_per_second(25) == 50.0 and steps.steps_per_second(25) == 2.0
+    assert ge.TrainingSettings(pace=0.0).steps_per_second(25) == 0.0
+    assert "pace_unit" not in epochs.to_dict() and steps.to_dict()["pace_unit"] == "steps"
+    with pytest.raises(ValueError, match="pace_unit"):
+        ge.TrainingSettings(pace_unit="minutes")
+
+
+def test_stepping_in_frames_gives_the_epochs_numbers():
+    d = diagram()
+    whole, framed = trainer(d), trainer(d)
+    whole.use_kernel = framed.use_kernel = False  # as at a set pace: the fast path
+    expected = [whole.run_epoch() for _ in range(2)]
+    rows = [framed.run_steps(k) for k in (2, 2, 1, 3, 2)]  # 5 batches an epoch
+    assert rows[:2] == [None, None] and rows[3] is None
+    assert [rows[2], rows[4]] == expected
+    for a, b in zip(weights(whole), weights(framed), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_at_a_set_pace_frames_come_between_epochs_with_points_and_probes():
+    # 2 epochs/s of 5 batches: 10 steps a second, so every step is a frame
+    worker = prepared(diagram(pace=2.0))
     worker.command(cmd="probes", probes={"output": {"fn": "boundary", "args": {}}})
     worker.messages()
     start = time.perf_counter()
-    worker.command(cmd="run", epochs=5)
+    worker.command(cmd="run", epochs=2)
     worker.train()
     seconds = time.perf_counter() - start
     messages = worker.messages()
-    history = [m for m in messages if m["type"] == "history"]
-    assert [[r["epoch"] for r in m["rows"]] for m in history] == [[1], [2], [3], [4], [5]]
-    assert seconds >= 4 / 20  # the first epoch at once, then one every 50 ms
-    probe_epochs = [m["epoch"] for m in messages if m["type"] == "probes"]
-    assert set(range(1, 6)) <= set(probe_epochs)  # every epoch's boundary is drawn
+    rows = [r["epoch"] for m in messages if m["type"] == "history" for r in m["rows"]]
+    points = [m["row"]["epoch"] for m in messages if m["type"] == "point"]
+    assert rows == [1, 2]
+    assert points == pytest.approx([0.2, 0.4, 0.6, 0.8, 1.2, 1.4, 1.6, 1.8])
+    assert seconds >= 9 / 10  # the first step at once, then one every 100 ms
+    assert sum(m["type"] == "probes" for m in messages) >= 10  # a picture every frame
+    point = next(m["row"] for m in messages if m["type"] == "point")
+    assert set(point) == {"epoch", "train_loss", "test_loss", "train_accuracy",
+                          "test_accuracy"}
+
+
+def test_a_pace_in_steps_trains_that_many_steps_a_second():
+    worker = prepared(diagram(pace=20.0, pace_unit="steps"))
+    start = time.perf_counter()
+    worker.command(cmd="run", epochs=2)  # 10 steps
+    worker.train()
+    assert time.perf_counter() - start == pytest.approx(9 / 20, abs=0.15)
+    assert worker.server.trainer.epoch == 2
 
 
 def test_as_fast_as_possible_sends_epochs_in_batches():
@@ -123,10 +182,10 @@ def test_as_fast_as_possible_sends_epochs_in_batches():
 
 
 def test_the_pace_can_change_while_training():
-    worker = prepared(diagram(pace=1.0))
+    worker = prepared(diagram(pace=1.0, pace_unit="steps"))
     worker.command(cmd="run", epochs=3)
-    worker.server._safely(worker.server.train_a_little)  # the first epoch is due at once
-    assert worker.server.trainer.epoch == 1 and worker.server.wait() > 0.5
+    worker.server._safely(worker.server.train_a_little)  # the first step is due at once
+    assert worker.server.trainer.batch == 1 and worker.server.wait() > 0.5
     worker.command(cmd="settings", settings=diagram(pace=0.0).training.to_dict())
     assert worker.server.wait() == 0.0
     worker.train()
@@ -193,13 +252,21 @@ def test_gradient_norms_are_autograds_on_the_recorded_samples():
             assert norms[block_id] == pytest.approx(expected, rel=1e-5)
 
 
-def test_as_fast_as_possible_the_last_row_of_each_batch_carries_them():
+def test_as_fast_as_possible_a_short_run_keeps_them_for_every_epoch():
     worker = prepared(diagram(pace=0.0))
     worker.command(cmd="run", epochs=30)
     worker.train()
-    batches = [m["rows"] for m in worker.of_type("history")]
-    assert sum(len(rows) for rows in batches) == 30
-    assert all("grad_norms" in rows[-1] and "confusion" in rows[-1] for rows in batches)
+    rows = [r for m in worker.of_type("history") for r in m["rows"]]
+    assert [r["epoch"] for r in rows if "grad_norms" in r] == list(range(1, 31))
+
+
+def test_a_long_run_thins_them_evenly_the_stride_doubling():
+    assert [thinning.stride(n) for n in (1, 500, 501, 1000, 1001, 4000, 10**6)] == \
+        [1, 1, 2, 2, 4, 8, 2048]
+    kept = [e for e in range(1, 1201) if thinning.taught(e, 1200)]
+    assert kept == list(range(4, 1201, 4)) and len(kept) <= thinning.MAX_TAUGHT
+    # what the process records as it goes includes what the editor keeps at the end
+    assert set(kept) <= {e for e in range(1, 1201) if thinning.taught(e)}
 
 
 def test_a_step_records_them_for_its_epoch():

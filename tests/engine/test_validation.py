@@ -20,7 +20,7 @@ import pytest
 
 import graph_engine as ge
 from graph_engine.checks import analysis, lints, validation
-from graph_engine.core.params import BOOL, CHOICE, FLOAT, FORMULA, INT
+from graph_engine.core.params import BOOL, CHOICE, FLOAT, FORMULA, INT, WEIGHTS
 from graph_engine.data.spec import CsvSource, DatasetSpec
 from graph_engine.model.diagram import Wire
 
@@ -660,6 +660,8 @@ def random_value(rng: random.Random, spec):
         return rng.random() < 0.5
     if spec.kind == CHOICE:
         return rng.choice(spec.choices)
+    if spec.kind == WEIGHTS:  # may lie outside a small layer: a shape error to report
+        return [[rng.randint(0, 3), rng.randint(0, 3), rng.uniform(-1, 1)]]
     assert spec.kind == FORMULA
     return rng.choice(FORMULAS)
 

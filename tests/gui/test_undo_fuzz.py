@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication
 import graph_engine as ge
 from graph_engine import REGISTRY, WireError
 from graph_engine.blocks.registry import Role
-from graph_engine.core.params import BOOL, CHOICE, FLOAT, FORMULA, INT
+from graph_engine.core.params import BOOL, CHOICE, FLOAT, FORMULA, INT, WEIGHTS
 from graph_engine.data import datasets
 from graph_engine.data.spec import DatasetSpec
 from graph_engine.model.fileio import to_dict
@@ -72,6 +72,8 @@ def value_for(spec):
         return st.sampled_from(spec.choices)
     if spec.kind == FORMULA:
         return st.sampled_from([*FORMULAS, "x.__class__"])
+    if spec.kind == WEIGHTS:  # set by hand: inside the layer, outside it, typed, nonsense
+        return st.sampled_from([[], [[0, 0, 0.5]], [[99, 99, 1.0]], "0,0=2", "0,0"])
     raise AssertionError(spec.kind)
 
 

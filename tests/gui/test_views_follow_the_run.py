@@ -121,21 +121,26 @@ def test_load_weights_starts_a_new_run_at_epoch_0(window, qtbot, tmp_path):
     assert "Epoch 0" in window.training.toolbar.epoch_label.text()
 
 
-@pytest.mark.parametrize("pace", [20.0])
-def test_at_a_slow_pace_every_epoch_is_drawn(window, qtbot, pace):
-    """Each epoch's row arrives on its own and the curves draw every one of them."""
+def test_at_a_pace_in_steps_every_step_is_a_frame_and_the_curves_grow_between_epochs(
+        window, qtbot):
+    """10 optimizer steps a second, 5 to an epoch: each step is drawn (the boundary,
+    the curves at fractional epochs), and each epoch's row is in the curves too."""
     d, _ = nets.two_layer("Tanh", ge.DatasetSpec("circle", samples=100), 5)
-    d.training = d.training.with_(optimizer="adam", lr=0.03, epochs=6, pace=pace)
+    d.training = d.training.with_(optimizer="adam", lr=0.03, epochs=2, pace=10.0,
+                                  pace_unit="steps")
     window.document.replace(d)
-    controller = window.training.controller
-    drawn: list[int] = []
-    controller.progressed.connect(lambda: drawn.append(len(controller.state.history)))
+    controller, output = window.training.controller, window.training.output
+    pictures: list[int] = []
+    output.image.sigImageChanged.connect(lambda: pictures.append(controller.state.batch))
     window.training.toolbar.play.trigger()
-    qtbot.waitUntil(lambda: controller.state.epoch == 6 and not controller.running,
+    qtbot.waitUntil(lambda: controller.state.epoch == 2 and not controller.running,
                     timeout=30000)
     qtbot.wait(100)
-    assert {1, 2, 3, 4, 5, 6} <= set(drawn)  # no epoch skipped between two redraws
-    assert window.training.toolbar.pace.currentData() == pace
+    epochs = window.training.curves.series["epoch"].tolist()
+    assert epochs == pytest.approx([0.2, 0.4, 0.6, 0.8, 1, 1.2, 1.4, 1.6, 1.8, 2])
+    assert len(pictures) >= 9  # a boundary for (almost) every step: frames join at most
+    assert window.training.toolbar.pace.currentData() == (10.0, "steps")
+    assert window.training.toolbar.pace.currentText() == "10 steps/s"
 
 
 def test_gradients_opened_after_a_run_behind_another_tab_show_every_epoch(window, qtbot):

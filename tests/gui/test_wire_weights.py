@@ -21,7 +21,11 @@ def _trained(window, qtbot):
     step(window, qtbot, 2)
     scene = window.scene
     into = {w.dst: item for w, item in scene.wires.items()}
-    qtbot.waitUntil(lambda: into[ids["hidden"]].weights is not None, timeout=15000)
+    probes = window.training.controller.state.probes
+    # drawn at the next frame: the newest result, once it is on the wire
+    qtbot.waitUntil(lambda: into[ids["hidden"]].weights is not None and
+                    into[ids["hidden"]].weights is
+                    probes["canvas.wire_weights"]["layers"][ids["hidden"]], timeout=15000)
     return d, ids, into
 
 

@@ -3,7 +3,7 @@ PolynomialFeatures."""
 
 from math import comb
 
-from ...core.params import BOOL, FLOAT, INT, ParamSpec
+from ...core.params import BOOL, FLOAT, INT, WEIGHTS, ParamSpec
 from ..registry import REGISTRY, BlockSpec, Category, Function, Role, ShapeError, Teaching
 from .common import call_source, kwargs_source, nn_class, simple_module
 
@@ -21,6 +21,23 @@ def _linear_code(params: dict, features: int) -> str:
 
 MAX_FEATURES = 4096  # the most units of a Linear layer, or columns PolynomialFeatures makes
 
+_START_WEIGHTS = ParamSpec(
+    "start_weights", WEIGHTS, (), "Weights set by hand, as row,column=value; … (row: the "
+    "output unit, column: the input unit, both from 0). They replace the starting values "
+    "init gives; click a weight line in View → Neuron View to set one.",
+    minimum=-1e6, maximum=1e6)
+
+
+def _linear_shape(params: dict, inputs: list[int]) -> int:
+    """out_features; a weight set by hand must lie inside the out × in matrix."""
+    rows, columns = params["out_features"], inputs[0]
+    for row, column, _ in params.get("start_weights", ()):
+        if row >= rows or column >= columns:
+            raise ShapeError(f"the weight set by hand at row {row}, column {column} lies "
+                             f"outside its {rows} × {columns} weights: change or remove it "
+                             "in start_weights")
+    return rows
+
 
 REGISTRY.register(BlockSpec(
     name="Linear",
@@ -31,8 +48,9 @@ REGISTRY.register(BlockSpec(
                   "taken from whatever feeds the block.", minimum=1, maximum=MAX_FEATURES, key=True,
                   unit=" out"),
         _BIAS,
+        _START_WEIGHTS,
     ),
-    shape=lambda params, inputs: params["out_features"],
+    shape=_linear_shape,
     build=_linear_build,
     code=_linear_code,
     param_count=lambda p, f: f * p["out_features"] + (p["out_features"] if p["bias"] else 0),
