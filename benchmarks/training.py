@@ -25,7 +25,7 @@ from torch import nn
 import graph_engine as ge
 from graph_engine.data import datasets
 from graph_engine.data.spec import DatasetSpec
-from graph_engine.training.fastpath import loading
+from graph_engine.training.kernel import loading
 from graph_engine.training.trainer import Trainer, to_tensors
 
 from .common import Figure, interleaved, median, median_ratio
@@ -181,7 +181,7 @@ def headless_epochs_per_second(seconds: float = 1.0, samples: int = 500) -> floa
 _LOAD = """
 import json, time
 start = time.perf_counter()
-from graph_engine.training.fastpath import loading
+from graph_engine.training.kernel import loading
 ready = loading.wait() is not None
 print(json.dumps({"seconds": time.perf_counter() - start, "ready": ready}))
 """

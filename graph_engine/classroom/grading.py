@@ -108,23 +108,25 @@ def _scored(exercise: Exercise, facts: Facts, kinds=None) -> list[CheckResult]:
 
 
 def grade_steps(exercise: Exercise, path: str, plot: bool = False, memory: int | None = None,
-                cache: NetworkCache | None = None) -> Iterator[FileResult]:
+                cache: NetworkCache | None = None, kernel: bool = True) -> Iterator[FileResult]:
     """Yield a partial result (the checks that need no network), then the final one.
     A file that cannot be read or has errors yields the final result at once.
     ``memory``: bytes a network may need to train (validation's estimate);
-    ``cache``: outcomes of networks met before, in this process."""
+    ``cache``: outcomes of networks met before, in this process; ``kernel``: the
+    whole-epoch kernel may train it."""
     try:
         diagram = load(path)
     except DiagramFileError as error:
         yield completed(exercise, None, path, f"unreadable: {error.reason}",
                         "the file cannot be read")
         return
-    yield from grade_diagram_steps(exercise, diagram, path, plot, memory, cache)
+    yield from grade_diagram_steps(exercise, diagram, path, plot, memory, cache, kernel)
 
 
 def grade_diagram_steps(exercise: Exercise, diagram: Diagram, file: str = "",
                         plot: bool = False, memory: int | None = None,
-                        cache: NetworkCache | None = None) -> Iterator[FileResult]:
+                        cache: NetworkCache | None = None,
+                        kernel: bool = True) -> Iterator[FileResult]:
     """:func:`grade_steps` of a diagram already read (the editor's "Check my
     work"); ``file`` names it in the result. The diagram's data set and
     training settings are replaced by the exercise's."""
@@ -142,7 +144,7 @@ def grade_diagram_steps(exercise: Exercise, diagram: Diagram, file: str = "",
     early = {c.kind for c in exercise.checks} - later
     result.checks = _scored(exercise, facts, early)
     yield result
-    outcome = run_network(exercise, facts, plot, memory, cache)
+    outcome = run_network(exercise, facts, plot, memory, cache, kernel)
     result.error, result.plot = outcome.failure, outcome.plot
     result.checks = _scored(exercise, facts)
     yield result
