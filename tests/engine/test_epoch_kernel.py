@@ -13,6 +13,7 @@ loop with penalties) to 1e-5 after 100 epochs, weights and losses.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import random
@@ -385,3 +386,23 @@ def _tanh_all(x: np.ndarray) -> np.ndarray:
     acts[0] = x
     epoch_kernel._activate(codes.TANH, np.float32(0), np.float32(0), acts, 0, 1, len(x))
     return acts[1]
+
+
+WITHOUT_NUMBA = """
+import json, sys
+sys.modules["numba"] = None  # as if it were not installed
+import graph_engine as ge
+from graph_engine.training.kernel import loading
+d = ge.load("resources/examples/playground-default.json")
+run = ge.train(d, epochs=3)
+print(json.dumps({"epochs": len(run.history), "state": loading.state().value,
+                  "kernel": run.trainer._kernel is not None}))
+"""
+
+
+def test_without_numba_headless_training_runs_on_the_fast_path():
+    done = subprocess.run([sys.executable, "-c", WITHOUT_NUMBA], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+        "epochs": 3, "state": "unavailable", "kernel": False}
