@@ -5,7 +5,10 @@ and the history of per-epoch metrics. It has no thread and no Qt; the GUI
 drives it from a worker thread, the command line and :func:`train` from a
 loop. Same seed, same numbers: weights, batch order and data all derive
 from the settings' seed. Chains of Linear layers and activations train
-through :mod:`fastpath` (the same numbers, without autograd's overhead).
+through :mod:`fastpath` (the same numbers, without autograd's overhead), or
+the whole-epoch kernel (:mod:`.kernel`: the same numbers to rounding, many
+epochs a call); a headless run chooses between them once, before its first
+epoch (:meth:`Trainer.settle_kernel`).
 """
 
 from __future__ import annotations
