@@ -520,8 +520,9 @@ def train(diagram: Diagram, dataset=None, epochs: int | None = None, seed: int |
     """Train ``diagram`` headless. Any omitted setting is the diagram's own,
     else the default. ``weights``: None to start from the weights ``init`` gives,
     or a path to a safetensors file (or a state_dict) of this network to start
-    from. Raises DiagramError for a diagram with errors, WeightsError for weights
-    of another network."""
+    from. ``callback`` gets each epoch's row, in order (see :meth:`Trainer.train`).
+    Raises DiagramError for a diagram with errors, WeightsError for weights of
+    another network."""
     torch.set_num_threads(1)
     work, settings = resolve(diagram, dataset, epochs=epochs, seed=seed, optimizer=optimizer,
                              lr=lr, batch_size=batch_size, l1=l1, l2=l2, init=init,
