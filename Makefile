@@ -27,7 +27,7 @@ lint: $(STAMP)
 # The training kernel compiles once into numba's cache (about 10 s after it changed), here
 # rather than in each worker at once.
 test: lint
-	$(PY) -c "from graph_engine.training.fastpath import loading; loading.wait()"
+	$(PY) -c "from graph_engine.training.kernel import loading; loading.wait()"
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 -m "not timing"
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m timing
 

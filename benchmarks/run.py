@@ -29,12 +29,13 @@ FOLDER = os.path.dirname(os.path.abspath(__file__))
 
 def groups(quick: bool) -> dict:
     """Figure number -> a function returning its figures, full or tiny."""
-    from . import diagrams, editor, grading, gui_training, scale, startup, training
+    from . import diagrams, editor, grading, gui_training, playground, scale, startup, training
 
     if quick:
         return {
             "1": lambda: [training.compiled_vs_hand_written(10, samples=40, rounds=2)],
-            "2": lambda: training.headless_vs_eager(rounds=2, epochs=1, samples=40),
+            "2": lambda: [*training.headless_vs_eager(rounds=2, epochs=1, samples=40),
+                          *playground.figures(rounds=1, epochs=200)],
             "3": lambda: gui_training.figures(seconds=0.3, rounds=1, samples=40, loads=("",)),
             "4": lambda: [*diagrams.figures(blocks=30, rounds=1),
                           *editor.editor_figures(blocks=30, rounds=1, moves=2)],
@@ -46,7 +47,8 @@ def groups(quick: bool) -> dict:
     return {
         "1": lambda: [training.compiled_vs_hand_written(10),
                       training.compiled_vs_hand_written(256, samples=5000)],
-        "2": lambda: [*training.headless_vs_eager(), *training.kernel_load()],
+        "2": lambda: [*training.headless_vs_eager(), *training.kernel_load(),
+                      *playground.figures()],
         "3": gui_training.figures,
         "4": lambda: [*diagrams.figures(), *editor.editor_figures()],
         "5": startup.figures,

@@ -156,18 +156,20 @@ def free_points(exercise: Exercise, checks: list[CheckResult],
 
 
 def grade_steps(exercise: Exercise, path: str, plot: bool = False, memory: int | None = None,
-                cache: NetworkCache | None = None) -> Iterator[FileResult]:
+                cache: NetworkCache | None = None, kernel: bool = True) -> Iterator[FileResult]:
     """Yield a partial result (the checks that need no training), then the final one.
     A file that cannot be read or has errors yields the final result at once.
     ``memory``: bytes a network may need to train (validation's estimate);
-    ``cache``: outcomes of networks met before, in this process."""
+    ``cache``: outcomes of networks met before, in this process; ``kernel``: the
+    whole-epoch kernel may train it."""
     try:
         diagram, digest = fileio.read_file(path, _read_with_digest)
     except DiagramFileError as error:
         yield completed(exercise, None, path, f"unreadable: {error.reason}",
                         "the file cannot be read")
         return
-    for result in grade_diagram_steps(exercise, diagram, path, plot, memory, cache):
+    for result in grade_diagram_steps(exercise, diagram, path, plot, memory, cache,
+                                      kernel=kernel):
         result.digest = digest
         yield result
 
@@ -179,13 +181,14 @@ def _read_with_digest(raw: bytes) -> tuple[Diagram, str]:
 def grade_diagram_steps(exercise: Exercise, diagram: Diagram, file: str = "",
                         plot: bool = False, memory: int | None = None,
                         cache: NetworkCache | None = None,
-                        free: frozenset[str] | None = None) -> Iterator[FileResult]:
+                        free: frozenset[str] | None = None,
+                        kernel: bool = True) -> Iterator[FileResult]:
     """:func:`grade_steps` of a diagram already read (the editor's "Check my
     work"); ``file`` names it in the result. The diagram's data set and
     training settings are replaced by the exercise's. ``free``: the checks the
     untouched start passes (found, and kept, by :func:`start_passes` if None)."""
     if free is None:
-        free = start_passes(exercise, memory, cache)
+        free = start_passes(exercise, memory, cache, kernel)
     result = FileResult(file, exercise.max_score,
                         flags=flagging.own_flags(exercise, diagram, start_network(exercise)),
                         network=fingerprint(diagram))
@@ -201,7 +204,7 @@ def grade_diagram_steps(exercise: Exercise, diagram: Diagram, file: str = "",
     result.checks = free_points(exercise, _scored(exercise, facts, {Need.DIAGRAM, Need.NETWORK}),
                                 free)
     yield result
-    outcome = run_network(exercise, facts, plot, memory, cache)
+    outcome = run_network(exercise, facts, plot, memory, cache, kernel)
     result.error, result.plot = outcome.failure, outcome.plot
     result.checks = free_points(exercise, _scored(exercise, facts), free)
     yield result
@@ -214,7 +217,7 @@ KEPT_STARTS = 4
 
 
 def start_passes(exercise: Exercise, memory: int | None = None,
-                 cache: NetworkCache | None = None) -> frozenset[str]:
+                 cache: NetworkCache | None = None, kernel: bool = True) -> frozenset[str]:
     """The ids of the checks the exercise's untouched start passes (``given`` ones
     too): graded once per exercise in a process (the start trains like any
     answer, so a start handed back unchanged costs nothing more with ``cache``)."""
@@ -222,7 +225,7 @@ def start_passes(exercise: Exercise, memory: int | None = None,
     found = _STARTS.get(key)
     if found is None:
         *_, result = grade_diagram_steps(exercise, exercise.student_diagram(), memory=memory,
-                                         cache=cache, free=frozenset())
+                                         cache=cache, free=frozenset(), kernel=kernel)
         found = frozenset(c.id for c in result.checks if c.passed)
         _STARTS[key] = found
         while len(_STARTS) > KEPT_STARTS:

@@ -76,19 +76,22 @@ def fingerprint(diagram: Diagram) -> str:
 
 
 def run_network(exercise: Exercise, facts: Facts, plot: bool, memory: int | None = None,
-                cache: NetworkCache | None = None) -> Outcome:
-    """The outcome for the valid diagram in ``facts`` (also applied to them)."""
+                cache: NetworkCache | None = None, kernel: bool = True) -> Outcome:
+    """The outcome for the valid diagram in ``facts`` (also applied to them);
+    ``kernel``: the whole-epoch kernel may train it (a grader decides once for
+    every file it grades)."""
     key = network_key(facts.diagram, plot) if cache is not None else ""
     outcome = cache.get(key) if cache is not None else None
     if outcome is None:
-        outcome = _run(exercise, facts, plot, memory)
+        outcome = _run(exercise, facts, plot, memory, kernel)
         if cache is not None:
             cache.put(key, outcome)
     outcome.apply(facts)
     return outcome
 
 
-def _run(exercise: Exercise, facts: Facts, plot: bool, memory: int | None) -> Outcome:
+def _run(exercise: Exercise, facts: Facts, plot: bool, memory: int | None,
+         kernel: bool) -> Outcome:
     import torch
 
     from ..build.compiler import compile as compile_diagram
@@ -107,7 +110,7 @@ def _run(exercise: Exercise, facts: Facts, plot: bool, memory: int | None) -> Ou
     net = compile_diagram(facts.diagram, seed=settings.seed, analysis=facts.analysis,
                           problems=facts.problems)
     trainer = Trainer(net, dataset(exercise.dataset), settings, track_gradients=False)
-    trainer.wait_for_kernel()  # every file trains on the same path, whenever it is graded
+    trainer.settle_kernel(kernel)  # one path for the run: its numbers never depend on timing
     try:
         trainer.train(settings.epochs)
     except TrainingDiverged as error:

@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection, wait
 
 from ..core.files import human_size
 from ..core.text import error_message, out_of_memory
+from ..training.kernel import loading
 from .exercise import Exercise
 from .grading import FileResult, completed
 
@@ -84,14 +85,14 @@ def _outlive_no_parent(parent: int) -> None:
 def _start(exercise_path: str, memory: int):
     """Import what grading needs once, so no file's time limit pays for it: torch,
     torch._dynamo, which the optimizers import on their first step (1-3 s), and
-    the whole-epoch training kernel; and grade the exercise's untouched start
-    (its network is then known to the worker's cache)."""
+    the whole-epoch training kernel (from numba's cache; the grader compiles it
+    when it is not there); and grade the exercise's untouched start (its network
+    is then known to the worker's cache)."""
     import torch
     import torch._dynamo
 
     from ..build import compiler  # noqa: F401
     from ..training import probes, trainer  # noqa: F401
-    from ..training.fastpath import loading
     from .exercise import load
     from .grading import grade_steps, start_passes
     from .network import NetworkCache, dataset
@@ -99,16 +100,18 @@ def _start(exercise_path: str, memory: int):
     torch.set_num_threads(1)
     exercise = load(exercise_path)
     dataset(exercise.dataset)
-    loading.wait()  # the training kernel (numba's cache, or a first compile)
+    loading.start(compile_missing=False)
+    kernel = loading.settle() is not None  # as the pool decides: in numba's cache or not
     cache = NetworkCache()
-    free = start_passes(exercise, memory, cache)
+    free = start_passes(exercise, memory, cache, kernel)
     return functools.partial(grade_steps, cache=cache), exercise, free
 
 
 def _grade_one(conn: Connection, grade_steps, exercise: Exercise, request: dict,
                memory: int) -> bool:
     try:
-        for result in grade_steps(exercise, request["file"], request["plot"], memory):
+        for result in grade_steps(exercise, request["file"], request["plot"], memory,
+                                  kernel=request["kernel"]):
             _send(conn, {"type": "result", "result": result.to_message()})
     except Exception as error:  # noqa: BLE001 - one row, the run goes on
         if out_of_memory(error):  # MemoryError, or torch's allocator saying so
@@ -178,9 +181,9 @@ class Worker:
         self.ready = False
         self.job: Job | None = None
 
-    def assign(self, index: int, file: str, plot: bool) -> None:
+    def assign(self, index: int, file: str, plot: bool, kernel: bool) -> None:
         self.job = Job(index, file, time.monotonic())
-        _send(self.conn, {"file": file, "plot": plot})
+        _send(self.conn, {"file": file, "plot": plot, "kernel": kernel})
 
     def messages(self) -> list[dict]:
         """Every message waiting; EOFError once the worker is gone."""
@@ -224,6 +227,8 @@ class Pool:
         self.context = multiprocessing.get_context("spawn")
         self.failed_starts = 0
         self.free: frozenset[str] | None = None  # the checks the untouched start passes
+        self.kernel: bool | None = None  # the whole-epoch kernel trains every file, or none
+        loading.start()  # beside the workers' start (and compiled, if it must be, for later)
 
     def run(self, files: Sequence[str],
             on_result: Callable[[FileResult], object] | None = None) -> list[FileResult]:
@@ -235,7 +240,7 @@ class Pool:
                 workers = self._staffed(workers, len(pending))
                 for worker in workers:
                     if worker.ready and worker.job is None and pending:
-                        worker.assign(*pending.popleft(), self.plot)
+                        worker.assign(*pending.popleft(), self.plot, self._kernel())
                 self._wait(workers)
                 for worker in workers:
                     job = worker.job
@@ -255,6 +260,14 @@ class Pool:
             for worker in workers:
                 worker.close()
         return [r for r in results if r is not None]
+
+    def _kernel(self) -> bool:
+        """Whether the whole-epoch kernel trains this run's files: decided once, as
+        the first file goes out, from whether it is in numba's cache (its load began
+        with the pool), so every file trains on the same path."""
+        if self.kernel is None:
+            self.kernel = loading.settle() is not None
+        return self.kernel
 
     def _staffed(self, workers: list[Worker], pending: int) -> list[Worker]:
         """The live workers, plus new ones while there is work for more."""

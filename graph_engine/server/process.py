@@ -437,7 +437,7 @@ def _warm_up() -> None:
     import sklearn.datasets  # noqa: F401
     import torch
 
-    from ..training.fastpath import loading
+    from ..training.kernel import loading
 
     torch.set_num_threads(1)
     loading.start()  # the whole-epoch kernel, in the background: nothing waits for it

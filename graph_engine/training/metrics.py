@@ -29,15 +29,23 @@ def prepare_target(y: np.ndarray, loss: LossSpec, classification: bool, outputs:
     return torch.as_tensor(y, dtype=torch.float32).reshape(len(y), -1)
 
 
+def class_threshold(loss: LossSpec | None, signed: bool, columns: int) -> float | None:
+    """The value of the output's first column above which a sample is class 1
+    (for −1/+1 labels its sign), or None when the class is the column with the
+    largest value."""
+    if signed or (loss is not None and loss.prediction == Prediction.BINARY_LOGIT):
+        return 0.0
+    if loss is not None and loss.prediction == Prediction.BINARY_PROBABILITY:
+        return 0.5
+    return 0.5 if columns == 1 else None
+
+
 def predicted_classes(output: torch.Tensor, loss: LossSpec | None,
                       signed: bool = False) -> torch.Tensor:
-    """Class indices from the model's output; for −1/+1 labels its sign."""
-    if signed or (loss is not None and loss.prediction == Prediction.BINARY_LOGIT):
-        return (output[:, 0] > 0).long()
-    if loss is not None and loss.prediction == Prediction.BINARY_PROBABILITY:
-        return (output[:, 0] > 0.5).long()
-    if output.shape[1] == 1:
-        return (output[:, 0] > 0.5).long()
+    """Class indices from the model's output (:func:`class_threshold`)."""
+    threshold = class_threshold(loss, signed, output.shape[1])
+    if threshold is not None:
+        return (output[:, 0] > threshold).long()
     return output.argmax(dim=1)
 
 

@@ -5,7 +5,10 @@ and the history of per-epoch metrics. It has no thread and no Qt; the GUI
 drives it from a worker thread, the command line and :func:`train` from a
 loop. Same seed, same numbers: weights, batch order and data all derive
 from the settings' seed. Chains of Linear layers and activations train
-through :mod:`fastpath` (the same numbers, without autograd's overhead).
+through :mod:`fastpath` (the same numbers, without autograd's overhead), or
+the whole-epoch kernel (:mod:`.kernel`: the same numbers to rounding, many
+epochs a call); a headless run chooses between them once, before its first
+epoch (:meth:`Trainer.settle_kernel`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from ..data.datasets import Dataset
 from ..model.diagram import Diagram
 from ..model.settings import TrainingSettings
 from . import fastpath
-from .fastpath import loading, whole_epoch
+from .fastpath import whole_epoch
+from .kernel import codes, loading
 from .measures import add_regression
 from .metrics import accuracy, predicted_classes, prepare_target, probabilities
 from .trace import load_into
@@ -112,7 +116,7 @@ class Trainer:
         # None: always the eager loop (``fast=False`` asks for it, for comparisons)
         self._fast = fastpath.build(self.model, self.loss_fn) if fast else None
         # the whole-epoch kernel for the chains it covers; None: the fast path's steps
-        self._kernel = whole_epoch.build(net, self._fast, self.tensors) \
+        self._kernel = whole_epoch.build(net, self._fast, self.tensors, _classes(net, data)) \
             if self._fast is not None and kernel else None
         self.use_kernel = True  # the training process turns it off at a set pace
         self.reset()
@@ -157,13 +161,20 @@ class Trainer:
         """The rest of the epoch under way (all of a new one) in mini-batches;
         return its metrics. Raises TrainingDiverged (weights restored) if the loss
         or the weights blow up."""
-        if self._kernel_ran():
-            return self._end_epoch()
+        return self.run_epochs(1)[-1]
+
+    def run_epochs(self, limit: int) -> list[EpochRow]:
+        """The rest of the epoch under way and, when the whole-epoch kernel runs
+        them in the same call, up to ``limit - 1`` more; their metrics. Raises
+        TrainingDiverged (weights restored, the epochs before it recorded)."""
+        rows = self._kernel_epochs(limit)
+        if rows is not None:
+            return rows
         xs, ys = self._batches()
         with torch.enable_grad():
             self._train_mode()
             self._steps(xs[self.batch:], ys[self.batch:])
-        return self._end_epoch()
+        return [self._end_epoch()]
 
     def run_batch(self) -> EpochRow | None:
         """One optimizer step on the next mini-batch of the epoch under way.
@@ -227,11 +238,15 @@ class Trainer:
             self._diverged("loss")
         if not self._weights_finite():  # NaN gradients can leave the loss finite
             self._diverged("weights")
-        self.epoch += 1
-        metrics["epoch"] = self.epoch
-        self.history.append(metrics)
         self._remember_good()
-        return metrics
+        return self._record(metrics)
+
+    def _record(self, row: EpochRow) -> EpochRow:
+        """``row`` becomes the history's row of the next epoch."""
+        self.epoch += 1
+        row["epoch"] = self.epoch
+        self.history.append(row)
+        return row
 
     def _diverged(self, quantity: str) -> None:
         self.model.load_state_dict(self._good)
@@ -276,10 +291,14 @@ class Trainer:
         """The order of the samples the epoch under way steps on, drawn when it
         starts (the whole-epoch kernel needs no batches cut out)."""
         if self._order is None:
-            n = len(self.tensors.x_train)
-            order = self.sample_order(n)
-            self._order = (torch.arange(n) if order is None else order)[:self._used(n)]
+            self._order = self._new_order()
         return self._order
+
+    def _new_order(self) -> torch.Tensor:
+        """The next epoch's order, drawn now."""
+        n = len(self.tensors.x_train)
+        order = self.sample_order(n)
+        return (torch.arange(n) if order is None else order)[:self._used(n)]
 
     def sample_order(self, count: int) -> torch.Tensor | None:
         """The order of the ``count`` training samples in the next epoch, decided
@@ -308,21 +327,50 @@ class Trainer:
         self.optimizer.step()
         return loss
 
-    def _kernel_ran(self) -> bool:
-        """The whole-epoch kernel ran the rest of the epoch under way (when it is
-        allowed, loaded, and covers the optimizer's settings)."""
+    def _kernel_epochs(self, limit: int) -> list[EpochRow] | None:
+        """Up to ``limit`` epochs (the first the rest of the epoch under way) in one
+        call of the whole-epoch kernel, when it is allowed, loaded and covers the
+        optimizer's settings; None if not. Their rows, recorded; a divergence raises
+        TrainingDiverged once the epochs before it are."""
         kernel, s = self._kernel, self.settings
-        if kernel is None or not self.use_kernel:
-            return False
-        order = self._epoch_order()[self.batch * s.batch_size:]
-        return kernel.run(self.optimizer, order, s.batch_size, s.l1, s.l2)
+        if kernel is None or not self.use_kernel or not kernel.ready(self.optimizer):
+            return None
+        # a regression's row measures each epoch's outputs (RMSE, R²): one epoch a call
+        one = self.track_gradients or not self.data.info.is_classification
+        epochs = 1 if one else kernel.epochs_per_call(limit)
+        self._epoch_order()
+        drawn = self.generator.get_state() if epochs > 1 else None
+        done = kernel.run(self.optimizer, self._orders(epochs).numpy(), self.batch * s.batch_size,
+                          s.batch_size, s.l1, s.l2, list(self._good.values()), epochs)
+        self._open_epoch, self._order, self.batch = None, None, 0
+        self.outputs = done.outputs
+        rows = [self._record(self._row(*values)) for values in done.rows.tolist()]
+        if done.ending == codes.KEPT:
+            return rows
+        if drawn is not None:  # draw only the orders the epochs up to this one took
+            self.generator.set_state(drawn)
+            for _ in rows:
+                self._new_order()
+        self._diverged("loss" if done.ending == codes.LOSS_DIVERGED else "weights")
+        raise AssertionError("unreachable")  # _diverged raises
 
-    def wait_for_kernel(self) -> None:
-        """Wait until the whole-epoch kernel is loaded, if it covers this network:
-        a headless run then takes it from its first epoch, so its numbers do not
-        depend on how soon the kernel loaded."""
-        if self._kernel is not None:
-            loading.wait()
+    def _orders(self, epochs: int) -> torch.Tensor:
+        """The sample orders of the next ``epochs`` epochs, the first the one under
+        way; one order for them all when each epoch keeps the data set's order."""
+        first = self._epoch_order()
+        if not self.settings.shuffle:
+            return first[None]
+        return torch.stack([first, *(self._new_order() for _ in range(epochs - 1))])
+
+    def settle_kernel(self, allowed: bool = True) -> None:
+        """Decide, once, whether this run trains on the whole-epoch kernel: yes if it
+        is ``allowed``, covers the network and is loaded or in numba's cache (waiting
+        for what is left of that load, begun when the Trainer was made), no if it
+        must first be compiled (which goes on in the background, for later runs) or
+        cannot be. A headless run keeps one path from its first epoch to its last,
+        so its numbers never depend on how soon the kernel loaded."""
+        if self._kernel is not None and (not allowed or loading.settle() is None):
+            self._kernel = None
 
     def _fast_applies(self) -> bool:
         """The fast path runs this epoch (same numbers, no autograd) unless a
@@ -331,16 +379,6 @@ class Trainer:
         return self._fast is not None and not (settings.l1 or settings.l2) and \
             self._fast.applies(self.optimizer)
 
-    def _outputs(self, part: str, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, float]:
-        """The model's output on a whole set and its loss: by the whole-epoch
-        kernel when it may run, else by torch."""
-        if self._kernel is not None and self.use_kernel:
-            done = self._kernel.evaluate(part)
-            if done is not None:
-                return done
-        out = self._output(x)
-        return out, float(self.loss_fn(out, y))
-
     def _output(self, x: torch.Tensor) -> torch.Tensor:
         return self._fast.forward(x) if self._fast is not None else self.model(x)
 
@@ -348,16 +386,31 @@ class Trainer:
         return penalty(self._weights, self.settings)
 
     def train(self, epochs: int, callback: Callable[[EpochRow], object] | None = None) -> None:
-        for _ in range(epochs):
-            metrics = self.run_epoch()
-            if callback is not None:
-                callback(metrics)
+        """Train ``epochs`` epochs; ``callback`` gets each epoch's row, in order. The
+        whole-epoch kernel runs several epochs a call (each evaluated and recorded as
+        always), so the callback may get a few rows at once, at most about
+        ``whole_epoch.CALL_SECONDS`` apart (and the rows before a divergence, before
+        TrainingDiverged)."""
+        goal = len(self.history) + epochs
+        while len(self.history) < goal:
+            told = len(self.history)
+            try:
+                self.run_epochs(goal - told)
+            finally:
+                if callback is not None:
+                    for row in self.history[told:]:
+                        callback(row)
 
     # ------------------------------------------------------------ metrics
     def evaluate(self) -> EpochRow:
         """Loss (and accuracy) on the full training and test sets, and the
         gradient norm of every layer on the full training set, as the row of the
-        epoch trained last."""
+        epoch trained last: by the whole-epoch kernel when it may run, else by torch."""
+        done = self._kernel.evaluate(list(self._good.values())) \
+            if self._kernel is not None and self.use_kernel else None
+        if done is not None:
+            self.outputs = done.outputs
+            return self._row(*done.rows.tolist()[0])
         t = self.tensors
         eager = self._fast is None  # the fast path's forward is the same in either mode
         if eager:
@@ -365,22 +418,31 @@ class Trainer:
         with torch.no_grad():
             train = self._measure("train", t.x_train, t.y_train, self.data.y_train)
             test = self._measure("test", t.x_test, t.y_test, self.data.y_test)
-        row = EpochRow(epoch=self.epoch, train_loss=train[0], test_loss=test[0])
-        if train[1] is not None and test[1] is not None:
-            row["train_accuracy"], row["test_accuracy"] = train[1], test[1]
-        elif not self.data.info.is_classification:
+        if eager:
+            self.model.train()
+        return self._row(train[0], test[0], train[1], test[1])
+
+    def _row(self, train_loss: float, test_loss: float, train_accuracy: float | None,
+             test_accuracy: float | None) -> EpochRow:
+        """The row of the epoch trained last: accuracies for classification, RMSE and
+        R² of the last evaluation's outputs for regression."""
+        row = EpochRow(epoch=self.epoch, train_loss=train_loss, test_loss=test_loss)
+        if self.data.info.is_classification:
+            if train_accuracy is not None and test_accuracy is not None:
+                row["train_accuracy"], row["test_accuracy"] = train_accuracy, test_accuracy
+        elif self.outputs:
+            t = self.tensors
             add_regression(row, self.outputs, {"train": t.y_train, "test": t.y_test},
                            self.data.outputs)
         if self.track_gradients:
             row["grad_norms"] = self.gradient_norms()
-        if eager:
-            self.model.train()
         return row
 
     def _measure(self, part: str, x: torch.Tensor, y: torch.Tensor,
                  labels) -> tuple[float, float | None]:
         """The loss on one set and, for classification, the accuracy."""
-        out, loss = self._outputs(part, x, y)
+        out = self._output(x)
+        loss = float(self.loss_fn(out, y))
         self.outputs[part] = out
         if not self.data.info.is_classification:
             return loss, None
@@ -437,6 +499,14 @@ class Trainer:
         return predicted_classes(out, self.net.loss_spec, self.data.info.signed).numpy()
 
 
+def _classes(net: CompiledNet, data: Dataset) -> whole_epoch.Classes | None:
+    """What the whole-epoch kernel needs for the accuracy (None for regression)."""
+    if not data.info.is_classification or net.loss_spec is None:
+        return None
+    return whole_epoch.Classes(np.asarray(data.y_train), np.asarray(data.y_test),
+                               net.loss_spec, data.info.signed)
+
+
 def diverged_message(settings: TrainingSettings, epoch: int, quantity: str = "loss") -> str:
     return (f"The {quantity} became infinite or NaN in epoch {epoch}, so training stopped and the "
             f"weights of the last good epoch were kept. The learning rate {settings.lr:g} is "
@@ -483,8 +553,9 @@ def train(diagram: Diagram, dataset=None, epochs: int | None = None, seed: int |
     """Train ``diagram`` headless. Any omitted setting is the diagram's own,
     else the default. ``weights``: None to start from the weights ``init`` gives,
     or a path to a safetensors file (or a state_dict) of this network to start
-    from. Raises DiagramError for a diagram with errors, WeightsError for weights
-    of another network."""
+    from. ``callback`` gets each epoch's row, in order (see :meth:`Trainer.train`).
+    Raises DiagramError for a diagram with errors, WeightsError for weights of
+    another network."""
     torch.set_num_threads(1)
     work, settings = resolve(diagram, dataset, epochs=epochs, seed=seed, optimizer=optimizer,
                              lr=lr, batch_size=batch_size, l1=l1, l2=l2, init=init,
@@ -494,7 +565,7 @@ def train(diagram: Diagram, dataset=None, epochs: int | None = None, seed: int |
         load_into(net.model, weights)
     data = datasets_mod.load(work.dataset)
     trainer = Trainer(net, data, settings, track_gradients=track_gradients)
-    trainer.wait_for_kernel()
+    trainer.settle_kernel()
     stopped = diverged = None
     start = time.perf_counter()
     try:

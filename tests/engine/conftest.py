@@ -9,6 +9,6 @@ import pytest
 
 @pytest.fixture(scope="session", autouse=True)
 def _training_kernel():
-    from graph_engine.training.fastpath import loading
+    from graph_engine.training.kernel import loading
 
     loading.wait()

@@ -259,10 +259,10 @@ def test_an_unexpected_training_error_is_one_line_and_exits_1(good_file, monkeyp
     from graph_engine import cli
     from graph_engine.training.trainer import Trainer
 
-    def broken_epoch(self):
+    def broken_epoch(self, limit):
         raise RuntimeError("mat1 and mat2 shapes cannot be multiplied\n(the torch detail)")
 
-    monkeypatch.setattr(Trainer, "run_epoch", broken_epoch)
+    monkeypatch.setattr(Trainer, "run_epochs", broken_epoch)
     assert cli.main(["train", str(good_file), "--json"]) == 1
     out, err = capsys.readouterr()
     assert err == ("netcanvas: training failed: RuntimeError: mat1 and mat2 shapes cannot be "
@@ -337,14 +337,14 @@ def test_an_interrupt_counts_the_finished_epochs(good_file, tmp_path, monkeypatc
     from graph_engine import cli
     from graph_engine.training.trainer import Trainer
 
-    real_epoch = Trainer.run_epoch
+    real_epochs = Trainer.run_epochs
 
-    def pressed_after_three(self):
+    def pressed_after_three(self, limit):
         if self.epoch == 3:
             raise KeyboardInterrupt
-        return real_epoch(self)
+        return real_epochs(self, 1)
 
-    monkeypatch.setattr(Trainer, "run_epoch", pressed_after_three)
+    monkeypatch.setattr(Trainer, "run_epochs", pressed_after_three)
     weights = tmp_path / "w.safetensors"
     code = cli.main(["train", str(good_file), "--epochs", "10", "--save-weights", str(weights)])
     assert code == 130

@@ -13,10 +13,16 @@ loop with penalties) to 1e-5 after 100 epochs, weights and losses.
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 import random
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from nets import chain
@@ -28,9 +34,12 @@ from graph_engine.data import datasets
 from graph_engine.data.spec import DatasetSpec
 from graph_engine.model.fileio import dumps
 from graph_engine.model.settings import TrainingSettings
-from graph_engine.training.fastpath import codes, epoch_kernel, loading, whole_epoch
-from graph_engine.training.trainer import Trainer
+from graph_engine.training.fastpath import whole_epoch
+from graph_engine.training.kernel import codes, epoch_kernel, loading
+from graph_engine.training.metrics import accuracy
+from graph_engine.training.trainer import Trainer, TrainingDiverged
 
+ROOT = Path(__file__).resolve().parents[2]
 CIRCLE = DatasetSpec("circle", samples=60)
 REGRESSION = DatasetSpec("reg-plane", samples=60)
 TOLERANCE = 1e-5
@@ -141,17 +150,87 @@ def test_without_the_kernel_training_takes_the_fast_path_with_its_numbers(monkey
         assert torch.equal(value, fast_path.model.state_dict()[key])
 
 
+def fresh_loading(monkeypatch, state=loading.State.IDLE) -> None:
+    """The loading module as a new process finds it (this one's kernel stays loaded)."""
+    monkeypatch.setattr(loading, "_state", state)
+    monkeypatch.setattr(loading, "_kernel", None)
+    monkeypatch.setattr(loading, "_changed", threading.Condition())
+
+
 def test_a_kernel_that_fails_to_load_is_left_out_with_the_reason_logged(monkeypatch, caplog):
     def broken():
         raise RuntimeError("no machine code today")
 
-    monkeypatch.setattr(epoch_kernel, "check", broken)
-    monkeypatch.setattr(loading, "_kernel", None)
-    monkeypatch.setattr(loading, "_done", threading.Event())
+    fresh_loading(monkeypatch, loading.State.LOADING)
+    monkeypatch.setattr(epoch_kernel, "load", broken)
     with caplog.at_level(logging.DEBUG, logger=loading.__name__):
-        loading._load()
-    assert loading.kernel() is None
+        loading._load(compile_missing=True)
+    assert loading.kernel() is None and loading.settle() is None
+    assert loading.state() is loading.State.UNAVAILABLE
     assert "no machine code today" in caplog.text and "fast path" in caplog.text
+
+
+def test_a_kernel_not_in_the_cache_is_compiled_elsewhere_while_runs_take_the_fast_path(
+        monkeypatch):
+    """The loader says "compiling" before it compiles, and the helper process does it:
+    a run that settles meanwhile takes the fast path without waiting."""
+    fresh_loading(monkeypatch, loading.State.LOADING)
+    cached, seen = [False], []
+
+    def helper():
+        seen.append(loading.settle(timeout=5))  # a run starting now: no kernel, no wait
+        seen.append(loading.state())
+        cached[0] = True  # the helper wrote numba's cache
+
+    monkeypatch.setattr(epoch_kernel, "load", lambda: cached[0])
+    monkeypatch.setattr(loading, "_compile_elsewhere", helper)
+    loading._load(compile_missing=True)
+    assert seen == [None, loading.State.COMPILING]
+    assert loading.kernel() is epoch_kernel and loading.settle() is epoch_kernel
+
+
+def test_a_grading_worker_never_compiles(monkeypatch):
+    fresh_loading(monkeypatch, loading.State.LOADING)
+    monkeypatch.setattr(epoch_kernel, "load", lambda: False)
+    monkeypatch.setattr(loading, "_compile_elsewhere", lambda: pytest.fail("compiled"))
+    loading._load(compile_missing=False)
+    assert loading.state() is loading.State.UNAVAILABLE
+
+
+def test_the_helper_process_leaves_a_cached_kernel_as_it_is():
+    """``python -m ...loading`` compiles the kernel into numba's cache; with it there
+    (this session loaded it), it finds it and ends."""
+    done = subprocess.run([sys.executable, "-m", loading.__name__], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert epoch_kernel.load()
+
+
+@pytest.mark.parametrize("state", [loading.State.COMPILING, loading.State.UNAVAILABLE])
+def test_a_run_settled_on_the_fast_path_stays_there(monkeypatch, state):
+    """A headless run decides its path once: the kernel becoming ready later (its
+    compile done) changes nothing in the run, which equals the fast path's exactly."""
+    d, settings = case(5)
+    run, fast_path = trainer(d, settings), trainer(d, settings, kernel=False)
+    monkeypatch.setattr(loading, "_state", state)
+    run.settle_kernel()
+    monkeypatch.setattr(loading, "_state", loading.State.READY)  # ready from now on
+    run.train(30)
+    fast_path.train(30)
+    assert run._kernel is None and run.history == fast_path.history
+    for key, value in run.model.state_dict().items():
+        assert torch.equal(value, fast_path.model.state_dict()[key])
+
+
+def test_a_run_settles_on_a_kernel_loaded_from_the_cache():
+    d, settings = case(5)
+    run = trainer(d, settings)
+    run.settle_kernel()
+    run.train(3)
+    assert run._kernel is not None and run._kernel.runs == 3
+    denied = trainer(d, settings)
+    denied.settle_kernel(allowed=False)  # a grader that found no kernel for its run
+    assert denied._kernel is None
 
 
 @pytest.mark.parametrize(("blocks", "loss"), [
@@ -193,3 +272,137 @@ def test_the_training_process_uses_the_kernel_as_fast_as_possible_only(pace, ker
     assert trainer.epoch == 3 and trainer._kernel.runs == (3 if kernel else 0)
     worker.command(cmd="settings", settings=settings.with_(pace=50.0 - pace).to_dict())
     assert trainer.use_kernel is not kernel
+
+
+# ------------------------------------------------------------ several epochs a call
+
+def test_several_epochs_a_call_give_the_numbers_of_one_a_call(monkeypatch):
+    """train() runs many epochs in each kernel call; each is evaluated and recorded
+    exactly as run_epoch() records it, in the same batch orders."""
+    d, settings = case(7)
+    batched, single = trainer(d, settings), trainer(d, settings)
+    calls = []
+    run = batched._kernel.run
+    monkeypatch.setattr(batched._kernel, "run", lambda *a: calls.append(a[-1]) or run(*a))
+    batched.train(150)
+    for _ in range(150):
+        single.run_epoch()
+    assert len(calls) < 20 and sum(calls) == 150
+    assert batched.history == single.history
+    for key, value in batched.model.state_dict().items():
+        assert torch.equal(value, single.model.state_dict()[key]), key
+    assert torch.equal(batched.generator.get_state(), single.generator.get_state())
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("lr", [0.3, 0.5])
+def test_a_run_diverging_inside_a_call_ends_as_the_torch_path_does(seed, lr):
+    """Linear regression with steps too long: the error grows by a factor each
+    epoch until it overflows, in the middle of a call running many epochs. The
+    rows before, the last good weights, the message and the state of the batch
+    orders' generator are those of the torch path, epoch by epoch."""
+    d = chain([("Linear", {"out_features": 1})], "MSELoss", REGRESSION)
+    settings = TrainingSettings(optimizer="sgd", lr=lr, batch_size=10, seed=seed)
+    runs = [trainer(d, settings), trainer(d, settings, kernel=False)]
+    caught = []
+    for run in runs:
+        with pytest.raises(TrainingDiverged) as error:
+            run.train(1000)
+        caught.append((str(error.value), error.value.quantity, run.epoch))
+    assert caught[0] == caught[1] and caught[0][2] >= 5
+    kernel_run, torch_run = runs
+    assert kernel_run._kernel.runs > kernel_run.epoch  # the epoch that diverged ran there
+    assert torch.equal(kernel_run.generator.get_state(), torch_run.generator.get_state())
+    for key, value in kernel_run.model.state_dict().items():  # grown large: relative
+        assert torch.allclose(value, torch_run.model.state_dict()[key], rtol=TOLERANCE), key
+    for row_a, row_b in zip(kernel_run.history, torch_run.history, strict=True):
+        assert row_a["train_loss"] == pytest.approx(row_b["train_loss"], rel=TOLERANCE)
+
+
+def test_weights_that_turn_infinite_with_a_finite_loss_stop_the_kernel_too():
+    """A hidden ReLU unit whose bias is -inf outputs 0 (the loss stays finite); the
+    weights are not finite: both paths stop in epoch 1 with the initial weights."""
+    d = chain([("Linear", {"out_features": 4}), ("ReLU", {}), ("Linear", {"out_features": 2})],
+              "CrossEntropyLoss", CIRCLE)
+    settings = TrainingSettings(optimizer="sgd", lr=0.05)
+    caught = []
+    for run in (trainer(d, settings), trainer(d, settings, kernel=False)):
+        with torch.no_grad():
+            run._fast.linears[0].bias[0] = -math.inf
+        run.loaded_weights()
+        with pytest.raises(TrainingDiverged) as error:
+            run.train(5)
+        assert run._fast.linears[0].bias[0] == -math.inf  # the initial weights are back
+        caught.append((error.value.quantity, run.epoch, str(error.value)))
+    assert caught[0] == caught[1] == (caught[0][0], 0, caught[0][2])
+    assert caught[0][0] == "weights"
+
+
+# ------------------------------------------------------------ what a student reads
+
+@pytest.mark.parametrize(("tail", "loss", "labels"), [
+    ([("Linear", {"out_features": 3})], "CrossEntropyLoss", None),  # argmax
+    ([("Linear", {"out_features": 1})], "BCEWithLogitsLoss", None),  # logit above 0
+    ([("Linear", {"out_features": 1}), ("Sigmoid", {})], "BCELoss", None),  # above 0.5
+    ([("Linear", {"out_features": 1}), ("Tanh", {})], "MSELoss", "signed"),  # its sign
+    ([("Linear", {"out_features": 3})], "MSELoss", None),  # one-hot targets: argmax
+])
+def test_losses_and_accuracies_are_torchs_on_the_kernels_outputs(tail, loss, labels):
+    """The kernel evaluates the sets itself; its losses equal torch's loss on its
+    outputs, and its accuracies metrics.accuracy's, to the last digit."""
+    spec = DatasetSpec("blobs" if tail[0][1]["out_features"] == 3 else "circle", samples=90,
+                       labels=labels or "index")
+    d = chain([("Linear", {"out_features": 5}), ("Tanh", {}), *tail], loss, spec)
+    run = trainer(d, TrainingSettings(optimizer="adam", lr=0.01))
+    run.train(40)
+    row, info = run.history[-1], run.data.info
+    t = run.tensors
+    for part, x, y, data_labels in (("train", t.x_train, t.y_train, run.data.y_train),
+                                    ("test", t.x_test, t.y_test, run.data.y_test)):
+        out = run.outputs[part]
+        assert torch.allclose(out, run.model(x).detach(), rtol=0, atol=1e-6)
+        assert row[f"{part}_loss"] == pytest.approx(float(run.loss_fn(out, y)), rel=1e-6)
+        assert row[f"{part}_accuracy"] == accuracy(out, data_labels, run.net.loss_spec,
+                                                   info.signed)
+
+
+def test_the_kernels_tanh_is_within_one_unit_in_the_last_place():
+    """Its own tanh (libm's cannot be vectorised) against float64's, rounded once."""
+    bits = np.arange(0, np.float32(10.0).view(np.int32), 211, dtype=np.int32)
+    x = np.concatenate([bits.view(np.float32), -bits.view(np.float32)[::5],
+                        np.float32([0.0, -0.0, 1e-30, 9.09, 9.11, 50.0, np.inf, -np.inf])])
+    ours = np.array([epoch_kernel.tanh(v) for v in x[:2000]] +
+                    list(_tanh_all(x[2000:])), np.float32)
+    exact = np.tanh(x.astype(np.float64)).astype(np.float32)
+    ulps = np.abs(ours.view(np.int32).astype(np.int64) - exact.view(np.int32))
+    assert ulps.max() <= 1 and (ulps > 0).mean() < 1e-4
+    assert np.signbit(epoch_kernel.tanh(np.float32(-0.0)))
+    assert np.isnan(epoch_kernel.tanh(np.float32(np.nan)))
+
+
+def _tanh_all(x: np.ndarray) -> np.ndarray:
+    """The kernel's tanh on every value, as its activation loop computes it."""
+    acts = np.zeros((2, len(x)), np.float32)
+    acts[0] = x
+    epoch_kernel._activate(codes.TANH, np.float32(0), np.float32(0), acts, 0, 1, len(x))
+    return acts[1]
+
+
+WITHOUT_NUMBA = """
+import json, sys
+sys.modules["numba"] = None  # as if it were not installed
+import graph_engine as ge
+from graph_engine.training.kernel import loading
+d = ge.load("resources/examples/playground-default.json")
+run = ge.train(d, epochs=3)
+print(json.dumps({"epochs": len(run.history), "state": loading.state().value,
+                  "kernel": run.trainer._kernel is not None}))
+"""
+
+
+def test_without_numba_headless_training_runs_on_the_fast_path():
+    done = subprocess.run([sys.executable, "-c", WITHOUT_NUMBA], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+        "epochs": 3, "state": "unavailable", "kernel": False}

@@ -122,18 +122,30 @@ def worker_failure(steps) -> dict:
     parent, child = multiprocessing.Pipe()
     exercise = ex.loads(json.dumps({"format": "netcanvas-exercise", "version": 1, "title": "T",
                                     "dataset": "xor", "training": {}, "checks": CHECKS}))
-    assert not pool._grade_one(child, steps, exercise, {"file": "f", "plot": False}, 1 << 30)
+    request = {"file": "f", "plot": False, "kernel": True}
+    assert not pool._grade_one(child, steps, exercise, request, 1 << 30)
     return json.loads(parent.recv_bytes())
 
 
 def test_a_worker_that_runs_out_of_memory_says_so_and_stops():
-    def steps(*args):
+    def steps(*args, **options):
         raise MemoryError
         yield
 
     message = worker_failure(steps)
     assert message == {"type": "failed", "short": "out of memory",
                        "reason": "ran out of memory (the limit is 1 GB beyond the grader's own)"}
+
+
+def test_one_grading_run_trains_every_file_on_one_path(tmp_path, monkeypatch):
+    """The grader decides once, as the first file goes out, whether the whole-epoch
+    kernel trains its files: a kernel whose compile ends mid-run (ready from then on)
+    changes no later file's path, so no score depends on when it ended."""
+    answers = iter([None, object(), object()])  # compiling at first, then ready
+    monkeypatch.setattr(pool.loading, "settle", lambda timeout=None: next(answers))
+    exercise = write_exercise(tmp_path)
+    grader = pool.Pool(ex.load(exercise), str(exercise))
+    assert [grader._kernel() for _ in range(3)] == [False, False, False]
 
 
 def test_a_network_validation_refuses_as_too_large_never_runs(graded):

@@ -143,7 +143,7 @@ def test_trace_json_of_finite_values_has_no_note(tmp_path):
 
 def test_an_allocator_out_of_memory_reads_ran_out_of_memory():
     """torch's CPU allocator raises a RuntimeError, not MemoryError."""
-    def steps(*args):
+    def steps(*args, **options):
         torch.empty(1 << 42)  # 16 TB: refused by the allocator
         yield
 

@@ -1,6 +1,6 @@
 """The numbers the whole-epoch kernel dispatches on, shared by the kernel
 (:mod:`.epoch_kernel`, compiled by numba) and the code that prepares its
-arguments (:mod:`.whole_epoch`, plain Python). numba reads module-level
+arguments (:mod:`..fastpath.whole_epoch`, plain Python). numba reads module-level
 integers as constants, so a branch on them costs a compare.
 
 The activations and losses are the catalogue's
@@ -40,9 +40,18 @@ CLASS_TARGETS = frozenset({CROSS_ENTROPY})
 
 SGD, MOMENTUM, ADAM, RMSPROP, ADAGRAD = range(5)
 
-# The optimizer's settings, by position in the kernel's ``hyper`` array.
-LR, MOMENTUM_, KEEP, BETA1, BETA2, EPS, ALPHA, LR_DECAY, L1, L2, FIRST = range(11)
-HYPER = 11
+# The optimizer's settings, by position in the kernel's ``hyper`` array; STEP is
+# the optimizer's step count, which the kernel advances.
+LR, MOMENTUM_, KEEP, BETA1, BETA2, EPS, ALPHA, LR_DECAY, L1, L2, FIRST, STEP = range(12)
+HYPER = 12
+
+# How a row of the output becomes a class, for the accuracy: none (regression),
+# the first column above a threshold, or the column with the largest value.
+NO_CLASSES, THRESHOLD, ARGMAX = range(3)
+
+# How a run of epochs ended: every epoch kept, or one whose training loss (or, with
+# that finite, whose weights) became infinite or NaN, its weights put back.
+KEPT, LOSS_DIVERGED, WEIGHTS_DIVERGED = range(3)
 
 # numba keys its on-disk cache on the kernel's own source file: machine code
 # compiled before a number here changed would still load. The kernel returns
