@@ -315,7 +315,8 @@ def backprop_sgd() -> ge.Diagram:
         Δw = −lr · dL/dw, and the Output plot previews the network after the step; Undo
         step brings the run's picture back.""")
     s.chain(mlp(2, [3], "ReLU", 2, ("CrossEntropyLoss",)))
-    return s.finish("gauss", optimizer="sgd", lr=0.1, batch_size=10, epochs=20, seed=0)
+    return s.finish("gauss", optimizer="sgd", lr=0.1, batch_size=10, epochs=20, seed=0,
+                    pace=1.0)
 
 
 def digits() -> ge.Diagram:
@@ -433,7 +434,7 @@ def function_sine() -> ge.Diagram:
         and bend into the wave as the test accuracy passes 95 %; with two units it cannot.""")
     s.chain(mlp(2, [8], "Tanh", 2, ("CrossEntropyLoss",)))
     return s.finish(ge.DatasetSpec("function", boundary="3 * sin(x1)", samples=1000),
-                    optimizer="adam", lr=0.02, batch_size=10, epochs=60, seed=0)
+                    optimizer="adam", lr=0.02, batch_size=10, epochs=60, seed=0, pace=2.0)
 
 
 def function_cubic() -> ge.Diagram:
@@ -444,7 +445,7 @@ def function_cubic() -> ge.Diagram:
         line of the first epochs fold into an S.""")
     s.chain(mlp(2, [8], "Tanh", 2, ("CrossEntropyLoss",)))
     return s.finish(ge.DatasetSpec("function", boundary="x1**3/9 - x1"), optimizer="adam",
-                    lr=0.01, batch_size=10, epochs=40, seed=0)
+                    lr=0.01, batch_size=10, epochs=40, seed=0, pace=2.0)
 
 
 def function_abs() -> ge.Diagram:
@@ -455,7 +456,7 @@ def function_abs() -> ge.Diagram:
         corner comes out rounded.""")
     s.chain(mlp(2, [2], "ReLU", 2, ("CrossEntropyLoss",)))
     return s.finish(ge.DatasetSpec("function", boundary="abs(x1)"), optimizer="adam", lr=0.01,
-                    batch_size=10, epochs=40, seed=0)
+                    batch_size=10, epochs=40, seed=0, pace=2.0)
 
 
 # In lesson order: File → Open Example lists them so (resources/examples/ORDER).

@@ -396,7 +396,7 @@ def _close(app, window) -> None:
 
 
 def draw_points(out: Path) -> None:
-    """The XOR lesson with three points drawn, in a real window under Xvfb with the X
+    """The XOR lesson (200 points) with three points drawn, in a real window under Xvfb with the X
     server's mouse (tests/gui/drivers/draw_points.py): the Output dock trained, with
     the points drawn, and after Play (``out`` names the first; the others end in
     -drawn and -bent)."""
@@ -408,8 +408,9 @@ def draw_points(out: Path) -> None:
         env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
                "PYTHONPATH": str(ROOT)}
         subprocess.run([sys.executable, str(ROOT / "tests" / "gui" / "drivers" /
-                                            "draw_points.py"), str(out.parent), "--lr", "0.03",
-                        "--dock-only"], env=env, cwd=ROOT, check=True, timeout=300)
+                                            "draw_points.py"), str(out.parent), "--lr", "0.1",
+                        "--samples", "200", "--dock-only"], env=env, cwd=ROOT, check=True,
+                       timeout=300)
 
 
 # name -> (a shot from the command line, taking OUT) or (in process, taking app, OUT)

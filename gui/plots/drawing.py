@@ -178,7 +178,7 @@ class PointDrawing(QObject):
         self.bar = DrawingBar()
         self.bar.setVisible(False)
         self.bar.clear.clicked.connect(self.clear)
-        output.add_option(self.button)
+        output.add_button(self.button)
         output.add_row(self.bar)
         self.pending = pg.ScatterPlotItem(size=9, pen=pg.mkPen("#111827", width=1.5))
         self.pending.setZValue(20)

@@ -145,9 +145,15 @@ class OutputPlot(QWidget):
         for widget in (self.show_test, self.discrete):
             options.addWidget(widget)
         options.addStretch(1)
-        below = QHBoxLayout()  # Export beside the note: the dock stays narrow on a laptop
+        # the buttons (a tool's, then Export) in a column beside the note: the dock stays
+        # narrow on a laptop
+        self.buttons = QVBoxLayout()
+        self.buttons.setSpacing(2)
+        self.buttons.addWidget(self.export_button)
+        self.buttons.addStretch(1)
+        below = QHBoxLayout()
         below.addWidget(self.note, 1)
-        below.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
+        below.addLayout(self.buttons)
         self.rows = layout = QVBoxLayout(self)  # tools (drawing, asking) add rows below
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.preview_note)
@@ -165,9 +171,9 @@ class OutputPlot(QWidget):
         self.fade_stale = False
         self.show_message("Press play to train: the network's output appears here.")
 
-    def add_option(self, widget: QWidget) -> None:
-        """A control in the row under the plot, after the others."""
-        self.options.insertWidget(self.options.count() - 1, widget)
+    def add_button(self, widget: QWidget) -> None:
+        """A tool's button beside the note, above Export."""
+        self.buttons.insertWidget(self.buttons.count() - 2, widget)
 
     def add_row(self, widget: QWidget) -> None:
         """A row of a tool under the plot's options, above the note and Export."""

@@ -105,7 +105,7 @@ def test_good_arguments_still_train(diagram_file, capsys):
     ("trian", "unknown command 'trian'; did you mean train?"),
     ("Export", "unknown command 'Export'; did you mean export?"),
     ("frobnicate", "unknown command 'frobnicate'; the commands are validate, compile, train, "
-                   "export, trace, examples, exercises, grade"),
+                   "export, trace, predict, examples, exercises, grade"),
 ])
 def test_a_mistyped_command_is_refused_with_a_suggestion(word, expected, diagram_file, capsys,
                                                          monkeypatch):

@@ -13,6 +13,7 @@ loop with penalties) to 1e-5 after 100 epochs, weights and losses.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import math
@@ -278,8 +279,9 @@ def test_the_training_process_uses_the_kernel_as_fast_as_possible_only(pace, ker
 
 def test_several_epochs_a_call_give_the_numbers_of_one_a_call(monkeypatch):
     """train() runs many epochs in each kernel call; each is evaluated and recorded
-    exactly as run_epoch() records it, in the same batch orders."""
-    d, settings = case(7)
+    exactly as run_epoch() records it, in the same batch orders (a classification: a
+    regression's rows measure each epoch's outputs, one epoch a call)."""
+    d, settings = next(case(s) for s in itertools.count(7) if case(s)[0].dataset == CIRCLE)
     batched, single = trainer(d, settings), trainer(d, settings)
     calls = []
     run = batched._kernel.run
@@ -406,3 +408,15 @@ def test_without_numba_headless_training_runs_on_the_fast_path():
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {
         "epochs": 3, "state": "unavailable", "kernel": False}
+
+
+def test_a_regression_runs_one_epoch_a_call_and_each_row_has_its_rmse_and_r2():
+    d, settings = next(case(s) for s in itertools.count() if case(s)[0].dataset == REGRESSION)
+    fast, torch_path = trainer(d, settings), trainer(d, settings, kernel=False)
+    fast.train(5)
+    torch_path.train(5)
+    assert fast._kernel.runs == 5
+    for mine, theirs in zip(fast.history, torch_path.history, strict=True):
+        assert {"test_rmse", "test_r2", "train_rmse", "train_r2"} <= mine.keys()
+        for key in ("test_rmse", "test_r2"):
+            assert mine[key] == pytest.approx(theirs[key], rel=1e-4, abs=1e-5)

@@ -253,7 +253,7 @@ def test_an_unreadable_exercise_or_no_files_exit_2(tmp_path):
 
 
 def test_a_grading_failure_row_names_no_exception_type():
-    def steps(*args):
+    def steps(*args, **options):
         raise ValueError("the layer's weights could not be read")
         yield
 

@@ -74,24 +74,24 @@ def test_three_clicks_on_xor_are_three_undo_steps_over_its_points(window, qtbot,
     assert stack.count() == 3 and stack.undoText() == "Draw 1 point"
     assert stack.text(0) == "Draw 1 point on xor's points"
     spec = d.dataset
-    assert spec.name == "points" and len(spec.points) == 203  # xor's 200, and three
+    assert spec.name == "points" and len(spec.points) == 503  # xor's 500, and three
     for x, y in ((-3.0, 3.0), (-2.5, 3.5), (-3.5, 2.5)):
-        (point,) = near(spec.points[200:], x, y, 2 * pixel + 0.01)
+        (point,) = near(spec.points[500:], x, y, 2 * pixel + 0.01)
         assert point[2] == 1
     train = drawn.training_points(np.array(spec.points, dtype=float), spec.seed,
                                   spec.train_ratio)
-    assert train[200:].all()  # a point drawn trains
-    xor = ge.datasets.load(ge.DatasetSpec("xor", samples=200))
+    assert train[500:].all()  # a point drawn trains
+    xor = ge.datasets.load(ge.DatasetSpec("xor", samples=500))
     copied = sorted(map(tuple, np.round(xor.x_all.astype(float), 3).tolist()))
-    assert sorted(p[:2] for p in spec.points[:200]) == copied
+    assert sorted(p[:2] for p in spec.points[:500]) == copied
     assert "Added 1 point." in drawing.bar.note.text() and RESET in drawing.bar.note.text()
     stack.undo()
-    assert len(d.dataset.points) == 202
+    assert len(d.dataset.points) == 502
     for _ in range(2):
         stack.undo()
-    assert d.dataset.name == "xor" and d.dataset.samples == 200
+    assert d.dataset.name == "xor" and d.dataset.samples == 500
     stack.redo()
-    assert len(d.dataset.points) == 201
+    assert len(d.dataset.points) == 501
     d.lint()
 
 
@@ -100,7 +100,7 @@ def test_a_drag_paints_several_and_the_eraser_removes_them_in_one_step(window, q
     shown(window, qtbot, plot)
     drawing, stack = window.training.drawing, window.document.undo_stack
     drawing.start()  # as the Data panel's "Points drawn by hand" does
-    assert stack.count() == 1 and len(d.dataset.points) == 200
+    assert stack.count() == 1 and len(d.dataset.points) == 500
     drawing.clear()
     assert stack.undoText() == "Clear the drawn points" and d.dataset.points == ()
     mouse_drag(plot.plot, at(plot, -4, 0), at(plot, 4, 0), steps=12)

@@ -1,7 +1,8 @@
 """Run under Xvfb: a teacher opens XOR, draws three points where the network is wrong,
 presses Play and watches the boundary bend, with the X server's own mouse (xdotool).
 
-``python tests/gui/drivers/draw_points.py OUT_FOLDER [--fast] [--lr X] [--dock-only]``: the XOR
+``python tests/gui/drivers/draw_points.py OUT_FOLDER [--fast] [--lr X] [--samples N]
+[--dock-only]``: the XOR
 example is trained first; then xdotool clicks Draw points, the class 1 button, three
 points in an orange corner, and Play, then types the first point into the Ask row.
 The Output dock is grabbed from the X server at
@@ -9,7 +10,9 @@ each stage (OUT_FOLDER/draw-points.png trained, draw-points-drawn.png, draw-poin
 the whole screen too, as NAME-window.png), and one JSON
 line reports what happened: the undo steps, the points, and the class-1 probability
 the boundary shows at the drawn points before and after. ``--fast`` trains as fast as
-possible (the tests), ``--lr`` sets the learning rate in the toolbar before Play, and
+possible (the tests), ``--lr`` sets the learning rate in the toolbar before Play,
+``--samples`` opens a copy of the example with that many points (three points weigh
+little among its 500), and
 ``--dock-only`` saves only the Output dock's pictures (the guide's).
 """
 
@@ -18,12 +21,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QTimer
 
-DRAWN = ((-1.5, 1.5), (-2.0, 1.0), (-1.0, 2.0))  # orange corner, near where classes meet
+DRAWN = ((-1.5, 1.5), (-2.0, 1.0), (-1.5, 2.0))  # orange corner, near where classes meet
 SIZE = (1400, 880)
 
 
@@ -162,6 +166,19 @@ class Teacher:
                 for x, y in DRAWN]
 
 
+def example(argv: list[str]) -> Path:
+    """The XOR example, or with ``--samples N`` a copy of it with N points (in a
+    folder of its own: OUT_FOLDER may be docs/images)."""
+    path = Path(__file__).resolve().parents[3] / "resources" / "examples" / "xor.json"
+    if "--samples" not in argv:
+        return path
+    document = json.loads(path.read_text())
+    document["dataset"]["samples"] = int(argv[argv.index("--samples") + 1])
+    copy = Path(tempfile.mkdtemp()) / "xor.json"
+    copy.write_text(json.dumps(document))
+    return copy
+
+
 def main(argv: list[str]) -> int:
     from gui.app import make_application
     from gui.mainwindow import MainWindow
@@ -173,8 +190,7 @@ def main(argv: list[str]) -> int:
     window.resize(*SIZE)
     window.show()
     window.raise_()
-    example = Path(__file__).resolve().parents[3] / "resources" / "examples" / "xor.json"
-    window.files.open_path(str(example), ask=False)
+    window.files.open_path(str(example(argv)), ask=False)
     window.statusBar().clearMessage()
     teacher = Teacher(app, window, out, argv)
     QTimer.singleShot(1500, teacher.run)
