@@ -141,7 +141,7 @@ class OutputPlot(QWidget):
         self.discrete.toggled.connect(lambda on: self._draw(self._result))
         self.export_button = QPushButton("Export…")
         self.export_button.setToolTip("Save this plot as a PNG or SVG picture")
-        self.options = options = QHBoxLayout()
+        options = QHBoxLayout()
         for widget in (self.show_test, self.discrete):
             options.addWidget(widget)
         options.addStretch(1)

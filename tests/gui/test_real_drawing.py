@@ -41,7 +41,7 @@ def test_three_points_drawn_with_the_mouse_bend_the_boundary(tmp_path):
     assert report["dataset"] == "points" and report["points"] == 203
     assert [p[2] for p in report["drawn"]] == [1, 1, 1]
     # the boundary bends over the drawn points: at least two of the three change side
-    # (which two depends on the path the run took, the kernel or torch, to rounding)
+    # (the third has been seen on either side from one run to the next)
     assert max(report["before"]) < 0.3 and sorted(report["after"])[1] > 0.5, report
     assert report["answer"].startswith("class 1: ") and report["answer"].endswith("(epoch 24)")
     assert (tmp_path / "draw-points-bent.png").stat().st_size > 10_000

@@ -166,15 +166,15 @@ class Teacher:
                 for x, y in DRAWN]
 
 
-def example(argv: list[str]) -> Path:
-    """The XOR example, or with ``--samples N`` a copy of it with N points (in a
-    folder of its own: OUT_FOLDER may be docs/images)."""
+def example(argv: list[str], folder: str) -> Path:
+    """The XOR example, or with ``--samples N`` a copy of it with N points in
+    ``folder`` (not OUT_FOLDER, which may be docs/images)."""
     path = Path(__file__).resolve().parents[3] / "resources" / "examples" / "xor.json"
     if "--samples" not in argv:
         return path
     document = json.loads(path.read_text())
     document["dataset"]["samples"] = int(argv[argv.index("--samples") + 1])
-    copy = Path(tempfile.mkdtemp()) / "xor.json"
+    copy = Path(folder) / "xor.json"
     copy.write_text(json.dumps(document))
     return copy
 
@@ -190,13 +190,15 @@ def main(argv: list[str]) -> int:
     window.resize(*SIZE)
     window.show()
     window.raise_()
-    window.files.open_path(str(example(argv)), ask=False)
+    copies = tempfile.TemporaryDirectory()
+    window.files.open_path(str(example(argv, copies.name)), ask=False)
     window.statusBar().clearMessage()
     teacher = Teacher(app, window, out, argv)
     QTimer.singleShot(1500, teacher.run)
     QTimer.singleShot(150_000, app.quit)  # a watchdog: the lesson takes under a minute
     app.exec()
     window.training.shutdown()
+    copies.cleanup()
     return 0 if "after" in teacher.report else 1
 
 
