@@ -35,11 +35,11 @@ bench: $(STAMP)
 	$(PY) -m benchmarks.run
 
 fuzz: $(STAMP)
-	NETCANVAS_FUZZ_EXAMPLES=10000 $(PY) -m pytest -q tests/engine/test_fuzz_files.py tests/engine/test_formula_hostile.py \
-		tests/engine/test_codegen_hostile.py tests/engine/test_saved_loads_again.py \
-		tests/engine/test_fuzz_hand_ins.py
-	QT_QPA_PLATFORM=offscreen NETCANVAS_UNDO_SEQUENCES=200 $(PY) -m pytest -q tests/gui/test_undo_fuzz.py
-	QT_QPA_PLATFORM=offscreen NETCANVAS_FUZZ_EXAMPLES=2000 $(PY) -m pytest -q tests/gui/test_commands_save_and_load.py
+	NETCANVAS_FUZZ_EXAMPLES=10000 $(PY) -m pytest -q tests/engine/model/test_fuzz_files.py tests/engine/core/test_formula_hostile.py \
+		tests/engine/build/test_codegen_hostile.py tests/engine/model/test_saved_loads_again.py \
+		tests/engine/classroom/test_fuzz_hand_ins.py
+	QT_QPA_PLATFORM=offscreen NETCANVAS_UNDO_SEQUENCES=200 $(PY) -m pytest -q tests/gui/document/test_undo_fuzz.py
+	QT_QPA_PLATFORM=offscreen NETCANVAS_FUZZ_EXAMPLES=2000 $(PY) -m pytest -q tests/gui/document/test_commands_save_and_load.py
 
 docs: $(STAMP)
 	$(PY) -m tools.make_docs

@@ -7,7 +7,7 @@ Each example is a function that draws one network with ``Diagram.add`` and
 ``Diagram.connect``, gives it a title, a description for students, a data
 set and training settings, and lays its blocks out left to right. The
 settings were chosen by training each example and measuring it (see
-tests/test_examples.py for the bounds they must meet), so edit them here and
+tests/engine/training/test_examples.py for the bounds they must meet), so edit them here and
 regenerate rather than editing the JSON files by hand.
 """
 
@@ -78,7 +78,7 @@ class Sketch:
 # Each example's pace is one the toolbar offers, of at least 20 optimizer steps a
 # second (so the views draw 20 frames a second or more), chosen with its learning
 # rate so that the interesting part (the boundary forming, the loss falling) takes
-# 10-30 s and is still moving 6 s after Play (tests/engine/test_examples.py).
+# 10-30 s and is still moving 6 s after Play (tests/engine/training/test_examples.py).
 
 
 def linear(n: int) -> Layer:

@@ -2,7 +2,8 @@
 
 Offscreen Qt has no window system: a real mouse (xdotool) and the X server's own
 pixels need Xvfb. The screenshots of drawing points (tools/make_screenshots.py) and
-the tests of a real drag and of drawing (tests/gui/test_real_*.py) start one here.
+the tests of a real drag and of drawing (tests/gui/canvas/test_real_drag.py and
+tests/gui/plots/test_real_drawing.py) start one here.
 """
 
 from __future__ import annotations

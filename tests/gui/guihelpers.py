@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from paths import EXAMPLES
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
@@ -59,7 +58,6 @@ def step(window, qtbot, epochs: int = 2) -> None:
         qtbot.waitUntil(lambda n=n: controller.state.epoch == start + n + 1, timeout=30000)
 
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 
 
 def open_example(window, name: str):

@@ -9,7 +9,7 @@ runs the steps itself: it calls the very ATen kernels autograd would call,
 in the same order, on tensors of the same layout (:mod:`.kernels`), and
 steps the optimizer with ``torch._foreach_*`` calls that do what its own
 code does (:mod:`.updates`). The weights come out bit-identical to the eager
-loop's (tests/test_fastpath.py checks it), in a fraction of the time.
+loop's (tests/engine/training/test_fastpath.py checks it), in a fraction of the time.
 
 Anything else (BatchNorm, Dropout, PReLU, Step, custom formulas, Add and
 Concat, other losses and optimizer options, penalties) makes :func:`build`
