@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-from itertools import pairwise
 from pathlib import Path
 
-from nets import two_layer
+from nets import in_a_row, two_layer
 
 import graph_engine as ge
 from graph_engine.classroom import exercise as ex
@@ -16,20 +15,12 @@ from graph_engine.classroom import pool
 SETTINGS = {"optimizer": "adam", "lr": 0.05, "epochs": 15, "seed": 0}
 
 
-def chain(*blocks: tuple[str, dict]) -> ge.Diagram:
-    d = ge.Diagram()
-    ids = [d.add(kind, **params) for kind, params in blocks]
-    for a, b in pairwise(ids):
-        d.connect(a, b)
-    return d
-
-
 def solved() -> ge.Diagram:
     return two_layer(hidden=8)[0]
 
 
 def linear_only() -> ge.Diagram:
-    return chain(("Input", {"features": 2}), ("Linear", {"out_features": 2}),
+    return in_a_row(("Input", {"features": 2}), ("Linear", {"out_features": 2}),
                  ("CrossEntropyLoss", {}))
 
 
@@ -51,7 +42,7 @@ def write_exercise(folder: Path) -> Path:
 def time_bomb() -> ge.Diagram:
     """Valid and small enough to fit in memory, far too slow for the time limit."""
     wide = [("Linear", {"out_features": 2000}), ("ReLU", {})]
-    return chain(("Input", {"features": 2}), *wide * 3, ("Linear", {"out_features": 2}),
+    return in_a_row(("Input", {"features": 2}), *wide * 3, ("Linear", {"out_features": 2}),
                  ("CrossEntropyLoss", {}))
 
 

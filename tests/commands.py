@@ -7,8 +7,8 @@ import contextlib
 import io
 import subprocess
 import sys
-from itertools import pairwise
 
+from nets import wire
 from paths import ROOT
 
 import graph_engine as ge
@@ -31,16 +31,10 @@ def run_main_py(*args, timeout: float = 120) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=timeout)
 
 
-def chain(d: ge.Diagram, *ids: str) -> list[str]:
-    for src, dst in pairwise(ids):
-        d.connect(src, dst)
-    return list(ids)
-
-
 def good_diagram() -> ge.Diagram:
     d = ge.Diagram()
     d.title = "circle classifier"
-    chain(d, d.add("Input", features=2), d.add("Linear", out_features=6), d.add("ReLU"),
+    wire(d, d.add("Input", features=2), d.add("Linear", out_features=6), d.add("ReLU"),
           d.add("Linear", out_features=2), d.add("CrossEntropyLoss"))
     d.dataset = {"name": "circle", "samples": 80}
     d.training = ge.TrainingSettings(epochs=2, lr=0.1)

@@ -37,6 +37,9 @@ PAYLOADS = [
     "Ⅻ", "😀", "\U0001F600" * 3, "Playground's", "\u2019", "import os", "__import__('os')",
     ")\nimport os\n(", "class", "None", "True", "lambda", "  ", " ", "Ω",
 ]
+# How a spreadsheet cell starts a formula (and the full-width forms): no cell of a
+# report the grader writes may start with one.
+CELL_FORMULA = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 # Whitespace a formula may hold between its tokens (other control characters, which
 # the parser would also skip, are refused where the formula comes in).
 WHITESPACE = [" ", "\t", "\n", "\r", "\xa0", "\u1680", "\u2000", "\u2028", "\u2029", "\u202f",

@@ -84,9 +84,6 @@ def mutate_once(doc, data):
     return doc
 
 
-FORMULA = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
 def _retyped(value, data):
     """The same content in another JSON type: 8 -> "8", [a, b] -> {"0": a, "1": b}..."""
     if isinstance(value, bool):

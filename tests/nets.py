@@ -18,19 +18,28 @@ def two_layer(activation: str = "ReLU", dataset=None, hidden: int = 8,
            "act": d.add(activation, **params),
            "out": d.add("Linear", out_features=2),
            "loss": d.add("CrossEntropyLoss")}
-    chain = list(ids.values())
-    for src, dst in pairwise(chain):
-        d.connect(src, dst)
+    wire(d, *ids.values())
     if dataset is not None:
         d.dataset = dataset
     return d, ids
 
 
-def chain(blocks, loss: str, dataset) -> ge.Diagram:
-    """Input(2) -> the (type, params) ``blocks`` in a row -> ``loss``, on ``dataset``."""
-    d = ge.Diagram()
-    ids = [d.add("Input", features=2), *(d.add(t, **kw) for t, kw in blocks), d.add(loss)]
+def wire(d: ge.Diagram, *ids: str) -> list[str]:
+    """Wire the blocks ``ids`` one after the other; the ids."""
     for src, dst in pairwise(ids):
         d.connect(src, dst)
+    return list(ids)
+
+
+def in_a_row(*blocks: tuple[str, dict]) -> ge.Diagram:
+    """A diagram of the (type, params) ``blocks``, wired one after the other."""
+    d = ge.Diagram()
+    wire(d, *(d.add(kind, **params) for kind, params in blocks))
+    return d
+
+
+def chain(blocks, loss: str, dataset) -> ge.Diagram:
+    """Input(2) -> the (type, params) ``blocks`` in a row -> ``loss``, on ``dataset``."""
+    d = in_a_row(("Input", {"features": 2}), *blocks, (loss, {}))
     d.dataset = dataset
     return d

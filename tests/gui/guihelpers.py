@@ -58,8 +58,6 @@ def step(window, qtbot, epochs: int = 2) -> None:
         qtbot.waitUntil(lambda n=n: controller.state.epoch == start + n + 1, timeout=30000)
 
 
-
-
 def open_example(window, name: str):
     """Open the shipped example ``name`` as File → Open would; its Diagram."""
     assert window.files.open_path(str(EXAMPLES / f"{name}.json"), ask=False)

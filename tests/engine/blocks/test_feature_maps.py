@@ -3,23 +3,16 @@ product; both infer their shapes, export as PyTorch source and as ONNX."""
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 import numpy as np
 import pytest
 import torch
 from exporting import export_and_compare
+from nets import wire
 from sklearn.preprocessing import PolynomialFeatures as SkPolynomialFeatures
 
 import graph_engine as ge
 from graph_engine.blocks.catalogue.layers import polynomial_count
 from graph_engine.blocks.modules import PolynomialFeatures
-
-
-def chain(diagram: ge.Diagram, *ids: str) -> None:
-    for src, dst in pairwise(ids):
-        diagram.connect(src, dst)
-
 
 CONFIGURATIONS = [(features, degree, interaction_only, include_bias)
                   for features in (1, 2, 3, 5)
@@ -47,7 +40,7 @@ def test_polynomial_features_match_scikit_learn(features, degree, interaction_on
 def polynomial_net(features: int = 2, **params) -> tuple[ge.Diagram, str]:
     d = ge.Diagram()
     poly = d.add("PolynomialFeatures", **params)
-    chain(d, d.add("Input", features=features), poly, d.add("Linear", out_features=1),
+    wire(d, d.add("Input", features=features), poly, d.add("Linear", out_features=1),
           d.add("MSELoss"))
     return d, poly
 
@@ -85,9 +78,9 @@ def test_polynomial_features_export_as_python(params, tmp_path):
 def test_two_configurations_share_one_helper_class(tmp_path):
     d = ge.Diagram()
     x, cat = d.add("Input", features=2), d.add("Concat")
-    chain(d, x, d.add("PolynomialFeatures", degree=2), cat)
-    chain(d, x, d.add("PolynomialFeatures", degree=3, interaction_only=True), cat)
-    chain(d, cat, d.add("Linear", out_features=1), d.add("MSELoss"))
+    wire(d, x, d.add("PolynomialFeatures", degree=2), cat)
+    wire(d, x, d.add("PolynomialFeatures", degree=3, interaction_only=True), cat)
+    wire(d, cat, d.add("Linear", out_features=1), d.add("MSELoss"))
     source, _, _ = export_and_compare(d, tmp_path, features=2)
     assert source.count("class PolynomialFeatures(") == 1
     assert "PolynomialFeatures(2, degree=3, interaction_only=True)" in source
@@ -99,7 +92,7 @@ def squares() -> ge.Diagram:
     mul = d.add("Multiply")
     d.connect(d.add("Input", features=2), mul)
     d.connect(d.add("Input", features=2), mul)
-    chain(d, mul, d.add("Linear", out_features=2), d.add("CrossEntropyLoss"))
+    wire(d, mul, d.add("Linear", out_features=2), d.add("CrossEntropyLoss"))
     return d
 
 
@@ -118,9 +111,9 @@ def test_multiply_is_the_elementwise_product(tmp_path):
 def test_multiply_refuses_unequal_sizes():
     d = ge.Diagram()
     x, mul = d.add("Input", features=2), d.add("Multiply")
-    chain(d, x, d.add("Linear", out_features=3), mul)
+    wire(d, x, d.add("Linear", out_features=3), mul)
     d.connect(x, mul)
-    chain(d, mul, d.add("Linear", out_features=1), d.add("MSELoss"))
+    wire(d, mul, d.add("Linear", out_features=1), d.add("MSELoss"))
     problems = [p for p in ge.validate(d) if p.code == "shape-mismatch"]
     assert problems and "Multiply needs inputs of equal size, got 3 and 2" in \
         problems[0].message
@@ -130,11 +123,11 @@ def feature_net() -> ge.Diagram:
     """Playground's seven inputs: polynomial terms, sines, and a product."""
     d = ge.Diagram()
     x, cat, mul = d.add("Input", features=2), d.add("Concat"), d.add("Multiply")
-    chain(d, x, d.add("PolynomialFeatures", degree=2, include_bias=False), cat)
-    chain(d, x, d.add("CustomActivation", formula="sin(x)"), mul)
-    chain(d, x, d.add("Tanh"), mul)
+    wire(d, x, d.add("PolynomialFeatures", degree=2, include_bias=False), cat)
+    wire(d, x, d.add("CustomActivation", formula="sin(x)"), mul)
+    wire(d, x, d.add("Tanh"), mul)
     d.connect(mul, cat)
-    chain(d, cat, d.add("Linear", out_features=2), d.add("CrossEntropyLoss"))
+    wire(d, cat, d.add("Linear", out_features=2), d.add("CrossEntropyLoss"))
     return d
 
 

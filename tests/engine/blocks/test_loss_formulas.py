@@ -14,7 +14,7 @@ import runpy
 import numpy as np
 import pytest
 import torch
-from commands import chain
+from nets import wire
 
 import graph_engine as ge
 from graph_engine.blocks.registry import REGISTRY
@@ -159,7 +159,7 @@ def test_the_lectures_hinge_gives_its_printed_value():
 
 def hinge_network() -> ge.Diagram:
     d = ge.Diagram()
-    chain(d, d.add("Input", features=2), d.add("Linear", out_features=3),
+    wire(d, d.add("Input", features=2), d.add("Linear", out_features=3),
           d.add("MultiClassHingeLoss", margin=0.5))
     d.dataset = {"name": "blobs", "samples": 120}
     return d

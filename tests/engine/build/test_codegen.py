@@ -8,18 +8,13 @@ Each exported file is written to a temporary folder and imported as a module
 from __future__ import annotations
 
 import ast
-from itertools import pairwise
 
 import pytest
 import torch
 from exporting import class_defs, export_and_compare, import_source
+from nets import wire
 
 import graph_engine as ge
-
-
-def chain(diagram: ge.Diagram, *ids: str) -> None:
-    for src, dst in pairwise(ids):
-        diagram.connect(src, dst)
 
 
 def method_names(node: ast.ClassDef) -> set[str]:
@@ -30,7 +25,7 @@ def method_names(node: ast.ClassDef) -> set[str]:
 
 def mlp() -> ge.Diagram:
     d = ge.Diagram()
-    chain(d, d.add("Input", features=2), d.add("Linear", out_features=8), d.add("ReLU"),
+    wire(d, d.add("Input", features=2), d.add("Linear", out_features=8), d.add("ReLU"),
           d.add("Dropout", p=0.2), d.add("Linear", out_features=3, bias=False),
           d.add("LeakyReLU", negative_slope=0.2), d.add("Linear", out_features=3),
           d.add("CrossEntropyLoss", label_smoothing=0.1))
@@ -41,7 +36,7 @@ def residual() -> ge.Diagram:
     d = ge.Diagram()
     x, stem, relu = d.add("Input", features=3), d.add("Linear", out_features=4), d.add("ReLU")
     branch, add = d.add("Linear", out_features=4), d.add("Add")
-    chain(d, x, stem, relu, branch, add, d.add("Linear", out_features=2),
+    wire(d, x, stem, relu, branch, add, d.add("Linear", out_features=2),
           d.add("CrossEntropyLoss"))
     d.connect(relu, add)
     return d
@@ -50,9 +45,9 @@ def residual() -> ge.Diagram:
 def concat() -> ge.Diagram:
     d = ge.Diagram()
     x, cat = d.add("Input", features=2), d.add("Concat")
-    chain(d, x, d.add("Linear", out_features=3), d.add("Tanh"), cat)
-    chain(d, x, d.add("Linear", out_features=2), d.add("Step"), cat)
-    chain(d, cat, d.add("Linear", out_features=1), d.add("BCEWithLogitsLoss"))
+    wire(d, x, d.add("Linear", out_features=3), d.add("Tanh"), cat)
+    wire(d, x, d.add("Linear", out_features=2), d.add("Step"), cat)
+    wire(d, cat, d.add("Linear", out_features=1), d.add("BCEWithLogitsLoss"))
     return d
 
 
@@ -60,11 +55,11 @@ def two_formulas() -> ge.Diagram:
     d = ge.Diagram()
     x, cat = d.add("Input", features=2), d.add("Concat")
     lecture = "where(x <= 0, 1 / (1 + alpha * exp(-x)), x)"
-    chain(d, x, d.add("Linear", out_features=4), d.add("CustomActivation", formula=lecture),
+    wire(d, x, d.add("Linear", out_features=4), d.add("CustomActivation", formula=lecture),
           cat)
-    chain(d, x, d.add("Linear", out_features=4),
+    wire(d, x, d.add("Linear", out_features=4),
           d.add("CustomActivation", formula="x * sigmoid(beta * x) + gamma"), cat)
-    chain(d, cat, d.add("Linear", out_features=3), d.add("CrossEntropyLoss"))
+    wire(d, cat, d.add("Linear", out_features=3), d.add("CrossEntropyLoss"))
     return d
 
 
@@ -137,7 +132,7 @@ def test_two_formulas_give_two_classes_with_their_parameters(tmp_path):
 def test_identical_formulas_share_one_class():
     d = ge.Diagram()
     formula = "x * sigmoid(x)"
-    chain(d, d.add("Input", features=2), d.add("Linear", out_features=4),
+    wire(d, d.add("Input", features=2), d.add("Linear", out_features=4),
           d.add("CustomActivation", formula=formula), d.add("Linear", out_features=4),
           d.add("CustomActivation", formula=formula), d.add("Linear", out_features=1),
           d.add("MSELoss"))
@@ -147,7 +142,7 @@ def test_identical_formulas_share_one_class():
 
 def test_formula_with_pi_imports_math(tmp_path):
     d = ge.Diagram()
-    chain(d, d.add("Input", features=2), d.add("Linear", out_features=3),
+    wire(d, d.add("Input", features=2), d.add("Linear", out_features=3),
           d.add("CustomActivation", formula="sin(pi * x) + x"), d.add("Linear", out_features=1),
           d.add("MSELoss"))
     source, _, _ = export_and_compare(d, tmp_path, features=2)
@@ -156,7 +151,7 @@ def test_formula_with_pi_imports_math(tmp_path):
 
 def test_normalisation_layers_and_prelu_export(tmp_path):
     d = ge.Diagram()
-    chain(d, d.add("Input", features=3), d.add("Linear", out_features=5),
+    wire(d, d.add("Input", features=3), d.add("Linear", out_features=5),
           d.add("BatchNorm1d", momentum=0.2), d.add("PReLU", num_parameters=5, init=0.1),
           d.add("LayerNorm", eps=1e-3), d.add("ELU", alpha=0.5), d.add("GELU", approximate="tanh"),
           d.add("Softplus", beta=2.0), d.add("Linear", out_features=2), d.add("LogSoftmax"),
@@ -183,7 +178,7 @@ def test_title_names_the_class(tmp_path):
 
 def test_network_without_loss_exports_without_loss_fn(tmp_path):
     d = ge.Diagram()
-    chain(d, d.add("Input", features=2), d.add("Linear", out_features=3), d.add("Softmax"))
+    wire(d, d.add("Input", features=2), d.add("Linear", out_features=3), d.add("Softmax"))
     source = ge.to_python(d)
     assert "loss_fn" not in source
     assert "nn.Softmax(dim=1)" in source

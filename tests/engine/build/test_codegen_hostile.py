@@ -16,12 +16,12 @@ from __future__ import annotations
 import ast
 import builtins
 import keyword
-from itertools import pairwise
 
 import pytest
 from hostile import FORMULAS, PAYLOADS, attempt, formula, fuzz_settings, hostile_text
 from hypothesis import given
 from hypothesis import strategies as st
+from nets import wire
 
 import graph_engine as ge
 from graph_engine import REGISTRY
@@ -31,16 +31,10 @@ from graph_engine.core import limits
 from graph_engine.core.source import docstring, identifier
 
 
-def chain(d: ge.Diagram, *ids: str) -> list[str]:
-    for src, dst in pairwise(ids):
-        d.connect(src, dst)
-    return list(ids)
-
-
 # Each template draws one network; ``f`` gives the formula text for a base formula.
 def mlp(f) -> ge.Diagram:
     d = ge.Diagram()
-    chain(d, d.add("Input", features=2), d.add("Linear", out_features=8), d.add("ReLU"),
+    wire(d, d.add("Input", features=2), d.add("Linear", out_features=8), d.add("ReLU"),
           d.add("Dropout", p=0.2), d.add("Linear", out_features=3),
           d.add("CrossEntropyLoss", label_smoothing=0.1))
     return d
@@ -49,12 +43,12 @@ def mlp(f) -> ge.Diagram:
 def merges(f) -> ge.Diagram:
     d = ge.Diagram()
     x, cat, add = d.add("Input", features=2), d.add("Concat"), d.add("Add")
-    stem = chain(d, x, d.add("Linear", out_features=3), d.add("Tanh"))[-1]
-    chain(d, x, d.add("Linear", out_features=3), d.add("Step"), add)
+    stem = wire(d, x, d.add("Linear", out_features=3), d.add("Tanh"))[-1]
+    wire(d, x, d.add("Linear", out_features=3), d.add("Step"), add)
     d.connect(stem, add)
-    chain(d, stem, cat)
-    chain(d, add, cat)
-    chain(d, cat, d.add("Linear", out_features=1), d.add("BCEWithLogitsLoss"))
+    wire(d, stem, cat)
+    wire(d, add, cat)
+    wire(d, cat, d.add("Linear", out_features=1), d.add("BCEWithLogitsLoss"))
     return d
 
 
@@ -62,15 +56,15 @@ def formulas(f) -> ge.Diagram:
     d = ge.Diagram()
     x, cat = d.add("Input", features=2), d.add("Concat")
     for base in FORMULAS[:3]:
-        chain(d, x, d.add("Linear", out_features=2), d.add("CustomActivation", formula=f(base)),
+        wire(d, x, d.add("Linear", out_features=2), d.add("CustomActivation", formula=f(base)),
               cat)
-    chain(d, cat, d.add("Linear", out_features=2), d.add("MSELoss"))
+    wire(d, cat, d.add("Linear", out_features=2), d.add("MSELoss"))
     return d
 
 
 def no_loss(f) -> ge.Diagram:
     d = ge.Diagram()
-    chain(d, d.add("Input", features=4), d.add("Linear", out_features=3),
+    wire(d, d.add("Input", features=4), d.add("Linear", out_features=3),
           d.add("CustomActivation", formula=f(FORMULAS[4])), d.add("Softmax"))
     return d
 
@@ -217,7 +211,7 @@ def test_the_docstring_says_what_the_target_looks_like(spec):
     ids = [d.add("Input", features=2), d.add("Linear", out_features=OUTPUTS[target])]
     if spec.loss.prediction in ACTIVATION_FOR:
         ids.append(d.add(ACTIVATION_FOR[spec.loss.prediction]))
-    chain(d, *ids, d.add(spec.name))
+    wire(d, *ids, d.add(spec.name))
     text = ast.get_docstring(ast.parse(ge.to_python(d)))
     assert f"loss_fn = {spec.name};" in text
     assert FORM[target] in text

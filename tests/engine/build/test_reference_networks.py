@@ -8,10 +8,9 @@ loss with respect to every parameter and to the input agree to 1e-6.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 import pytest
 import torch
+from nets import wire
 from torch import nn
 
 import graph_engine as ge
@@ -20,12 +19,6 @@ TOL = {"atol": 1e-6, "rtol": 1e-6}
 
 
 # ------------------------------------------------------------ helpers
-
-def chain(diagram: ge.Diagram, *ids: str) -> None:
-    """Wire the blocks one after the other."""
-    for src, dst in pairwise(ids):
-        diagram.connect(src, dst)
-
 
 def copy_params(source: nn.Module, target: nn.Module) -> None:
     """Copy ``source``'s parameters into ``target`` (same order, same numbers)."""
@@ -96,7 +89,7 @@ def test_perceptron_matches_hand_written():
     d = ge.Diagram()
     x, fc, act, loss = (d.add("Input", features=3), d.add("Linear", out_features=1),
                         d.add("Sigmoid"), d.add("BCELoss"))
-    chain(d, x, fc, act, loss)
+    wire(d, x, fc, act, loss)
     net = compiled(d)
     reference = Perceptron(3).double()
     assert isinstance(net.loss_fn, nn.BCELoss)
@@ -120,7 +113,7 @@ def test_two_layer_relu_net_with_cross_entropy():
     d = ge.Diagram()
     ids = [d.add("Input", features=4), d.add("Linear", out_features=16), d.add("ReLU"),
            d.add("Linear", out_features=3), d.add("CrossEntropyLoss")]
-    chain(d, *ids)
+    wire(d, *ids)
     net = compiled(d)
     reference = TwoLayerNet(4, 16, 3).double()
     pairs = [(net.modules[ids[1]], reference.fc1), (net.modules[ids[3]], reference.fc2)]
@@ -148,7 +141,7 @@ def test_feedforward_binary_classifier():
     d = ge.Diagram()
     ids = [d.add("Input", features=2), d.add("Linear", out_features=10), d.add("ReLU"),
            d.add("Linear", out_features=1), d.add("Sigmoid"), d.add("BCELoss")]
-    chain(d, *ids)
+    wire(d, *ids)
     net = compiled(d)
     reference = Feedforward(2, 10).double()
     pairs = [(net.modules[ids[1]], reference.fc1), (net.modules[ids[3]], reference.fc2)]
@@ -178,7 +171,7 @@ def test_deep_mlp_of_repeated_blocks():
     for _ in range(depth):
         ids += [d.add("Linear", out_features=hidden), d.add("ReLU")]
     ids += [d.add("Linear", out_features=3), d.add("CrossEntropyLoss")]
-    chain(d, *ids)
+    wire(d, *ids)
     net = compiled(d)
     reference = deep_mlp(depth, hidden).double()
     linears = [b for b in ids if d.block(b).type == "Linear"]
@@ -207,7 +200,7 @@ def test_residual_add_matches_hand_written():
     x, stem, relu = d.add("Input", features=3), d.add("Linear", out_features=6), d.add("ReLU")
     branch, tanh, add = d.add("Linear", out_features=6), d.add("Tanh"), d.add("Add")
     head, loss = d.add("Linear", out_features=2), d.add("CrossEntropyLoss")
-    chain(d, x, stem, relu, branch, tanh, add, head, loss)
+    wire(d, x, stem, relu, branch, tanh, add, head, loss)
     d.connect(relu, add)  # the skip connection
     net = compiled(d)
     reference = Residual().double()
@@ -237,8 +230,8 @@ def test_concat_of_two_branches():
     left, tanh = d.add("Linear", out_features=3), d.add("Tanh")
     right, relu = d.add("Linear", out_features=5), d.add("ReLU")
     cat, head, loss = d.add("Concat"), d.add("Linear", out_features=1), d.add("MSELoss")
-    chain(d, x, left, tanh, cat, head, loss)
-    chain(d, x, right, relu, cat)
+    wire(d, x, left, tanh, cat, head, loss)
+    wire(d, x, right, relu, cat)
     net = compiled(d)
     reference = TwoBranches().double()
     pairs = [(net.modules[left], reference.left), (net.modules[right], reference.right),
@@ -277,7 +270,7 @@ def test_custom_activation_with_learnable_alpha():
     ids = [d.add("Input", features=2), d.add("Linear", out_features=6),
            d.add("CustomActivation", formula=formula), d.add("Linear", out_features=1),
            d.add("MSELoss")]
-    chain(d, *ids)
+    wire(d, *ids)
     net = compiled(d)
     act = net.modules[ids[2]]
     with torch.no_grad():
@@ -297,16 +290,16 @@ def test_submodules_are_registered_in_topological_order():
     loss, head, cat = d.add("CrossEntropyLoss"), d.add("Linear", out_features=2), d.add("Concat")
     relu_b, right = d.add("ReLU"), d.add("Linear", out_features=4)
     relu_a, left, x = d.add("ReLU"), d.add("Linear", out_features=3), d.add("Input", features=2)
-    chain(d, x, left, relu_a, cat, head, loss)
-    chain(d, x, right, relu_b, cat)
+    wire(d, x, left, relu_a, cat, head, loss)
+    wire(d, x, right, relu_b, cat)
     net = ge.compile(d, seed=0)
     block_of = {id(module): block for block, module in net.modules.items()}
     seen = [block_of[id(m)] for m in net.model.modules() if id(m) in block_of]
     assert sorted(seen) == sorted(net.modules)
     position = {block: i for i, block in enumerate(seen)}
-    for wire in d.wires:
-        if wire.src in position and wire.dst in position:
-            assert position[wire.src] < position[wire.dst], wire
+    for link in d.wires:
+        if link.src in position and link.dst in position:
+            assert position[link.src] < position[link.dst], link
     assert position[head] == len(seen) - 1
 
 
@@ -315,7 +308,7 @@ def test_parameters_follow_data_flow_in_a_chain():
     ids = [d.add("Input", features=2), d.add("Linear", out_features=5), d.add("Tanh"),
            d.add("Linear", out_features=4), d.add("ReLU"), d.add("Linear", out_features=3),
            d.add("CrossEntropyLoss")]
-    chain(d, *ids)
+    wire(d, *ids)
     net = ge.compile(d, seed=0)
     shapes = [tuple(p.shape) for p in net.model.parameters()]
     assert shapes == [(5, 2), (5,), (4, 5), (4,), (3, 4), (3,)]
@@ -330,7 +323,7 @@ def loss_network(loss_type: str) -> ge.Diagram:
     if loss_type == "NLLLoss":
         ids.append(d.add("LogSoftmax"))
     ids.append(d.add(loss_type))
-    chain(d, *ids)
+    wire(d, *ids)
     return d
 
 
@@ -345,7 +338,7 @@ def test_loss_fn_is_the_right_criterion(loss_type):
 
 def test_loss_parameters_reach_the_criterion():
     d = ge.Diagram()
-    chain(d, d.add("Input", features=2), d.add("Linear", out_features=3),
+    wire(d, d.add("Input", features=2), d.add("Linear", out_features=3),
           d.add("MultiMarginLoss", p=2, margin=0.5))
     net = ge.compile(d)
     assert (net.loss_fn.p, net.loss_fn.margin) == (2, 0.5)
@@ -353,7 +346,7 @@ def test_loss_parameters_reach_the_criterion():
 
 def test_no_loss_gives_no_criterion():
     d = ge.Diagram()
-    chain(d, d.add("Input", features=2), d.add("Linear", out_features=3), d.add("Softmax"))
+    wire(d, d.add("Input", features=2), d.add("Linear", out_features=3), d.add("Softmax"))
     net = ge.compile(d, seed=0)
     assert net.loss_fn is None
     out = net.model(torch.randn(5, 2))
@@ -369,7 +362,7 @@ def test_same_seed_same_initial_weights():
 
 def test_compile_refuses_a_diagram_with_errors():
     d = ge.Diagram()
-    chain(d, d.add("Input", features=2), d.add("Linear", out_features=3))
+    wire(d, d.add("Input", features=2), d.add("Linear", out_features=3))
     d.add("Linear", out_features=2)  # nothing wired into it
     with pytest.raises(ge.DiagramError) as caught:
         ge.compile(d)

@@ -32,10 +32,10 @@ import tempfile
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from hostile import fuzz_settings
+from hostile import CELL_FORMULA, fuzz_settings
 from hypothesis import given
 from hypothesis import strategies as st
-from mutations import FORMULA, VALUES, mutate_once
+from mutations import VALUES, mutate_once
 
 import resources
 from graph_engine.classroom import exercise as exercises
@@ -172,7 +172,7 @@ def check_reports(exercise, rows) -> None:
     assert len(gradebook.splitlines()) == len(rows) + 1
     for line in csv.reader(io.StringIO(gradebook)):
         for cell in line:
-            assert not cell.lstrip().startswith(FORMULA), repr(cell)
+            assert not cell.lstrip().startswith(CELL_FORMULA), repr(cell)
     reports.html_text(exercise, rows).encode("utf-8")
     document = json.loads(reports.json_text(exercise, rows))
     assert len(document["results"]) == len(rows)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from answers import SETTINGS, chain, linear_only, solved
+from answers import SETTINGS, linear_only, solved
+from nets import in_a_row
 
 import graph_engine as ge
 from graph_engine.classroom import exercise as ex
@@ -26,19 +27,19 @@ def make_exercise(*checks: dict, start: ge.Diagram | None = None, locked=(),
 
 
 def with_softmax() -> ge.Diagram:
-    return chain(("Input", {"features": 2}), ("Linear", {"out_features": 8}), ("ReLU", {}),
+    return in_a_row(("Input", {"features": 2}), ("Linear", {"out_features": 8}), ("ReLU", {}),
                  ("Linear", {"out_features": 2}), ("Softmax", {"dim": 1}),
                  ("CrossEntropyLoss", {}))
 
 
 def fitting() -> ge.Diagram:
     """A curve for the polynomial data set."""
-    return chain(("Input", {"features": 1}), ("Linear", {"out_features": 16}), ("Tanh", {}),
+    return in_a_row(("Input", {"features": 1}), ("Linear", {"out_features": 16}), ("Tanh", {}),
                  ("Linear", {"out_features": 1}), ("MSELoss", {}))
 
 
 def line() -> ge.Diagram:
-    return chain(("Input", {"features": 1}), ("Linear", {"out_features": 1}), ("MSELoss", {}))
+    return in_a_row(("Input", {"features": 1}), ("Linear", {"out_features": 1}), ("MSELoss", {}))
 
 
 def broken() -> ge.Diagram:
@@ -191,7 +192,7 @@ def test_a_diverging_network_fails_its_trained_checks_with_the_reason(tmp_path):
         "format": "netcanvas-exercise", "version": 1, "title": "T", "dataset": "polynomial",
         "training": {"optimizer": "sgd", "lr": 1e5, "epochs": 5},
         "checks": [{"id": "l", "kind": "test-loss", "max": 1.0}]}))
-    d = chain(("Input", {"features": 1}), ("Linear", {"out_features": 1}), ("MSELoss", {}))
+    d = in_a_row(("Input", {"features": 1}), ("Linear", {"out_features": 1}), ("MSELoss", {}))
     result = grade(exercise, d, tmp_path)
     assert result.error.startswith("training diverged: the loss became infinite or NaN")
     assert result.checks[0].message.startswith("not run: training diverged")
@@ -199,7 +200,7 @@ def test_a_diverging_network_fails_its_trained_checks_with_the_reason(tmp_path):
 
 @pytest.mark.parametrize(("diagram", "dataset", "kind"), [
     (solved, "xor", "boundary"),
-    (lambda: chain(("Input", {"features": 1}), ("Linear", {"out_features": 4}), ("Tanh", {}),
+    (lambda: in_a_row(("Input", {"features": 1}), ("Linear", {"out_features": 4}), ("Tanh", {}),
                    ("Linear", {"out_features": 1}), ("MSELoss", {})), "polynomial", "curve"),
 ])
 def test_the_thumbnail_data_is_small_json(diagram, dataset, kind, tmp_path):
@@ -213,7 +214,7 @@ def test_a_data_set_without_an_input_plane_grades_without_a_thumbnail(tmp_path):
     """Iris has four inputs: the editor shows a projection, a report no thumbnail."""
     exercise = make_exercise({"id": "v", "kind": "valid"},
                              {"id": "acc", "kind": "test-accuracy", "min": 0.0}, dataset="iris")
-    iris = chain(("Input", {"features": 4}), ("Linear", {"out_features": 3}),
+    iris = in_a_row(("Input", {"features": 4}), ("Linear", {"out_features": 3}),
                  ("CrossEntropyLoss", {}))
     result = grade(exercise, iris, tmp_path, plot=True)
     assert result.error is None and result.plot is None

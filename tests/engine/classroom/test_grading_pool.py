@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from answers import chain, linear_only, solved, time_bomb, worker_failure, write_exercise
+from answers import linear_only, solved, time_bomb, worker_failure, write_exercise
 from commands import run_cli
+from nets import in_a_row
 from paths import ROOT
 
 import graph_engine as ge
@@ -28,7 +29,7 @@ TIMEOUT = 8.0
 def memory_bomb(layers: int) -> ge.Diagram:
     """``layers`` of the widest Linear there is (4096 units): 64 MB of weights each."""
     wide = [("Linear", {"out_features": 4096}), ("ReLU", {})]
-    return chain(("Input", {"features": 2}), *wide * layers, ("Linear", {"out_features": 2}),
+    return in_a_row(("Input", {"features": 2}), *wide * layers, ("Linear", {"out_features": 2}),
                  ("CrossEntropyLoss", {}))
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from answers import solved, write_exercise
 from commands import run_cli
-from mutations import FORMULA
+from hostile import CELL_FORMULA
 
 import graph_engine as ge
 from graph_engine.classroom import command, reports
@@ -56,7 +56,7 @@ def assert_spreadsheet_safe(text: str, rows: int) -> None:
     for row in read:
         for cell in row:
             assert not any(b in cell for b in BREAKS + "\t"), repr(cell)
-            assert not cell.lstrip().startswith(FORMULA), repr(cell)
+            assert not cell.lstrip().startswith(CELL_FORMULA), repr(cell)
 
 
 def test_no_gradebook_cell_breaks_its_row_or_starts_a_formula():

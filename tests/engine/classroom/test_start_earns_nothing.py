@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from answers import SETTINGS, chain, linear_only, solved
+from answers import SETTINGS, linear_only, solved
+from nets import in_a_row
 from paths import EXERCISES
 
 import graph_engine as ge
@@ -97,7 +98,7 @@ def test_a_network_that_did_not_train_passes_no_trained_check():
         "checks": [{"id": k, "kind": k, field: value, "given": True} for k, field, value in
                    (("test-loss", "max", 1e12), ("test-rmse", "max", 1e30),
                     ("test-r2", "min", -1.0))]}))
-    line = chain(("Input", {"features": 1}), ("Linear", {"out_features": 1}), ("MSELoss", {}))
+    line = in_a_row(("Input", {"features": 1}), ("Linear", {"out_features": 1}), ("MSELoss", {}))
     result, marks = graded(exercise, line)
     assert result.score == 0 and result.error.startswith("training diverged")
     assert all(c.message.startswith("not run: training diverged") for c in marks.values())

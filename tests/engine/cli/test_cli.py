@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from commands import chain, good_diagram, run_cli, run_main_py
+from commands import good_diagram, run_cli, run_main_py
+from nets import wire
 from paths import ROOT
 
 import graph_engine as ge
@@ -33,7 +34,7 @@ def good_file(tmp_path) -> Path:
 @pytest.fixture
 def bad_file(tmp_path) -> Path:
     d = ge.Diagram()
-    _x, hidden = chain(d, d.add("Input", features=3), d.add("Linear", out_features=4))
+    _x, hidden = wire(d, d.add("Input", features=3), d.add("Linear", out_features=4))
     d.rename(hidden, "Hidden layer")
     d.add("Linear", out_features=2)  # nothing wired into it
     d.dataset = "circle"

@@ -9,12 +9,12 @@ row says "ran out of memory" whatever the allocator raised.
 from __future__ import annotations
 
 import json
-from itertools import pairwise
 
 import pytest
 import torch
 from answers import solved, worker_failure, write_exercise
 from commands import run_cli
+from nets import in_a_row
 from safetensors.torch import save_file
 
 import graph_engine as ge
@@ -47,10 +47,7 @@ def test_grade_from_python_bounds_its_timeout(tmp_path):
 # ------------------------------------------------------------------ trace
 
 def chain(*blocks: tuple[str, dict]) -> ge.Diagram:
-    d = ge.Diagram()
-    ids = [d.add(kind, **params) for kind, params in blocks]
-    for a, b in pairwise(ids):
-        d.connect(a, b)
+    d = in_a_row(*blocks)
     d.dataset = "xor"
     return d
 

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from answers import chain
+from nets import in_a_row
 from tables import spec
 
 import graph_engine as ge
@@ -176,7 +176,7 @@ def test_a_column_with_no_values_at_all_is_a_problem_naming_it(missing, tmp_path
     with pytest.raises(DatasetError, match=r"d.csv: the column 'empty' has no values: leave "
                                            "it out of the features"):
         datasets.info(spec(path, missing=missing))
-    d = chain(("Input", {"features": 2}), ("Linear", {"out_features": 2}),
+    d = in_a_row(("Input", {"features": 2}), ("Linear", {"out_features": 2}),
               ("CrossEntropyLoss", {}))
     d.dataset = spec(path, missing=missing)
     problems = ge.validate(d)

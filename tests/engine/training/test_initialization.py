@@ -13,7 +13,8 @@ import runpy
 
 import pytest
 import torch
-from commands import chain, run_cli
+from commands import run_cli
+from nets import wire
 
 import graph_engine as ge
 from graph_engine.data import datasets
@@ -25,7 +26,7 @@ WIDE = 64  # units of the layer whose spread is measured
 
 def network(hidden: int = 4, activation: str = "Sigmoid", init: str = "default") -> ge.Diagram:
     d = ge.Diagram()
-    chain(d, d.add("Input", features=2), d.add("Linear", out_features=hidden), d.add(activation),
+    wire(d, d.add("Input", features=2), d.add("Linear", out_features=hidden), d.add(activation),
           d.add("Linear", out_features=2), d.add("CrossEntropyLoss"))
     d.dataset = {"name": "circle", "samples": 200}
     d.training = ge.TrainingSettings(init=init, optimizer="sgd", lr=0.3)
@@ -85,7 +86,7 @@ def test_playground_draws_weights_in_half_a_unit_and_biases_of_a_tenth():
 ])
 def test_xavier_and_he_draw_their_spread_and_zero_biases(init, spread):
     d = ge.Diagram()
-    chain(d, d.add("Input", features=WIDE), d.add("Linear", out_features=WIDE),
+    wire(d, d.add("Input", features=WIDE), d.add("Linear", out_features=WIDE),
           d.add("Linear", out_features=2))
     d.training = ge.TrainingSettings(init=init)
     for layer in dense(ge.compile(d, seed=2).model):
@@ -97,7 +98,7 @@ def test_xavier_and_he_draw_their_spread_and_zero_biases(init, spread):
 
 def test_a_linear_layer_without_bias_is_initialised_too():
     d = ge.Diagram()
-    chain(d, d.add("Input", features=3), d.add("Linear", out_features=2, bias=False))
+    wire(d, d.add("Input", features=3), d.add("Linear", out_features=2, bias=False))
     d.training = ge.TrainingSettings(init="playground")
     (layer,) = dense(ge.compile(d, seed=0).model)
     assert layer.bias is None and layer.weight.abs().max() < 0.5

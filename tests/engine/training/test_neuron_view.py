@@ -8,8 +8,8 @@ import json
 import numpy as np
 import pytest
 import torch
-from commands import chain
 from exporting import class_defs, import_source
+from nets import wire
 
 import graph_engine as ge
 from graph_engine.build.compiler import compile as compile_diagram
@@ -65,7 +65,7 @@ def test_the_view_stops_where_units_cannot_be_followed_and_says_why():
     ids = [d.add("Input", features=2), d.add("Linear", out_features=3), d.add("Tanh"),
            d.add("PolynomialFeatures", degree=2), d.add("Linear", out_features=2),
            d.add("CrossEntropyLoss")]
-    chain(d, *ids)
+    wire(d, *ids)
     g = neuron_graph(analyze(d))
     assert layers(g) == [(ids[0], 2, INPUT), (ids[2], 3, HIDDEN)]
     assert "PolynomialFeatures 1 changes the number of units without weights" in g.note
