@@ -69,10 +69,10 @@ def boundary(trainer: Trainer, resolution: int = 100) -> dict | None:
     bounds = plot_bounds(trainer)
     if view is OutputView.CURVE:
         xs = np.linspace(bounds[0], bounds[1], 200, dtype=np.float32)[:, None]
-        ys = trainer.predict(xs)[:, 0]
+        ys = trainer.measures.predict(xs)[:, 0]
         return {"kind": view.value, "xs": xs[:, 0], "ys": ys, "bounds": bounds}
     grid = Grid(bounds, resolution)
-    values = trainer.predict(grid.points())
+    values = trainer.measures.predict(grid.points())
     if view is OutputView.BOUNDARY:
         probs = values.reshape(resolution, resolution, -1)
         return {"kind": view.value, "probs": probs, "bounds": bounds}
@@ -94,13 +94,13 @@ def samples(trainer: Trainer, view: OutputView) -> dict:
         x, y = data.x_test[:MAX_SAMPLES], data.y_test[:MAX_SAMPLES].reshape(-1)
         side = image_side(info.features)
         return {"kind": view.value, "images": x.reshape(len(x), side, side),
-                "true": y.astype(np.int64), "pred": trainer.predicted_classes(x)}
+                "true": y.astype(np.int64), "pred": trainer.measures.predicted_classes(x)}
     x, y = data.x_test[:MAX_POINTS], data.y_test[:MAX_POINTS]
     fitted = data.x_train[:MAX_POINTS].astype(np.float64)
     mean = fitted.mean(axis=0)
     _, _, axes = np.linalg.svd(fitted - mean, full_matrices=False)
     points = ((x - mean) @ axes[:2].T).astype(np.float32)
-    true, pred = y.reshape(-1).astype(np.int64), trainer.predicted_classes(x)
+    true, pred = y.reshape(-1).astype(np.int64), trainer.measures.predicted_classes(x)
     return {"kind": view.value, "points": points, "true": true, "pred": pred}
 
 
@@ -110,7 +110,7 @@ def predicted(trainer: Trainer) -> dict:
     data = trainer.data
     x, y = data.x_test[:MAX_POINTS], data.y_test[:MAX_POINTS]
     true = data.in_target_units(y)[:, 0].astype(np.float32)
-    pred = data.in_target_units(trainer.predict(x))[:, 0].astype(np.float32)
+    pred = data.in_target_units(trainer.measures.predict(x))[:, 0].astype(np.float32)
     found = regression_measures(torch.as_tensor(pred[:, None]), torch.as_tensor(true[:, None]))
     r2 = found[1] if found is not None and np.isfinite(found[1]) else None
     return {"kind": OutputView.PREDICTED.value, "true": true, "pred": pred, "r2": r2}

@@ -60,7 +60,7 @@ def gradient_norms(trainer: Trainer) -> dict[str, float]:
     model.eval()
     try:
         with torch.random.fork_rng(devices=[]):
-            return trainer.gradient_norms(GRADIENT_SAMPLES)
+            return trainer.measures.gradient_norms(GRADIENT_SAMPLES)
     finally:
         model.train(was_training)
 

@@ -1,7 +1,9 @@
 """Training: a compiled diagram, a data set and settings become a learning run.
 
 :class:`Trainer` owns one run: the model, the optimizer, the epoch counter
-and the history of per-epoch metrics. It has no thread and no Qt; the GUI
+and the history of per-epoch metrics. Its :class:`~.schedule.Schedule` decides
+which samples each mini-batch holds, and its :class:`~.evaluation.Evaluator`
+(``trainer.measures``) measures and predicts. It has no thread and no Qt; the GUI
 drives it from a worker thread, the command line and :func:`train` from a
 loop. Same seed, same numbers: weights, batch order and data all derive
 from the settings' seed. Chains of Linear layers and activations train
@@ -30,10 +32,11 @@ from ..data.datasets import Dataset
 from ..model.diagram import Diagram
 from ..model.settings import TrainingSettings
 from . import fastpath
+from .evaluation import Evaluator
 from .fastpath import whole_epoch
 from .kernel import codes, loading
-from .measures import add_regression
-from .metrics import accuracy, predicted_classes, prepare_target, probabilities
+from .metrics import prepare_target
+from .schedule import Schedule
 from .trace import load_into
 
 # Optimizer name -> (torch class name, extra keyword arguments)
@@ -108,8 +111,8 @@ class Trainer:
         self.tensors = to_tensors(net, data)
         self._initial = copy.deepcopy(self.model.state_dict())
         # samples a batch needs (BatchNorm1d: 2), as the registry declares it
-        self._min_batch = max((b.spec.min_batch for b in net.plan.analysis.diagram.blocks),
-                              default=1)
+        min_batch = max((b.spec.min_batch for b in net.plan.analysis.diagram.blocks), default=1)
+        self.schedule = Schedule(self.tensors.x_train, self.tensors.y_train, settings, min_batch)
         # loading weights copies into these tensors, so the list stays valid
         self._params: list[torch.Tensor] = list(self.model.parameters())
         self._weights = [p for p in self._params if p.dim() >= 2]
@@ -118,6 +121,8 @@ class Trainer:
         # the whole-epoch kernel for the chains it covers; None: the fast path's steps
         self._kernel = whole_epoch.build(net, self._fast, self.tensors, _classes(net, data)) \
             if self._fast is not None and kernel else None
+        self.measures = Evaluator(net, self.loss_fn, data, self.tensors, self._fast,
+                                  track_gradients)
         self.use_kernel = True  # the training process turns it off at a set pace
         self.reset()
 
@@ -126,14 +131,11 @@ class Trainer:
         """Back to the initial weights of the seed, epoch 0, empty history."""
         self.model.load_state_dict(self._initial)
         self.optimizer = make_optimizer(self.settings, self.model.parameters())
-        self.generator = torch.Generator().manual_seed(self.settings.seed)
+        self.schedule.restart()
         self.epoch = 0
         self.history: list[EpochRow] = []
         self._good = copy.deepcopy(self.model.state_dict())
-        self._open_epoch: tuple[tuple, tuple] | None = None  # batches of the epoch under way
-        self._order: torch.Tensor | None = None  # its samples' order, once drawn
         self.outputs: dict[str, torch.Tensor] = {}  # the last evaluation's, by set
-        self.batch = 0  # how many of them are done
         self.batch_loss = math.nan  # of the last batch stepped alone, before its step
 
     def loaded_weights(self) -> None:
@@ -143,12 +145,13 @@ class Trainer:
         self.optimizer = make_optimizer(self.settings, self.model.parameters())
         self.epoch, self.history = 0, []
         self._good = copy.deepcopy(self.model.state_dict())
-        self._open_epoch, self._order, self.batch = None, None, 0
+        self.schedule.close()
 
     def update_settings(self, settings: TrainingSettings) -> None:
         """Change learning rate, optimizer, batch size or shuffling between epochs
         (``init`` applies when the network is built for a run)."""
         old, self.settings = self.settings, settings
+        self.schedule.settings = settings
         if (old.optimizer, old.lr) != (settings.optimizer, settings.lr):
             if old.optimizer == settings.optimizer:
                 for group in self.optimizer.param_groups:
@@ -170,7 +173,7 @@ class Trainer:
         rows = self._kernel_epochs(limit)
         if rows is not None:
             return rows
-        xs, ys = self._batches()
+        xs, ys = self.schedule.batched()
         with torch.enable_grad():
             self._train_mode()
             self._steps(xs[self.batch:], ys[self.batch:])
@@ -180,16 +183,16 @@ class Trainer:
         """One optimizer step on the next mini-batch of the epoch under way.
         Returns the epoch's metrics when that batch was its last, else None;
         ``batch_loss`` is the loss of the batch before the step."""
-        xs, ys = self._batches()
+        xs, ys = self.schedule.batched()
         xb, yb = xs[self.batch], ys[self.batch]
         with torch.enable_grad():
             self._train_mode()
             loss = self._step(xb, yb, self._penalty if (self.settings.l1 or self.settings.l2)
                               else None)
         self.batch_loss = float(loss.detach())
-        self.batch += 1
+        self.schedule.batch += 1
         if not math.isfinite(self.batch_loss) or not self._weights_finite():
-            self._open_epoch, self._order, self.batch = None, None, 0
+            self.schedule.close()
             self._diverged("loss" if not math.isfinite(self.batch_loss) else "weights")
         return self._end_epoch() if self.batch == len(xs) else None
 
@@ -197,14 +200,14 @@ class Trainer:
         """Up to ``count`` optimizer steps of the epoch under way, never past its end
         (what a set pace draws a frame after). Returns the epoch's metrics when its
         last batch was among them, else None; the same numbers as :meth:`run_epoch`."""
-        xs, ys = self._batches()
+        xs, ys = self.schedule.batched()
         end = min(self.batch + max(count, 1), len(xs))
         with torch.enable_grad():
             self._train_mode()
             self._steps(xs[self.batch:end], ys[self.batch:end])
-        self.batch = end
+        self.schedule.batch = end
         if not self._weights_finite():
-            self._open_epoch, self._order, self.batch = None, None, 0
+            self.schedule.close()
             self._diverged("weights")
         return self._end_epoch() if end == len(xs) else None
 
@@ -214,25 +217,22 @@ class Trainer:
         loss is no longer finite (the weights may still be: logits of 1e30)."""
         row = self.evaluate()
         if not math.isfinite(row["train_loss"]):
-            self._open_epoch, self._order, self.batch = None, None, 0
+            self.schedule.close()
             self._diverged("loss")
         return row
 
     @property
+    def batch(self) -> int:
+        """Mini-batches of the epoch under way done."""
+        return self.schedule.batch
+
+    @property
     def batches(self) -> int:
         """Mini-batches in the epoch under way (or in the next one)."""
-        if self._open_epoch is not None:
-            return len(self._open_epoch[0])
-        return -(-self._used(len(self.tensors.x_train)) // self.settings.batch_size)
-
-    def _used(self, n: int) -> int:
-        """How many of ``n`` samples an epoch steps on: all but a last
-        batch too small for a block (BatchNorm needs two samples)."""
-        short = n % self.settings.batch_size
-        return n - short if 0 < short < self._min_batch and n > short else n
+        return self.schedule.batches
 
     def _end_epoch(self) -> EpochRow:
-        self._open_epoch, self._order, self.batch = None, None, 0
+        self.schedule.close()
         metrics = self.evaluate()
         if not math.isfinite(metrics["train_loss"]):
             self._diverged("loss")
@@ -277,37 +277,6 @@ class Trainer:
         else:
             self._good = {k: v.clone() for k, v in self.model.state_dict().items()}
 
-    def _batches(self) -> tuple[tuple, tuple]:
-        """The mini-batches (inputs, targets) of the epoch under way, in
-        :meth:`sample_order`."""
-        if self._open_epoch is None:
-            order, size = self._epoch_order(), self.settings.batch_size
-            x, y = self.tensors.x_train[order], self.tensors.y_train[order]
-            self._open_epoch = (x.split(size), y.split(size))
-            self.batch = 0
-        return self._open_epoch
-
-    def _epoch_order(self) -> torch.Tensor:
-        """The order of the samples the epoch under way steps on, drawn when it
-        starts (the whole-epoch kernel needs no batches cut out)."""
-        if self._order is None:
-            self._order = self._new_order()
-        return self._order
-
-    def _new_order(self) -> torch.Tensor:
-        """The next epoch's order, drawn now."""
-        n = len(self.tensors.x_train)
-        order = self.sample_order(n)
-        return (torch.arange(n) if order is None else order)[:self._used(n)]
-
-    def sample_order(self, count: int) -> torch.Tensor | None:
-        """The order of the ``count`` training samples in the next epoch, decided
-        here alone for every path: a new permutation each epoch, or None (with
-        ``shuffle`` off) for the data set's own order every epoch, as Playground."""
-        if not self.settings.shuffle:
-            return None
-        return torch.randperm(count, generator=self.generator)
-
     def _steps(self, xs: tuple, ys: tuple) -> None:
         fast = self._fast
         if fast is not None and self._fast_applies():
@@ -338,29 +307,24 @@ class Trainer:
         # a regression's row measures each epoch's outputs (RMSE, R²): one epoch a call
         one = self.track_gradients or not self.data.info.is_classification
         epochs = 1 if one else kernel.epochs_per_call(limit)
-        self._epoch_order()
-        drawn = self.generator.get_state() if epochs > 1 else None
-        done = kernel.run(self.optimizer, self._orders(epochs).numpy(), self.batch * s.batch_size,
-                          s.batch_size, s.l1, s.l2, list(self._good.values()), epochs)
-        self._open_epoch, self._order, self.batch = None, None, 0
+        schedule = self.schedule
+        schedule.epoch_order()
+        drawn = schedule.generator.get_state() if epochs > 1 else None
+        done = kernel.run(self.optimizer, schedule.orders(epochs).numpy(),
+                          self.batch * s.batch_size, s.batch_size, s.l1, s.l2,
+                          list(self._good.values()), epochs)
+        schedule.close()
         self.outputs = done.outputs
-        rows = [self._record(self._row(*values)) for values in done.rows.tolist()]
+        rows = [self._record(self.measures.row(self.epoch, self.outputs, *values))
+                for values in done.rows.tolist()]
         if done.ending == codes.KEPT:
             return rows
         if drawn is not None:  # draw only the orders the epochs up to this one took
-            self.generator.set_state(drawn)
+            schedule.generator.set_state(drawn)
             for _ in rows:
-                self._new_order()
+                schedule.new_order()
         self._diverged("loss" if done.ending == codes.LOSS_DIVERGED else "weights")
         raise AssertionError("unreachable")  # _diverged raises
-
-    def _orders(self, epochs: int) -> torch.Tensor:
-        """The sample orders of the next ``epochs`` epochs, the first the one under
-        way; one order for them all when each epoch keeps the data set's order."""
-        first = self._epoch_order()
-        if not self.settings.shuffle:
-            return first[None]
-        return torch.stack([first, *(self._new_order() for _ in range(epochs - 1))])
 
     def settle_kernel(self, allowed: bool = True) -> None:
         """Decide, once, whether this run trains on the whole-epoch kernel: yes if it
@@ -378,9 +342,6 @@ class Trainer:
         settings = self.settings
         return self._fast is not None and not (settings.l1 or settings.l2) and \
             self._fast.applies(self.optimizer)
-
-    def _output(self, x: torch.Tensor) -> torch.Tensor:
-        return self._fast.forward(x) if self._fast is not None else self.model(x)
 
     def _penalty(self) -> torch.Tensor | float:
         return penalty(self._weights, self.settings)
@@ -410,93 +371,8 @@ class Trainer:
             if self._kernel is not None and self.use_kernel else None
         if done is not None:
             self.outputs = done.outputs
-            return self._row(*done.rows.tolist()[0])
-        t = self.tensors
-        eager = self._fast is None  # the fast path's forward is the same in either mode
-        if eager:
-            self.model.eval()
-        with torch.no_grad():
-            train = self._measure("train", t.x_train, t.y_train, self.data.y_train)
-            test = self._measure("test", t.x_test, t.y_test, self.data.y_test)
-        if eager:
-            self.model.train()
-        return self._row(train[0], test[0], train[1], test[1])
-
-    def _row(self, train_loss: float, test_loss: float, train_accuracy: float | None,
-             test_accuracy: float | None) -> EpochRow:
-        """The row of the epoch trained last: accuracies for classification, RMSE and
-        R² of the last evaluation's outputs for regression."""
-        row = EpochRow(epoch=self.epoch, train_loss=train_loss, test_loss=test_loss)
-        if self.data.info.is_classification:
-            if train_accuracy is not None and test_accuracy is not None:
-                row["train_accuracy"], row["test_accuracy"] = train_accuracy, test_accuracy
-        elif self.outputs:
-            t = self.tensors
-            add_regression(row, self.outputs, {"train": t.y_train, "test": t.y_test},
-                           self.data.outputs)
-        if self.track_gradients:
-            row["grad_norms"] = self.gradient_norms()
-        return row
-
-    def _measure(self, part: str, x: torch.Tensor, y: torch.Tensor,
-                 labels) -> tuple[float, float | None]:
-        """The loss on one set and, for classification, the accuracy."""
-        out = self._output(x)
-        loss = float(self.loss_fn(out, y))
-        self.outputs[part] = out
-        if not self.data.info.is_classification:
-            return loss, None
-        return loss, accuracy(out, labels, self.net.loss_spec, self.data.info.signed)
-
-    def gradient_norms(self, samples: int | None = None) -> dict[str, float]:
-        """Block id -> norm of the loss gradient over that block's parameters, on
-        the training set (its first ``samples``, if given)."""
-        x, y = self.tensors.x_train[:samples], self.tensors.y_train[:samples]
-        params = {b: list(m.parameters()) for b, m in self.net.modules.items()}
-        params = {b: p for b, p in params.items() if p}
-        if not params:
-            return {}
-        flat = [p for ps in params.values() for p in ps]
-        grads = self._gradients(x, y, flat)
-        present = [g for g in grads if g is not None]
-        # one call for every tensor's norm; a block's norm is the root of their squares
-        each = iter(torch.stack(torch._foreach_norm(present)).tolist()) if present else iter(())
-        norms, index = {}, 0
-        for block_id, ps in params.items():
-            squares = [next(each) ** 2 for g in grads[index:index + len(ps)] if g is not None]
-            index += len(ps)
-            norms[block_id] = math.sqrt(sum(squares))
-        return norms
-
-    def _gradients(self, x: torch.Tensor, y: torch.Tensor, params: list) -> list:
-        """d loss / d each of ``params`` on (x, y): by the fast path's backward
-        pass when it covers the network (no penalty: the loss alone), else autograd."""
-        fast = self._fast
-        if fast is not None:
-            order = {id(p): i for i, p in enumerate(fast.params())}
-            if all(id(p) in order for p in params):
-                grads = fast.gradients(x, y)
-                return [grads[order[id(p)]] for p in params]
-        with torch.enable_grad():
-            loss = self.loss_fn(self.model(x), y)
-            return list(torch.autograd.grad(loss, params, allow_unused=True))
-
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        """Class probabilities (classification) or values (regression)."""
-        self.model.eval()
-        with torch.no_grad():
-            out = self.model(torch.as_tensor(np.asarray(x, dtype=np.float32)))
-        self.model.train()
-        if self.data.info.is_classification:
-            return probabilities(out, self.net.loss_spec, self.data.info.signed).numpy()
-        return out.numpy()
-
-    def predicted_classes(self, x: np.ndarray) -> np.ndarray:
-        self.model.eval()
-        with torch.no_grad():
-            out = self.model(torch.as_tensor(np.asarray(x, dtype=np.float32)))
-        self.model.train()
-        return predicted_classes(out, self.net.loss_spec, self.data.info.signed).numpy()
+            return self.measures.row(self.epoch, self.outputs, *done.rows.tolist()[0])
+        return self.measures.row(self.epoch, self.outputs, *self.measures.measure(self.outputs))
 
 
 def _classes(net: CompiledNet, data: Dataset) -> whole_epoch.Classes | None:

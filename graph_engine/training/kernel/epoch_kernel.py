@@ -27,6 +27,12 @@ loss and optimizer, so numba compiles once and caches the machine code.
 
 This module imports numba; :mod:`.loading` imports it in a background
 thread, and compiles it (once per machine) in a process of its own.
+
+It stays one file, in sections (activations, the chain, losses, evaluation,
+optimizers, the entry point), though it is long: numba's cache checks only the
+source file of the function it compiled, so a helper moved to another module
+could change while the cached machine code, with the old helper compiled in,
+went on being loaded.
 """
 
 from __future__ import annotations

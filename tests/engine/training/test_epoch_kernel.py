@@ -134,7 +134,7 @@ def test_the_kernel_steps_in_the_order_the_trainer_draws(monkeypatch):
     runs = [trainer(d, settings), trainer(d, settings, kernel=False)]
     backwards = torch.arange(len(runs[0].tensors.x_train) - 1, -1, -1)
     for run in runs:  # the same fixed order for both
-        monkeypatch.setattr(run, "_epoch_order", lambda: backwards)
+        monkeypatch.setattr(run.schedule, "epoch_order", lambda: backwards)
         run.train(20)
     assert_close(*runs)
 
@@ -292,7 +292,8 @@ def test_several_epochs_a_call_give_the_numbers_of_one_a_call(monkeypatch):
     assert batched.history == single.history
     for key, value in batched.model.state_dict().items():
         assert torch.equal(value, single.model.state_dict()[key]), key
-    assert torch.equal(batched.generator.get_state(), single.generator.get_state())
+    assert torch.equal(batched.schedule.generator.get_state(),
+                       single.schedule.generator.get_state())
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -313,7 +314,8 @@ def test_a_run_diverging_inside_a_call_ends_as_the_torch_path_does(seed, lr):
     assert caught[0] == caught[1] and caught[0][2] >= 5
     kernel_run, torch_run = runs
     assert kernel_run._kernel.runs > kernel_run.epoch  # the epoch that diverged ran there
-    assert torch.equal(kernel_run.generator.get_state(), torch_run.generator.get_state())
+    assert torch.equal(kernel_run.schedule.generator.get_state(),
+                       torch_run.schedule.generator.get_state())
     for key, value in kernel_run.model.state_dict().items():  # grown large: relative
         assert torch.allclose(value, torch_run.model.state_dict()[key], rtol=TOLERANCE), key
     for row_a, row_b in zip(kernel_run.history, torch_run.history, strict=True):

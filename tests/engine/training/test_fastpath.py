@@ -230,8 +230,8 @@ def test_evaluate_predict_and_gradient_norms_match_the_eager_trainer():
     assert_same(fast, eager)  # histories include the gradient norms
     assert fast.evaluate() == eager.evaluate()
     points = datasets.load(CIRCLE).x_test
-    assert (fast.predict(points) == eager.predict(points)).all()
-    assert fast.gradient_norms() == eager.gradient_norms()
+    assert (fast.measures.predict(points) == eager.measures.predict(points)).all()
+    assert fast.measures.gradient_norms() == eager.measures.gradient_norms()
     assert fast.model.training
 
 

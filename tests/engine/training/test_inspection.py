@@ -176,7 +176,7 @@ def test_confusion_matrix_counts_the_test_predictions():
     result = probe(trainer, "confusion")
     matrix = result["matrix"]
     assert matrix.sum() == len(trainer.data.x_test)
-    predicted = trainer.predicted_classes(trainer.data.x_test)
+    predicted = trainer.measures.predicted_classes(trainer.data.x_test)
     for true in range(3):
         for guess in range(3):
             expected = np.sum((trainer.data.y_test == true) & (predicted == guess))

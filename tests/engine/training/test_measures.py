@@ -51,7 +51,7 @@ def test_a_trained_classifier_s_measures_are_those_of_its_predictions():
     diagram.set_params(ids["out"], out_features=3)
     run = ge.train(diagram, epochs=5, seed=0)
     found = class_measures(run.trainer, "test")
-    predicted = run.trainer.predicted_classes(run.dataset.x_test)
+    predicted = run.trainer.measures.predicted_classes(run.dataset.x_test)
     p, r, f, _ = precision_recall_fscore_support(run.dataset.y_test, predicted,
                                                  labels=[0, 1, 2], zero_division=0)
     assert np.allclose(found.f1, f) and np.allclose(found.precision, p)

@@ -75,7 +75,7 @@ def test_step_finishes_the_epoch_a_batch_step_began():
 
 def test_the_batch_loss_is_the_loss_before_the_step():
     t = trainer(diagram())
-    x, y = t._batches()[0][0], t._batches()[1][0]
+    x, y = t.schedule.batched()[0][0], t.schedule.batched()[1][0]
     with torch.no_grad():
         before = float(t.loss_fn(t.model(x), y))
     t.run_batch()
@@ -295,7 +295,7 @@ def test_the_output_picture_for_images_and_for_many_features():
     t.run_epoch()
     picture = boundary(t)
     assert picture["kind"] == "images" and picture["images"].shape == (48, 8, 8)
-    assert (picture["pred"] == t.predicted_classes(t.data.x_test[:48])).all()
+    assert (picture["pred"] == t.measures.predicted_classes(t.data.x_test[:48])).all()
     assert (picture["true"] == t.data.y_test[:48].reshape(-1)).all()
 
     t = trainer(linear_model(13, 3, "wine"))

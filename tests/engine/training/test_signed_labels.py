@@ -101,7 +101,7 @@ def test_the_loss_sees_minus_one_and_plus_one_and_accuracy_reads_the_sign():
 
 def test_plots_get_class_probabilities_and_a_confusion_matrix():
     trainer = trained(10)
-    probs = trainer.predict(trainer.data.x_test)
+    probs = trainer.measures.predict(trainer.data.x_test)
     assert probs.shape == (len(trainer.data.x_test), 2)
     assert np.all((0 <= probs) & (probs <= 1))
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-6)

@@ -154,17 +154,17 @@ def test_trainer_refuses_a_network_without_loss():
 def test_gradient_norms_name_each_layer():
     d = classifier()
     trainer = trainer_for(d, SMALL_XOR)
-    norms = trainer.gradient_norms()
+    norms = trainer.measures.gradient_norms()
     linears = {b.id for b in d.blocks if b.type == "Linear"}
     assert set(norms) == linears and all(v > 0 for v in norms.values())
 
 
 def test_predictions_are_probabilities():
     trainer = trainer_for(classifier(), SMALL_XOR)
-    probs = trainer.predict(np.zeros((5, 2), dtype=np.float32))
+    probs = trainer.measures.predict(np.zeros((5, 2), dtype=np.float32))
     assert probs.shape == (5, 2)
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-6)
-    assert set(trainer.predicted_classes(np.ones((3, 2)))) <= {0, 1}
+    assert set(trainer.measures.predicted_classes(np.ones((3, 2)))) <= {0, 1}
 
 
 # ------------------------------------------------------------ divergence
