@@ -25,7 +25,7 @@ from . import checking, frames, pacing
 from .files import COMMANDS as FILE_COMMANDS
 from .files import FileCommands
 from .protocol import Command, ProtocolError, Reason, Reply, Status, read_command, reply
-from .run_commands import Refused, RunCommands, compile_text
+from .run_commands import Refused, RunCommands
 
 if TYPE_CHECKING:  # torch is imported once the process has said hello
     from ..training.trainer import Trainer
@@ -140,13 +140,6 @@ class Server:
             self.running = False
             self.status(Status.FAILED, str(error), error.reason)
         return True
-
-    def network(self, diagram: str):
-        """(compiled network, epoch of its weights) for an export."""
-        if not diagram:
-            trainer = self.held_trainer()
-            return trainer.net, trainer.epoch
-        return compile_text(diagram)[1], 0
 
     # ------------------------------------------------------------ training
     def epoch(self, step=None) -> bool:
