@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .protocol import Command, Reply, Status
+from .run_commands import compile_text
 
 if TYPE_CHECKING:
     from .process import Server
@@ -65,7 +66,7 @@ class FileCommands:
         from ..build.export import ExportError, export_onnx
 
         server = self.server
-        net, epoch = server.network(diagram)
+        net, epoch = self._network(diagram)
         try:
             export_onnx(net, path)
         except (ExportError, OSError, ValueError) as error:
@@ -93,3 +94,10 @@ class FileCommands:
             return
         server.send(Reply.FILE, ok=True, message=f"Wrote {rows:,} predictions (the weights "
                     f"of epoch {trainer.epoch}) to {out}")
+
+    def _network(self, diagram: str):
+        """(compiled network, epoch of its weights) for an export."""
+        if not diagram:
+            trainer = self.server.held_trainer()
+            return trainer.net, trainer.epoch
+        return compile_text(diagram)[1], 0

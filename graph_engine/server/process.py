@@ -10,7 +10,6 @@ changes, each stamped with the run it belongs to.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import queue
@@ -26,6 +25,7 @@ from . import checking, frames, pacing
 from .files import COMMANDS as FILE_COMMANDS
 from .files import FileCommands
 from .protocol import Command, ProtocolError, Reason, Reply, Status, read_command, reply
+from .run_commands import Refused, RunCommands
 
 if TYPE_CHECKING:  # torch is imported once the process has said hello
     from ..training.trainer import Trainer
@@ -40,18 +40,16 @@ class EditorGone(Exception):
     """The editor no longer reads our stdout: there is nobody to report to."""
 
 
-class Refused(Exception):
-    """A command that cannot be done now; the status says why."""
-
-    def __init__(self, reason: Reason, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-
-
 class Server:
+    """The run this process holds, trained between commands, and what it tells the
+    editor about it. Each command is handled by its own module: the run commands by
+    :class:`~.run_commands.RunCommands`, the file commands by
+    :class:`~.files.FileCommands`, "Check my work" by :mod:`checking`."""
+
     def __init__(self, out) -> None:
         self.out = out
         self.files = FileCommands(self)
+        self.runs = RunCommands(self)
         self.inbox: queue.Queue = queue.Queue()
         self.trainer: Trainer | None = None
         self.run = 0  # the editor's number for the run this process holds
@@ -137,90 +135,11 @@ class Server:
             elif kind in checking.COMMANDS:
                 checking.check(self, **fields)
             else:
-                getattr(self, f"cmd_{kind.value}")(**fields)
+                getattr(self.runs, kind.value)(**fields)
         except Refused as error:
             self.running = False
             self.status(Status.FAILED, str(error), error.reason)
         return True
-
-    def cmd_prepare(self, diagram: str, settings: dict, run: int) -> None:
-        import torch
-
-        from ..data import datasets
-        from ..training.trainer import Trainer
-
-        self.running, self.run, self.trainer = False, run, None
-        self.pending_rows = []  # rows of the run before: never stamped with this one
-        self.status(Status.PREPARING, "Compiling the network and loading the data…")
-        torch.set_num_threads(1)
-        training = _settings(settings)
-        work, net = _compile(diagram, training.seed)
-        if work.dataset is None:
-            raise Refused(Reason.BAD_REQUEST, "Choose a data set in the Data panel first.")
-        data = datasets.load(work.dataset)
-        self.trainer = Trainer(net, data, training, track_gradients=False)
-        self.trainer.use_kernel = training.pace <= 0  # the kernel, as fast as possible only
-        self.send(Reply.PREPARED, run=run, data=describe_data(data))
-        self.run_probes()
-        self.status(Status.READY)
-
-    def cmd_run(self, epochs: int) -> None:
-        self.held_trainer()
-        self.running, self.remaining = True, epochs
-        self.next_due = time.perf_counter()
-        self.status(Status.RUNNING)
-
-    def cmd_pause(self) -> None:
-        if self.running:
-            self.stop(Status.PAUSED)
-
-    def cmd_step(self) -> None:
-        self.held_trainer()
-        if not self.running and self.epoch():
-            self.flush_rows(due=True)
-            self.run_probes()
-            self.status(Status.PAUSED)
-
-    def cmd_step_batch(self) -> None:
-        trainer = self.held_trainer()
-        if self.running or not self.epoch(trainer.run_batch):
-            return
-        self.flush_rows(due=True)
-        batch = trainer.batch or trainer.batches  # 0 again: that batch ended the epoch
-        epoch = trainer.epoch + (1 if trainer.batch else 0)
-        self.send(Reply.BATCH, run=self.run, epoch=trainer.epoch, batch=batch,
-                  batches=trainer.batches, loss=trainer.batch_loss)
-        if not self.send_point():
-            return
-        self.run_probes()
-        self.status(Status.PAUSED, f"Stepped mini-batch {batch} of {trainer.batches} in "
-                    f"epoch {epoch}: its loss was {trainer.batch_loss:.4g} before the step.")
-
-    def cmd_reset(self, run: int) -> None:
-        trainer = self.held_trainer()
-        self.running, self.run = False, run
-        trainer.reset()
-        self.pending_rows = []
-        self.run_probes()
-        self.status(Status.READY, "Weights reset to their initial values.")
-
-    def cmd_settings(self, settings: dict) -> None:
-        if self.trainer is not None:
-            training = _settings(settings)
-            self.trainer.update_settings(training)
-            self.trainer.use_kernel = training.pace <= 0
-
-    def cmd_probes(self, probes: dict) -> None:
-        self.probes = dict(probes)
-        if not self.running:
-            self.run_probes()
-
-    def network(self, diagram: str):
-        """(compiled network, epoch of its weights) for an export."""
-        if not diagram:
-            trainer = self.held_trainer()
-            return trainer.net, trainer.epoch
-        return _compile(diagram)[1], 0
 
     # ------------------------------------------------------------ training
     def epoch(self, step=None) -> bool:
@@ -378,46 +297,10 @@ class Server:
         return result is not False
 
 
-def _compile(diagram: str, seed: int | None = None):
-    """(diagram, compiled network) from the diagram file text the editor sent."""
-    from ..build.compiler import compile as compile_diagram
-    from ..core.diagnostics import DiagramError
-    from ..model.fileio import DiagramFileError, loads
-
-    try:
-        work = loads(diagram)
-        return work, compile_diagram(work, seed=work.training.seed if seed is None else seed)
-    except DiagramError as error:
-        raise Refused(Reason.DIAGRAM_ERRORS, _errors(error)) from None
-    except DiagramFileError as error:
-        raise Refused(Reason.BAD_REQUEST, str(error)) from None
-
-
-def _settings(values: dict):
-    from ..model.settings import TrainingSettings
-
-    try:
-        return TrainingSettings(**values)
-    except TypeError as error:
-        raise Refused(Reason.BAD_REQUEST, f"unknown training setting: {error}") from None
-
-
-def _errors(error) -> str:
-    errors = [d.message for d in error.diagnostics if d.is_error]
-    return "The diagram has errors: " + " ".join(errors[:3])
-
-
 def internal_error(error: Exception) -> str:
     frame = traceback.extract_tb(error.__traceback__)[-1:]
     where = f" ({os.path.basename(frame[0].filename)}:{frame[0].lineno})" if frame else ""
     return f"Training stopped by an internal error: {type(error).__name__}: {error}{where}"
-
-
-def describe_data(data) -> dict:
-    """What the editor needs to know of the run's data set: its description and a
-    fingerprint to check its own copy against (never the arrays themselves)."""
-    return {"info": dataclasses.asdict(data.info), "fingerprint": data.fingerprint(),
-            "class_names": [str(name) for name in data.class_names]}
 
 
 def _read_commands(stream, inbox: queue.Queue) -> None:
