@@ -18,6 +18,9 @@ def open_neurons(window, qtbot, name: str, size=(1280, 800)):
     view = window.neuron_view
     view.action.setChecked(True)
     qtbot.waitUntil(lambda: view.result is not None and "maps" in view.result, timeout=30000)
+    # the pictures can arrive before the process says it is ready: until then the
+    # toolbar shows "Preparing" and Step is disabled, so a press would do nothing
+    qtbot.waitUntil(window.training.toolbar.step.isEnabled, timeout=30000)
     return view
 
 
