@@ -16,12 +16,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from graph_engine.core import thinning
-from graph_engine.core.diagnostics import Diagnostic
 from graph_engine.core.epochs import CurvePoint, EpochRow
 from graph_engine.data.dataset import DatasetInfo
 from graph_engine.model.diagram import Diagram
@@ -31,6 +29,7 @@ from graph_engine.server.protocol import Command, Reason, Status
 from ..document.document import Document, NetworkRevision
 from .files import TrainingFiles
 from .process import TrainingProcess
+from .refusals import Refusal, refusal
 
 # At a set pace the training process sends its frames at 25-50 a second
 # (graph_engine.server.pacing); the views draw each, at most this often, so the
@@ -38,18 +37,6 @@ from .process import TrainingProcess
 FRAME_MS = 20
 # As fast as possible, fewer frames (11 Hz) leave more of the machine to training.
 FULL_SPEED_FRAME_MS = 90
-
-
-class Refusal(Enum):
-    """Why play (or an export) was refused, or why training stopped."""
-
-    ERRORS = "errors"  # the diagram has errors: the Problems panel lists them
-    NO_DATASET = "no-dataset"
-    NO_LOSS = "no-loss"
-    EMPTY = "empty-diagram"  # nothing drawn yet
-    NOTHING_TO_TRAIN = "nothing-to-train"  # no weights and no loss: a network to trace
-    EDITED = "edited"  # the network changed while it trained
-    CRASHED = "crashed"  # the training process ended unasked
 
 
 @dataclass
@@ -212,21 +199,6 @@ class Pacer(QObject):
         self._timer.stop()
         self._last = time.perf_counter()
         self.due.emit()
-
-
-def refusal(diagnostics: list[Diagnostic],
-            problems: list[Diagnostic]) -> tuple[Refusal, str] | None:
-    """Why a diagram with these ``diagnostics`` and training ``problems`` cannot
-    train, or None when it can."""
-    if problems and problems[0].code == Refusal.EMPTY.value:  # no errors to fix: say so
-        return Refusal.EMPTY, problems[0].message
-    if any(d.is_error for d in diagnostics):
-        return Refusal.ERRORS, ("The diagram has errors, so it cannot train: fix the problems "
-                                "listed in the Problems panel first.")
-    if not problems:
-        return None
-    codes = {r.value: r for r in Refusal}  # the refusals named as the problems' codes
-    return codes.get(problems[0].code, Refusal.ERRORS), problems[0].message
 
 
 def epochs_to_run(limit: int, epoch: int) -> int:
