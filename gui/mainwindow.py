@@ -1,11 +1,6 @@
 """The main window: canvas in the centre, palette, inspector, problems and
-undo history in docks, menus, toolbar and status bar.
-
-The default layout is built for a lesson: the network and the output plot
-are the largest things on screen, the selected block's curves, weights and
-units have the bottom left to themselves, the plots of the run share the
-bottom right with the problems list, and the palette sits above the
-inspector on the left.
+undo history in docks, menus, toolbar and status bar. Where the docks go, and
+how big they are, is :mod:`~gui.dock_layout`'s.
 
 It is the one place that composes the editor: it makes the document, the
 canvas and each feature, and hands every feature what it uses (the document,
@@ -18,7 +13,7 @@ diagram logic: files and edits live in :mod:`~gui.editor.file_actions` and
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -35,6 +30,8 @@ from .canvas.note import CanvasNote
 from .canvas.scene import DiagramScene
 from .canvas.view import CanvasView
 from .classroom.session import ExerciseSession
+from .dock_layout import LAYOUT_VERSION as LAYOUT_VERSION  # its users import it here
+from .dock_layout import DockLayout
 from .document.document import Document
 from .document.outputs import Outputs
 from .editor.context_menu import CanvasMenus
@@ -54,8 +51,6 @@ from .teaching.ui import TeachingUI
 from .training.ui import TrainingUI
 
 LEFT, BOTTOM = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
-# Saved window layouts of another version are not restored: the docks have changed.
-LAYOUT_VERSION = 2
 PREFERRED = QSize(1400, 880)  # the window's size where the screen has room for it
 
 
@@ -81,8 +76,8 @@ class MainWindow(QMainWindow):
         self._make_features()
         self._connect()
         screen.fit_window(self, PREFERRED)  # a laptop's 1280×800 gets all of its room
-        self._default_state: QByteArray | None = None
-        self._restore = restore_layout
+        self.dock_layout = DockLayout(self, self.docks, restore_layout,
+                                      self.exercises.settle_dock)
         self.update_recent_menu()
         self.update_title()
 
@@ -184,37 +179,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._default_state is None:  # dock sizes apply only once laid out
-            self._default_state = QByteArray()
-            if self._restore:  # the editor: its frame, known now, inside the screen too
-                screen.keep_on_screen(self)
-            QTimer.singleShot(0, self._first_layout)
-
-    def _first_layout(self) -> None:
-        self._hide_stale_tab_bars()
-        self._default_sizes()
-        self._default_state = self.saveState()
-        if self._restore:  # the editor (a screenshot or a test keeps the size it asked for)
-            self._restore_layout()
-
-    def _hide_stale_tab_bars(self) -> None:
-        screen.hide_stale_tab_bars(self)
-
-    def _default_sizes(self) -> None:
-        """The canvas and the output plot get the most room, then the selected
-        block's views (seen whole at 1400×880), then the panels; on a laptop's
-        screen, the canvas first (:func:`gui.screen.dock_sizes`)."""
-        d, width = self.docks, self.width()
-        sizes = screen.dock_sizes(width, self.height())
-        self.resizeDocks([d["palette"], d["output"]], [sizes.side, sizes.output],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([d["palette"], d["inspector"]], list(sizes.palette),
-                         Qt.Orientation.Vertical)
-        self.resizeDocks([d["selected"]], [sizes.bottom], Qt.Orientation.Vertical)
-        share = sizes.selected
-        self.resizeDocks([d["selected"], d["curves"]], [int(width * share),
-                                                        int(width * (1 - share))],
-                         Qt.Orientation.Horizontal)
+        self.dock_layout.shown()
 
     def _make_status_bar(self) -> None:
         self.problem_label = QLabel()
@@ -291,36 +256,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(description.split("\n")[0], 15000)
 
     # ------------------------------------------------------------ layout, closing
-    def _restore_layout(self) -> None:
-        settings = QSettings()
-        geometry, state = settings.value("window/geometry"), settings.value("window/state")
-        saved = settings.value("window/size")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        screen.keep_on_screen(self)  # saved on a larger screen, or on one since unplugged
-        if isinstance(state, QByteArray):  # refused when saved by another layout version
-            self.restoreState(state, LAYOUT_VERSION)
-        if isinstance(saved, QSize) and saved.boundedTo(self.size()) != saved:
-            QTimer.singleShot(0, self._default_sizes)  # docks from a larger window: refitted
-        self.docks["palette"].raise_()  # a new session starts with the blocks in front
-        self.exercises.settle_dock()
-
     def reset_layout(self) -> None:
-        if self._default_state is not None:
-            self.restoreState(self._default_state)
-        for dock in self.docks.values():
-            dock.show()
-        self.exercises.settle_dock()
-        QTimer.singleShot(0, self._default_sizes)  # sized for the window as it is now
+        self.dock_layout.reset()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.files.maybe_save():
             event.ignore()
             return
-        settings = QSettings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
-        settings.setValue("window/size", self.size())  # the size its docks were sized for
+        self.dock_layout.save()
         self.training.shutdown()
         self.recovery.finish()  # a clean exit leaves nothing to recover
         event.accept()

@@ -2,7 +2,9 @@
 
 It owns the training process, decides when a run must be prepared again
 (the network or the data changed), refuses to train a diagram that cannot,
-and keeps :class:`TrainingState`, what the views draw.
+and keeps :class:`TrainingState`, what the views draw. It sends the
+commands; :class:`~gui.training.replies.Replies` takes in what the process
+sends back, and settles what was asked (:class:`~gui.training.replies.Asked`).
 
 Every run has a number. A new one begins whenever what is on screen would
 stop describing the document: New, Open, Recover, Reset, Load Weights, or
@@ -14,23 +16,22 @@ arrive, so no view can show another document's numbers.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from graph_engine.core import thinning
-from graph_engine.core.diagnostics import Diagnostic
 from graph_engine.core.epochs import CurvePoint, EpochRow
 from graph_engine.data.dataset import DatasetInfo
 from graph_engine.model.diagram import Diagram
 from graph_engine.model.settings import TrainingSettings
-from graph_engine.server.protocol import Command, Reason, Status
+from graph_engine.server.protocol import Command, Status
 
-from ..document.document import Document, NetworkRevision
+from ..document.document import Document
 from .files import TrainingFiles
 from .process import TrainingProcess
+from .refusals import Refusal, refusal
+from .replies import Asked, Replies
 
 # At a set pace the training process sends its frames at 25-50 a second
 # (graph_engine.server.pacing); the views draw each, at most this often, so the
@@ -38,18 +39,6 @@ from .process import TrainingProcess
 FRAME_MS = 20
 # As fast as possible, fewer frames (11 Hz) leave more of the machine to training.
 FULL_SPEED_FRAME_MS = 90
-
-
-class Refusal(Enum):
-    """Why play (or an export) was refused, or why training stopped."""
-
-    ERRORS = "errors"  # the diagram has errors: the Problems panel lists them
-    NO_DATASET = "no-dataset"
-    NO_LOSS = "no-loss"
-    EMPTY = "empty-diagram"  # nothing drawn yet
-    NOTHING_TO_TRAIN = "nothing-to-train"  # no weights and no loss: a network to trace
-    EDITED = "edited"  # the network changed while it trained
-    CRASHED = "crashed"  # the training process ended unasked
 
 
 @dataclass
@@ -214,21 +203,6 @@ class Pacer(QObject):
         self.due.emit()
 
 
-def refusal(diagnostics: list[Diagnostic],
-            problems: list[Diagnostic]) -> tuple[Refusal, str] | None:
-    """Why a diagram with these ``diagnostics`` and training ``problems`` cannot
-    train, or None when it can."""
-    if problems and problems[0].code == Refusal.EMPTY.value:  # no errors to fix: say so
-        return Refusal.EMPTY, problems[0].message
-    if any(d.is_error for d in diagnostics):
-        return Refusal.ERRORS, ("The diagram has errors, so it cannot train: fix the problems "
-                                "listed in the Problems panel first.")
-    if not problems:
-        return None
-    codes = {r.value: r for r in Refusal}  # the refusals named as the problems' codes
-    return codes.get(problems[0].code, Refusal.ERRORS), problems[0].message
-
-
 def epochs_to_run(limit: int, epoch: int) -> int:
     """Up to the diagram's epoch limit; on a finished run, as many again."""
     return limit - epoch if epoch < limit else limit
@@ -246,26 +220,15 @@ class TrainingController(QObject):
         self.state = TrainingState()
         self.pacer = Pacer(self)  # redraws at most once a frame
         self.pacer.due.connect(self.progressed)
-        self.process = process = TrainingProcess(self)
-        process.status.connect(self._status)
-        process.prepared.connect(self._prepared)
-        # a result of the current run is drawn (at once at a pace the frames can
-        # follow, else at the next frame); another run's is dropped
-        process.history.connect(self._history)
-        process.probes.connect(self._probes)
-        process.batch.connect(self._batch)
-        process.point.connect(self._point)
-        process.crashed.connect(self._crashed)
+        self.process = TrainingProcess(self)
+        self._asked = Asked()  # what the process was asked for; its replies settle it
+        self.replies = Replies(self, self._asked, self.process)
         self.files = TrainingFiles(self)
         app = QCoreApplication.instance()
         if app is not None:  # a test may build a controller without an application
             app.aboutToQuit.connect(self.shutdown)
         self.probes: dict = {}
-        self._network: NetworkRevision | None = None  # the network revision it holds
         self._sent: TrainingSettings | None = None  # the settings the process trains with
-        self._after_prepare: Callable[[], None] | None = None  # what to do once prepared
-        self._wants_run = False  # play pressed, and the run not over yet
-        self._run_seq: int | None = None  # sequence number of the last run command
         self._runs = 0
         self._followed: Diagram | None = None  # the diagram whose settings it follows
         self._settings_seen = 0  # that diagram's settings revision, as last sent on
@@ -280,7 +243,7 @@ class TrainingController(QObject):
 
     @property
     def running(self) -> bool:
-        return self._wants_run
+        return self._asked.running
 
     @property
     def pace(self) -> float:
@@ -299,7 +262,7 @@ class TrainingController(QObject):
             return True
         if not self.can_train():
             return False
-        self._wants_run, self._run_seq = True, None
+        self._asked.running, self._asked.run_seq = True, None
         self.when_prepared(lambda: self._send_run(epochs, pace))
         self._show_status()
         return True
@@ -309,7 +272,7 @@ class TrainingController(QObject):
             epochs = epochs_to_run(self.document.diagram.training.epochs, self.state.epoch)
         self._send_settings(self.document.diagram.training.with_(pace=pace))  # None: its own
         self.state.target = self.state.epoch + epochs
-        self._run_seq = self.process.send(Command.RUN, epochs=epochs)
+        self._asked.run_seq = self.process.send(Command.RUN, epochs=epochs)
 
     def show_start(self) -> None:
         """Compile the network on screen without training it, so a view shows its
@@ -321,8 +284,8 @@ class TrainingController(QObject):
             self.when_prepared(lambda: None)
 
     def pause(self) -> None:
-        self._after_prepare = None
-        was_running, self._wants_run = self._wants_run, False
+        self._asked.then = None
+        was_running, self._asked.running = self._asked.running, False
         if self.process.alive:
             self.process.send(Command.PAUSE)
         if was_running:
@@ -341,7 +304,7 @@ class TrainingController(QObject):
         self.pause()
         self.start_run()
         if self._needs_prepare():
-            self._network = None
+            self._asked.network = None
             return
         self.process.send(Command.RESET, run=self.state.run)
 
@@ -411,7 +374,7 @@ class TrainingController(QObject):
         return why is None
 
     def _needs_prepare(self) -> bool:
-        return self._network != self.document.network_revision or \
+        return self._asked.network != self.document.network_revision or \
             not self.state.prepared or not self.process.alive
 
     def when_prepared(self, then) -> None:
@@ -420,22 +383,22 @@ class TrainingController(QObject):
             then()
             return
         diagram = self.document.diagram
-        self._network = self.document.network_revision
-        self._after_prepare = then
+        self._asked.network = self.document.network_revision
+        self._asked.then = then
         self.start_run()
         self.state.prepared, self.state.info = False, None
-        self._set_status(Status.PREPARING, "Compiling the network and loading the data…")
+        self.set_status(Status.PREPARING, "Compiling the network and loading the data…")
         self.process.send(Command.PROBES, probes=self.probes)
         self._sent = diagram.training
         self.process.send(Command.PREPARE, diagram=diagram, settings=self._sent,
                           run=self.state.run)
 
     def _diagram_changed(self) -> None:
-        if self._network is None or self.document.network_revision == self._network:
+        if self._asked.network is None or self.document.network_revision == self._asked.network:
             return
         was_running = self.running
         self.pause()
-        self._network = None  # the process's network is not the one on screen
+        self._asked.network = None  # the process's network is not the one on screen
         self.state.prepared = False
         self.start_run()
         if was_running:
@@ -446,61 +409,17 @@ class TrainingController(QObject):
     def _diagram_replaced(self) -> None:
         self._follow()
         self.pause()
-        self._network = None
+        self._asked.network = None
         self.state.prepared, self.state.info, self.state.fingerprint = False, None, ""
         self.start_run()
-        self._set_status(Status.IDLE, "")
-
-    # ------------------------------------------------------------ replies
-    def _status(self, status: Status, reason: Reason, message: str, seq: int, run: int) -> None:
-        if self._run_seq is not None and seq >= self._run_seq and status != Status.RUNNING:
-            self._wants_run = False  # the run ended on its own (finished, diverged, failed)
-        if status == Status.FAILED:
-            self._wants_run, self._after_prepare = False, None
-            if reason == Reason.DIAGRAM_ERRORS:
-                self.state.prepared, self._network = False, None
-        if run != self.state.run and status != Status.FAILED:
-            return
-        self.state.diverged = reason == Reason.DIVERGED
-        self._set_status(status, message)
-        self.pacer.soon()
-
-    def _history(self, run: int, epoch: int, rows: list[EpochRow]) -> None:
-        if self.state.accept_history(run, epoch, rows):  # another run's is dropped
-            self.pacer.arrived(self.pace)
-
-    def _probes(self, run: int, epoch: int, results: dict) -> None:
-        if self.state.accept_probes(run, epoch, results):
-            self.pacer.arrived(self.pace)
-
-    def _batch(self, run: int, epoch: int, batch: int, batches: int, loss: float) -> None:
-        if self.state.accept_batch(run, epoch, batch, batches, loss):
-            self.pacer.soon()
-
-    def _point(self, run: int, epoch: int, batch: int, batches: int, row: dict) -> None:
-        if self.state.accept_point(run, epoch, batch, batches, CurvePoint(**row)):
-            self.pacer.arrived(self.pace)
-
-    def _prepared(self, run: int, data: dict) -> None:
-        if self.state.accept_prepared(run, data):
-            then, self._after_prepare = self._after_prepare, None
-            if then is not None:
-                then()
-
-    def _crashed(self, detail: str) -> None:
-        self._after_prepare = None
-        self._wants_run = False
-        self.state.prepared = False
-        self._set_status(Status.FAILED, "The training process stopped unexpectedly; press "
-                         "play to start again.")
-        self.refused.emit(Refusal.CRASHED, "The training process stopped unexpectedly; press "
-                          "play to start again." + (f" ({detail})" if detail else ""))
+        self.set_status(Status.IDLE, "")
 
     # ------------------------------------------------------------ showing
-    def _set_status(self, status: Status, message: str) -> None:
+    def set_status(self, status: Status, message: str) -> None:
+        """The run's status as the process (or the controller) knows it, shown."""
         self.state.status, self.state.message = status, message
         self._show_status()
 
     def _show_status(self) -> None:
-        shown = Status.RUNNING if self._wants_run else self.state.status
+        shown = Status.RUNNING if self._asked.running else self.state.status
         self.status_changed.emit(shown.value, self.state.message)

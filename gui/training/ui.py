@@ -20,7 +20,8 @@ from ..plots.drawing import PointDrawing
 from ..plots.output import OutputPlot
 from ..shell import Shell
 from .asking import Asking
-from .controller import Drawn, Refusal, TrainingController
+from .controller import Drawn, TrainingController
+from .refusals import Refusal
 from .toolbar import TrainingToolbar
 
 WEIGHTS_FILTER = "Weights (*.safetensors);;All files (*)"

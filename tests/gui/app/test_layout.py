@@ -22,7 +22,7 @@ def lesson(qtbot):
     window.resize(1400, 880)  # the test platform's screen is smaller (800×800)
     window.show()
     qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: window._default_state not in (None, b""), timeout=3000)
+    qtbot.waitUntil(lambda: window.dock_layout.default_state not in (None, b""), timeout=3000)
     qtbot.wait(50)
     yield window
     window.training.shutdown()
@@ -105,7 +105,7 @@ def test_a_layout_saved_by_another_version_is_not_restored(qtbot, tmp_path):
     try:
         second = MainWindow()
         second.show()
-        qtbot.waitUntil(lambda: second._default_state not in (None, b""), timeout=3000)
+        qtbot.waitUntil(lambda: second.dock_layout.default_state not in (None, b""), timeout=3000)
         qtbot.wait(50)
         assert second.docks["output"].isVisible()
         second.training.shutdown()
