@@ -30,7 +30,6 @@ from .canvas.note import CanvasNote
 from .canvas.scene import DiagramScene
 from .canvas.view import CanvasView
 from .classroom.session import ExerciseSession
-from .dock_layout import LAYOUT_VERSION as LAYOUT_VERSION  # its users import it here
 from .dock_layout import DockLayout
 from .document.document import Document
 from .document.outputs import Outputs

@@ -107,7 +107,6 @@ class Trainer:
             raise ValueError("the diagram has no loss, so it cannot train: add a loss block")
         self.net, self.data, self.settings = net, data, settings
         self.model, self.loss_fn = net.model, net.loss_fn
-        self.track_gradients = track_gradients
         self.tensors = to_tensors(net, data)
         self._initial = copy.deepcopy(self.model.state_dict())
         # samples a batch needs (BatchNorm1d: 2), as the registry declares it
@@ -305,7 +304,7 @@ class Trainer:
         if kernel is None or not self.use_kernel or not kernel.ready(self.optimizer):
             return None
         # a regression's row measures each epoch's outputs (RMSE, R²): one epoch a call
-        one = self.track_gradients or not self.data.info.is_classification
+        one = self.measures.track_gradients or not self.data.info.is_classification
         epochs = 1 if one else kernel.epochs_per_call(limit)
         schedule = self.schedule
         schedule.epoch_order()

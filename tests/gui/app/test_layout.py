@@ -11,7 +11,8 @@ from paths import EXAMPLES
 from PySide6.QtCore import QByteArray, QRect, QSettings
 from PySide6.QtWidgets import QScrollArea
 
-from gui.mainwindow import LAYOUT_VERSION, MainWindow
+from gui.dock_layout import LAYOUT_VERSION
+from gui.mainwindow import MainWindow
 
 
 @pytest.fixture
